@@ -1,0 +1,29 @@
+//! Embeds `rules/*.toml` into the binary: the rule set users get by default.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = String::new();
+    for (name, sub) in [("RULES", "rules"), ("ROADMAPS", "rules/roadmaps")] {
+        let dir = root.join(sub);
+        println!("cargo:rerun-if-changed={sub}");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        writeln!(out, "pub static {name}: &[(&str, &str)] = &[").unwrap();
+        for f in files {
+            let file_name = f.file_name().unwrap().to_string_lossy().into_owned();
+            writeln!(out, "    ({file_name:?}, include_str!({:?})),", f.display().to_string()).unwrap();
+        }
+        writeln!(out, "];").unwrap();
+    }
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_rules.rs");
+    std::fs::write(dest, out).unwrap();
+}

@@ -1,0 +1,192 @@
+//! Dependency manifests: which packages a repository declares, and where.
+//!
+//! Declared dependencies are supporting evidence and hints only: a package in
+//! `requirements.txt` that no module imports shows nothing by itself.
+
+use crate::rules::compile::normalize_dep;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Manifest {
+    Requirements,
+    Pyproject,
+    Pipfile,
+    SetupCfg,
+    CondaEnv,
+}
+
+impl Manifest {
+    pub fn of(file_name: &str) -> Option<Manifest> {
+        let lower = file_name.to_ascii_lowercase();
+        Some(match lower.as_str() {
+            "pyproject.toml" => Manifest::Pyproject,
+            "pipfile" => Manifest::Pipfile,
+            "setup.cfg" => Manifest::SetupCfg,
+            "environment.yml" | "environment.yaml" => Manifest::CondaEnv,
+            n if n.starts_with("requirements") && (n.ends_with(".txt") || n.ends_with(".in")) => Manifest::Requirements,
+            _ => return None,
+        })
+    }
+}
+
+/// A declared dependency's normalized name and line, or a note on a problem.
+#[derive(Debug, Default)]
+pub struct Declared {
+    pub deps: Vec<(String, u32)>,
+    pub problem: Option<String>,
+}
+
+/// The name at the start of a PEP 508 requirement (`Flask[async]>=3 ; python_version>"3.8"`).
+fn requirement_name(spec: &str) -> Option<String> {
+    let s = spec.trim();
+    let end = s.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(s.len());
+    let name = &s[..end];
+    (!name.is_empty() && name.starts_with(|c: char| c.is_ascii_alphanumeric())).then(|| normalize_dep(name))
+}
+
+fn line_of_name(text: &str, name: &str) -> u32 {
+    let lower = text.to_ascii_lowercase();
+    let needle = name.to_ascii_lowercase();
+    let alt = needle.replace('-', "_");
+    let pos = lower.find(&needle).or_else(|| lower.find(&alt)).unwrap_or(0);
+    text[..pos].matches('\n').count() as u32 + 1
+}
+
+pub fn declared(kind: Manifest, text: &str) -> Declared {
+    let mut out = Declared::default();
+    match kind {
+        Manifest::Requirements => {
+            for (i, line) in text.lines().enumerate() {
+                let l = line.split(" #").next().unwrap_or("").trim();
+                if l.is_empty() || l.starts_with('#') || l.starts_with('-') || l.contains("://") || l.starts_with('.') || l.starts_with('/') {
+                    continue;
+                }
+                if let Some(n) = requirement_name(l) {
+                    out.deps.push((n, i as u32 + 1));
+                }
+            }
+        }
+        Manifest::Pyproject | Manifest::Pipfile => match text.parse::<toml::Table>() {
+            Ok(t) => {
+                let mut names = Vec::new();
+                collect_toml_deps(&t, kind, &mut names);
+                for n in names {
+                    let line = line_of_name(text, &n);
+                    out.deps.push((n, line));
+                }
+            }
+            Err(e) => out.problem = Some(format!("not valid TOML: {}", e.message())),
+        },
+        Manifest::SetupCfg => {
+            let mut in_list = false;
+            for (i, line) in text.lines().enumerate() {
+                let t = line.trim();
+                if t.starts_with("install_requires") || t.starts_with("tests_require") {
+                    in_list = true;
+                    if let Some((_, v)) = t.split_once('=') {
+                        if let Some(n) = requirement_name(v) {
+                            out.deps.push((n, i as u32 + 1));
+                        }
+                    }
+                    continue;
+                }
+                if in_list {
+                    if line.starts_with(char::is_whitespace) && !t.is_empty() {
+                        if let Some(n) = requirement_name(t) {
+                            out.deps.push((n, i as u32 + 1));
+                        }
+                    } else {
+                        in_list = false;
+                    }
+                }
+            }
+        }
+        Manifest::CondaEnv => {
+            for (i, line) in text.lines().enumerate() {
+                let t = line.trim();
+                if let Some(item) = t.strip_prefix("- ") {
+                    let spec = item.split(['=', '<', '>', '!']).next().unwrap_or("");
+                    if let Some(n) = requirement_name(spec) {
+                        if n != "pip" && n != "python" {
+                            out.deps.push((n, i as u32 + 1));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.deps.sort();
+    out.deps.dedup_by(|a, b| a.0 == b.0);
+    out
+}
+
+fn collect_toml_deps(t: &toml::Table, kind: Manifest, out: &mut Vec<String>) {
+    let specs = |v: Option<&toml::Value>, out: &mut Vec<String>| {
+        if let Some(arr) = v.and_then(|v| v.as_array()) {
+            out.extend(arr.iter().filter_map(|x| x.as_str()).filter_map(requirement_name));
+        }
+    };
+    let keys = |v: Option<&toml::Value>, out: &mut Vec<String>| {
+        if let Some(tab) = v.and_then(|v| v.as_table()) {
+            out.extend(tab.keys().filter(|k| *k != "python").filter_map(|k| requirement_name(k)));
+        }
+    };
+    if kind == Manifest::Pipfile {
+        keys(t.get("packages"), out);
+        keys(t.get("dev-packages"), out);
+        return;
+    }
+    let project = t.get("project");
+    specs(project.and_then(|p| p.get("dependencies")), out);
+    if let Some(opt) = project.and_then(|p| p.get("optional-dependencies")).and_then(|o| o.as_table()) {
+        for v in opt.values() {
+            specs(Some(v), out);
+        }
+    }
+    if let Some(groups) = t.get("dependency-groups").and_then(|g| g.as_table()) {
+        for v in groups.values() {
+            specs(Some(v), out);
+        }
+    }
+    let poetry = t.get("tool").and_then(|x| x.get("poetry"));
+    keys(poetry.and_then(|p| p.get("dependencies")), out);
+    keys(poetry.and_then(|p| p.get("dev-dependencies")), out);
+    if let Some(groups) = poetry.and_then(|p| p.get("group")).and_then(|g| g.as_table()) {
+        for g in groups.values() {
+            keys(g.get("dependencies"), out);
+        }
+    }
+    let build = t.get("build-system");
+    specs(build.and_then(|b| b.get("requires")), out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirements_lines_give_names() {
+        let d = declared(
+            Manifest::Requirements,
+            "# web\nFlask[async]==3.0.0\n-r base.txt\n-e .\nFlask_SQLAlchemy>=3 ; python_version > '3.8'\n\nrequests  # http\n",
+        );
+        assert_eq!(
+            d.deps,
+            vec![("flask".into(), 2), ("flask-sqlalchemy".into(), 5), ("requests".into(), 7)]
+        );
+    }
+
+    #[test]
+    fn pyproject_sections_are_read() {
+        let text = "[project]\nname='x'\ndependencies = [\"fastapi>=0.110\", \"pydantic\"]\n[project.optional-dependencies]\ndev = [\"pytest-cov\"]\n";
+        let d = declared(Manifest::Pyproject, text);
+        let names: Vec<&str> = d.deps.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, vec!["fastapi", "pydantic", "pytest-cov"]);
+        assert_eq!(d.deps[0].1, 3);
+    }
+
+    #[test]
+    fn broken_toml_is_a_problem_not_a_panic() {
+        let d = declared(Manifest::Pyproject, "[project\nname=");
+        assert!(d.problem.is_some());
+    }
+}

@@ -1,0 +1,1323 @@
+//! Python modules: one tree-sitter parse, one cursor walk, facts out.
+//!
+//! In: a module's source text and where it sits in its repository. Out:
+//! [`PythonFacts`]: imports, references resolved through the module's imports,
+//! structural features, the node kinds some rule asked for, metrics and
+//! findings. It knows nothing of rules; `rules::matching` reads the facts.
+//! A syntax error does not stop the walk: tree-sitter recovers, and what
+//! parsed is analyzed.
+
+mod checks;
+pub mod scope;
+
+use crate::analyze::facts::{role, Export, Feature, Finding, PythonFacts, Ref};
+use scope::{absolute_module, Binding, Chain, ScopeId, ScopeKind, Scopes};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+use tree_sitter::{Language, Node, Parser};
+
+/// Where a module sits, and what the rules want recorded from it.
+pub struct Context<'a> {
+    /// Path inside the repository, `/`-separated.
+    pub path: &'a str,
+    /// The dotted name other modules import it by.
+    pub module: &'a str,
+    /// `__init__.py`: relative imports start from the module itself.
+    pub is_package: bool,
+    /// A test file: test functions count, credentials in fixtures do not.
+    pub is_test: bool,
+    /// First segments of this repository's module names: references to them
+    /// are resolved once the whole repository is read.
+    pub local_heads: &'a HashSet<String>,
+    /// Indexed by node kind id: record nodes of this kind (`syntax = [...]` in rules).
+    pub syntax_kinds: &'a [bool],
+}
+
+pub fn language() -> Language {
+    tree_sitter_python::LANGUAGE.into()
+}
+
+/// All node kind ids whose (named) kind is `name`; empty when the grammar has none.
+pub fn kind_ids(name: &str) -> Vec<u16> {
+    let lang = language();
+    (0..lang.node_kind_count() as u16)
+        .filter(|&id| lang.node_kind_is_named(id) && lang.node_kind_for_id(id) == Some(name))
+        .collect()
+}
+
+/// Parses and analyzes one module. Never fails: a source tree-sitter cannot
+/// parse at all yields empty facts marked as a syntax error.
+pub fn analyze(src: &str, ctx: &Context) -> PythonFacts {
+    thread_local! {
+        static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+    }
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let parser = slot.get_or_insert_with(|| {
+            let mut p = Parser::new();
+            // The grammar is compiled in; a version mismatch is a build defect.
+            p.set_language(&language()).expect("tree-sitter-python ABI matches tree-sitter");
+            p
+        });
+        parser.parse(src, None)
+    });
+    let mut facts = PythonFacts {
+        module: ctx.module.to_string(),
+        lines: src.lines().count() as u64,
+        ..Default::default()
+    };
+    let Some(tree) = tree else {
+        facts.syntax_error = true;
+        return facts;
+    };
+    let root = tree.root_node();
+    facts.syntax_error = root.has_error();
+    let mut w = Walker::new(src, ctx, facts);
+    w.walk(root);
+    w.finish()
+}
+
+/// What the walker does with a node kind; indexed by kind id.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Code {
+    Other,
+    Identifier,
+    Attribute,
+    Call,
+    Function,
+    Class,
+    Lambda,
+    Import,
+    ImportFrom,
+    Assignment,
+    AugAssignment,
+    For,
+    ForIn,
+    With,
+    WithItem,
+    Except,
+    Try,
+    Raise,
+    If,
+    NamedExpr,
+    Skip,
+    KeywordArg,
+    Pair,
+    String,
+    Assert,
+    Return,
+}
+
+struct Kinds {
+    table: Vec<Code>,
+}
+
+fn kinds() -> &'static Kinds {
+    static K: OnceLock<Kinds> = OnceLock::new();
+    K.get_or_init(|| {
+        let lang = language();
+        let n = lang.node_kind_count();
+        let mut table = vec![Code::Other; n];
+        for (id, slot) in table.iter_mut().enumerate() {
+            let id = id as u16;
+            if !lang.node_kind_is_named(id) {
+                continue;
+            }
+            *slot = match lang.node_kind_for_id(id).unwrap_or("") {
+                "identifier" => Code::Identifier,
+                "attribute" => Code::Attribute,
+                "call" => Code::Call,
+                "function_definition" => Code::Function,
+                "class_definition" => Code::Class,
+                "lambda" => Code::Lambda,
+                "import_statement" => Code::Import,
+                "import_from_statement" | "future_import_statement" => Code::ImportFrom,
+                "assignment" => Code::Assignment,
+                "augmented_assignment" => Code::AugAssignment,
+                "for_statement" => Code::For,
+                "for_in_clause" => Code::ForIn,
+                "with_statement" => Code::With,
+                "with_item" => Code::WithItem,
+                "except_clause" => Code::Except,
+                "try_statement" => Code::Try,
+                "raise_statement" => Code::Raise,
+                "if_statement" => Code::If,
+                "named_expression" => Code::NamedExpr,
+                "global_statement" | "nonlocal_statement" | "comment" => Code::Skip,
+                "keyword_argument" => Code::KeywordArg,
+                "pair" => Code::Pair,
+                "string" => Code::String,
+                "assert_statement" => Code::Assert,
+                "return_statement" => Code::Return,
+                _ => Code::Other,
+            };
+        }
+        Kinds { table }
+    })
+}
+
+/// A node on the path from the root to the current node.
+#[derive(Clone, Copy)]
+struct Frame<'t> {
+    node: Node<'t>,
+    code: Code,
+    field: Option<&'t str>,
+}
+
+/// What a call looked like, for checks that need its arguments.
+#[derive(Clone, Copy, Default)]
+struct CallInfo {
+    is_call: bool,
+    has_timeout: bool,
+    first_arg_literal: bool,
+    has_args: bool,
+}
+
+struct RawRef {
+    scope: ScopeId,
+    chain: Chain,
+    roles: u8,
+    line: u32,
+    call: CallInfo,
+}
+
+struct FuncState<'s> {
+    name: &'s str,
+    line: u32,
+    params: Vec<&'s str>,
+    is_method: bool,
+    /// Inner defs, and whether each calls one of this function's parameters.
+    inner_defs: Vec<(&'s str, bool)>,
+    returned: Vec<&'s str>,
+    called: Vec<&'s str>,
+    self_call: bool,
+    has_assert: bool,
+}
+
+struct ClassState<'s> {
+    name: &'s str,
+    line: u32,
+    scope: ScopeId,
+    methods: Vec<&'s str>,
+    linked: bool,
+    bases: Vec<Chain>,
+    at_module_level: bool,
+}
+
+/// A SQL string kept in a variable before it is executed.
+#[derive(Clone, Copy)]
+struct SqlVar {
+    built: bool,
+    line: u32,
+}
+
+struct Walker<'s, 'c> {
+    src: &'s str,
+    ctx: &'c Context<'c>,
+    package: String,
+    scopes: Scopes,
+    scope_stack: Vec<ScopeId>,
+    funcs: Vec<FuncState<'s>>,
+    classes: Vec<ClassState<'s>>,
+    finished_classes: Vec<ClassState<'s>>,
+    refs: Vec<RawRef>,
+    sql_vars: HashMap<(ScopeId, &'s str), SqlVar>,
+    facts: PythonFacts,
+}
+
+/// Names of `self.<x>` attributes that link one node to another.
+const LINK_ATTRS: &[&str] = &["next", "prev", "left", "right", "next_node", "prev_node"];
+/// Calls that execute SQL text given as their first argument.
+const SQL_EXEC: &[&str] = &[
+    "execute",
+    "executemany",
+    "executescript",
+    "exec_driver_sql",
+    "read_sql",
+    "read_sql_query",
+    "raw",
+    "mogrify",
+];
+const HTTP_VERBS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "options", "request"];
+
+fn line_of(node: Node) -> u32 {
+    node.start_position().row as u32 + 1
+}
+
+impl<'s, 'c> Walker<'s, 'c> {
+    fn new(src: &'s str, ctx: &'c Context<'c>, facts: PythonFacts) -> Self {
+        let package = if ctx.is_package {
+            ctx.module.to_string()
+        } else {
+            ctx.module.rsplit_once('.').map(|(p, _)| p.to_string()).unwrap_or_default()
+        };
+        Walker {
+            src,
+            ctx,
+            package,
+            scopes: Scopes::new(ctx.module),
+            scope_stack: vec![0],
+            funcs: Vec::new(),
+            classes: Vec::new(),
+            finished_classes: Vec::new(),
+            refs: Vec::new(),
+            sql_vars: HashMap::new(),
+            facts,
+        }
+    }
+
+    fn text(&self, node: Node) -> &'s str {
+        self.src.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn scope(&self) -> ScopeId {
+        *self.scope_stack.last().unwrap_or(&0)
+    }
+
+    fn feature(&mut self, f: Feature, line: u32, detail: impl Into<String>) {
+        self.facts.features.push((f, line, detail.into()));
+    }
+
+    fn finding(&mut self, id: &str, line: u32, message: String) {
+        self.facts.findings.push(Finding {
+            id: id.to_string(),
+            path: self.ctx.path.to_string(),
+            line,
+            cell: None,
+            message,
+        });
+    }
+
+    fn walk<'t>(&mut self, root: Node<'t>) {
+        let table = &kinds().table;
+        let mut cursor = root.walk();
+        let mut stack: Vec<Frame<'t>> = Vec::new();
+        self.module_docstring(root);
+        loop {
+            let node = cursor.node();
+            let kind = node.kind_id();
+            let code = table.get(kind as usize).copied().unwrap_or(Code::Other);
+            let frame = Frame { node, code, field: cursor.field_name() };
+            if self.ctx.syntax_kinds.get(kind as usize).copied().unwrap_or(false) {
+                self.facts.syntax.push((kind, line_of(node)));
+            }
+            let descend = self.enter(frame, &stack);
+            stack.push(frame);
+            if descend && cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if let Some(done) = stack.pop() {
+                    self.leave(done);
+                }
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Handles a node on the way down; returns whether to visit its children.
+    fn enter<'t>(&mut self, f: Frame<'t>, stack: &[Frame<'t>]) -> bool {
+        let node = f.node;
+        match f.code {
+            Code::Identifier | Code::Attribute => self.reference(f, stack),
+            Code::Call => self.call(node),
+            Code::Function => self.enter_function(node, stack),
+            Code::Class => self.enter_class(node),
+            Code::Lambda => {
+                let s = self.scopes.push(ScopeKind::Function, self.scope());
+                if let Some(params) = node.child_by_field_name("parameters") {
+                    self.bind_params(params, s, false);
+                }
+                self.scope_stack.push(s);
+            }
+            Code::Import => {
+                self.import(node);
+                return false;
+            }
+            Code::ImportFrom => {
+                self.import_from(node);
+                return false;
+            }
+            Code::Assignment => self.assignment(node),
+            Code::AugAssignment | Code::For | Code::ForIn => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    self.bind_targets(left);
+                }
+                if f.code == Code::For && self.starts_with_async(node) {
+                    self.feature(Feature::AsyncFor, line_of(node), "async for");
+                }
+            }
+            Code::With => {
+                if self.starts_with_async(node) {
+                    self.feature(Feature::AsyncWith, line_of(node), "async with");
+                }
+            }
+            Code::WithItem => self.with_item(node),
+            Code::NamedExpr => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let s = self.scope();
+                    self.scopes.bind(s, self.text(name), Binding::Local);
+                }
+            }
+            Code::Except => self.except_clause(node),
+            Code::Try => {
+                let mut c = node.walk();
+                for child in node.named_children(&mut c) {
+                    match child.kind() {
+                        "finally_clause" => self.feature(Feature::TryFinally, line_of(child), "try/finally"),
+                        "else_clause" => self.feature(Feature::TryElse, line_of(child), "try/else"),
+                        _ => {}
+                    }
+                }
+            }
+            Code::Raise => {
+                if node.child_by_field_name("cause").is_some() {
+                    self.feature(Feature::RaiseFrom, line_of(node), "raise ... from ...");
+                }
+            }
+            Code::If => {
+                if let Some(cond) = node.child_by_field_name("condition") {
+                    let t = self.text(cond);
+                    if t.contains("__name__") && t.contains("__main__") {
+                        self.feature(Feature::MainGuard, line_of(node), "if __name__ == \"__main__\"");
+                    }
+                }
+            }
+            Code::Skip => return false,
+            Code::KeywordArg => {
+                if let (Some(name), Some(value)) =
+                    (node.child_by_field_name("name"), node.child_by_field_name("value"))
+                {
+                    self.secret_pair(self.text(name), value);
+                }
+            }
+            Code::Pair => {
+                if let (Some(key), Some(value)) =
+                    (node.child_by_field_name("key"), node.child_by_field_name("value"))
+                {
+                    if key.kind() == "string" {
+                        if let Some(k) = self.plain_string(key) {
+                            self.secret_pair(k, value);
+                        }
+                    }
+                }
+            }
+            Code::String => {
+                if let Some(text) = self.plain_string(node) {
+                    if let Some(msg) = checks::secret_literal(text) {
+                        let line = line_of(node);
+                        if !self.facts.findings.iter().any(|x| x.line == line && x.id == "sec.secrets") {
+                            self.finding("sec.secrets", line, msg);
+                        }
+                    }
+                }
+                return false;
+            }
+            Code::Assert => {
+                if let Some(func) = self.funcs.last_mut() {
+                    func.has_assert = true;
+                }
+            }
+            Code::Return => {
+                let mut c = node.walk();
+                let returned = node.named_children(&mut c).find(|n| n.kind() == "identifier");
+                if let Some(id) = returned {
+                    let name = self.text(id);
+                    if let Some(func) = self.funcs.last_mut() {
+                        func.returned.push(name);
+                    }
+                }
+            }
+            Code::Other => {}
+        }
+        true
+    }
+
+    fn leave(&mut self, f: Frame<'_>) {
+        match f.code {
+            Code::Function => self.leave_function(),
+            Code::Class => self.leave_class(),
+            Code::Lambda => {
+                self.scope_stack.pop();
+            }
+            _ => {}
+        }
+    }
+
+    fn starts_with_async(&self, node: Node) -> bool {
+        node.child(0).is_some_and(|c| c.kind() == "async")
+    }
+
+    /// The text of a string literal without interpolation, or `None`.
+    fn plain_string(&self, node: Node) -> Option<&'s str> {
+        let mut c = node.walk();
+        let mut content: Option<&'s str> = None;
+        for child in node.children(&mut c) {
+            match child.kind() {
+                "interpolation" => return None,
+                "string_content" => {
+                    if content.is_some() {
+                        // Escapes split the content; take the whole literal body.
+                        let start = node.child(0)?.end_byte();
+                        let end = node.child(node.child_count().checked_sub(1)? as u32)?.start_byte();
+                        return self.src.get(start..end);
+                    }
+                    content = Some(self.text(child));
+                }
+                _ => {}
+            }
+        }
+        Some(content.unwrap_or(""))
+    }
+
+    fn secret_pair(&mut self, name: &str, value: Node) {
+        if self.ctx.is_test || value.kind() != "string" {
+            return;
+        }
+        if let Some(v) = self.plain_string(value) {
+            if let Some(msg) = checks::secret_assignment(name, v) {
+                self.finding("sec.secrets", line_of(value), msg);
+            }
+        }
+    }
+
+    fn module_docstring(&mut self, root: Node) {
+        let mut c = root.walk();
+        let has_defs = root
+            .named_children(&mut c)
+            .any(|n| matches!(n.kind(), "function_definition" | "class_definition" | "decorated_definition"));
+        if has_defs && !self.ctx.is_test {
+            self.facts.metrics.docstring_targets += 1;
+            if has_docstring(root) {
+                self.facts.metrics.docstrings += 1;
+            }
+        }
+    }
+
+    // ----- references -------------------------------------------------------
+
+    fn reference<'t>(&mut self, f: Frame<'t>, stack: &[Frame<'t>]) {
+        let parent = stack.last();
+        let grand = stack.len().checked_sub(2).and_then(|i| stack.get(i));
+        if let Some(p) = parent {
+            if p.code == Code::Attribute {
+                return; // part of a longer chain, or the attribute's own name
+            }
+            if f.code == Code::Identifier && !self.is_load(f, p) {
+                return;
+            }
+        }
+        let Some(chain) = self.chain(f.node) else { return };
+        let mut roles = role::USE;
+        let mut call = CallInfo::default();
+        if let Some(p) = parent {
+            if p.code == Code::Call && f.field == Some("function") {
+                roles = role::CALL;
+                call = self.call_info(p.node);
+                if let Some(g) = grand {
+                    match g.node.kind() {
+                        "decorator" => roles |= role::DECORATOR,
+                        "with_item" => roles |= role::WITH,
+                        "as_pattern" => {
+                            let ggi = stack.len().checked_sub(3);
+                            if ggi.and_then(|i| stack.get(i)).is_some_and(|gg| gg.code == Code::WithItem) {
+                                roles |= role::WITH;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            } else if p.node.kind() == "decorator" {
+                roles = role::DECORATOR;
+            } else if p.node.kind() == "argument_list"
+                && p.field == Some("superclasses")
+                && grand.is_some_and(|g| g.code == Code::Class)
+            {
+                roles = role::BASE;
+                if let Some(class) = self.classes.last_mut() {
+                    class.bases.push(chain.clone());
+                }
+            }
+        }
+        self.refs.push(RawRef { scope: self.scope(), chain, roles, line: line_of(f.node), call });
+    }
+
+    /// Whether an identifier is read here (not a name being bound or defined).
+    fn is_load(&self, f: Frame, parent: &Frame) -> bool {
+        if matches!(f.field, Some("name") | Some("left") | Some("alias")) {
+            return false;
+        }
+        !matches!(
+            parent.node.kind(),
+            "parameters"
+                | "lambda_parameters"
+                | "typed_parameter"
+                | "list_splat_pattern"
+                | "dictionary_splat_pattern"
+                | "pattern_list"
+                | "tuple_pattern"
+                | "list_pattern"
+                | "as_pattern_target"
+                | "dotted_name"
+                | "keyword_pattern"
+        )
+    }
+
+    /// `a.b().c` as head `a` and rest `.b().c`; `None` when it starts with
+    /// anything but a name (a literal, a subscript, ...).
+    fn chain(&self, node: Node<'_>) -> Option<Chain> {
+        let mut rest: Vec<&str> = Vec::new();
+        let mut cur = node;
+        for _ in 0..64 {
+            match cur.kind() {
+                "identifier" => {
+                    let head = self.text(cur).to_string();
+                    rest.reverse();
+                    return Some(Chain { head, rest: rest.concat() });
+                }
+                "attribute" => {
+                    rest.push(self.text(cur.child_by_field_name("attribute")?));
+                    rest.push(".");
+                    cur = cur.child_by_field_name("object")?;
+                }
+                "call" => {
+                    rest.push("()");
+                    cur = cur.child_by_field_name("function")?;
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    fn call_info(&self, call: Node) -> CallInfo {
+        let mut info = CallInfo { is_call: true, ..Default::default() };
+        let Some(args) = call.child_by_field_name("arguments") else { return info };
+        let mut c = args.walk();
+        let mut first = true;
+        for a in args.named_children(&mut c) {
+            if a.kind() == "comment" {
+                continue;
+            }
+            info.has_args = true;
+            if a.kind() == "keyword_argument" {
+                if a.child_by_field_name("name").is_some_and(|n| self.text(n) == "timeout") {
+                    info.has_timeout = true;
+                }
+            } else if first {
+                info.first_arg_literal = matches!(a.kind(), "string" | "concatenated_string")
+                    && self.plain_string(a).is_some();
+                first = false;
+            }
+        }
+        info
+    }
+
+    fn call(&mut self, node: Node<'_>) {
+        let Some(function) = node.child_by_field_name("function") else { return };
+        match function.kind() {
+            "identifier" => {
+                let name = self.text(function);
+                if let Some(func) = self.funcs.last_mut() {
+                    func.called.push(name);
+                    if name == func.name && !func.is_method {
+                        func.self_call = true;
+                    }
+                }
+            }
+            "attribute" => {
+                let attr = function.child_by_field_name("attribute").map(|a| self.text(a)).unwrap_or("");
+                let object = function.child_by_field_name("object").map(|o| self.text(o)).unwrap_or("");
+                if let Some(func) = self.funcs.last_mut() {
+                    if attr.starts_with("assert") || attr == "raises" || attr == "fail" {
+                        func.has_assert = true;
+                    }
+                    if func.is_method && attr == func.name && (object == "self" || object == "cls") {
+                        func.self_call = true;
+                    }
+                }
+                if SQL_EXEC.contains(&attr) {
+                    self.sql_call(node);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ----- SQL ---------------------------------------------------------------
+
+    fn sql_call(&mut self, call: Node<'_>) {
+        let Some(args) = call.child_by_field_name("arguments") else { return };
+        let mut c = args.walk();
+        let positional: Vec<Node> =
+            args.named_children(&mut c).filter(|a| !matches!(a.kind(), "keyword_argument" | "comment")).collect();
+        let mut c2 = args.walk();
+        let has_params_kw = args.named_children(&mut c2).any(|a| {
+            a.kind() == "keyword_argument"
+                && a.child_by_field_name("name").is_some_and(|n| matches!(self.text(n), "params" | "parameters"))
+        });
+        let Some(&first) = positional.first() else { return };
+        let line = line_of(call);
+        let (sql, built_at) = match self.classify_sql(first) {
+            SqlText::Plain => (true, None),
+            SqlText::Built => (true, Some(line)),
+            SqlText::None if first.kind() == "identifier" => {
+                match self.lookup_sql_var(self.text(first)) {
+                    Some(v) if v.built => (true, Some(v.line)),
+                    Some(_) => (true, None),
+                    None => (false, None),
+                }
+            }
+            SqlText::None => (false, None),
+        };
+        if !sql {
+            return;
+        }
+        self.feature(Feature::SqlExecuted, line, "SQL executed");
+        if let Some(at) = built_at {
+            let msg = if at == line {
+                "SQL built from strings is executed: pass the values as query parameters instead".to_string()
+            } else {
+                format!("SQL built from strings (line {at}) is executed: pass the values as query parameters instead")
+            };
+            self.finding("sec.sql_injection", line, msg);
+        } else if positional.len() > 1 || has_params_kw {
+            self.feature(Feature::SqlParameterized, line, "parameterized query");
+        }
+    }
+
+    fn lookup_sql_var(&self, name: &str) -> Option<SqlVar> {
+        self.scope_stack.iter().rev().find_map(|s| self.sql_vars.get(&(*s, name)).copied())
+    }
+
+    fn classify_sql(&self, node: Node) -> SqlText {
+        match node.kind() {
+            "string" => {
+                let text = self.text(node);
+                if !checks::is_sql(text) {
+                    SqlText::None
+                } else if self.plain_string(node).is_some() {
+                    SqlText::Plain
+                } else {
+                    SqlText::Built
+                }
+            }
+            "concatenated_string" => {
+                let mut c = node.walk();
+                let parts: Vec<SqlText> = node.named_children(&mut c).map(|n| self.classify_sql(n)).collect();
+                let text_is_sql = checks::is_sql(self.text(node));
+                if !text_is_sql {
+                    SqlText::None
+                } else if parts.contains(&SqlText::Built) || node.named_children(&mut node.walk()).any(|n| self.plain_string(n).is_none()) {
+                    SqlText::Built
+                } else {
+                    SqlText::Plain
+                }
+            }
+            "binary_operator" => {
+                let op = node.child_by_field_name("operator").map(|o| self.text(o)).unwrap_or("");
+                let (Some(l), Some(r)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+                    return SqlText::None;
+                };
+                let both_literal = l.kind() == "string" && r.kind() == "string";
+                let sql = self.classify_sql(l) != SqlText::None || self.classify_sql(r) != SqlText::None;
+                if (op == "%" || op == "+") && sql && !both_literal {
+                    SqlText::Built
+                } else if sql {
+                    SqlText::Plain
+                } else {
+                    SqlText::None
+                }
+            }
+            "call" => {
+                // "...".format(...)
+                let Some(f) = node.child_by_field_name("function") else { return SqlText::None };
+                if f.kind() == "attribute"
+                    && f.child_by_field_name("attribute").is_some_and(|a| self.text(a) == "format")
+                    && f.child_by_field_name("object").is_some_and(|o| self.classify_sql(o) != SqlText::None)
+                {
+                    SqlText::Built
+                } else {
+                    SqlText::None
+                }
+            }
+            "parenthesized_expression" => node.named_child(0).map(|n| self.classify_sql(n)).unwrap_or(SqlText::None),
+            _ => SqlText::None,
+        }
+    }
+
+    // ----- definitions ------------------------------------------------------
+
+    fn enter_function<'t>(&mut self, node: Node<'t>, stack: &[Frame<'t>]) {
+        let name = node.child_by_field_name("name").map(|n| self.text(n)).unwrap_or("");
+        let line = line_of(node);
+        let outer = self.scope();
+        let is_method = self.scopes.kind(outer) == ScopeKind::Class;
+        self.scopes.bind(outer, name, Binding::Local);
+        let is_static = stack.last().is_some_and(|p| {
+            p.node.kind() == "decorated_definition" && self.text(p.node).contains("@staticmethod")
+        });
+        self.feature(Feature::Function, line, name);
+        if self.starts_with_async(node) {
+            self.feature(Feature::AsyncFunction, line, format!("async def {name}"));
+        }
+        self.facts.defs.push((name.to_string(), line, is_method));
+
+        let s = self.scopes.push(ScopeKind::Function, outer);
+        let mut state = FuncState {
+            name,
+            line,
+            params: Vec::new(),
+            is_method,
+            inner_defs: Vec::new(),
+            returned: Vec::new(),
+            called: Vec::new(),
+            self_call: false,
+            has_assert: false,
+        };
+        let (annotatable, annotated) = match node.child_by_field_name("parameters") {
+            Some(params) => {
+                let summary = self.bind_params(params, s, is_method && !is_static);
+                state.params = summary.names;
+                if summary.defaults {
+                    self.feature(Feature::FunctionDefaults, line, name);
+                }
+                if summary.varargs {
+                    self.feature(Feature::FunctionVarargs, line, name);
+                }
+                if summary.keyword_only {
+                    self.feature(Feature::FunctionKeywordOnly, line, name);
+                }
+                (summary.annotatable, summary.annotated)
+            }
+            None => (0, 0),
+        };
+        let returns = node.child_by_field_name("return_type").is_some();
+        if returns || annotated > 0 {
+            self.feature(Feature::AnnotatedFunction, line, name);
+        }
+        if !self.ctx.is_test {
+            let m = &mut self.facts.metrics;
+            m.functions += 1;
+            m.params_annotatable += annotatable;
+            m.params_annotated += annotated;
+            if name != "__init__" {
+                m.returns_annotatable += 1;
+                m.returns_annotated += u64::from(returns);
+            }
+            if !name.starts_with('_') {
+                m.docstring_targets += 1;
+                if node.child_by_field_name("body").is_some_and(has_docstring) {
+                    m.docstrings += 1;
+                }
+            }
+        }
+        if let Some(class) = self.classes.last_mut() {
+            if class.scope == outer {
+                class.methods.push(name);
+            }
+        }
+        self.scope_stack.push(s);
+        self.funcs.push(state);
+    }
+
+    fn leave_function(&mut self) {
+        self.scope_stack.pop();
+        let Some(f) = self.funcs.pop() else { return };
+        let calls_param = f.called.iter().any(|c| f.params.contains(c));
+        if calls_param {
+            self.feature(Feature::HigherOrderFunction, f.line, f.name);
+        }
+        if f.self_call {
+            self.feature(Feature::Recursion, f.line, f.name);
+        }
+        let returned_inner: Vec<&(&str, bool)> =
+            f.inner_defs.iter().filter(|(n, _)| f.returned.contains(n)).collect();
+        if !returned_inner.is_empty() {
+            self.feature(Feature::Closure, f.line, f.name);
+            if returned_inner.iter().any(|(_, calls_outer)| *calls_outer) {
+                self.feature(Feature::DecoratorDefinition, f.line, f.name);
+            }
+        }
+        if self.ctx.is_test && f.name.starts_with("test") && f.has_assert {
+            self.feature(Feature::TestFunction, f.line, f.name);
+            self.facts.metrics.test_functions += 1;
+        }
+        if let Some(outer) = self.funcs.last_mut() {
+            let calls_outer = f.called.iter().any(|c| outer.params.contains(c));
+            outer.inner_defs.push((f.name, calls_outer));
+            // An assertion in a nested helper still belongs to the test.
+            outer.has_assert |= f.has_assert;
+        }
+    }
+
+    fn bind_params(&mut self, params: Node<'_>, scope: ScopeId, skip_first: bool) -> ParamSummary<'s> {
+        let mut sum = ParamSummary::default();
+        let mut c = params.walk();
+        let mut first = true;
+        for p in params.named_children(&mut c) {
+            let (name_node, annotation, splat) = match p.kind() {
+                "identifier" => (Some(p), None, false),
+                "typed_parameter" => {
+                    let mut c2 = p.walk();
+                    let inner = p.named_children(&mut c2).find(|n| n.kind() != "type");
+                    let splat = inner.is_some_and(|n| n.kind() != "identifier");
+                    let name = inner.map(|n| if n.kind() == "identifier" { n } else { n.named_child(0).unwrap_or(n) });
+                    (name, p.child_by_field_name("type"), splat)
+                }
+                "default_parameter" => {
+                    sum.defaults = true;
+                    (p.child_by_field_name("name"), None, false)
+                }
+                "typed_default_parameter" => {
+                    sum.defaults = true;
+                    (p.child_by_field_name("name"), p.child_by_field_name("type"), false)
+                }
+                "list_splat_pattern" | "dictionary_splat_pattern" => (p.named_child(0), None, true),
+                "keyword_separator" => {
+                    sum.keyword_only = true;
+                    continue;
+                }
+                _ => continue,
+            };
+            if splat {
+                sum.varargs = true;
+            }
+            let Some(name_node) = name_node else { continue };
+            let name = self.text(name_node);
+            let skip = first && skip_first;
+            first = false;
+            if !skip {
+                sum.annotatable += 1;
+                sum.annotated += u64::from(annotation.is_some());
+                sum.names.push(name);
+            }
+            let binding = annotation
+                .and_then(|t| t.named_child(0))
+                .filter(|t| matches!(t.kind(), "identifier" | "attribute"))
+                .and_then(|t| self.chain(t))
+                .map(|mut ch| {
+                    ch.rest.push_str("()");
+                    Binding::Value(ch, scope.saturating_sub(0))
+                })
+                .unwrap_or(Binding::Local);
+            // An annotation is evaluated outside the function: resolve it there.
+            let binding = match binding {
+                Binding::Value(ch, _) => Binding::Value(ch, self.scope()),
+                b => b,
+            };
+            self.scopes.bind(scope, name, binding);
+        }
+        sum
+    }
+
+    fn enter_class(&mut self, node: Node<'_>) {
+        let name = node.child_by_field_name("name").map(|n| self.text(n)).unwrap_or("");
+        let line = line_of(node);
+        let outer = self.scope();
+        self.scopes.bind(outer, name, Binding::Class);
+        if let Some(sup) = node.child_by_field_name("superclasses") {
+            let mut c = sup.walk();
+            let meta = sup.named_children(&mut c).any(|a| {
+                a.kind() == "keyword_argument"
+                    && a.child_by_field_name("name").is_some_and(|n| self.text(n) == "metaclass")
+            });
+            if meta {
+                self.feature(Feature::Metaclass, line, name);
+            }
+        }
+        if !self.ctx.is_test {
+            self.facts.metrics.classes += 1;
+            if !name.starts_with('_') {
+                self.facts.metrics.docstring_targets += 1;
+                if node.child_by_field_name("body").is_some_and(has_docstring) {
+                    self.facts.metrics.docstrings += 1;
+                }
+            }
+        }
+        let s = self.scopes.push(ScopeKind::Class, outer);
+        self.classes.push(ClassState {
+            name,
+            line,
+            scope: s,
+            methods: Vec::new(),
+            linked: false,
+            bases: Vec::new(),
+            at_module_level: outer == 0,
+        });
+        self.scope_stack.push(s);
+    }
+
+    fn leave_class(&mut self) {
+        self.scope_stack.pop();
+        let Some(c) = self.classes.pop() else { return };
+        let has = |m: &str| c.methods.contains(&m);
+        if !c.methods.is_empty() {
+            self.feature(Feature::ClassWithMethods, c.line, c.name);
+        }
+        if (has("__enter__") && has("__exit__")) || (has("__aenter__") && has("__aexit__")) {
+            self.feature(Feature::ContextManagerClass, c.line, c.name);
+        }
+        if has("__iter__") || has("__next__") || has("__aiter__") || has("__anext__") {
+            self.feature(Feature::IteratorClass, c.line, c.name);
+        }
+        if has("__get__") || has("__set__") || has("__set_name__") || has("__delete__") {
+            self.feature(Feature::Descriptor, c.line, c.name);
+        }
+        if c.linked {
+            self.feature(Feature::LinkedNodeClass, c.line, c.name);
+        }
+        self.finished_classes.push(c);
+    }
+
+    // ----- bindings ---------------------------------------------------------
+
+    fn import(&mut self, node: Node<'_>) {
+        let s = self.scope();
+        let mut c = node.walk();
+        for child in node.children_by_field_name("name", &mut c) {
+            match child.kind() {
+                "dotted_name" => {
+                    let full = self.text(child);
+                    let head = full.split('.').next().unwrap_or(full);
+                    self.scopes.bind(s, head, Binding::Import(head.to_string()));
+                    self.facts.imports.push((full.to_string(), line_of(child)));
+                }
+                "aliased_import" => {
+                    if let (Some(name), Some(alias)) =
+                        (child.child_by_field_name("name"), child.child_by_field_name("alias"))
+                    {
+                        let full = self.text(name).to_string();
+                        self.scopes.bind(s, self.text(alias), Binding::Import(full.clone()));
+                        self.facts.imports.push((full, line_of(child)));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn import_from(&mut self, node: Node<'_>) {
+        let s = self.scope();
+        let line = line_of(node);
+        let module = match node.child_by_field_name("module_name") {
+            Some(m) if m.kind() == "relative_import" => {
+                let mut c = m.walk();
+                let mut level = 0;
+                let mut name = "";
+                for part in m.named_children(&mut c) {
+                    match part.kind() {
+                        "import_prefix" => level = self.text(part).chars().filter(|&ch| ch == '.').count(),
+                        "dotted_name" => name = self.text(part),
+                        _ => {}
+                    }
+                }
+                absolute_module(&self.package, level, name)
+            }
+            Some(m) => self.text(m).to_string(),
+            None => "__future__".to_string(),
+        };
+        if !module.is_empty() {
+            self.facts.imports.push((module.clone(), line));
+        }
+        let mut c = node.walk();
+        for child in node.named_children(&mut c) {
+            match child.kind() {
+                "wildcard_import" => self.scopes.star_import(s, module.clone()),
+                "aliased_import" => {
+                    if let (Some(name), Some(alias)) =
+                        (child.child_by_field_name("name"), child.child_by_field_name("alias"))
+                    {
+                        let q = join(&module, self.text(name));
+                        self.scopes.bind(s, self.text(alias), Binding::Import(q.clone()));
+                        self.facts.imports.push((q, line));
+                    }
+                }
+                "dotted_name" if Some(child) != node.child_by_field_name("module_name") => {
+                    let n = self.text(child);
+                    let q = join(&module, n);
+                    self.scopes.bind(s, n, Binding::Import(q.clone()));
+                    self.facts.imports.push((q, line));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn assignment(&mut self, node: Node<'_>) {
+        let Some(left) = node.child_by_field_name("left") else { return };
+        let right = node.child_by_field_name("right");
+        let s = self.scope();
+        match left.kind() {
+            "identifier" => {
+                let name = self.text(left);
+                let binding = right
+                    .filter(|r| matches!(r.kind(), "call" | "identifier" | "attribute"))
+                    .and_then(|r| self.chain(r))
+                    .map(|ch| Binding::Value(ch, s))
+                    .or_else(|| {
+                        // `x: Foo` with no call on the right: an instance of Foo.
+                        let t = node.child_by_field_name("type")?.named_child(0)?;
+                        let mut ch = self.chain(t)?;
+                        ch.rest.push_str("()");
+                        Some(Binding::Value(ch, s))
+                    })
+                    .unwrap_or(Binding::Local);
+                self.scopes.bind(s, name, binding);
+                if let Some(r) = right {
+                    self.secret_pair(name, r);
+                    match self.classify_sql(r) {
+                        SqlText::None => {}
+                        t => {
+                            self.sql_vars
+                                .insert((s, name), SqlVar { built: t == SqlText::Built, line: line_of(node) });
+                        }
+                    }
+                    if s == 0 && name == "DEBUG" && self.text(r) == "True" && self.is_settings_file() {
+                        self.finding(
+                            "web.django_debug",
+                            line_of(node),
+                            "DEBUG = True in Django settings: read it from the environment so production runs with DEBUG off".to_string(),
+                        );
+                    }
+                }
+            }
+            "attribute" => {
+                let obj = left.child_by_field_name("object").map(|o| self.text(o));
+                let attr = left.child_by_field_name("attribute").map(|a| self.text(a)).unwrap_or("");
+                if obj == Some("self") {
+                    if LINK_ATTRS.contains(&attr) {
+                        if let Some(c) = self.classes.last_mut() {
+                            c.linked = true;
+                        }
+                    }
+                    if let Some(r) = right {
+                        self.secret_pair(attr, r);
+                    }
+                }
+            }
+            _ => self.bind_targets(left),
+        }
+    }
+
+    fn is_settings_file(&self) -> bool {
+        let p = self.ctx.path;
+        p.ends_with("settings.py") || p.contains("/settings/")
+    }
+
+    /// Binds every name in an assignment or loop target as a local.
+    fn bind_targets(&mut self, target: Node<'_>) {
+        let s = self.scope();
+        match target.kind() {
+            "identifier" => self.scopes.bind(s, self.text(target), Binding::Local),
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "parenthesized_expression"
+            | "expression_list" | "tuple" | "list" => {
+                let mut c = target.walk();
+                let children: Vec<Node> = target.named_children(&mut c).collect();
+                for child in children {
+                    self.bind_targets(child);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn with_item(&mut self, node: Node<'_>) {
+        let Some(value) = node.child_by_field_name("value") else { return };
+        if value.kind() != "as_pattern" {
+            return;
+        }
+        let Some(alias) = value.child_by_field_name("alias") else { return };
+        let Some(target) = alias.named_child(0) else { return };
+        let s = self.scope();
+        if target.kind() != "identifier" {
+            self.bind_targets(target);
+            return;
+        }
+        let binding = value
+            .named_child(0)
+            .filter(|v| v.kind() == "call")
+            .and_then(|v| self.chain(v))
+            .map(|ch| Binding::Value(ch, s))
+            .unwrap_or(Binding::Local);
+        self.scopes.bind(s, self.text(target), binding);
+    }
+
+    fn except_clause(&mut self, node: Node<'_>) {
+        let line = line_of(node);
+        let value = node.child_by_field_name("value");
+        if let Some(alias) = node.child_by_field_name("alias") {
+            let s = self.scope();
+            self.scopes.bind(s, self.text(alias), Binding::Local);
+        }
+        let (value, alias_in_value) = match value {
+            Some(v) if v.kind() == "as_pattern" => (v.named_child(0), true),
+            v => (v, false),
+        };
+        if alias_in_value {
+            if let Some(target) = node.child_by_field_name("value").and_then(|v| v.child_by_field_name("alias")) {
+                if let Some(t) = target.named_child(0) {
+                    let s = self.scope();
+                    self.scopes.bind(s, self.text(t), Binding::Local);
+                }
+            }
+        }
+        let broad = match value {
+            None => true,
+            Some(v) => matches!(self.text(v), "Exception" | "BaseException"),
+        };
+        if broad {
+            self.feature(Feature::ExceptBroad, line, self.text(value.unwrap_or(node)).lines().next().unwrap_or(""));
+        } else {
+            self.feature(Feature::ExceptSpecific, line, value.map(|v| self.text(v)).unwrap_or(""));
+        }
+        let mut c = node.walk();
+        let Some(block) = node.named_children(&mut c).find(|n| n.kind() == "block") else { return };
+        let mut c2 = block.walk();
+        let stmts: Vec<Node> = block.named_children(&mut c2).filter(|n| n.kind() != "comment").collect();
+        let reraises = stmts.iter().any(|s| s.kind() == "raise_statement");
+        let only_pass = stmts.iter().all(|s| {
+            matches!(s.kind(), "pass_statement" | "continue_statement")
+                || (s.kind() == "expression_statement" && self.text(*s) == "...")
+        });
+        if value.is_none() && !reraises {
+            self.finding(
+                "quality.bare_except",
+                line,
+                "bare `except:` swallows every error, even KeyboardInterrupt: catch the exceptions you expect".to_string(),
+            );
+        } else if broad && only_pass {
+            self.finding(
+                "quality.bare_except",
+                line,
+                "`except Exception: pass` silently hides errors: handle or log them".to_string(),
+            );
+        }
+    }
+
+    // ----- after the walk ----------------------------------------------------
+
+    fn finish(mut self) -> PythonFacts {
+        let refs = std::mem::take(&mut self.refs);
+        for r in refs {
+            let Some(qname) = self.scopes.resolve(r.scope, &r.chain) else { continue };
+            if qname.starts_with("builtins.") && r.roles == role::USE {
+                continue;
+            }
+            if r.call.is_call {
+                self.call_checks(&qname, r.line, r.call);
+            }
+            let reference = Ref { qname, roles: r.roles, line: r.line };
+            if self.ctx.local_heads.contains(head_of(&reference.qname)) {
+                self.facts.deferred.push(reference);
+            } else {
+                self.facts.refs.push(reference);
+            }
+        }
+        // Exports: what other modules of the repository may import from this one.
+        let classes = std::mem::take(&mut self.finished_classes);
+        let mut class_bases: HashMap<&str, Vec<String>> = HashMap::new();
+        for c in classes.iter().filter(|c| c.at_module_level) {
+            let bases = c.bases.iter().filter_map(|b| self.scopes.resolve(0, b)).collect();
+            class_bases.insert(c.name, bases);
+        }
+        let mut exports = Vec::new();
+        for (name, binding) in self.scopes.module_bindings() {
+            let export = match binding {
+                Binding::Import(q) => Some(Export::Alias(q.clone())),
+                Binding::Value(..) => self
+                    .scopes
+                    .resolve(0, &Chain { head: name.clone(), rest: String::new() })
+                    .map(Export::Alias),
+                Binding::Class => class_bases.remove(name.as_str()).map(Export::Class),
+                Binding::Local => None,
+            };
+            if let Some(e) = export {
+                exports.push((name.clone(), e));
+            }
+        }
+        exports.sort_by(|a, b| a.0.cmp(&b.0));
+        self.facts.exports = exports;
+        self.facts
+    }
+
+    /// Findings that depend on what a call resolves to.
+    fn call_checks(&mut self, qname: &str, line: u32, call: CallInfo) {
+        let verb = qname.rsplit('.').next().unwrap_or("");
+        let is_requests = qname.starts_with("requests.")
+            && HTTP_VERBS.contains(&verb)
+            && (qname.matches('.').count() == 1
+                || qname.starts_with("requests.Session().")
+                || qname.starts_with("requests.session()."));
+        if is_requests {
+            if call.has_timeout {
+                self.feature(Feature::HttpCallWithTimeout, line, qname);
+            } else {
+                self.finding(
+                    "web.requests_no_timeout",
+                    line,
+                    format!("`{qname}` without timeout= can hang forever: pass timeout=(connect, read)"),
+                );
+            }
+        } else if qname.starts_with("httpx.") && call.has_timeout {
+            self.feature(Feature::HttpCallWithTimeout, line, qname);
+        }
+        match qname {
+            "builtins.eval" | "builtins.exec" if call.has_args && !call.first_arg_literal => {
+                self.finding(
+                    "sec.eval",
+                    line,
+                    format!("`{}` of a computed string runs arbitrary code: parse the input instead", &qname[9..]),
+                );
+            }
+            "builtins.breakpoint" | "pdb.set_trace" | "ipdb.set_trace" => {
+                self.finding("quality.debugger", line, format!("leftover debugger call `{qname}`"));
+            }
+            _ => {}
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SqlText {
+    None,
+    Plain,
+    Built,
+}
+
+#[derive(Default)]
+struct ParamSummary<'s> {
+    names: Vec<&'s str>,
+    defaults: bool,
+    varargs: bool,
+    keyword_only: bool,
+    annotatable: u64,
+    annotated: u64,
+}
+
+fn join(module: &str, name: &str) -> String {
+    if module.is_empty() {
+        name.to_string()
+    } else {
+        format!("{module}.{name}")
+    }
+}
+
+/// The first segment of a qualified name: `flask` of `flask.Flask().route`.
+pub fn head_of(qname: &str) -> &str {
+    let end = qname.find(['.', '(']).unwrap_or(qname.len());
+    &qname[..end]
+}
+
+/// Whether a block (or module) opens with a string statement.
+fn has_docstring(block: Node) -> bool {
+    let mut c = block.walk();
+    let first = block.named_children(&mut c).find(|n| n.kind() != "comment");
+    first.is_some_and(|s| s.kind() == "expression_statement" && s.named_child(0).is_some_and(|e| e.kind() == "string"))
+}

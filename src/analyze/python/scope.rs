@@ -1,0 +1,319 @@
+//! Scopes and name resolution for one module.
+//!
+//! Bindings are collected during the single tree walk and references are
+//! resolved after it, because in Python an assignment anywhere in a function
+//! makes the name local for the whole function. The resolution is
+//! deliberately simple (no flow analysis): an import binding wins over a
+//! plain assignment in the same scope, and a name assigned from a call
+//! (`app = Flask(__name__)`) stands for an instance of what was called.
+
+use std::collections::HashMap;
+
+/// Index of a scope in `Scopes::scopes`; the module is scope 0.
+pub type ScopeId = u32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Function,
+    Class,
+}
+
+/// A chain of names as written, before resolution: `head` then `rest`
+/// (`rest` starts with `.` or `()`), e.g. `app` + `.route`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chain {
+    pub head: String,
+    pub rest: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Binding {
+    /// `import x.y as z`, `from x import y as z`: the absolute dotted name.
+    Import(String),
+    /// `name = <chain>` or `name: <Type>`: stands for what the chain resolves to.
+    Value(Chain, ScopeId),
+    /// `class Name(...)`: resolves to `<module>.Name`, a name of this repository.
+    Class,
+    /// Any other local binding (a def, a loop variable, a plain value): not an import.
+    Local,
+}
+
+impl Binding {
+    fn rank(&self) -> u8 {
+        match self {
+            Binding::Import(_) => 3,
+            Binding::Class => 2,
+            Binding::Value(..) => 1,
+            Binding::Local => 0,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Scope {
+    kind: ScopeKind,
+    parent: Option<ScopeId>,
+    bindings: HashMap<String, Binding>,
+    star_imports: Vec<String>,
+}
+
+/// All scopes of one module.
+#[derive(Debug)]
+pub struct Scopes {
+    scopes: Vec<Scope>,
+    module: String,
+}
+
+/// Resolution stops here, so `x = x()` or a cycle of aliases cannot loop.
+const MAX_DEPTH: u32 = 8;
+
+impl Scopes {
+    pub fn new(module: &str) -> Self {
+        Scopes {
+            scopes: vec![Scope {
+                kind: ScopeKind::Module,
+                parent: None,
+                bindings: HashMap::new(),
+                star_imports: Vec::new(),
+            }],
+            module: module.to_string(),
+        }
+    }
+
+    pub fn push(&mut self, kind: ScopeKind, parent: ScopeId) -> ScopeId {
+        self.scopes.push(Scope {
+            kind,
+            parent: Some(parent),
+            bindings: HashMap::new(),
+            star_imports: Vec::new(),
+        });
+        (self.scopes.len() - 1) as ScopeId
+    }
+
+    pub fn kind(&self, id: ScopeId) -> ScopeKind {
+        self.scopes[id as usize].kind
+    }
+
+    /// Binds `name` in `scope`; a stronger binding (import > class > value > local) wins.
+    pub fn bind(&mut self, scope: ScopeId, name: &str, binding: Binding) {
+        let bindings = &mut self.scopes[scope as usize].bindings;
+        match bindings.get(name) {
+            Some(old) if old.rank() >= binding.rank() => {}
+            _ => {
+                bindings.insert(name.to_string(), binding);
+            }
+        }
+    }
+
+    pub fn star_import(&mut self, scope: ScopeId, module: String) {
+        self.scopes[scope as usize].star_imports.push(module);
+    }
+
+    /// The module-level bindings, for other modules of the repository.
+    pub fn module_bindings(&self) -> impl Iterator<Item = (&String, &Binding)> {
+        self.scopes[0].bindings.iter()
+    }
+
+    /// The qualified name `chain` stands for when written in `scope`, or `None`
+    /// when its head is a local variable or unknown.
+    pub fn resolve(&self, scope: ScopeId, chain: &Chain) -> Option<String> {
+        self.resolve_depth(scope, &chain.head, &chain.rest, 0)
+    }
+
+    fn resolve_depth(&self, scope: ScopeId, head: &str, rest: &str, depth: u32) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let mut current = Some(scope);
+        let mut first = true;
+        while let Some(id) = current {
+            let s = &self.scopes[id as usize];
+            // A class body's names are not visible inside its methods.
+            let visible = first || s.kind != ScopeKind::Class;
+            if visible {
+                if let Some(b) = s.bindings.get(head) {
+                    return match b {
+                        Binding::Import(q) => Some(format!("{q}{rest}")),
+                        Binding::Value(chain, at) => self
+                            .resolve_depth(*at, &chain.head, &chain.rest, depth + 1)
+                            .map(|q| format!("{q}{rest}")),
+                        Binding::Class => Some(format!("{}.{head}{rest}", self.module)),
+                        Binding::Local => None,
+                    };
+                }
+            }
+            first = false;
+            current = s.parent;
+        }
+        if is_builtin(head) {
+            return Some(format!("builtins.{head}{rest}"));
+        }
+        // Python: a later `from m import *` overrides an earlier one.
+        self.scopes[0]
+            .star_imports
+            .last()
+            .map(|m| format!("{m}.{head}{rest}"))
+    }
+}
+
+/// The absolute module of a `from` import, given the importing module's package.
+///
+/// `level` is the number of leading dots; `package` is the importing module's
+/// package (the module itself for an `__init__.py`).
+pub fn absolute_module(package: &str, level: usize, name: &str) -> String {
+    if level == 0 {
+        return name.to_string();
+    }
+    let mut parts: Vec<&str> = if package.is_empty() {
+        Vec::new()
+    } else {
+        package.split('.').collect()
+    };
+    for _ in 1..level {
+        parts.pop();
+    }
+    if !name.is_empty() {
+        parts.push(name);
+    }
+    parts.join(".")
+}
+
+fn is_builtin(name: &str) -> bool {
+    BUILTINS.binary_search(&name).is_ok()
+}
+
+/// Python's builtins that rules refer to; sorted for binary search (a test checks).
+const BUILTINS: &[&str] = &[
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "BaseExceptionGroup",
+    "ConnectionError",
+    "EOFError",
+    "Exception",
+    "ExceptionGroup",
+    "FileExistsError",
+    "FileNotFoundError",
+    "IOError",
+    "ImportError",
+    "IndexError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "PermissionError",
+    "RecursionError",
+    "RuntimeError",
+    "StopAsyncIteration",
+    "StopIteration",
+    "SyntaxError",
+    "SystemExit",
+    "TimeoutError",
+    "TypeError",
+    "UnicodeDecodeError",
+    "UnicodeError",
+    "ValueError",
+    "Warning",
+    "ZeroDivisionError",
+    "__import__",
+    "abs",
+    "all",
+    "any",
+    "breakpoint",
+    "callable",
+    "classmethod",
+    "compile",
+    "delattr",
+    "dict",
+    "enumerate",
+    "eval",
+    "exec",
+    "filter",
+    "frozenset",
+    "getattr",
+    "globals",
+    "hasattr",
+    "input",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "list",
+    "map",
+    "max",
+    "min",
+    "next",
+    "object",
+    "open",
+    "print",
+    "property",
+    "range",
+    "reversed",
+    "set",
+    "setattr",
+    "sorted",
+    "staticmethod",
+    "sum",
+    "super",
+    "tuple",
+    "type",
+    "vars",
+    "zip",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_are_sorted() {
+        let mut sorted = BUILTINS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, BUILTINS);
+    }
+
+    #[test]
+    fn relative_imports_climb_packages() {
+        assert_eq!(absolute_module("blog.views", 1, "models"), "blog.views.models");
+        assert_eq!(absolute_module("blog.views", 2, "models"), "blog.models");
+        assert_eq!(absolute_module("blog", 1, ""), "blog");
+        assert_eq!(absolute_module("", 1, "x"), "x");
+        assert_eq!(absolute_module("a", 3, "x"), "x");
+    }
+
+    #[test]
+    fn local_assignment_shadows_nothing_imported() {
+        let mut s = Scopes::new("m");
+        let f = s.push(ScopeKind::Function, 0);
+        s.bind(0, "json", Binding::Import("json".into()));
+        s.bind(f, "json", Binding::Local);
+        let chain = Chain { head: "json".into(), rest: ".loads".into() };
+        assert_eq!(s.resolve(0, &chain).as_deref(), Some("json.loads"));
+        assert_eq!(s.resolve(f, &chain), None);
+    }
+
+    #[test]
+    fn instances_resolve_through_calls() {
+        let mut s = Scopes::new("m");
+        s.bind(0, "Flask", Binding::Import("flask.Flask".into()));
+        s.bind(
+            0,
+            "app",
+            Binding::Value(Chain { head: "Flask".into(), rest: "()".into() }, 0),
+        );
+        let chain = Chain { head: "app".into(), rest: ".route".into() };
+        assert_eq!(s.resolve(0, &chain).as_deref(), Some("flask.Flask().route"));
+    }
+
+    #[test]
+    fn self_referencing_value_terminates() {
+        let mut s = Scopes::new("m");
+        s.bind(0, "x", Binding::Value(Chain { head: "x".into(), rest: "()".into() }, 0));
+        assert_eq!(s.resolve(0, &Chain { head: "x".into(), rest: String::new() }), None);
+    }
+}

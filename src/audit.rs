@@ -1,0 +1,217 @@
+//! Audits one repository: list its files, analyze them in parallel, resolve
+//! names across its modules, and turn the hits into levels with evidence.
+//!
+//! Files are analyzed independently (rayon); everything after that runs in
+//! path order, so the result is the same whatever the thread count.
+
+use crate::analyze::crossref::Exports;
+use crate::analyze::facts::{CodeMetrics, Export, Finding, Ref};
+use crate::analyze::notebook::{self, NotebookCode};
+use crate::analyze::{self, manifest, python, FileKind};
+use crate::report::model::{RepoReport, Stats};
+use crate::rules::levels::Tally;
+use crate::rules::matching::{normalize, FileRef, Hit};
+use crate::rules::metrics::repo_metrics;
+use crate::rules::RuleSet;
+use crate::source::{Entry, ListOptions, Note, Reader, RepoInput, SourceError};
+use rayon::prelude::*;
+use std::collections::HashSet;
+
+/// What one file gave, before the cross-module pass.
+#[derive(Default)]
+struct FileOutcome {
+    path: String,
+    is_test: bool,
+    kind: Option<FileKind>,
+    hits: Vec<Hit>,
+    deferred: Vec<Ref>,
+    exports: Vec<(String, Export)>,
+    modules: Vec<String>,
+    metrics: CodeMetrics,
+    lines: u64,
+    syntax_error: bool,
+    lossy: bool,
+    findings: Vec<Finding>,
+    notes: Vec<Note>,
+    notebook: Option<NotebookCode>,
+}
+
+/// Audits one repository. Fails only when the repository cannot be listed;
+/// a file that cannot be read or parsed is a note in the report.
+pub fn audit(input: &RepoInput, rules: &RuleSet, opts: &ListOptions) -> Result<RepoReport, SourceError> {
+    let listing = input.repo.list(opts)?;
+    let local_heads: HashSet<String> = listing
+        .files
+        .iter()
+        .filter(|e| matches!(analyze::classify(&e.path), FileKind::Python | FileKind::Notebook))
+        .flat_map(|e| analyze::module_candidates(&e.path))
+        .map(|m| python::head_of(&m).to_string())
+        .collect();
+
+    let outcomes: Vec<FileOutcome> = listing
+        .files
+        .par_iter()
+        .map_init(
+            || input.repo.reader(),
+            |reader, entry| match reader {
+                Ok(r) => analyze_file(entry, r, rules, &local_heads),
+                Err(e) => FileOutcome {
+                    path: entry.path.clone(),
+                    notes: vec![Note { path: entry.path.clone(), message: format!("not read: {e}") }],
+                    ..Default::default()
+                },
+            },
+        )
+        .collect();
+
+    let mut exports = Exports::default();
+    for o in &outcomes {
+        exports.add(&o.modules, &o.exports);
+    }
+
+    let mut tally = Tally::new(rules);
+    let mut code = CodeMetrics::default();
+    let mut stats = Stats { files: listing.files.len() as u64, ..Default::default() };
+    let mut findings = listing.findings;
+    let mut notes = listing.notes;
+    for mut o in outcomes {
+        let file = FileRef { path: &o.path, is_test: o.is_test };
+        if !o.deferred.is_empty() {
+            let (refs, features) = exports.resolve(&o.deferred, &local_heads);
+            rules.match_refs(file, &refs, &mut o.hits);
+            rules.match_features(file, &features, &mut o.hits);
+        }
+        normalize(&mut o.hits);
+        match o.kind {
+            Some(FileKind::Python) => {
+                stats.python_files += 1;
+                stats.lines += o.lines;
+            }
+            Some(FileKind::Notebook) => {
+                stats.notebooks += 1;
+                stats.lines += o.lines;
+            }
+            _ => {}
+        }
+        stats.syntax_errors += u64::from(o.syntax_error);
+        stats.not_utf8 += u64::from(o.lossy);
+        code.add(&o.metrics);
+        let locate = o.notebook.as_ref().map(|nb| move |line: u32| nb.locate(line));
+        tally.add_file(&o.path, &o.hits, locate.as_ref().map(|f| f as &dyn Fn(u32) -> (u32, u32)));
+        if let Some(nb) = &o.notebook {
+            for f in &mut o.findings {
+                let (cell, line) = nb.locate(f.line);
+                f.cell = Some(cell);
+                f.line = line;
+            }
+        }
+        findings.append(&mut o.findings);
+        notes.append(&mut o.notes);
+    }
+    stats.skipped = notes.iter().filter(|n| n.message.starts_with("not read")).count() as u64;
+    findings.sort_by(|a, b| (&a.path, a.cell, a.line, &a.id).cmp(&(&b.path, b.cell, b.line, &b.id)));
+    notes.sort();
+    let metrics = repo_metrics(&code, stats.python_files + stats.notebooks, stats.lines, listing.history.as_ref());
+    let competencies = tally.levels(rules, &metrics);
+    Ok(RepoReport {
+        name: input.name.clone(),
+        source: input.source.clone(),
+        revision: listing.revision,
+        stats,
+        competencies,
+        findings,
+        notes,
+        metrics,
+        history: listing.history,
+        error: None,
+    })
+}
+
+fn analyze_file(entry: &Entry, reader: &Reader, rules: &RuleSet, local_heads: &HashSet<String>) -> FileOutcome {
+    let kind = analyze::classify(&entry.path);
+    let is_test = analyze::is_test_path(&entry.path);
+    let mut o = FileOutcome { path: entry.path.clone(), is_test, kind: Some(kind), ..Default::default() };
+    let file = FileRef { path: &entry.path, is_test };
+    rules.match_path(file, &mut o.hits);
+    let wants_text = match kind {
+        FileKind::Python | FileKind::Notebook | FileKind::Manifest(_) => true,
+        FileKind::Other => rules.wants_text(&entry.path),
+    };
+    if !wants_text || entry.oversize {
+        return o;
+    }
+    let bytes = match reader.read(entry) {
+        Ok(b) => b,
+        Err(e) => {
+            o.notes.push(Note { path: entry.path.clone(), message: format!("not read: {e}") });
+            return o;
+        }
+    };
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        if kind != FileKind::Other {
+            o.notes.push(Note { path: entry.path.clone(), message: "binary content: not analyzed".into() });
+        }
+        return o;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            o.lossy = true;
+            o.notes.push(Note {
+                path: entry.path.clone(),
+                message: "not valid UTF-8: read with replacement characters".into(),
+            });
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    match kind {
+        FileKind::Python => {
+            o.modules = analyze::module_candidates(&entry.path);
+            analyze_python(&mut o, &text, rules, local_heads, entry.path.ends_with("__init__.py"));
+        }
+        FileKind::Notebook => match notebook::extract(text.as_bytes()) {
+            Ok(nb) => {
+                o.modules = analyze::module_candidates(&entry.path);
+                analyze_python(&mut o, &nb.source, rules, local_heads, false);
+                o.lines = nb.source.lines().filter(|l| !l.trim().is_empty()).count() as u64;
+                o.notebook = Some(nb);
+            }
+            Err(e) => o.notes.push(Note { path: entry.path.clone(), message: format!("notebook not analyzed: {e}") }),
+        },
+        FileKind::Manifest(m) => {
+            let declared = manifest::declared(m, &text);
+            if let Some(p) = declared.problem {
+                o.notes.push(Note { path: entry.path.clone(), message: p });
+            }
+            rules.match_deps(file, &declared.deps, &mut o.hits);
+            if rules.wants_text(&entry.path) {
+                rules.match_text(file, &text, &mut o.hits);
+            }
+        }
+        FileKind::Other => rules.match_text(file, &text, &mut o.hits),
+    }
+    o
+}
+
+fn analyze_python(o: &mut FileOutcome, text: &str, rules: &RuleSet, local_heads: &HashSet<String>, is_package: bool) {
+    let module = o.modules.first().cloned().unwrap_or_default();
+    let ctx = python::Context {
+        path: &o.path,
+        module: &module,
+        is_package,
+        is_test: o.is_test,
+        local_heads,
+        syntax_kinds: &rules.syntax_kinds,
+    };
+    let mut facts = python::analyze(text, &ctx);
+    if facts.syntax_error {
+        o.syntax_error = true;
+        o.notes.push(Note { path: o.path.clone(), message: "syntax error: the parts that parse were analyzed".into() });
+    }
+    rules.match_python(FileRef { path: &o.path, is_test: o.is_test }, &facts, &mut o.hits);
+    o.deferred = std::mem::take(&mut facts.deferred);
+    o.exports = std::mem::take(&mut facts.exports);
+    o.metrics = facts.metrics;
+    o.lines = facts.lines;
+    o.findings = std::mem::take(&mut facts.findings);
+}

@@ -1,0 +1,83 @@
+//! The command line: arguments (clap), one module per subcommand.
+//! `anyhow` lives here and nowhere deeper.
+
+mod rules_cmd;
+mod scan;
+
+use crate::exit_codes;
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  portfolio-audit scan ~/code                 every repository under ~/code
+  portfolio-audit scan . --format json -o report.json
+  portfolio-audit scan my-repo --rev v1.0     a git revision, read without checkout
+  portfolio-audit rules list
+
+Exit codes: 0 ok, 2 usage or input error, 3 some repositories could not be audited.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "portfolio-audit",
+    version,
+    about = "Audit Python repositories: which competencies they show, with file and line, and what is missing.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Scan repositories and report each competency's level with its evidence.
+    #[command(after_help = scan::AFTER_HELP)]
+    Scan(scan::ScanArgs),
+    /// List, check, test and explain competency rules.
+    #[command(subcommand)]
+    Rules(rules_cmd::RulesCommand),
+}
+
+/// Options shared by commands that load rules.
+#[derive(Debug, clap::Args)]
+pub struct RulesArg {
+    /// A folder of extra rules (`*.toml`); a rule with a built-in id replaces it.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let to_out = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+            let text = e.render().ansi().to_string();
+            let sink: &mut dyn Write = if to_out { out } else { err };
+            let _ = write!(sink, "{text}");
+            return if to_out { exit_codes::OK } else { exit_codes::USAGE };
+        }
+    };
+    let result = match cli.command {
+        Command::Scan(args) => scan::run(&args, out, err),
+        Command::Rules(cmd) => rules_cmd::run(&cmd, out, err),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`| head`) is not an error worth a message.
+            if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
+                return exit_codes::OK;
+            }
+            let _ = writeln!(err, "error: {e:#}");
+            exit_codes::USAGE
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! `portfolio-audit rules ...`: list, check, test and explain rules.
+
+use super::RulesArg;
+use crate::analyze::facts::Feature;
+use crate::analyze::python;
+use crate::exit_codes;
+use crate::report::Format;
+use crate::rules::examples::{run_all, Status};
+use crate::rules::metrics::METRICS;
+use crate::rules::{read_dir, RuleSet};
+use anyhow::Context;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum RulesCommand {
+    /// List the loaded rules: id, area, title.
+    #[command(after_help = "Example:\n  portfolio-audit rules list --format json")]
+    List {
+        #[command(flatten)]
+        rules: RulesArg,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Validate a folder of rules and run their examples; each problem as `file:line: reason`.
+    #[command(after_help = "Example:\n  portfolio-audit rules check my-rules/")]
+    Check {
+        /// The folder of `*.toml` rules.
+        dir: PathBuf,
+    },
+    /// Run the examples of every loaded rule (built-in plus --rules).
+    #[command(after_help = "Example:\n  portfolio-audit rules test --rules my-rules/")]
+    Test {
+        #[command(flatten)]
+        rules: RulesArg,
+        /// Only these rule ids.
+        ids: Vec<String>,
+    },
+    /// Show a rule: why it matters, the advice, its signals and levels.
+    #[command(after_help = "Example:\n  portfolio-audit rules explain testing.unit")]
+    Explain {
+        id: String,
+        #[command(flatten)]
+        rules: RulesArg,
+    },
+    /// List the structural features rules can ask for (`features = [...]`).
+    Features,
+    /// List the repository metrics rules can use (`metric = ...`).
+    Metrics,
+    /// Print a Python file's tree-sitter syntax tree, to find node kinds for `syntax = [...]`.
+    #[command(after_help = "Example:\n  portfolio-audit rules dump-tree example.py")]
+    DumpTree { file: PathBuf },
+}
+
+fn load(arg: &RulesArg, err: &mut dyn Write) -> anyhow::Result<Option<RuleSet>> {
+    match RuleSet::with_dir(arg.rules.as_deref()) {
+        Ok(r) => Ok(Some(r)),
+        Err(e) => {
+            writeln!(err, "error: invalid rules:\n{e}")?;
+            Ok(None)
+        }
+    }
+}
+
+pub fn run(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+    match cmd {
+        RulesCommand::List { rules, format } => {
+            let Some(set) = load(rules, err)? else { return Ok(exit_codes::USAGE) };
+            match format {
+                Format::Json => {
+                    let list: Vec<serde_json::Value> = set
+                        .rules
+                        .iter()
+                        .map(|r| serde_json::json!({"id": r.id, "area": r.area, "title": r.title}))
+                        .collect();
+                    serde_json::to_writer_pretty(&mut *out, &list)?;
+                    writeln!(out)?;
+                }
+                Format::Text => {
+                    let width = set.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+                    for r in &set.rules {
+                        writeln!(out, "{:width$}  {:14}  {}", r.id, r.area, r.title)?;
+                    }
+                }
+            }
+            Ok(exit_codes::OK)
+        }
+        RulesCommand::Check { dir } => {
+            let sources = match read_dir(dir) {
+                Ok(s) => s,
+                Err(e) => {
+                    writeln!(err, "{e}")?;
+                    return Ok(exit_codes::USAGE);
+                }
+            };
+            if sources.is_empty() {
+                writeln!(err, "{}: no *.toml rule files", dir.display())?;
+                return Ok(exit_codes::USAGE);
+            }
+            let set = match RuleSet::compile(&sources) {
+                Ok(s) => s,
+                Err(e) => {
+                    writeln!(err, "{e}")?;
+                    return Ok(exit_codes::USAGE);
+                }
+            };
+            report_examples(&set, None, out, err)
+        }
+        RulesCommand::Test { rules, ids } => {
+            let Some(set) = load(rules, err)? else { return Ok(exit_codes::USAGE) };
+            let only = (!ids.is_empty()).then_some(ids.as_slice());
+            report_examples(&set, only, out, err)
+        }
+        RulesCommand::Explain { id, rules } => {
+            let Some(set) = load(rules, err)? else { return Ok(exit_codes::USAGE) };
+            let Some(rule) = set.rule(id) else {
+                writeln!(err, "error: no rule `{id}`; `portfolio-audit rules list` shows the ids")?;
+                return Ok(exit_codes::USAGE);
+            };
+            writeln!(out, "{} — {} ({})\n", rule.id, rule.title, rule.area)?;
+            writeln!(out, "Why: {}\n", rule.why)?;
+            writeln!(out, "Next step when missing: {}\n", rule.advice)?;
+            writeln!(out, "Signals:")?;
+            for s in &set.signals[rule.signals.clone()] {
+                let hint = if s.hint { " (hint: shown, never counted)" } else { "" };
+                writeln!(out, "  {}{}{}", s.name, s.detail.as_ref().map(|d| format!(": {d}")).unwrap_or_default(), hint)?;
+            }
+            writeln!(out, "Levels:")?;
+            for (i, l) in rule.levels.iter().enumerate() {
+                let names = |ids: &[usize]| ids.iter().map(|&s| set.signals[s].name.clone()).collect::<Vec<_>>().join(", ");
+                let mut parts = Vec::new();
+                if !l.all.is_empty() {
+                    parts.push(format!("all of [{}]", names(&l.all)));
+                }
+                if !l.any.is_empty() {
+                    parts.push(format!("any of [{}]", names(&l.any)));
+                }
+                parts.push(format!("{} hit(s)", l.min));
+                if l.min_files > 1 {
+                    parts.push(format!("in {} files", l.min_files));
+                }
+                if let Some((m, v)) = &l.metric {
+                    parts.push(format!("{m} >= {v}"));
+                }
+                writeln!(out, "  {}: {}", i + 1, parts.join(", "))?;
+            }
+            writeln!(out, "\nDefined in {}", rule.source.display())?;
+            Ok(exit_codes::OK)
+        }
+        RulesCommand::Features => {
+            for f in Feature::ALL {
+                writeln!(out, "{:24} {}", f.name(), f.description())?;
+            }
+            Ok(exit_codes::OK)
+        }
+        RulesCommand::Metrics => {
+            for (name, what) in METRICS {
+                writeln!(out, "{name:26} {what}")?;
+            }
+            Ok(exit_codes::OK)
+        }
+        RulesCommand::DumpTree { file } => {
+            let src = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+            let src = String::from_utf8_lossy(&src);
+            let mut parser = tree_sitter::Parser::new();
+            parser.set_language(&python::language()).context("loading the Python grammar")?;
+            let tree = parser.parse(src.as_ref(), None).context("tree-sitter gave no tree")?;
+            writeln!(out, "{}", tree.root_node().to_sexp())?;
+            Ok(exit_codes::OK)
+        }
+    }
+}
+
+fn report_examples(set: &RuleSet, only: Option<&[String]>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+    let mut results = run_all(set, only);
+    results.sort_by(|a, b| a.rule.cmp(&b.rule).then(a.line.cmp(&b.line)));
+    let failed: Vec<_> = results.iter().filter(|r| r.status != Status::Validated).collect();
+    for r in &failed {
+        writeln!(err, "{}", r.describe())?;
+    }
+    let rules_without = set.rules.iter().filter(|r| r.examples.is_empty()).count();
+    writeln!(
+        out,
+        "{} rules, {} examples: {} passed, {} failed{}",
+        set.rules.len(),
+        results.len(),
+        results.len() - failed.len(),
+        failed.len(),
+        if rules_without > 0 { format!(" ({rules_without} rules have no example)") } else { String::new() }
+    )?;
+    Ok(if failed.is_empty() { exit_codes::OK } else { exit_codes::USAGE })
+}

@@ -1,0 +1,116 @@
+//! `portfolio-audit scan`: audit repositories and print the report.
+
+use super::RulesArg;
+use crate::audit::audit;
+use crate::exit_codes;
+use crate::report::model::{RepoReport, Report};
+use crate::report::{json, text, Format};
+use crate::rules::RuleSet;
+use crate::source::{discover, ListOptions, DEFAULT_MAX_FILE_SIZE};
+use anyhow::Context;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+pub const AFTER_HELP: &str = "\
+A PATH is a repository (its working tree, .gitignore honoured), a bare git
+repository, or a folder of repositories (each child with a .git or Python code).
+
+Examples:
+  portfolio-audit scan fixtures/portfolio
+  portfolio-audit scan . --format json -o report.json
+  portfolio-audit scan students/* --jobs 2
+  portfolio-audit scan repo.git --rev main~3";
+
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Repositories or folders of repositories.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Read this git revision from the object database instead of the working tree.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RulesArg,
+    /// Threads for analysis (default: all cores).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Files larger than this many bytes are listed but not read.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+}
+
+pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+    let rules = match RuleSet::with_dir(args.rules.rules.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            writeln!(err, "error: invalid rules:\n{e}")?;
+            return Ok(exit_codes::USAGE);
+        }
+    };
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.jobs {
+        builder = builder.num_threads(n.max(1));
+    }
+    let pool = builder.build().context("starting worker threads")?;
+    let opts = ListOptions { max_file_size: args.max_file_size };
+    let progress = std::io::stderr().is_terminal();
+
+    let mut repos: Vec<RepoReport> = Vec::new();
+    let mut code = exit_codes::OK;
+    let mut inputs = Vec::new();
+    for path in &args.paths {
+        match discover(path, args.rev.as_deref()) {
+            Ok(found) => inputs.extend(found),
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                code = exit_codes::USAGE;
+                repos.push(RepoReport {
+                    name: path.display().to_string(),
+                    source: path.display().to_string(),
+                    error: Some(e.to_string()),
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    let total = inputs.len();
+    for (i, input) in inputs.iter().enumerate() {
+        if progress {
+            eprint!("\r\x1b[2K[{}/{total}] {}", i + 1, input.name);
+        }
+        match pool.install(|| audit(input, &rules, &opts)) {
+            Ok(r) => repos.push(r),
+            Err(e) => {
+                writeln!(err, "error: {}: {e}", input.name)?;
+                if code == exit_codes::OK {
+                    code = exit_codes::SOME_FAILED;
+                }
+                repos.push(RepoReport {
+                    name: input.name.clone(),
+                    source: input.source.clone(),
+                    error: Some(e.to_string()),
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    if progress {
+        eprint!("\r\x1b[2K");
+    }
+    let report = Report::new(repos);
+    let mut buffer: Vec<u8> = Vec::new();
+    match args.format {
+        Format::Text => text::render(&report, &mut buffer)?,
+        Format::Json => json::render(&report, &mut buffer)?,
+    }
+    match &args.output {
+        Some(path) => std::fs::write(path, &buffer).with_context(|| format!("writing {}", path.display()))?,
+        None => out.write_all(&buffer)?,
+    }
+    Ok(code)
+}

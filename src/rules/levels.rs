@@ -1,0 +1,179 @@
+//! From a repository's hits to a level per competency, with its evidence.
+
+use super::{Level, Rule, RuleSet};
+use crate::rules::matching::Hit;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Evidence items kept per signal; the count is always exact.
+const SAMPLES_PER_SIGNAL: usize = 10;
+/// Evidence items listed per competency in a report.
+const EVIDENCE_PER_COMPETENCY: usize = 12;
+
+/// Where a competency shows: a file, a line, and what matched.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+pub struct Evidence {
+    pub path: String,
+    /// For a notebook: the line in its cell.
+    pub line: u32,
+    /// For a notebook: the cell (counting every cell from 1).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cell: Option<u32>,
+    pub detail: String,
+}
+
+/// A competency's level in one repository, and why.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct CompetencyLevel {
+    pub id: String,
+    pub title: String,
+    pub area: String,
+    pub level: u8,
+    /// How many hits the evidence list was taken from.
+    pub evidence_count: u64,
+    pub evidence: Vec<Evidence>,
+    /// Shown, never counted: a declared dependency, say.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub hints: Vec<Evidence>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub metrics: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct SignalTally {
+    count: u64,
+    files: Vec<u32>,
+    samples: Vec<Evidence>,
+}
+
+/// Hits of one repository, per signal. Add files in path order for stable samples.
+#[derive(Debug)]
+pub struct Tally {
+    signals: Vec<SignalTally>,
+    files: u32,
+}
+
+impl Tally {
+    pub fn new(rules: &RuleSet) -> Self {
+        Tally { signals: vec![SignalTally::default(); rules.signals.len()], files: 0 }
+    }
+
+    /// Adds one file's hits (already normalized); `locate` maps a notebook's
+    /// lines to (cell, line in cell).
+    pub fn add_file(&mut self, path: &str, hits: &[Hit], locate: Option<&dyn Fn(u32) -> (u32, u32)>) {
+        let file = self.files;
+        self.files += 1;
+        for h in hits {
+            let t = &mut self.signals[h.signal as usize];
+            t.count += 1;
+            if t.files.last() != Some(&file) {
+                t.files.push(file);
+            }
+            if t.samples.len() < SAMPLES_PER_SIGNAL {
+                let (cell, line) = match locate {
+                    Some(f) => {
+                        let (c, l) = f(h.line);
+                        (Some(c), l)
+                    }
+                    None => (None, h.line),
+                };
+                t.samples.push(Evidence { path: path.to_string(), line, cell, detail: h.detail.clone() });
+            }
+        }
+    }
+
+    fn count(&self, id: usize) -> u64 {
+        self.signals[id].count
+    }
+
+    fn holds(&self, rule: &Rule, level: &Level, metrics: &BTreeMap<String, f64>, rules: &RuleSet) -> bool {
+        let named: Vec<usize> = if level.any.is_empty() && level.all.is_empty() {
+            rule.signals.clone().filter(|&s| !rules.signals[s].hint).collect()
+        } else {
+            level.any.iter().chain(&level.all).copied().collect()
+        };
+        if !level.all.iter().all(|&s| self.count(s) > 0) {
+            return false;
+        }
+        if !level.any.is_empty() && !level.any.iter().any(|&s| self.count(s) > 0) {
+            return false;
+        }
+        let total: u64 = named.iter().map(|&s| self.count(s)).sum();
+        if total < level.min {
+            return false;
+        }
+        if level.min_files > 1 {
+            let mut files: Vec<u32> = named.iter().flat_map(|&s| self.signals[s].files.iter().copied()).collect();
+            files.sort_unstable();
+            files.dedup();
+            if (files.len() as u64) < level.min_files {
+                return false;
+            }
+        }
+        match &level.metric {
+            Some((name, at_least)) => metrics.get(name).is_some_and(|v| v >= at_least),
+            None => true,
+        }
+    }
+
+    /// Every rule's level, evidence and metrics, in rule order.
+    pub fn levels(&self, rules: &RuleSet, metrics: &BTreeMap<String, f64>) -> Vec<CompetencyLevel> {
+        rules
+            .rules
+            .iter()
+            .map(|rule| {
+                let mut level = 0u8;
+                for (i, l) in rule.levels.iter().enumerate() {
+                    if !self.holds(rule, l, metrics, rules) {
+                        break;
+                    }
+                    level = i as u8 + 1;
+                }
+                let counted: Vec<usize> = rule.signals.clone().filter(|&s| !rules.signals[s].hint).collect();
+                let hinted: Vec<usize> = rule.signals.clone().filter(|&s| rules.signals[s].hint).collect();
+                let (evidence, evidence_count) = if level > 0 { self.evidence(&counted, rules) } else { (Vec::new(), 0) };
+                let (mut hints, _) = self.evidence(&hinted, rules);
+                if level == 0 {
+                    // Below level 1, what was seen is only a hint (e.g. one half of an `all`).
+                    let (seen, _) = self.evidence(&counted, rules);
+                    hints.extend(seen);
+                    hints.truncate(EVIDENCE_PER_COMPETENCY);
+                }
+                CompetencyLevel {
+                    id: rule.id.clone(),
+                    title: rule.title.clone(),
+                    area: rule.area.clone(),
+                    level,
+                    evidence_count,
+                    evidence,
+                    hints,
+                    metrics: rule.metrics.iter().filter_map(|m| metrics.get(m).map(|v| (m.clone(), *v))).collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Samples of the given signals, taking each signal's first sample in
+    /// turn, so the first items show every kind of evidence the rule found.
+    fn evidence(&self, signals: &[usize], rules: &RuleSet) -> (Vec<Evidence>, u64) {
+        let mut out = Vec::new();
+        let total = signals.iter().map(|&s| self.count(s)).sum();
+        for round in 0..SAMPLES_PER_SIGNAL {
+            for &s in signals {
+                if let Some(e) = self.signals[s].samples.get(round) {
+                    if out.len() >= EVIDENCE_PER_COMPETENCY {
+                        return (out, total);
+                    }
+                    let mut e = e.clone();
+                    if let Some(d) = &rules.signals[s].detail {
+                        e.detail = format!("{d} ({})", e.detail);
+                    }
+                    if !out.iter().any(|o: &Evidence| o.path == e.path && o.line == e.line && o.cell == e.cell) {
+                        out.push(e);
+                    }
+                }
+            }
+        }
+        (out, total)
+    }
+}

@@ -1,0 +1,193 @@
+//! Competency rules: data in `rules/*.toml`, compiled into the binary, extendable with `--rules DIR`.
+//!
+//! In: rule files. Out: a [`RuleSet`] that turns a file's facts into hits
+//! (`matching`) and a repository's hits into levels with evidence (`levels`).
+//! It never reads a repository itself.
+
+pub mod compile;
+pub mod error;
+pub mod examples;
+pub mod file;
+pub mod levels;
+pub mod matching;
+pub mod metrics;
+
+use crate::analyze::facts::Feature;
+pub use compile::RuleSource;
+pub use error::{RuleError, RuleErrors};
+use file::Scope;
+use globset::GlobSet;
+use regex::Regex;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Index of a signal in [`RuleSet::signals`].
+pub type SignalId = u32;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+}
+
+/// A compiled competency rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub area: String,
+    pub why: String,
+    pub advice: String,
+    pub metrics: Vec<String>,
+    pub signals: Range<usize>,
+    pub levels: Vec<Level>,
+    pub examples: Vec<Example>,
+    /// The file the rule came from (`rules/py.regex.toml` for built-in rules).
+    pub source: PathBuf,
+}
+
+/// A compiled signal: which files it looks at, and how its hits are shown.
+#[derive(Debug)]
+pub struct Signal {
+    pub rule: usize,
+    pub name: String,
+    pub detail: Option<String>,
+    pub hint: bool,
+    pub scope: Scope,
+    pub files: Option<GlobSet>,
+    pub text: Option<Regex>,
+    pub metric: Option<String>,
+}
+
+impl Signal {
+    fn placeholder(rule: usize, name: &str) -> Self {
+        Signal {
+            rule,
+            name: name.to_string(),
+            detail: None,
+            hint: true,
+            scope: Scope::Any,
+            files: None,
+            text: None,
+            metric: None,
+        }
+    }
+}
+
+/// What one level needs; signal indices are global.
+#[derive(Debug, Clone)]
+pub struct Level {
+    pub any: Vec<usize>,
+    pub all: Vec<usize>,
+    pub min: u64,
+    pub min_files: u64,
+    pub metric: Option<(String, f64)>,
+}
+
+/// An example repository and the level the rule must give it.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Line of the `[[example]]` table in the rule file.
+    pub line: usize,
+    pub expect_match: bool,
+    pub level: Option<u8>,
+    pub files: Vec<(String, String)>,
+}
+
+/// Every loaded rule, with one combined matcher per kind of fact.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub signals: Vec<Signal>,
+    qnames: GlobSet,
+    qname_map: Vec<(SignalId, u8)>,
+    imports: GlobSet,
+    import_map: Vec<SignalId>,
+    paths: GlobSet,
+    path_map: Vec<SignalId>,
+    defs: GlobSet,
+    def_map: Vec<(SignalId, bool)>,
+    deps: GlobSet,
+    dep_map: Vec<SignalId>,
+    text_files: GlobSet,
+    syntax: Vec<Vec<SignalId>>,
+    /// Indexed by node kind id: some rule wants nodes of this kind.
+    pub syntax_kinds: Vec<bool>,
+    features: HashMap<Feature, Vec<SignalId>>,
+}
+
+impl RuleSet {
+    fn empty() -> Self {
+        RuleSet {
+            rules: Vec::new(),
+            signals: Vec::new(),
+            qnames: GlobSet::empty(),
+            qname_map: Vec::new(),
+            imports: GlobSet::empty(),
+            import_map: Vec::new(),
+            paths: GlobSet::empty(),
+            path_map: Vec::new(),
+            defs: GlobSet::empty(),
+            def_map: Vec::new(),
+            deps: GlobSet::empty(),
+            dep_map: Vec::new(),
+            text_files: GlobSet::empty(),
+            syntax: Vec::new(),
+            syntax_kinds: Vec::new(),
+            features: HashMap::new(),
+        }
+    }
+
+    /// The rule files compiled into the binary.
+    pub fn embedded_sources() -> Vec<RuleSource> {
+        embedded::RULES
+            .iter()
+            .map(|(name, text)| RuleSource {
+                path: Path::new("rules").join(name),
+                text: (*text).to_string(),
+                builtin: true,
+            })
+            .collect()
+    }
+
+    /// The built-in rules.
+    pub fn embedded() -> Result<RuleSet, RuleErrors> {
+        RuleSet::compile(&RuleSet::embedded_sources())
+    }
+
+    /// The built-in rules plus (overridden by) the `*.toml` files of `dir`.
+    pub fn with_dir(dir: Option<&Path>) -> Result<RuleSet, RuleErrors> {
+        let mut sources = RuleSet::embedded_sources();
+        if let Some(dir) = dir {
+            sources.extend(read_dir(dir)?);
+        }
+        RuleSet::compile(&sources)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+/// The rule files of a folder (not its subfolders), sorted by name.
+pub fn read_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleErrors> {
+    let read_err = |source| RuleErrors(vec![RuleError::Read { path: dir.to_path_buf(), source }]);
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(read_err)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => out.push(RuleSource { path, text, builtin: false }),
+            Err(source) => errors.push(RuleError::Read { path, source }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(RuleErrors(errors))
+    }
+}

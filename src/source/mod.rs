@@ -1,0 +1,271 @@
+//! Sources: turn an input path into repositories, and a repository into files.
+//!
+//! In: a path (a working tree, a git repository, or a folder of repositories)
+//! and an optional revision. Out: [`RepoInput`]s, and for each a [`Listing`]
+//! of files (path, size) plus notes on what was not read and why, and the git
+//! history when there is one. File contents are read later, in parallel,
+//! through a [`Reader`], so a large repository is never held in memory at once.
+//! This stage never interprets file contents.
+
+mod git;
+mod skip;
+mod workdir;
+
+use crate::analyze::facts::Finding;
+pub use git::History;
+use serde::Serialize;
+use skip::Skip;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are listed (their path counts) but not read.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{path}: no such file or folder")]
+    NotFound { path: PathBuf },
+    #[error("{path}: not a folder (give a repository's folder or a folder of repositories)")]
+    NotADir { path: PathBuf },
+    #[error("{path}: cannot read: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: git: {message}")]
+    Git { path: PathBuf, message: String },
+    #[error("{path}: revision `{rev}` not found: {message}")]
+    Revision { path: PathBuf, rev: String, message: String },
+}
+
+/// Something not read, or read only in part, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+pub struct Note {
+    pub path: String,
+    pub message: String,
+}
+
+/// One repository to audit.
+#[derive(Debug)]
+pub struct RepoInput {
+    /// Short name for reports: the folder name.
+    pub name: String,
+    /// What the user gave, as a path.
+    pub source: String,
+    pub repo: Repo,
+}
+
+/// Where a repository's files come from.
+#[derive(Debug)]
+pub enum Repo {
+    /// A working tree on disk, honouring its `.gitignore`.
+    Workdir { root: PathBuf },
+    /// A revision read from a git object database (no checkout; bare repositories too).
+    Git { path: PathBuf, rev: String },
+    /// Files held in memory: rule examples and tests.
+    Memory { files: Vec<(String, Vec<u8>)> },
+}
+
+/// A file of a listing.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Path inside the repository, `/`-separated.
+    pub path: String,
+    pub size: u64,
+    /// Over the size cap: the path counts, the content is not read.
+    pub oversize: bool,
+    loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+enum Loc {
+    Disk(PathBuf),
+    Blob(git2::Oid),
+    Memory(usize),
+}
+
+/// The files of a repository, sorted by path, and what was left out.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub files: Vec<Entry>,
+    pub notes: Vec<Note>,
+    pub findings: Vec<Finding>,
+    /// The commit scanned, or HEAD of a working tree.
+    pub revision: Option<String>,
+    pub history: Option<History>,
+}
+
+pub struct ListOptions {
+    pub max_file_size: u64,
+}
+
+impl Default for ListOptions {
+    fn default() -> Self {
+        ListOptions { max_file_size: DEFAULT_MAX_FILE_SIZE }
+    }
+}
+
+impl Repo {
+    pub fn list(&self, opts: &ListOptions) -> Result<Listing, SourceError> {
+        let mut listing = match self {
+            Repo::Workdir { root } => workdir::list(root, opts)?,
+            Repo::Git { path, rev } => git::list(path, rev, opts)?,
+            Repo::Memory { files } => Listing {
+                files: files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (p, bytes))| Entry {
+                        path: p.clone(),
+                        size: bytes.len() as u64,
+                        oversize: bytes.len() as u64 > opts.max_file_size,
+                        loc: Loc::Memory(i),
+                    })
+                    .collect(),
+                ..Default::default()
+            },
+        };
+        listing.files.sort_by(|a, b| a.path.cmp(&b.path));
+        listing.notes.sort();
+        listing.findings.sort();
+        Ok(listing)
+    }
+
+    /// A reader for this repository's files; one per thread (git handles are not shared).
+    pub fn reader(&self) -> Result<Reader<'_>, SourceError> {
+        Ok(match self {
+            Repo::Workdir { .. } => Reader::Disk,
+            Repo::Git { path, .. } => Reader::Git(git::open(path)?),
+            Repo::Memory { files } => Reader::Memory(files),
+        })
+    }
+}
+
+/// Reads file contents of one repository.
+pub enum Reader<'a> {
+    Disk,
+    Git(git2::Repository),
+    Memory(&'a [(String, Vec<u8>)]),
+}
+
+impl Reader<'_> {
+    pub fn read(&self, entry: &Entry) -> Result<Vec<u8>, String> {
+        match (&entry.loc, self) {
+            (Loc::Disk(p), _) => std::fs::read(p).map_err(|e| e.to_string()),
+            (Loc::Blob(oid), Reader::Git(repo)) => {
+                repo.find_blob(*oid).map(|b| b.content().to_vec()).map_err(|e| e.message().to_string())
+            }
+            (Loc::Memory(i), Reader::Memory(files)) => {
+                files.get(*i).map(|(_, b)| b.clone()).ok_or_else(|| "missing in-memory file".to_string())
+            }
+            _ => Err("file read with the reader of another repository".to_string()),
+        }
+    }
+}
+
+fn skip_finding(path: &str, skip: Skip) -> Option<Finding> {
+    let (id, message) = match skip {
+        Skip::Virtualenv => (
+            "git.committed_venv",
+            format!("`{path}/` is a virtualenv or installed packages inside the repository: remove it and list it in .gitignore"),
+        ),
+        Skip::PyCache => (
+            "git.committed_pycache",
+            format!("`{path}/` holds compiled bytecode: remove it and add `__pycache__/` to .gitignore"),
+        ),
+        Skip::Quiet => return None,
+    };
+    Some(Finding { id: id.to_string(), path: path.to_string(), line: 1, cell: None, message })
+}
+
+/// Whether a folder is itself a Python project (so a folder of projects lists it as one).
+fn looks_like_project(dir: &Path) -> bool {
+    const MARKERS: &[&str] = &[
+        "pyproject.toml",
+        "setup.py",
+        "setup.cfg",
+        "requirements.txt",
+        "Pipfile",
+        "environment.yml",
+        "manage.py",
+    ];
+    if dir.join(".git").exists() || MARKERS.iter().any(|m| dir.join(m).is_file()) {
+        return true;
+    }
+    has_python_within(dir, 2)
+}
+
+fn has_python_within(dir: &Path, depth: u32) -> bool {
+    let Ok(rd) = std::fs::read_dir(dir) else { return false };
+    let mut subdirs = Vec::new();
+    for e in rd.flatten() {
+        let p = e.path();
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_file() && p.extension().is_some_and(|x| x == "py" || x == "ipynb") {
+            return true;
+        }
+        if ft.is_dir() && !e.file_name().to_string_lossy().starts_with('.') {
+            subdirs.push(p);
+        }
+    }
+    depth > 0 && subdirs.iter().any(|d| has_python_within(d, depth - 1))
+}
+
+fn is_bare_repo(dir: &Path) -> bool {
+    dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir()
+}
+
+fn dir_name(path: &Path) -> String {
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    canonical
+        .file_name()
+        .map(|n| n.to_string_lossy().trim_end_matches(".git").to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn input_for(dir: &Path, rev: Option<&str>) -> RepoInput {
+    let repo = if is_bare_repo(dir) {
+        Repo::Git { path: dir.to_path_buf(), rev: rev.unwrap_or("HEAD").to_string() }
+    } else if let (Some(rev), true) = (rev, dir.join(".git").exists()) {
+        Repo::Git { path: dir.to_path_buf(), rev: rev.to_string() }
+    } else {
+        Repo::Workdir { root: dir.to_path_buf() }
+    };
+    RepoInput { name: dir_name(dir), source: dir.display().to_string(), repo }
+}
+
+/// The repositories an input path stands for: itself when it is a repository
+/// or a Python project, otherwise each child folder that is one.
+pub fn discover(path: &Path, rev: Option<&str>) -> Result<Vec<RepoInput>, SourceError> {
+    let meta = std::fs::metadata(path).map_err(|_| SourceError::NotFound { path: path.to_path_buf() })?;
+    if !meta.is_dir() {
+        return Err(SourceError::NotADir { path: path.to_path_buf() });
+    }
+    if is_bare_repo(path) || path.join(".git").exists() || looks_like_project_top(path) {
+        return Ok(vec![input_for(path, rev)]);
+    }
+    let rd = std::fs::read_dir(path).map_err(|source| SourceError::Io { path: path.to_path_buf(), source })?;
+    let mut children: Vec<PathBuf> = rd
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path())
+        .filter(|p| is_bare_repo(p) || looks_like_project(p))
+        .collect();
+    children.sort();
+    if children.is_empty() {
+        return Ok(vec![input_for(path, rev)]);
+    }
+    Ok(children.iter().map(|c| input_for(c, rev)).collect())
+}
+
+/// A folder whose top level holds Python code or a manifest is one project,
+/// even when its subfolders hold Python too.
+fn looks_like_project_top(dir: &Path) -> bool {
+    const MARKERS: &[&str] = &["pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "manage.py"];
+    if MARKERS.iter().any(|m| dir.join(m).is_file()) {
+        return true;
+    }
+    std::fs::read_dir(dir).is_ok_and(|rd| {
+        rd.flatten().any(|e| {
+            e.file_type().is_ok_and(|t| t.is_file())
+                && e.path().extension().is_some_and(|x| x == "py" || x == "ipynb")
+        })
+    })
+}

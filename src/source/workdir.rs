@@ -1,0 +1,98 @@
+//! A working tree on disk: `.gitignore` honoured, skipped folders pruned,
+//! symlinks never followed.
+
+use super::skip::{classify_dir, Skip};
+use super::{git, skip_finding, Entry, ListOptions, Listing, Loc, Note, SourceError};
+use ignore::WalkBuilder;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
+    let canonical_root = root.canonicalize().map_err(|source| SourceError::Io { path: root.to_path_buf(), source })?;
+    let skipped: Arc<Mutex<Vec<(PathBuf, Skip)>>> = Arc::default();
+    let record = Arc::clone(&skipped);
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .parents(false)
+        .ignore(false)
+        .git_global(false)
+        .git_exclude(false)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |e| {
+            if e.depth() == 0 || !e.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            let dir = e.path();
+            match classify_dir(&name, &|p| dir.join(p).exists()) {
+                Some(skip) => {
+                    if let Ok(mut v) = record.lock() {
+                        v.push((dir.to_path_buf(), skip));
+                    }
+                    false
+                }
+                None => true,
+            }
+        });
+    let mut listing = Listing::default();
+    for result in builder.build() {
+        let entry = match result {
+            Ok(e) => e,
+            Err(err) => {
+                listing.notes.push(Note { path: String::new(), message: format!("not read: {err}") });
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel = relative(root, path);
+        if entry.path_is_symlink() {
+            let target = std::fs::read_link(path).unwrap_or_default();
+            let resolved = path.parent().unwrap_or(root).join(&target).canonicalize();
+            let inside = resolved.as_ref().is_ok_and(|r| r.starts_with(&canonical_root));
+            let message = if inside {
+                "symlink not followed (its target is scanned where it lives)".to_string()
+            } else {
+                format!("symlink to {} outside the repository: not followed", target.display())
+            };
+            listing.notes.push(Note { path: rel, message });
+            continue;
+        }
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        let oversize = size > opts.max_file_size;
+        if oversize {
+            listing.notes.push(Note {
+                path: rel.clone(),
+                message: format!("not read: {size} bytes, over the {} byte cap (--max-file-size)", opts.max_file_size),
+            });
+        }
+        listing.files.push(Entry { path: rel, size, oversize, loc: Loc::Disk(path.to_path_buf()) });
+    }
+    let skipped = skipped.lock().map(|v| v.clone()).unwrap_or_default();
+    for (dir, skip) in skipped {
+        if let Some(f) = skip_finding(&relative(root, &dir), skip) {
+            listing.findings.push(f);
+        }
+    }
+    if root.join(".git").exists() {
+        match git::open(root).and_then(|repo| git::history_at(&repo, root, "HEAD")) {
+            Ok(Some(h)) => {
+                listing.revision = Some(h.head.clone());
+                listing.history = Some(h);
+            }
+            Ok(None) => listing.notes.push(Note { path: ".git".into(), message: "repository has no commits yet".into() }),
+            Err(e) => listing.notes.push(Note { path: ".git".into(), message: format!("history not read: {e}") }),
+        }
+    }
+    Ok(listing)
+}
