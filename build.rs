@@ -20,7 +20,12 @@ fn main() {
         writeln!(out, "pub static {name}: &[(&str, &str)] = &[").unwrap();
         for f in files {
             let file_name = f.file_name().unwrap().to_string_lossy().into_owned();
-            writeln!(out, "    ({file_name:?}, include_str!({:?})),", f.display().to_string()).unwrap();
+            writeln!(
+                out,
+                "    ({file_name:?}, include_str!({:?})),",
+                f.display().to_string()
+            )
+            .unwrap();
         }
         writeln!(out, "];").unwrap();
     }

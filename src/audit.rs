@@ -38,12 +38,21 @@ struct FileOutcome {
 
 /// Audits one repository. Fails only when the repository cannot be listed;
 /// a file that cannot be read or parsed is a note in the report.
-pub fn audit(input: &RepoInput, rules: &RuleSet, opts: &ListOptions) -> Result<RepoReport, SourceError> {
+pub fn audit(
+    input: &RepoInput,
+    rules: &RuleSet,
+    opts: &ListOptions,
+) -> Result<RepoReport, SourceError> {
     let listing = input.repo.list(opts)?;
     let local_heads: HashSet<String> = listing
         .files
         .iter()
-        .filter(|e| matches!(analyze::classify(&e.path), FileKind::Python | FileKind::Notebook))
+        .filter(|e| {
+            matches!(
+                analyze::classify(&e.path),
+                FileKind::Python | FileKind::Notebook
+            )
+        })
         .flat_map(|e| analyze::module_candidates(&e.path))
         .map(|m| python::head_of(&m).to_string())
         .collect();
@@ -57,7 +66,10 @@ pub fn audit(input: &RepoInput, rules: &RuleSet, opts: &ListOptions) -> Result<R
                 Ok(r) => analyze_file(entry, r, rules, &local_heads),
                 Err(e) => FileOutcome {
                     path: entry.path.clone(),
-                    notes: vec![Note { path: entry.path.clone(), message: format!("not read: {e}") }],
+                    notes: vec![Note {
+                        path: entry.path.clone(),
+                        message: format!("not read: {e}"),
+                    }],
                     ..Default::default()
                 },
             },
@@ -71,11 +83,17 @@ pub fn audit(input: &RepoInput, rules: &RuleSet, opts: &ListOptions) -> Result<R
 
     let mut tally = Tally::new(rules);
     let mut code = CodeMetrics::default();
-    let mut stats = Stats { files: listing.files.len() as u64, ..Default::default() };
+    let mut stats = Stats {
+        files: listing.files.len() as u64,
+        ..Default::default()
+    };
     let mut findings = listing.findings;
     let mut notes = listing.notes;
     for mut o in outcomes {
-        let file = FileRef { path: &o.path, is_test: o.is_test };
+        let file = FileRef {
+            path: &o.path,
+            is_test: o.is_test,
+        };
         if !o.deferred.is_empty() {
             let (refs, features) = exports.resolve(&o.deferred, &local_heads);
             rules.match_refs(file, &refs, &mut o.hits);
@@ -96,8 +114,15 @@ pub fn audit(input: &RepoInput, rules: &RuleSet, opts: &ListOptions) -> Result<R
         stats.syntax_errors += u64::from(o.syntax_error);
         stats.not_utf8 += u64::from(o.lossy);
         code.add(&o.metrics);
-        let locate = o.notebook.as_ref().map(|nb| move |line: u32| nb.locate(line));
-        tally.add_file(&o.path, &o.hits, locate.as_ref().map(|f| f as &dyn Fn(u32) -> (u32, u32)));
+        let locate = o
+            .notebook
+            .as_ref()
+            .map(|nb| move |line: u32| nb.locate(line));
+        tally.add_file(
+            &o.path,
+            &o.hits,
+            locate.as_ref().map(|f| f as &dyn Fn(u32) -> (u32, u32)),
+        );
         if let Some(nb) = &o.notebook {
             for f in &mut o.findings {
                 let (cell, line) = nb.locate(f.line);
@@ -108,10 +133,20 @@ pub fn audit(input: &RepoInput, rules: &RuleSet, opts: &ListOptions) -> Result<R
         findings.append(&mut o.findings);
         notes.append(&mut o.notes);
     }
-    stats.skipped = notes.iter().filter(|n| n.message.starts_with("not read")).count() as u64;
-    findings.sort_by(|a, b| (&a.path, a.cell, a.line, &a.id).cmp(&(&b.path, b.cell, b.line, &b.id)));
+    stats.skipped = notes
+        .iter()
+        .filter(|n| n.message.starts_with("not read"))
+        .count() as u64;
+    findings
+        .sort_by(|a, b| (&a.path, a.cell, a.line, &a.id).cmp(&(&b.path, b.cell, b.line, &b.id)));
     notes.sort();
-    let metrics = repo_metrics(&code, stats.python_files + stats.notebooks, stats.lines, listing.history.as_ref());
+    let metrics = repo_metrics(
+        &code,
+        stats.python_files + stats.notebooks,
+        stats.lines,
+        listing.history.as_ref(),
+    );
+    tally.add_metrics(rules, &metrics);
     let competencies = tally.levels(rules, &metrics);
     Ok(RepoReport {
         name: input.name.clone(),
@@ -127,11 +162,24 @@ pub fn audit(input: &RepoInput, rules: &RuleSet, opts: &ListOptions) -> Result<R
     })
 }
 
-fn analyze_file(entry: &Entry, reader: &Reader, rules: &RuleSet, local_heads: &HashSet<String>) -> FileOutcome {
+fn analyze_file(
+    entry: &Entry,
+    reader: &Reader,
+    rules: &RuleSet,
+    local_heads: &HashSet<String>,
+) -> FileOutcome {
     let kind = analyze::classify(&entry.path);
     let is_test = analyze::is_test_path(&entry.path);
-    let mut o = FileOutcome { path: entry.path.clone(), is_test, kind: Some(kind), ..Default::default() };
-    let file = FileRef { path: &entry.path, is_test };
+    let mut o = FileOutcome {
+        path: entry.path.clone(),
+        is_test,
+        kind: Some(kind),
+        ..Default::default()
+    };
+    let file = FileRef {
+        path: &entry.path,
+        is_test,
+    };
     rules.match_path(file, &mut o.hits);
     let wants_text = match kind {
         FileKind::Python | FileKind::Notebook | FileKind::Manifest(_) => true,
@@ -143,13 +191,19 @@ fn analyze_file(entry: &Entry, reader: &Reader, rules: &RuleSet, local_heads: &H
     let bytes = match reader.read(entry) {
         Ok(b) => b,
         Err(e) => {
-            o.notes.push(Note { path: entry.path.clone(), message: format!("not read: {e}") });
+            o.notes.push(Note {
+                path: entry.path.clone(),
+                message: format!("not read: {e}"),
+            });
             return o;
         }
     };
     if bytes.iter().take(8192).any(|&b| b == 0) {
         if kind != FileKind::Other {
-            o.notes.push(Note { path: entry.path.clone(), message: "binary content: not analyzed".into() });
+            o.notes.push(Note {
+                path: entry.path.clone(),
+                message: "binary content: not analyzed".into(),
+            });
         }
         return o;
     }
@@ -167,7 +221,13 @@ fn analyze_file(entry: &Entry, reader: &Reader, rules: &RuleSet, local_heads: &H
     match kind {
         FileKind::Python => {
             o.modules = analyze::module_candidates(&entry.path);
-            analyze_python(&mut o, &text, rules, local_heads, entry.path.ends_with("__init__.py"));
+            analyze_python(
+                &mut o,
+                &text,
+                rules,
+                local_heads,
+                entry.path.ends_with("__init__.py"),
+            );
         }
         FileKind::Notebook => match notebook::extract(text.as_bytes()) {
             Ok(nb) => {
@@ -176,12 +236,18 @@ fn analyze_file(entry: &Entry, reader: &Reader, rules: &RuleSet, local_heads: &H
                 o.lines = nb.source.lines().filter(|l| !l.trim().is_empty()).count() as u64;
                 o.notebook = Some(nb);
             }
-            Err(e) => o.notes.push(Note { path: entry.path.clone(), message: format!("notebook not analyzed: {e}") }),
+            Err(e) => o.notes.push(Note {
+                path: entry.path.clone(),
+                message: format!("notebook not analyzed: {e}"),
+            }),
         },
         FileKind::Manifest(m) => {
             let declared = manifest::declared(m, &text);
             if let Some(p) = declared.problem {
-                o.notes.push(Note { path: entry.path.clone(), message: p });
+                o.notes.push(Note {
+                    path: entry.path.clone(),
+                    message: p,
+                });
             }
             rules.match_deps(file, &declared.deps, &mut o.hits);
             if rules.wants_text(&entry.path) {
@@ -193,7 +259,13 @@ fn analyze_file(entry: &Entry, reader: &Reader, rules: &RuleSet, local_heads: &H
     o
 }
 
-fn analyze_python(o: &mut FileOutcome, text: &str, rules: &RuleSet, local_heads: &HashSet<String>, is_package: bool) {
+fn analyze_python(
+    o: &mut FileOutcome,
+    text: &str,
+    rules: &RuleSet,
+    local_heads: &HashSet<String>,
+    is_package: bool,
+) {
     let module = o.modules.first().cloned().unwrap_or_default();
     let ctx = python::Context {
         path: &o.path,
@@ -206,9 +278,19 @@ fn analyze_python(o: &mut FileOutcome, text: &str, rules: &RuleSet, local_heads:
     let mut facts = python::analyze(text, &ctx);
     if facts.syntax_error {
         o.syntax_error = true;
-        o.notes.push(Note { path: o.path.clone(), message: "syntax error: the parts that parse were analyzed".into() });
+        o.notes.push(Note {
+            path: o.path.clone(),
+            message: "syntax error: the parts that parse were analyzed".into(),
+        });
     }
-    rules.match_python(FileRef { path: &o.path, is_test: o.is_test }, &facts, &mut o.hits);
+    rules.match_python(
+        FileRef {
+            path: &o.path,
+            is_test: o.is_test,
+        },
+        &facts,
+        &mut o.hits,
+    );
     o.deferred = std::mem::take(&mut facts.deferred);
     o.exports = std::mem::take(&mut facts.exports);
     o.metrics = facts.metrics;

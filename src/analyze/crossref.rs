@@ -21,19 +21,34 @@ impl Exports {
     pub fn add(&mut self, module_names: &[String], exports: &[(String, Export)]) {
         for m in module_names {
             for (name, export) in exports {
-                self.table.entry(format!("{m}.{name}")).or_insert_with(|| export.clone());
+                self.table
+                    .entry(format!("{m}.{name}"))
+                    .or_insert_with(|| export.clone());
             }
         }
     }
 
     /// Resolves deferred references into references to outside names, and
     /// features (a class deriving from a user class).
-    pub fn resolve(&self, deferred: &[Ref], local_heads: &HashSet<String>) -> (Vec<Ref>, Vec<(Feature, u32, String)>) {
+    pub fn resolve(
+        &self,
+        deferred: &[Ref],
+        local_heads: &HashSet<String>,
+    ) -> (Vec<Ref>, Vec<(Feature, u32, String)>) {
         let mut refs = Vec::new();
         let mut features = Vec::new();
         for r in deferred {
             let mut visited = HashSet::new();
-            self.resolve_one(r.qname.clone(), r.roles, r.line, 0, local_heads, &mut visited, &mut refs, &mut features);
+            self.resolve_one(
+                r.qname.clone(),
+                r.roles,
+                r.line,
+                0,
+                local_heads,
+                &mut visited,
+                &mut refs,
+                &mut features,
+            );
         }
         (refs, features)
     }
@@ -57,17 +72,37 @@ impl Exports {
             refs.push(Ref { qname, roles, line });
             return;
         }
-        let Some((prefix, export)) = self.longest_prefix(&qname) else { return };
+        let Some((prefix, export)) = self.longest_prefix(&qname) else {
+            return;
+        };
         let rest = &qname[prefix.len()..];
         match export {
             Export::Alias(target) => {
                 let next = format!("{target}{rest}");
-                self.resolve_one(next, roles, line, depth + 1, local_heads, visited, refs, features);
+                self.resolve_one(
+                    next,
+                    roles,
+                    line,
+                    depth + 1,
+                    local_heads,
+                    visited,
+                    refs,
+                    features,
+                );
             }
             Export::Class(bases) if rest.is_empty() && roles & role::BASE != 0 => {
                 features.push((Feature::InheritsUserClass, line, prefix.to_string()));
                 for b in bases {
-                    self.resolve_one(b.clone(), role::BASE, line, depth + 1, local_heads, visited, refs, features);
+                    self.resolve_one(
+                        b.clone(),
+                        role::BASE,
+                        line,
+                        depth + 1,
+                        local_heads,
+                        visited,
+                        refs,
+                        features,
+                    );
                 }
             }
             Export::Class(_) => {}
@@ -78,10 +113,14 @@ impl Exports {
         if let Some(e) = self.table.get(qname) {
             return Some((qname, e));
         }
-        let cuts = qname.char_indices().filter(|(_, c)| *c == '.' || *c == '(').map(|(i, _)| i);
+        let cuts = qname
+            .char_indices()
+            .filter(|(_, c)| *c == '.' || *c == '(')
+            .map(|(i, _)| i);
         let mut cuts: Vec<usize> = cuts.collect();
         cuts.reverse();
-        cuts.into_iter().find_map(|i| self.table.get(&qname[..i]).map(|e| (&qname[..i], e)))
+        cuts.into_iter()
+            .find_map(|i| self.table.get(&qname[..i]).map(|e| (&qname[..i], e)))
     }
 }
 
@@ -96,8 +135,18 @@ mod tests {
     #[test]
     fn aliases_cross_modules() {
         let mut ex = Exports::default();
-        ex.add(&["blog.extensions".into()], &[("db".into(), Export::Alias("flask_sqlalchemy.SQLAlchemy()".into()))]);
-        let deferred = vec![Ref { qname: "blog.extensions.db.Model".into(), roles: role::BASE, line: 3 }];
+        ex.add(
+            &["blog.extensions".into()],
+            &[(
+                "db".into(),
+                Export::Alias("flask_sqlalchemy.SQLAlchemy()".into()),
+            )],
+        );
+        let deferred = vec![Ref {
+            qname: "blog.extensions.db.Model".into(),
+            roles: role::BASE,
+            line: 3,
+        }];
         let (refs, _) = ex.resolve(&deferred, &heads(&["blog"]));
         assert_eq!(refs[0].qname, "flask_sqlalchemy.SQLAlchemy().Model");
     }
@@ -105,8 +154,18 @@ mod tests {
     #[test]
     fn user_base_classes_pass_on_their_bases() {
         let mut ex = Exports::default();
-        ex.add(&["app.db".into()], &[("Base".into(), Export::Class(vec!["sqlalchemy.orm.DeclarativeBase".into()]))]);
-        let deferred = vec![Ref { qname: "app.db.Base".into(), roles: role::BASE, line: 7 }];
+        ex.add(
+            &["app.db".into()],
+            &[(
+                "Base".into(),
+                Export::Class(vec!["sqlalchemy.orm.DeclarativeBase".into()]),
+            )],
+        );
+        let deferred = vec![Ref {
+            qname: "app.db.Base".into(),
+            roles: role::BASE,
+            line: 7,
+        }];
         let (refs, features) = ex.resolve(&deferred, &heads(&["app"]));
         assert_eq!(refs[0].qname, "sqlalchemy.orm.DeclarativeBase");
         assert_eq!(features[0].0, Feature::InheritsUserClass);
@@ -115,8 +174,18 @@ mod tests {
     #[test]
     fn cycles_end() {
         let mut ex = Exports::default();
-        ex.add(&["a".into()], &[("x".into(), Export::Alias("a.y".into())), ("y".into(), Export::Alias("a.x".into()))]);
-        let deferred = vec![Ref { qname: "a.x".into(), roles: role::USE, line: 1 }];
+        ex.add(
+            &["a".into()],
+            &[
+                ("x".into(), Export::Alias("a.y".into())),
+                ("y".into(), Export::Alias("a.x".into())),
+            ],
+        );
+        let deferred = vec![Ref {
+            qname: "a.x".into(),
+            roles: role::USE,
+            line: 1,
+        }];
         let (refs, _) = ex.resolve(&deferred, &heads(&["a"]));
         assert!(refs.is_empty());
     }

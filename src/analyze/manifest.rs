@@ -22,7 +22,9 @@ impl Manifest {
             "pipfile" => Manifest::Pipfile,
             "setup.cfg" => Manifest::SetupCfg,
             "environment.yml" | "environment.yaml" => Manifest::CondaEnv,
-            n if n.starts_with("requirements") && (n.ends_with(".txt") || n.ends_with(".in")) => Manifest::Requirements,
+            n if n.starts_with("requirements") && (n.ends_with(".txt") || n.ends_with(".in")) => {
+                Manifest::Requirements
+            }
             _ => return None,
         })
     }
@@ -38,16 +40,22 @@ pub struct Declared {
 /// The name at the start of a PEP 508 requirement (`Flask[async]>=3 ; python_version>"3.8"`).
 fn requirement_name(spec: &str) -> Option<String> {
     let s = spec.trim();
-    let end = s.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(s.len());
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(s.len());
     let name = &s[..end];
-    (!name.is_empty() && name.starts_with(|c: char| c.is_ascii_alphanumeric())).then(|| normalize_dep(name))
+    (!name.is_empty() && name.starts_with(|c: char| c.is_ascii_alphanumeric()))
+        .then(|| normalize_dep(name))
 }
 
 fn line_of_name(text: &str, name: &str) -> u32 {
     let lower = text.to_ascii_lowercase();
     let needle = name.to_ascii_lowercase();
     let alt = needle.replace('-', "_");
-    let pos = lower.find(&needle).or_else(|| lower.find(&alt)).unwrap_or(0);
+    let pos = lower
+        .find(&needle)
+        .or_else(|| lower.find(&alt))
+        .unwrap_or(0);
     text[..pos].matches('\n').count() as u32 + 1
 }
 
@@ -57,7 +65,13 @@ pub fn declared(kind: Manifest, text: &str) -> Declared {
         Manifest::Requirements => {
             for (i, line) in text.lines().enumerate() {
                 let l = line.split(" #").next().unwrap_or("").trim();
-                if l.is_empty() || l.starts_with('#') || l.starts_with('-') || l.contains("://") || l.starts_with('.') || l.starts_with('/') {
+                if l.is_empty()
+                    || l.starts_with('#')
+                    || l.starts_with('-')
+                    || l.contains("://")
+                    || l.starts_with('.')
+                    || l.starts_with('/')
+                {
                     continue;
                 }
                 if let Some(n) = requirement_name(l) {
@@ -122,12 +136,20 @@ pub fn declared(kind: Manifest, text: &str) -> Declared {
 fn collect_toml_deps(t: &toml::Table, kind: Manifest, out: &mut Vec<String>) {
     let specs = |v: Option<&toml::Value>, out: &mut Vec<String>| {
         if let Some(arr) = v.and_then(|v| v.as_array()) {
-            out.extend(arr.iter().filter_map(|x| x.as_str()).filter_map(requirement_name));
+            out.extend(
+                arr.iter()
+                    .filter_map(|x| x.as_str())
+                    .filter_map(requirement_name),
+            );
         }
     };
     let keys = |v: Option<&toml::Value>, out: &mut Vec<String>| {
         if let Some(tab) = v.and_then(|v| v.as_table()) {
-            out.extend(tab.keys().filter(|k| *k != "python").filter_map(|k| requirement_name(k)));
+            out.extend(
+                tab.keys()
+                    .filter(|k| *k != "python")
+                    .filter_map(|k| requirement_name(k)),
+            );
         }
     };
     if kind == Manifest::Pipfile {
@@ -137,7 +159,10 @@ fn collect_toml_deps(t: &toml::Table, kind: Manifest, out: &mut Vec<String>) {
     }
     let project = t.get("project");
     specs(project.and_then(|p| p.get("dependencies")), out);
-    if let Some(opt) = project.and_then(|p| p.get("optional-dependencies")).and_then(|o| o.as_table()) {
+    if let Some(opt) = project
+        .and_then(|p| p.get("optional-dependencies"))
+        .and_then(|o| o.as_table())
+    {
         for v in opt.values() {
             specs(Some(v), out);
         }
@@ -150,7 +175,10 @@ fn collect_toml_deps(t: &toml::Table, kind: Manifest, out: &mut Vec<String>) {
     let poetry = t.get("tool").and_then(|x| x.get("poetry"));
     keys(poetry.and_then(|p| p.get("dependencies")), out);
     keys(poetry.and_then(|p| p.get("dev-dependencies")), out);
-    if let Some(groups) = poetry.and_then(|p| p.get("group")).and_then(|g| g.as_table()) {
+    if let Some(groups) = poetry
+        .and_then(|p| p.get("group"))
+        .and_then(|g| g.as_table())
+    {
         for g in groups.values() {
             keys(g.get("dependencies"), out);
         }
@@ -171,7 +199,11 @@ mod tests {
         );
         assert_eq!(
             d.deps,
-            vec![("flask".into(), 2), ("flask-sqlalchemy".into(), 5), ("requests".into(), 7)]
+            vec![
+                ("flask".into(), 2),
+                ("flask-sqlalchemy".into(), 5),
+                ("requests".into(), 7)
+            ]
         );
     }
 

@@ -37,7 +37,11 @@ pub fn classify(path: &str) -> FileKind {
 /// Test files by the conventions pytest and unittest discover.
 pub fn is_test_path(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    let in_test_dir = path.split('/').rev().skip(1).any(|d| matches!(d, "tests" | "test" | "testing"));
+    let in_test_dir = path
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|d| matches!(d, "tests" | "test" | "testing"));
     in_test_dir
         || name == "conftest.py"
         || name == "tests.py"
@@ -80,15 +84,101 @@ pub fn module_candidates(path: &str) -> Vec<String> {
 
 /// Standard-library top-level modules that learners' files often share a name with.
 const STDLIB: &[&str] = &[
-    "abc", "argparse", "array", "ast", "asyncio", "base64", "bisect", "calendar", "cmd", "code", "collections",
-    "colorsys", "concurrent", "configparser", "contextlib", "copy", "csv", "ctypes", "dataclasses", "datetime",
-    "decimal", "difflib", "email", "enum", "fractions", "functools", "glob", "gzip", "hashlib", "heapq", "hmac",
-    "html", "http", "imaplib", "importlib", "inspect", "io", "ipaddress", "itertools", "json", "keyword", "logging",
-    "math", "mimetypes", "numbers", "operator", "os", "parser", "pathlib", "pickle", "platform", "pprint", "profile",
-    "queue", "random", "re", "secrets", "select", "selectors", "shelve", "shutil", "signal", "site", "smtplib",
-    "socket", "sqlite3", "ssl", "stat", "statistics", "string", "struct", "subprocess", "sys", "tempfile", "test",
-    "textwrap", "threading", "time", "timeit", "tkinter", "token", "tokenize", "trace", "turtle", "types", "typing",
-    "unittest", "urllib", "uuid", "warnings", "wave", "weakref", "xml", "zipfile", "zoneinfo",
+    "abc",
+    "argparse",
+    "array",
+    "ast",
+    "asyncio",
+    "base64",
+    "bisect",
+    "calendar",
+    "cmd",
+    "code",
+    "collections",
+    "colorsys",
+    "concurrent",
+    "configparser",
+    "contextlib",
+    "copy",
+    "csv",
+    "ctypes",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "difflib",
+    "email",
+    "enum",
+    "fractions",
+    "functools",
+    "glob",
+    "gzip",
+    "hashlib",
+    "heapq",
+    "hmac",
+    "html",
+    "http",
+    "imaplib",
+    "importlib",
+    "inspect",
+    "io",
+    "ipaddress",
+    "itertools",
+    "json",
+    "keyword",
+    "logging",
+    "math",
+    "mimetypes",
+    "numbers",
+    "operator",
+    "os",
+    "parser",
+    "pathlib",
+    "pickle",
+    "platform",
+    "pprint",
+    "profile",
+    "queue",
+    "random",
+    "re",
+    "secrets",
+    "select",
+    "selectors",
+    "shelve",
+    "shutil",
+    "signal",
+    "site",
+    "smtplib",
+    "socket",
+    "sqlite3",
+    "ssl",
+    "stat",
+    "statistics",
+    "string",
+    "struct",
+    "subprocess",
+    "sys",
+    "tempfile",
+    "test",
+    "textwrap",
+    "threading",
+    "time",
+    "timeit",
+    "tkinter",
+    "token",
+    "tokenize",
+    "trace",
+    "turtle",
+    "types",
+    "typing",
+    "unittest",
+    "urllib",
+    "uuid",
+    "warnings",
+    "wave",
+    "weakref",
+    "xml",
+    "zipfile",
+    "zoneinfo",
 ];
 
 #[cfg(test)]
@@ -107,7 +197,10 @@ mod tests {
         assert_eq!(module_name("src/blog/models.py"), "blog.models");
         assert_eq!(module_name("blog/__init__.py"), "blog");
         assert_eq!(module_name("app.py"), "app");
-        assert_eq!(module_candidates("app/models.py"), vec!["app.models", "models"]);
+        assert_eq!(
+            module_candidates("app/models.py"),
+            vec!["app.models", "models"]
+        );
         assert_eq!(module_candidates("utils/json.py"), vec!["utils.json"]);
     }
 

@@ -18,7 +18,10 @@ pub struct NotebookCode {
 impl NotebookCode {
     /// The cell and line of a line of `source`.
     pub fn locate(&self, line: u32) -> (u32, u32) {
-        self.lines.get(line.saturating_sub(1) as usize).copied().unwrap_or((0, line))
+        self.lines
+            .get(line.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or((0, line))
     }
 }
 
@@ -35,7 +38,11 @@ pub enum NotebookError {
 fn cell_source(cell: &Value, key: &str) -> Option<String> {
     match cell.get(key)? {
         Value::String(s) => Some(s.clone()),
-        Value::Array(parts) => parts.iter().map(|p| p.as_str()).collect::<Option<Vec<_>>>().map(|v| v.concat()),
+        Value::Array(parts) => parts
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Option<Vec<_>>>()
+            .map(|v| v.concat()),
         _ => None,
     }
 }
@@ -43,13 +50,20 @@ fn cell_source(cell: &Value, key: &str) -> Option<String> {
 pub fn extract(bytes: &[u8]) -> Result<NotebookCode, NotebookError> {
     let nb: Value = serde_json::from_slice(bytes)?;
     // nbformat 3 keeps cells in worksheets and code in `input`.
-    let (cells, key): (Vec<&Value>, &str) = if let Some(c) = nb.get("cells").and_then(Value::as_array) {
-        (c.iter().collect(), "source")
-    } else if let Some(ws) = nb.get("worksheets").and_then(Value::as_array) {
-        (ws.iter().filter_map(|w| w.get("cells").and_then(Value::as_array)).flatten().collect(), "input")
-    } else {
-        return Err(NotebookError::NoCells);
-    };
+    let (cells, key): (Vec<&Value>, &str) =
+        if let Some(c) = nb.get("cells").and_then(Value::as_array) {
+            (c.iter().collect(), "source")
+        } else if let Some(ws) = nb.get("worksheets").and_then(Value::as_array) {
+            (
+                ws.iter()
+                    .filter_map(|w| w.get("cells").and_then(Value::as_array))
+                    .flatten()
+                    .collect(),
+                "input",
+            )
+        } else {
+            return Err(NotebookError::NoCells);
+        };
     let mut out = NotebookCode::default();
     for (i, cell) in cells.iter().enumerate() {
         if cell.get("cell_type").and_then(Value::as_str) != Some("code") {
@@ -61,7 +75,10 @@ pub fn extract(bytes: &[u8]) -> Result<NotebookCode, NotebookError> {
         let is_cell_magic = src.trim_start().starts_with("%%");
         for (j, line) in src.lines().enumerate() {
             let t = line.trim_start();
-            let blank = is_cell_magic || t.starts_with('%') || t.starts_with('!') || t.ends_with('?') && !t.starts_with('#');
+            let blank = is_cell_magic
+                || t.starts_with('%')
+                || t.starts_with('!')
+                || t.ends_with('?') && !t.starts_with('#');
             out.source.push_str(if blank { "" } else { line });
             out.source.push('\n');
             out.lines.push((cell_no, j as u32 + 1));

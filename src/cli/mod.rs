@@ -1,6 +1,7 @@
 //! The command line: arguments (clap), one module per subcommand.
 //! `anyhow` lives here and nowhere deeper.
 
+mod bench;
 mod rules_cmd;
 mod scan;
 
@@ -39,6 +40,9 @@ enum Command {
     /// List, check, test and explain competency rules.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
+    /// Parse files and nothing else: the baseline of scripts/bench.sh.
+    #[command(hide = true)]
+    BenchParse(bench::BenchArgs),
 }
 
 /// Options shared by commands that load rules.
@@ -62,18 +66,25 @@ where
             let text = e.render().ansi().to_string();
             let sink: &mut dyn Write = if to_out { out } else { err };
             let _ = write!(sink, "{text}");
-            return if to_out { exit_codes::OK } else { exit_codes::USAGE };
+            return if to_out {
+                exit_codes::OK
+            } else {
+                exit_codes::USAGE
+            };
         }
     };
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args, out, err),
         Command::Rules(cmd) => rules_cmd::run(&cmd, out, err),
+        Command::BenchParse(args) => bench::run(&args, out),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             // A closed pipe (`| head`) is not an error worth a message.
-            if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            {
                 return exit_codes::OK;
             }
             let _ = writeln!(err, "error: {e:#}");

@@ -65,7 +65,9 @@ fn load(arg: &RulesArg, err: &mut dyn Write) -> anyhow::Result<Option<RuleSet>> 
 pub fn run(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
     match cmd {
         RulesCommand::List { rules, format } => {
-            let Some(set) = load(rules, err)? else { return Ok(exit_codes::USAGE) };
+            let Some(set) = load(rules, err)? else {
+                return Ok(exit_codes::USAGE);
+            };
             match format {
                 Format::Json => {
                     let list: Vec<serde_json::Value> = set
@@ -107,14 +109,21 @@ pub fn run(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyh
             report_examples(&set, None, out, err)
         }
         RulesCommand::Test { rules, ids } => {
-            let Some(set) = load(rules, err)? else { return Ok(exit_codes::USAGE) };
+            let Some(set) = load(rules, err)? else {
+                return Ok(exit_codes::USAGE);
+            };
             let only = (!ids.is_empty()).then_some(ids.as_slice());
             report_examples(&set, only, out, err)
         }
         RulesCommand::Explain { id, rules } => {
-            let Some(set) = load(rules, err)? else { return Ok(exit_codes::USAGE) };
+            let Some(set) = load(rules, err)? else {
+                return Ok(exit_codes::USAGE);
+            };
             let Some(rule) = set.rule(id) else {
-                writeln!(err, "error: no rule `{id}`; `portfolio-audit rules list` shows the ids")?;
+                writeln!(
+                    err,
+                    "error: no rule `{id}`; `portfolio-audit rules list` shows the ids"
+                )?;
                 return Ok(exit_codes::USAGE);
             };
             writeln!(out, "{} — {} ({})\n", rule.id, rule.title, rule.area)?;
@@ -122,12 +131,30 @@ pub fn run(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyh
             writeln!(out, "Next step when missing: {}\n", rule.advice)?;
             writeln!(out, "Signals:")?;
             for s in &set.signals[rule.signals.clone()] {
-                let hint = if s.hint { " (hint: shown, never counted)" } else { "" };
-                writeln!(out, "  {}{}{}", s.name, s.detail.as_ref().map(|d| format!(": {d}")).unwrap_or_default(), hint)?;
+                let hint = if s.hint {
+                    " (hint: shown, never counted)"
+                } else {
+                    ""
+                };
+                writeln!(
+                    out,
+                    "  {}{}{}",
+                    s.name,
+                    s.detail
+                        .as_ref()
+                        .map(|d| format!(": {d}"))
+                        .unwrap_or_default(),
+                    hint
+                )?;
             }
             writeln!(out, "Levels:")?;
             for (i, l) in rule.levels.iter().enumerate() {
-                let names = |ids: &[usize]| ids.iter().map(|&s| set.signals[s].name.clone()).collect::<Vec<_>>().join(", ");
+                let names = |ids: &[usize]| {
+                    ids.iter()
+                        .map(|&s| set.signals[s].name.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
                 let mut parts = Vec::new();
                 if !l.all.is_empty() {
                     parts.push(format!("all of [{}]", names(&l.all)));
@@ -163,18 +190,30 @@ pub fn run(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyh
             let src = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
             let src = String::from_utf8_lossy(&src);
             let mut parser = tree_sitter::Parser::new();
-            parser.set_language(&python::language()).context("loading the Python grammar")?;
-            let tree = parser.parse(src.as_ref(), None).context("tree-sitter gave no tree")?;
+            parser
+                .set_language(&python::language())
+                .context("loading the Python grammar")?;
+            let tree = parser
+                .parse(src.as_ref(), None)
+                .context("tree-sitter gave no tree")?;
             writeln!(out, "{}", tree.root_node().to_sexp())?;
             Ok(exit_codes::OK)
         }
     }
 }
 
-fn report_examples(set: &RuleSet, only: Option<&[String]>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+fn report_examples(
+    set: &RuleSet,
+    only: Option<&[String]>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<u8> {
     let mut results = run_all(set, only);
     results.sort_by(|a, b| a.rule.cmp(&b.rule).then(a.line.cmp(&b.line)));
-    let failed: Vec<_> = results.iter().filter(|r| r.status != Status::Validated).collect();
+    let failed: Vec<_> = results
+        .iter()
+        .filter(|r| r.status != Status::Validated)
+        .collect();
     for r in &failed {
         writeln!(err, "{}", r.describe())?;
     }
@@ -186,7 +225,15 @@ fn report_examples(set: &RuleSet, only: Option<&[String]>, out: &mut dyn Write, 
         results.len(),
         results.len() - failed.len(),
         failed.len(),
-        if rules_without > 0 { format!(" ({rules_without} rules have no example)") } else { String::new() }
+        if rules_without > 0 {
+            format!(" ({rules_without} rules have no example)")
+        } else {
+            String::new()
+        }
     )?;
-    Ok(if failed.is_empty() { exit_codes::OK } else { exit_codes::USAGE })
+    Ok(if failed.is_empty() {
+        exit_codes::OK
+    } else {
+        exit_codes::USAGE
+    })
 }

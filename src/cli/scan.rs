@@ -57,7 +57,9 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         builder = builder.num_threads(n.max(1));
     }
     let pool = builder.build().context("starting worker threads")?;
-    let opts = ListOptions { max_file_size: args.max_file_size };
+    let opts = ListOptions {
+        max_file_size: args.max_file_size,
+    };
     let progress = std::io::stderr().is_terminal();
 
     let mut repos: Vec<RepoReport> = Vec::new();
@@ -109,7 +111,9 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         Format::Json => json::render(&report, &mut buffer)?,
     }
     match &args.output {
-        Some(path) => std::fs::write(path, &buffer).with_context(|| format!("writing {}", path.display()))?,
+        Some(path) => {
+            std::fs::write(path, &buffer).with_context(|| format!("writing {}", path.display()))?
+        }
         None => out.write_all(&buffer)?,
     }
     Ok(code)

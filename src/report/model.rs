@@ -27,7 +27,10 @@ pub struct Tool {
 
 impl Tool {
     pub fn this() -> Tool {
-        Tool { name: env!("CARGO_PKG_NAME").to_string(), version: env!("CARGO_PKG_VERSION").to_string() }
+        Tool {
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
     }
 }
 
@@ -113,7 +116,16 @@ impl Report {
         }
         let mut competencies: Vec<(usize, PortfolioCompetency)> = best
             .into_iter()
-            .map(|(id, (level, repos, order))| (order, PortfolioCompetency { id: id.to_string(), level, repos }))
+            .map(|(id, (level, repos, order))| {
+                (
+                    order,
+                    PortfolioCompetency {
+                        id: id.to_string(),
+                        level,
+                        repos,
+                    },
+                )
+            })
             .collect();
         competencies.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
         Report {

@@ -36,7 +36,13 @@ fn metric_text(c: &CompetencyLevel) -> String {
     let parts: Vec<String> = c
         .metrics
         .iter()
-        .map(|(k, v)| if v.fract() == 0.0 { format!("{k} {v}") } else { format!("{k} {:.0}%", v * 100.0) })
+        .map(|(k, v)| {
+            if v.fract() == 0.0 {
+                format!("{k} {v}")
+            } else {
+                format!("{k} {:.0}%", v * 100.0)
+            }
+        })
         .collect();
     if parts.is_empty() {
         String::new()
@@ -52,24 +58,46 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write) -> io::Result<()> {
         return writeln!(out);
     }
     let s = &r.stats;
-    let mut line = format!("  {} files, {} Python ({} lines)", s.files, s.python_files, s.lines);
+    let mut line = format!(
+        "  {} files, {} Python ({} lines)",
+        s.files, s.python_files, s.lines
+    );
     if s.notebooks > 0 {
         line.push_str(&format!(", {} notebooks", s.notebooks));
     }
     if let Some(h) = &r.history {
-        line.push_str(&format!(", {} commits over {} days", h.commits, h.active_days));
+        line.push_str(&format!(
+            ", {} commits over {} days",
+            h.commits, h.active_days
+        ));
     }
     writeln!(out, "{line}")?;
     let width = r.competencies.iter().map(|c| c.id.len()).max().unwrap_or(0);
     for area in areas(&r.competencies) {
-        let in_area: Vec<&CompetencyLevel> = r.competencies.iter().filter(|c| c.area == area).collect();
+        let in_area: Vec<&CompetencyLevel> =
+            r.competencies.iter().filter(|c| c.area == area).collect();
         let shown: Vec<&&CompetencyLevel> = in_area.iter().filter(|c| c.level > 0).collect();
         writeln!(out, "  {area}: {} of {} seen", shown.len(), in_area.len())?;
         for c in shown {
-            let evidence = c.evidence.first().map(|e| format!("{}  {}", place(&r.name, e), e.detail)).unwrap_or_default();
-            writeln!(out, "    {} {:width$}  {}{}", bar(c.level), c.id, evidence, metric_text(c))?;
+            let evidence = c
+                .evidence
+                .first()
+                .map(|e| format!("{}  {}", place(&r.name, e), e.detail))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "    {} {:width$}  {}{}",
+                bar(c.level),
+                c.id,
+                evidence,
+                metric_text(c)
+            )?;
         }
-        let missing: Vec<&str> = in_area.iter().filter(|c| c.level == 0).map(|c| c.id.as_str()).collect();
+        let missing: Vec<&str> = in_area
+            .iter()
+            .filter(|c| c.level == 0)
+            .map(|c| c.id.as_str())
+            .collect();
         if !missing.is_empty() {
             writeln!(out, "    not seen: {}", missing.join(", "))?;
         }
@@ -101,9 +129,17 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if report.repos.len() > 1 {
         let comps = &report.portfolio.competencies;
         let seen = comps.iter().filter(|c| c.level > 0).count();
-        writeln!(out, "Portfolio: {audited} repositories, {seen} of {} competencies seen", comps.len())?;
+        writeln!(
+            out,
+            "Portfolio: {audited} repositories, {seen} of {} competencies seen",
+            comps.len()
+        )?;
         for level in (1..=3).rev() {
-            let ids: Vec<&str> = comps.iter().filter(|c| c.level == level).map(|c| c.id.as_str()).collect();
+            let ids: Vec<&str> = comps
+                .iter()
+                .filter(|c| c.level == level)
+                .map(|c| c.id.as_str())
+                .collect();
             if !ids.is_empty() {
                 writeln!(out, "  {} {}", bar(level), ids.join(", "))?;
             }

@@ -26,7 +26,8 @@ fn valid_id(id: &str) -> bool {
     let ok_part = |p: &str| {
         !p.is_empty()
             && p.starts_with(|c: char| c.is_ascii_lowercase())
-            && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && p.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     };
     parts.clone().count() >= 2 && parts.all(ok_part)
 }
@@ -39,7 +40,11 @@ fn name_glob(p: &str) -> Result<Glob, globset::Error> {
 /// A glob over repository paths; a pattern without `/` matches the file name anywhere.
 pub fn path_glob(p: &str) -> Result<Glob, globset::Error> {
     let p = p.trim_start_matches("./");
-    let pattern = if p.contains('/') { p.to_string() } else { format!("**/{p}") };
+    let pattern = if p.contains('/') {
+        p.to_string()
+    } else {
+        format!("**/{p}")
+    };
     GlobBuilder::new(&pattern).literal_separator(true).build()
 }
 
@@ -118,7 +123,11 @@ impl RuleSet {
                     errors.push(RuleError::invalid(
                         &src.path,
                         1,
-                        format!("duplicate rule id `{}` (also in {})", f.id, other.path.display()),
+                        format!(
+                            "duplicate rule id `{}` (also in {})",
+                            f.id,
+                            other.path.display()
+                        ),
                     ));
                 }
             }
@@ -138,7 +147,9 @@ impl RuleSet {
             return Err(RuleErrors(errors));
         }
         let build = |b: GlobSetBuilder, what: &str| {
-            b.build().map_err(|e| RuleErrors(vec![RuleError::invalid(Path::new(what), 1, e.to_string())]))
+            b.build().map_err(|e| {
+                RuleErrors(vec![RuleError::invalid(Path::new(what), 1, e.to_string())])
+            })
         };
         set.qnames = build(b.qnames, "rules")?;
         set.qname_map = b.qname_map;
@@ -155,25 +166,50 @@ impl RuleSet {
     }
 }
 
-fn compile_rule(set: &mut RuleSet, b: &mut Builders, src: &RuleSource, f: &RuleFile) -> Result<(), Vec<RuleError>> {
+fn compile_rule(
+    set: &mut RuleSet,
+    b: &mut Builders,
+    src: &RuleSource,
+    f: &RuleFile,
+) -> Result<(), Vec<RuleError>> {
     let path = &src.path;
     let mut errors = Vec::new();
     let mut err = |line: usize, msg: String| errors.push(RuleError::invalid(path, line, msg));
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     if !valid_id(&f.id) {
-        err(1, format!("rule id `{}` must look like `area.name` (lowercase, digits, `_`)", f.id));
+        err(
+            1,
+            format!(
+                "rule id `{}` must look like `area.name` (lowercase, digits, `_`)",
+                f.id
+            ),
+        );
     }
     if stem != f.id {
-        err(1, format!("rule id `{}` must equal the file name `{stem}.toml`; rename one of them", f.id));
+        err(
+            1,
+            format!(
+                "rule id `{}` must equal the file name `{stem}.toml`; rename one of them",
+                f.id
+            ),
+        );
     }
-    for (field, value) in [("title", &f.title), ("area", &f.area), ("why", &f.why), ("advice", &f.advice)] {
+    for (field, value) in [
+        ("title", &f.title),
+        ("area", &f.area),
+        ("why", &f.why),
+        ("advice", &f.advice),
+    ] {
         if value.trim().is_empty() {
             err(1, format!("`{field}` is empty; every rule explains itself"));
         }
     }
     for m in &f.metrics {
         if !is_known_metric(m) {
-            err(1, format!("unknown metric `{m}` in `metrics`; see `portfolio-audit rules metrics`"));
+            err(
+                1,
+                format!("unknown metric `{m}` in `metrics`; see `portfolio-audit rules metrics`"),
+            );
         }
     }
     if f.signal.is_empty() {
@@ -192,31 +228,60 @@ fn compile_rule(set: &mut RuleSet, b: &mut Builders, src: &RuleSource, f: &RuleF
         let id = set.signals.len() as SignalId;
         match compile_signal(set, b, id, rule_idx, sig) {
             Ok(signal) => set.signals.push(signal),
-            Err(msg) => {
+            Err((field, msg)) => {
+                let span = s.span();
+                let table = src.text.get(span.start..).unwrap_or("");
+                let line = field_offset(table, field)
+                    .map(|o| line_at(&src.text, span.start + o))
+                    .unwrap_or(line);
                 err(line, format!("signal `{}`: {msg}", sig.name));
                 // Keep indices aligned so later signals still get checked.
                 set.signals.push(Signal::placeholder(rule_idx, &sig.name));
             }
         }
     }
-    let lookup = |name: &str| names.iter().position(|n| n == name).map(|p| first_signal + p);
+    let lookup = |name: &str| {
+        names
+            .iter()
+            .position(|n| n == name)
+            .map(|p| first_signal + p)
+    };
     let mut levels = Vec::new();
     if f.level.len() > 3 {
-        err(line_at(&src.text, f.level[3].span().start), "at most 3 [[level]] tables (levels 1..3)".to_string());
+        err(
+            line_at(&src.text, f.level[3].span().start),
+            "at most 3 [[level]] tables (levels 1..3)".to_string(),
+        );
     }
     for l in &f.level {
         let line = line_at(&src.text, l.span().start);
         match compile_level(l.get_ref(), &lookup) {
             Ok(level) => levels.push(level),
-            Err(msg) => err(line, msg),
+            Err((field, msg)) => {
+                let table = src.text.get(l.span().start..).unwrap_or("");
+                let line = field_offset(table, field)
+                    .map(|o| line_at(&src.text, l.span().start + o))
+                    .unwrap_or(line);
+                err(line, msg)
+            }
         }
     }
     if f.level.is_empty() {
-        let mk = |min, min_files| Level { any: Vec::new(), all: Vec::new(), min, min_files, metric: None };
+        let mk = |min, min_files| Level {
+            any: Vec::new(),
+            all: Vec::new(),
+            min,
+            min_files,
+            metric: None,
+        };
         levels = vec![mk(1, 1), mk(3, 1), mk(8, 2)];
     }
     for w in levels.windows(2) {
-        if w[1].min < w[0].min && w[1].all.is_empty() && w[1].any.is_empty() && w[1].metric.is_none() {
+        if w[1].min < w[0].min
+            && w[1].all.is_empty()
+            && w[1].any.is_empty()
+            && w[1].metric.is_none()
+        {
             err(1, "level thresholds must not decrease".to_string());
         }
     }
@@ -246,60 +311,103 @@ fn compile_rule(set: &mut RuleSet, b: &mut Builders, src: &RuleSource, f: &RuleF
     Ok(())
 }
 
-fn compile_signal(set: &mut RuleSet, b: &mut Builders, id: SignalId, rule: usize, s: &SignalFile) -> Result<Signal, String> {
+/// Where `field = ...` starts in the table that begins `table` (up to the
+/// next table header).
+fn field_offset(table: &str, field: &str) -> Option<usize> {
+    let mut offset = 0;
+    for (i, line) in table.split_inclusive('\n').enumerate() {
+        let t = line.trim_start();
+        if i > 0 && t.starts_with('[') {
+            return None;
+        }
+        if t.starts_with(field) && t[field.len()..].trim_start().starts_with('=') {
+            return Some(offset + (line.len() - t.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// A signal's problem: the field it is in, and the reason.
+type SignalError = (&'static str, String);
+
+fn compile_signal(
+    set: &mut RuleSet,
+    b: &mut Builders,
+    id: SignalId,
+    rule: usize,
+    s: &SignalFile,
+) -> Result<Signal, SignalError> {
     let mut matchers = 0;
     let files = if s.files.is_empty() {
         None
     } else {
         let mut g = GlobSetBuilder::new();
         for p in &s.files {
-            g.add(path_glob(p).map_err(|e| format!("bad glob in `files`: {e}"))?);
+            g.add(path_glob(p).map_err(|e| ("files", format!("bad glob in `files`: {e}")))?);
         }
-        Some(g.build().map_err(|e| e.to_string())?)
+        Some(g.build().map_err(|e| ("files", e.to_string()))?)
     };
     let qname_fields = [
         (&s.calls, role::CALL, "calls"),
         (&s.decorators, role::DECORATOR, "decorators"),
         (&s.bases, role::BASE, "bases"),
-        (&s.uses, role::CALL | role::DECORATOR | role::BASE | role::USE | role::WITH, "uses"),
+        (
+            &s.uses,
+            role::CALL | role::DECORATOR | role::BASE | role::USE | role::WITH,
+            "uses",
+        ),
         (&s.with_items, role::WITH, "with_items"),
     ];
     for (patterns, mask, field) in qname_fields {
         for p in patterns {
-            b.qnames.add(name_glob(p).map_err(|e| format!("bad pattern in `{field}`: {e}"))?);
+            b.qnames
+                .add(name_glob(p).map_err(|e| (field, format!("bad pattern in `{field}`: {e}")))?);
             b.qname_map.push((id, mask));
             matchers += 1;
         }
     }
     for p in &s.imports {
         for pat in [p.clone(), format!("{p}.*")] {
-            b.imports.add(name_glob(&pat).map_err(|e| format!("bad pattern in `imports`: {e}"))?);
+            b.imports.add(
+                name_glob(&pat)
+                    .map_err(|e| ("imports", format!("bad pattern in `imports`: {e}")))?,
+            );
             b.import_map.push(id);
         }
         matchers += 1;
     }
     for p in &s.paths {
-        b.paths.add(path_glob(p).map_err(|e| format!("bad glob in `paths`: {e}"))?);
+        b.paths
+            .add(path_glob(p).map_err(|e| ("paths", format!("bad glob in `paths`: {e}")))?);
         b.path_map.push(id);
         matchers += 1;
     }
-    for (patterns, methods_only) in [(&s.functions, false), (&s.methods, true)] {
+    for (patterns, methods_only, field) in [
+        (&s.functions, false, "functions"),
+        (&s.methods, true, "methods"),
+    ] {
         for p in patterns {
-            b.defs.add(name_glob(p).map_err(|e| format!("bad pattern: {e}"))?);
+            b.defs
+                .add(name_glob(p).map_err(|e| (field, format!("bad pattern in `{field}`: {e}")))?);
             b.def_map.push((id, methods_only));
             matchers += 1;
         }
     }
     for p in &s.deps {
-        b.deps.add(name_glob(&normalize_dep(p)).map_err(|e| format!("bad pattern in `deps`: {e}"))?);
+        b.deps.add(
+            name_glob(&normalize_dep(p))
+                .map_err(|e| ("deps", format!("bad pattern in `deps`: {e}")))?,
+        );
         b.dep_map.push(id);
         matchers += 1;
     }
     for kind in &s.syntax {
         let ids = kind_ids(kind);
         if ids.is_empty() {
-            return Err(format!(
-                "`{kind}` is not a node kind of tree-sitter-python; `portfolio-audit rules dump-tree FILE.py` shows the kinds"
+            return Err((
+                "syntax",
+                format!("`{kind}` is not a node kind of tree-sitter-python; `portfolio-audit rules dump-tree FILE.py` shows the kinds"),
             ));
         }
         for k in ids {
@@ -315,7 +423,10 @@ fn compile_signal(set: &mut RuleSet, b: &mut Builders, id: SignalId, rule: usize
     }
     for name in &s.features {
         let f = Feature::from_name(name).ok_or_else(|| {
-            format!("unknown feature `{name}`; `portfolio-audit rules features` lists them")
+            (
+                "features",
+                format!("unknown feature `{name}`; `portfolio-audit rules features` lists them"),
+            )
         })?;
         set.features.entry(f).or_default().push(id);
         matchers += 1;
@@ -323,27 +434,35 @@ fn compile_signal(set: &mut RuleSet, b: &mut Builders, id: SignalId, rule: usize
     let text = match &s.text {
         Some(t) => {
             if files.is_none() {
-                return Err("`text` needs `files`: the regex reads configuration files, never code".to_string());
+                return Err((
+                    "text",
+                    "`text` needs `files`: the regex reads configuration files, never code"
+                        .to_string(),
+                ));
             }
             for p in &s.files {
-                b.text_files.add(path_glob(p).map_err(|e| e.to_string())?);
+                b.text_files
+                    .add(path_glob(p).map_err(|e| ("files", e.to_string()))?);
             }
             matchers += 1;
-            Some(Regex::new(t).map_err(|e| format!("bad regex in `text`: {e}"))?)
+            Some(Regex::new(t).map_err(|e| ("text", format!("bad regex in `text`: {e}")))?)
         }
         None => None,
     };
     if let Some(m) = &s.metric {
         if !is_known_metric(m) {
-            return Err(format!("unknown metric `{m}`; see `portfolio-audit rules metrics`"));
+            return Err((
+                "metric",
+                format!("unknown metric `{m}`; see `portfolio-audit rules metrics`"),
+            ));
         }
         matchers += 1;
     }
     if matchers == 0 {
-        return Err("matches nothing: give imports, calls, decorators, bases, uses, with_items, syntax, features, functions, methods, paths, text, deps or metric".to_string());
+        return Err(("name", "matches nothing: give imports, calls, decorators, bases, uses, with_items, syntax, features, functions, methods, paths, text, deps or metric".to_string()));
     }
     if s.name.trim().is_empty() {
-        return Err("a signal needs a `name`".to_string());
+        return Err(("name", "a signal needs a `name`".to_string()));
     }
     Ok(Signal {
         rule,
@@ -357,23 +476,33 @@ fn compile_signal(set: &mut RuleSet, b: &mut Builders, id: SignalId, rule: usize
     })
 }
 
-fn compile_level(l: &LevelFile, lookup: &dyn Fn(&str) -> Option<usize>) -> Result<Level, String> {
-    let resolve = |names: &[String]| -> Result<Vec<usize>, String> {
+fn compile_level(
+    l: &LevelFile,
+    lookup: &dyn Fn(&str) -> Option<usize>,
+) -> Result<Level, SignalError> {
+    let resolve = |names: &[String], field: &'static str| -> Result<Vec<usize>, SignalError> {
         names
             .iter()
-            .map(|n| lookup(n).ok_or_else(|| format!("level names an unknown signal `{n}`")))
+            .map(|n| {
+                lookup(n).ok_or_else(|| (field, format!("level names an unknown signal `{n}`")))
+            })
             .collect()
     };
     let metric = match (&l.metric, l.at_least) {
         (Some(m), Some(v)) if is_known_metric(m) => Some((m.clone(), v)),
-        (Some(m), Some(_)) => return Err(format!("unknown metric `{m}`; see `portfolio-audit rules metrics`")),
-        (Some(_), None) => return Err("`metric` needs `at_least`".to_string()),
-        (None, Some(_)) => return Err("`at_least` needs `metric`".to_string()),
+        (Some(m), Some(_)) => {
+            return Err((
+                "metric",
+                format!("unknown metric `{m}`; see `portfolio-audit rules metrics`"),
+            ))
+        }
+        (Some(_), None) => return Err(("metric", "`metric` needs `at_least`".to_string())),
+        (None, Some(_)) => return Err(("at_least", "`at_least` needs `metric`".to_string())),
         (None, None) => None,
     };
     Ok(Level {
-        any: resolve(&l.any)?,
-        all: resolve(&l.all)?,
+        any: resolve(&l.any, "any")?,
+        all: resolve(&l.all, "all")?,
         min: l.min.unwrap_or(1),
         min_files: l.min_files.unwrap_or(1),
         metric,
@@ -392,13 +521,22 @@ fn compile_example(e: &ExampleFile) -> Result<Example, String> {
         }
     }
     let path = e.path.clone().unwrap_or_else(|| "example.py".to_string());
-    let mut files: Vec<(String, String)> = e.files.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut files: Vec<(String, String)> = e
+        .files
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     files.push((path, code));
     let unique: HashSet<&String> = files.iter().map(|(p, _)| p).collect();
     if unique.len() != files.len() {
         return Err("an example's `path` is also in its `files`".to_string());
     }
-    Ok(Example { line: 0, expect_match, level: e.level, files })
+    Ok(Example {
+        line: 0,
+        expect_match,
+        level: e.level,
+        files,
+    })
 }
 
 #[cfg(test)]
@@ -426,7 +564,9 @@ mod tests {
         let g = path_glob("Dockerfile").unwrap().compile_matcher();
         assert!(g.is_match("Dockerfile"));
         assert!(g.is_match("deploy/Dockerfile"));
-        let g = path_glob(".github/workflows/*.yml").unwrap().compile_matcher();
+        let g = path_glob(".github/workflows/*.yml")
+            .unwrap()
+            .compile_matcher();
         assert!(g.is_match(".github/workflows/ci.yml"));
         assert!(!g.is_match("x/.github/workflows/ci.yml"));
     }

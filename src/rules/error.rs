@@ -5,14 +5,25 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
     #[error("{path}: cannot read: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}:{line}: {message}")]
-    Invalid { path: PathBuf, line: usize, message: String },
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
 }
 
 impl RuleError {
     pub fn invalid(path: &std::path::Path, line: usize, message: impl Into<String>) -> Self {
-        RuleError::Invalid { path: path.to_path_buf(), line, message: message.into() }
+        RuleError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            message: message.into(),
+        }
     }
 }
 
@@ -23,5 +34,9 @@ pub struct RuleErrors(pub Vec<RuleError>);
 
 /// The 1-based line of a byte offset in `text`.
 pub fn line_at(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }

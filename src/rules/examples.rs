@@ -42,19 +42,38 @@ impl ExampleResult {
             self.rule,
             self.expected,
             self.level,
-            if self.evidence.is_empty() { String::new() } else { format!(" ({})", self.evidence.join("; ")) }
+            if self.evidence.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", self.evidence.join("; "))
+            }
         )
     }
 }
 
 fn run_one(set: &RuleSet, rule: &Rule, ex: &Example) -> ExampleResult {
-    let files = ex.files.iter().map(|(p, c)| (p.clone(), c.clone().into_bytes())).collect();
-    let input = RepoInput { name: "example".into(), source: "example".into(), repo: Repo::Memory { files } };
+    let files = ex
+        .files
+        .iter()
+        .map(|(p, c)| (p.clone(), c.clone().into_bytes()))
+        .collect();
+    let input = RepoInput {
+        name: "example".into(),
+        source: "example".into(),
+        repo: Repo::Memory { files },
+    };
     let report = audit(&input, set, &ListOptions::default());
-    let found = report.ok().and_then(|r| r.competencies.into_iter().find(|c| c.id == rule.id));
+    let found = report
+        .ok()
+        .and_then(|r| r.competencies.into_iter().find(|c| c.id == rule.id));
     let (level, evidence) = match found {
         Some(c) => {
-            let ev = c.evidence.iter().chain(c.hints.iter()).map(|e| format!("line {}: {}", e.line, e.detail)).collect();
+            let ev = c
+                .evidence
+                .iter()
+                .chain(c.hints.iter())
+                .map(|e| format!("line {}: {}", e.line, e.detail))
+                .collect();
             (c.level, ev)
         }
         None => (0, Vec::new()),

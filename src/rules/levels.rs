@@ -55,12 +55,20 @@ pub struct Tally {
 
 impl Tally {
     pub fn new(rules: &RuleSet) -> Self {
-        Tally { signals: vec![SignalTally::default(); rules.signals.len()], files: 0 }
+        Tally {
+            signals: vec![SignalTally::default(); rules.signals.len()],
+            files: 0,
+        }
     }
 
     /// Adds one file's hits (already normalized); `locate` maps a notebook's
     /// lines to (cell, line in cell).
-    pub fn add_file(&mut self, path: &str, hits: &[Hit], locate: Option<&dyn Fn(u32) -> (u32, u32)>) {
+    pub fn add_file(
+        &mut self,
+        path: &str,
+        hits: &[Hit],
+        locate: Option<&dyn Fn(u32) -> (u32, u32)>,
+    ) {
         let file = self.files;
         self.files += 1;
         for h in hits {
@@ -77,8 +85,34 @@ impl Tally {
                     }
                     None => (None, h.line),
                 };
-                t.samples.push(Evidence { path: path.to_string(), line, cell, detail: h.detail.clone() });
+                t.samples.push(Evidence {
+                    path: path.to_string(),
+                    line,
+                    cell,
+                    detail: h.detail.clone(),
+                });
             }
+        }
+    }
+
+    /// Hits of signals that ask for a repository metric above zero; their
+    /// evidence is the whole repository (path `.`, line 0).
+    pub fn add_metrics(&mut self, rules: &RuleSet, metrics: &BTreeMap<String, f64>) {
+        let file = self.files;
+        self.files += 1;
+        for (t, s) in self.signals.iter_mut().zip(&rules.signals) {
+            let Some(name) = &s.metric else { continue };
+            let Some(v) = metrics.get(name).filter(|v| **v > 0.0) else {
+                continue;
+            };
+            t.count += 1;
+            t.files.push(file);
+            t.samples.push(Evidence {
+                path: ".".into(),
+                line: 0,
+                cell: None,
+                detail: format!("{name} = {v}"),
+            });
         }
     }
 
@@ -86,9 +120,18 @@ impl Tally {
         self.signals[id].count
     }
 
-    fn holds(&self, rule: &Rule, level: &Level, metrics: &BTreeMap<String, f64>, rules: &RuleSet) -> bool {
+    fn holds(
+        &self,
+        rule: &Rule,
+        level: &Level,
+        metrics: &BTreeMap<String, f64>,
+        rules: &RuleSet,
+    ) -> bool {
         let named: Vec<usize> = if level.any.is_empty() && level.all.is_empty() {
-            rule.signals.clone().filter(|&s| !rules.signals[s].hint).collect()
+            rule.signals
+                .clone()
+                .filter(|&s| !rules.signals[s].hint)
+                .collect()
         } else {
             level.any.iter().chain(&level.all).copied().collect()
         };
@@ -103,7 +146,10 @@ impl Tally {
             return false;
         }
         if level.min_files > 1 {
-            let mut files: Vec<u32> = named.iter().flat_map(|&s| self.signals[s].files.iter().copied()).collect();
+            let mut files: Vec<u32> = named
+                .iter()
+                .flat_map(|&s| self.signals[s].files.iter().copied())
+                .collect();
             files.sort_unstable();
             files.dedup();
             if (files.len() as u64) < level.min_files {
@@ -129,9 +175,21 @@ impl Tally {
                     }
                     level = i as u8 + 1;
                 }
-                let counted: Vec<usize> = rule.signals.clone().filter(|&s| !rules.signals[s].hint).collect();
-                let hinted: Vec<usize> = rule.signals.clone().filter(|&s| rules.signals[s].hint).collect();
-                let (evidence, evidence_count) = if level > 0 { self.evidence(&counted, rules) } else { (Vec::new(), 0) };
+                let counted: Vec<usize> = rule
+                    .signals
+                    .clone()
+                    .filter(|&s| !rules.signals[s].hint)
+                    .collect();
+                let hinted: Vec<usize> = rule
+                    .signals
+                    .clone()
+                    .filter(|&s| rules.signals[s].hint)
+                    .collect();
+                let (evidence, evidence_count) = if level > 0 {
+                    self.evidence(&counted, rules)
+                } else {
+                    (Vec::new(), 0)
+                };
                 let (mut hints, _) = self.evidence(&hinted, rules);
                 if level == 0 {
                     // Below level 1, what was seen is only a hint (e.g. one half of an `all`).
@@ -147,7 +205,11 @@ impl Tally {
                     evidence_count,
                     evidence,
                     hints,
-                    metrics: rule.metrics.iter().filter_map(|m| metrics.get(m).map(|v| (m.clone(), *v))).collect(),
+                    metrics: rule
+                        .metrics
+                        .iter()
+                        .filter_map(|m| metrics.get(m).map(|v| (m.clone(), *v)))
+                        .collect(),
                 }
             })
             .collect()
@@ -168,7 +230,9 @@ impl Tally {
                     if let Some(d) = &rules.signals[s].detail {
                         e.detail = format!("{d} ({})", e.detail);
                     }
-                    if !out.iter().any(|o: &Evidence| o.path == e.path && o.line == e.line && o.cell == e.cell) {
+                    if !out.iter().any(|o: &Evidence| {
+                        o.path == e.path && o.line == e.line && o.cell == e.cell
+                    }) {
                         out.push(e);
                     }
                 }

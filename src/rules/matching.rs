@@ -39,7 +39,11 @@ impl RuleSet {
 
     fn push(&self, hits: &mut Vec<Hit>, file: FileRef, id: SignalId, line: u32, what: &str) {
         if self.applies(id, file) {
-            hits.push(Hit { signal: id, line, detail: what.to_string() });
+            hits.push(Hit {
+                signal: id,
+                line,
+                detail: what.to_string(),
+            });
         }
     }
 
@@ -48,7 +52,13 @@ impl RuleSet {
     pub fn match_python(&self, file: FileRef, facts: &PythonFacts, hits: &mut Vec<Hit>) {
         for (module, line) in &facts.imports {
             for i in self.imports.matches(module) {
-                self.push(hits, file, self.import_map[i], *line, &format!("import {module}"));
+                self.push(
+                    hits,
+                    file,
+                    self.import_map[i],
+                    *line,
+                    &format!("import {module}"),
+                );
             }
         }
         self.match_refs(file, &facts.refs, hits);
@@ -73,10 +83,19 @@ impl RuleSet {
     }
 
     /// Hits from structural features.
-    pub fn match_features(&self, file: FileRef, features: &[(Feature, u32, String)], hits: &mut Vec<Hit>) {
+    pub fn match_features(
+        &self,
+        file: FileRef,
+        features: &[(Feature, u32, String)],
+        hits: &mut Vec<Hit>,
+    ) {
         for (feature, line, detail) in features {
             if let Some(ids) = self.features.get(feature) {
-                let what = if detail.is_empty() { feature.name().to_string() } else { format!("{}: {detail}", feature.name()) };
+                let what = if detail.is_empty() {
+                    feature.name().to_string()
+                } else {
+                    format!("{}: {detail}", feature.name())
+                };
                 for &id in ids {
                     self.push(hits, file, id, *line, &what);
                 }
@@ -118,8 +137,20 @@ impl RuleSet {
             }
             for m in re.find_iter(text).take(TEXT_HITS_PER_FILE) {
                 let line = text[..m.start()].matches('\n').count() as u32 + 1;
-                let snippet: String = m.as_str().lines().next().unwrap_or("").trim().chars().take(80).collect();
-                hits.push(Hit { signal: id, line, detail: snippet });
+                let snippet: String = m
+                    .as_str()
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .chars()
+                    .take(80)
+                    .collect();
+                hits.push(Hit {
+                    signal: id,
+                    line,
+                    detail: snippet,
+                });
             }
         }
     }
@@ -128,7 +159,13 @@ impl RuleSet {
     pub fn match_deps(&self, file: FileRef, deps: &[(String, u32)], hits: &mut Vec<Hit>) {
         for (name, line) in deps {
             for i in self.deps.matches(name) {
-                self.push(hits, file, self.dep_map[i], *line, &format!("declares {name}"));
+                self.push(
+                    hits,
+                    file,
+                    self.dep_map[i],
+                    *line,
+                    &format!("declares {name}"),
+                );
             }
         }
     }

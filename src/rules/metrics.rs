@@ -43,7 +43,12 @@ fn ratio(part: u64, whole: u64) -> f64 {
 }
 
 /// The metrics of one repository, by name.
-pub fn repo_metrics(code: &CodeMetrics, python_files: u64, lines: u64, history: Option<&History>) -> BTreeMap<String, f64> {
+pub fn repo_metrics(
+    code: &CodeMetrics,
+    python_files: u64,
+    lines: u64,
+    history: Option<&History>,
+) -> BTreeMap<String, f64> {
     let mut m = BTreeMap::new();
     let mut put = |k: &str, v: f64| {
         m.insert(k.to_string(), v);
@@ -57,11 +62,17 @@ pub fn repo_metrics(code: &CodeMetrics, python_files: u64, lines: u64, history: 
     put("returns_annotated", code.returns_annotated as f64);
     put(
         "annotation_coverage",
-        ratio(code.params_annotated + code.returns_annotated, code.params_annotatable + code.returns_annotatable),
+        ratio(
+            code.params_annotated + code.returns_annotated,
+            code.params_annotatable + code.returns_annotatable,
+        ),
     );
     put("docstring_targets", code.docstring_targets as f64);
     put("docstrings", code.docstrings as f64);
-    put("docstring_coverage", ratio(code.docstrings, code.docstring_targets));
+    put(
+        "docstring_coverage",
+        ratio(code.docstrings, code.docstring_targets),
+    );
     put("python_files", python_files as f64);
     put("lines", lines as f64);
     if let Some(h) = history {
@@ -72,7 +83,10 @@ pub fn repo_metrics(code: &CodeMetrics, python_files: u64, lines: u64, history: 
         put("merges", h.merges as f64);
         put("branches", h.branches as f64);
         put("tags", h.tags as f64);
-        put("descriptive_commits_ratio", ratio(h.descriptive_commits, h.commits));
+        put(
+            "descriptive_commits_ratio",
+            ratio(h.descriptive_commits, h.commits),
+        );
     }
     m
 }

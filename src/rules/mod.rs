@@ -170,7 +170,12 @@ impl RuleSet {
 
 /// The rule files of a folder (not its subfolders), sorted by name.
 pub fn read_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleErrors> {
-    let read_err = |source| RuleErrors(vec![RuleError::Read { path: dir.to_path_buf(), source }]);
+    let read_err = |source| {
+        RuleErrors(vec![RuleError::Read {
+            path: dir.to_path_buf(),
+            source,
+        }])
+    };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(read_err)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -181,7 +186,11 @@ pub fn read_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleErrors> {
     let mut errors = Vec::new();
     for path in paths {
         match std::fs::read_to_string(&path) {
-            Ok(text) => out.push(RuleSource { path, text, builtin: false }),
+            Ok(text) => out.push(RuleSource {
+                path,
+                text,
+                builtin: false,
+            }),
             Err(source) => errors.push(RuleError::Read { path, source }),
         }
     }

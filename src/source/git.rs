@@ -24,24 +24,35 @@ pub struct History {
 }
 
 pub fn open(path: &Path) -> Result<Repository, SourceError> {
-    Repository::open(path).map_err(|e| SourceError::Git { path: path.to_path_buf(), message: e.message().to_string() })
+    Repository::open(path).map_err(|e| SourceError::Git {
+        path: path.to_path_buf(),
+        message: e.message().to_string(),
+    })
 }
 
 fn git_err(path: &Path) -> impl Fn(git2::Error) -> SourceError + '_ {
-    move |e| SourceError::Git { path: path.to_path_buf(), message: e.message().to_string() }
+    move |e| SourceError::Git {
+        path: path.to_path_buf(),
+        message: e.message().to_string(),
+    }
 }
 
 pub fn list(path: &Path, rev: &str, opts: &ListOptions) -> Result<Listing, SourceError> {
     let repo = open(path)?;
-    let object = repo.revparse_single(rev).map_err(|e| SourceError::Revision {
-        path: path.to_path_buf(),
-        rev: rev.to_string(),
-        message: e.message().to_string(),
-    })?;
+    let object = repo
+        .revparse_single(rev)
+        .map_err(|e| SourceError::Revision {
+            path: path.to_path_buf(),
+            rev: rev.to_string(),
+            message: e.message().to_string(),
+        })?;
     let commit = object.peel_to_commit().map_err(git_err(path))?;
     let tree = commit.tree().map_err(git_err(path))?;
     let odb = repo.odb().map_err(git_err(path))?;
-    let mut listing = Listing { revision: Some(commit.id().to_string()), ..Default::default() };
+    let mut listing = Listing {
+        revision: Some(commit.id().to_string()),
+        ..Default::default()
+    };
     let mut skipped: Vec<(String, Skip)> = Vec::new();
     tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
         let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
@@ -49,7 +60,10 @@ pub fn list(path: &Path, rev: &str, opts: &ListOptions) -> Result<Listing, Sourc
         match entry.kind() {
             Some(ObjectType::Tree) => {
                 let sub = repo.find_tree(entry.id()).ok();
-                let has = |p: &str| sub.as_ref().is_some_and(|t| t.get_path(Path::new(p)).is_ok());
+                let has = |p: &str| {
+                    sub.as_ref()
+                        .is_some_and(|t| t.get_path(Path::new(p)).is_ok())
+                };
                 match classify_dir(&name, &has) {
                     Some(skip) => {
                         skipped.push((full, skip));
@@ -60,22 +74,39 @@ pub fn list(path: &Path, rev: &str, opts: &ListOptions) -> Result<Listing, Sourc
             }
             Some(ObjectType::Blob) => {
                 if entry.filemode() == 0o120000 {
-                    listing.notes.push(Note { path: full, message: "symlink not followed".into() });
+                    listing.notes.push(Note {
+                        path: full,
+                        message: "symlink not followed".into(),
+                    });
                     return TreeWalkResult::Ok;
                 }
-                let size = odb.read_header(entry.id()).map(|(s, _)| s as u64).unwrap_or(0);
+                let size = odb
+                    .read_header(entry.id())
+                    .map(|(s, _)| s as u64)
+                    .unwrap_or(0);
                 let oversize = size > opts.max_file_size;
                 if oversize {
                     listing.notes.push(Note {
                         path: full.clone(),
-                        message: format!("not read: {size} bytes, over the {} byte cap (--max-file-size)", opts.max_file_size),
+                        message: format!(
+                            "not read: {size} bytes, over the {} byte cap (--max-file-size)",
+                            opts.max_file_size
+                        ),
                     });
                 }
-                listing.files.push(Entry { path: full, size, oversize, loc: Loc::Blob(entry.id()) });
+                listing.files.push(Entry {
+                    path: full,
+                    size,
+                    oversize,
+                    loc: Loc::Blob(entry.id()),
+                });
                 TreeWalkResult::Ok
             }
             _ => {
-                listing.notes.push(Note { path: full, message: "submodule not read".into() });
+                listing.notes.push(Note {
+                    path: full,
+                    message: "submodule not read".into(),
+                });
                 TreeWalkResult::Ok
             }
         }
@@ -92,33 +123,79 @@ pub fn list(path: &Path, rev: &str, opts: &ListOptions) -> Result<Listing, Sourc
 
 /// Commit messages that say nothing about the change.
 const VAGUE: &[&str] = &[
-    "update", "updates", "updated", "fix", "fixes", "fixed", "wip", "changes", "change", "commit", "stuff", "asdf",
-    "test", "tests", "minor", "misc", "save", "done", "final", "edit", "edits", "more", "temp", "tmp", "initial commit",
-    "first commit", "add files via upload", "update readme.md", "create readme.md",
+    "update",
+    "updates",
+    "updated",
+    "fix",
+    "fixes",
+    "fixed",
+    "wip",
+    "changes",
+    "change",
+    "commit",
+    "stuff",
+    "asdf",
+    "test",
+    "tests",
+    "minor",
+    "misc",
+    "save",
+    "done",
+    "final",
+    "edit",
+    "edits",
+    "more",
+    "temp",
+    "tmp",
+    "initial commit",
+    "first commit",
+    "add files via upload",
+    "update readme.md",
+    "create readme.md",
 ];
 
 fn is_descriptive(message: &str) -> bool {
-    let first = message.lines().next().unwrap_or("").trim().trim_end_matches('.').to_lowercase();
+    let first = message
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches('.')
+        .to_lowercase();
     first.split_whitespace().count() >= 2 && first.len() >= 10 && !VAGUE.contains(&first.as_str())
 }
 
 /// The history reachable from `rev`, or `None` for a repository without commits.
-pub fn history_at(repo: &Repository, path: &Path, rev: &str) -> Result<Option<History>, SourceError> {
+pub fn history_at(
+    repo: &Repository,
+    path: &Path,
+    rev: &str,
+) -> Result<Option<History>, SourceError> {
     let start: Oid = match repo.revparse_single(rev).and_then(|o| o.peel_to_commit()) {
         Ok(c) => c.id(),
-        Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound => return Ok(None),
+        Err(e)
+            if e.code() == git2::ErrorCode::UnbornBranch
+                || e.code() == git2::ErrorCode::NotFound =>
+        {
+            return Ok(None)
+        }
         Err(e) => return Err(git_err(path)(e)),
     };
     let mut walk = repo.revwalk().map_err(git_err(path))?;
     walk.push(start).map_err(git_err(path))?;
-    let mut h = History { head: start.to_string(), ..Default::default() };
+    let mut h = History {
+        head: start.to_string(),
+        ..Default::default()
+    };
     let mut days = BTreeSet::new();
     let mut authors = BTreeSet::new();
     let (mut first, mut last) = (i64::MAX, i64::MIN);
     for oid in walk {
         // A shallow clone ends its walk early; what was walked still counts.
         let Ok(oid) = oid else { break };
-        let Ok(commit) = repo.find_commit(oid) else { continue };
+        let Ok(commit) = repo.find_commit(oid) else {
+            continue;
+        };
         h.commits += 1;
         let t = commit.author().when().seconds();
         first = first.min(t);
@@ -133,7 +210,11 @@ pub fn history_at(repo: &Repository, path: &Path, rev: &str) -> Result<Option<Hi
         }
     }
     h.active_days = days.len() as u64;
-    h.span_days = if h.commits > 0 { ((last - first).max(0) / 86_400) as u64 } else { 0 };
+    h.span_days = if h.commits > 0 {
+        ((last - first).max(0) / 86_400) as u64
+    } else {
+        0
+    };
     h.authors = authors.len() as u64;
     h.branches = repo.branches(None).map(|b| b.count() as u64).unwrap_or(0);
     h.tags = repo.tag_names(None).map(|t| t.len() as u64).unwrap_or(0);

@@ -27,11 +27,18 @@ pub enum SourceError {
     #[error("{path}: not a folder (give a repository's folder or a folder of repositories)")]
     NotADir { path: PathBuf },
     #[error("{path}: cannot read: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: git: {message}")]
     Git { path: PathBuf, message: String },
     #[error("{path}: revision `{rev}` not found: {message}")]
-    Revision { path: PathBuf, rev: String, message: String },
+    Revision {
+        path: PathBuf,
+        rev: String,
+        message: String,
+    },
 }
 
 /// Something not read, or read only in part, with the reason.
@@ -97,7 +104,9 @@ pub struct ListOptions {
 
 impl Default for ListOptions {
     fn default() -> Self {
-        ListOptions { max_file_size: DEFAULT_MAX_FILE_SIZE }
+        ListOptions {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
     }
 }
 
@@ -147,12 +156,14 @@ impl Reader<'_> {
     pub fn read(&self, entry: &Entry) -> Result<Vec<u8>, String> {
         match (&entry.loc, self) {
             (Loc::Disk(p), _) => std::fs::read(p).map_err(|e| e.to_string()),
-            (Loc::Blob(oid), Reader::Git(repo)) => {
-                repo.find_blob(*oid).map(|b| b.content().to_vec()).map_err(|e| e.message().to_string())
-            }
-            (Loc::Memory(i), Reader::Memory(files)) => {
-                files.get(*i).map(|(_, b)| b.clone()).ok_or_else(|| "missing in-memory file".to_string())
-            }
+            (Loc::Blob(oid), Reader::Git(repo)) => repo
+                .find_blob(*oid)
+                .map(|b| b.content().to_vec())
+                .map_err(|e| e.message().to_string()),
+            (Loc::Memory(i), Reader::Memory(files)) => files
+                .get(*i)
+                .map(|(_, b)| b.clone())
+                .ok_or_else(|| "missing in-memory file".to_string()),
             _ => Err("file read with the reader of another repository".to_string()),
         }
     }
@@ -170,7 +181,13 @@ fn skip_finding(path: &str, skip: Skip) -> Option<Finding> {
         ),
         Skip::Quiet => return None,
     };
-    Some(Finding { id: id.to_string(), path: path.to_string(), line: 1, cell: None, message })
+    Some(Finding {
+        id: id.to_string(),
+        path: path.to_string(),
+        line: 1,
+        cell: None,
+        message,
+    })
 }
 
 /// Whether a folder is itself a Python project (so a folder of projects lists it as one).
@@ -191,7 +208,9 @@ fn looks_like_project(dir: &Path) -> bool {
 }
 
 fn has_python_within(dir: &Path, depth: u32) -> bool {
-    let Ok(rd) = std::fs::read_dir(dir) else { return false };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return false;
+    };
     let mut subdirs = Vec::new();
     for e in rd.flatten() {
         let p = e.path();
@@ -221,26 +240,45 @@ fn dir_name(path: &Path) -> String {
 
 fn input_for(dir: &Path, rev: Option<&str>) -> RepoInput {
     let repo = if is_bare_repo(dir) {
-        Repo::Git { path: dir.to_path_buf(), rev: rev.unwrap_or("HEAD").to_string() }
+        Repo::Git {
+            path: dir.to_path_buf(),
+            rev: rev.unwrap_or("HEAD").to_string(),
+        }
     } else if let (Some(rev), true) = (rev, dir.join(".git").exists()) {
-        Repo::Git { path: dir.to_path_buf(), rev: rev.to_string() }
+        Repo::Git {
+            path: dir.to_path_buf(),
+            rev: rev.to_string(),
+        }
     } else {
-        Repo::Workdir { root: dir.to_path_buf() }
+        Repo::Workdir {
+            root: dir.to_path_buf(),
+        }
     };
-    RepoInput { name: dir_name(dir), source: dir.display().to_string(), repo }
+    RepoInput {
+        name: dir_name(dir),
+        source: dir.display().to_string(),
+        repo,
+    }
 }
 
 /// The repositories an input path stands for: itself when it is a repository
 /// or a Python project, otherwise each child folder that is one.
 pub fn discover(path: &Path, rev: Option<&str>) -> Result<Vec<RepoInput>, SourceError> {
-    let meta = std::fs::metadata(path).map_err(|_| SourceError::NotFound { path: path.to_path_buf() })?;
+    let meta = std::fs::metadata(path).map_err(|_| SourceError::NotFound {
+        path: path.to_path_buf(),
+    })?;
     if !meta.is_dir() {
-        return Err(SourceError::NotADir { path: path.to_path_buf() });
+        return Err(SourceError::NotADir {
+            path: path.to_path_buf(),
+        });
     }
     if is_bare_repo(path) || path.join(".git").exists() || looks_like_project_top(path) {
         return Ok(vec![input_for(path, rev)]);
     }
-    let rd = std::fs::read_dir(path).map_err(|source| SourceError::Io { path: path.to_path_buf(), source })?;
+    let rd = std::fs::read_dir(path).map_err(|source| SourceError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut children: Vec<PathBuf> = rd
         .flatten()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
@@ -258,14 +296,23 @@ pub fn discover(path: &Path, rev: Option<&str>) -> Result<Vec<RepoInput>, Source
 /// A folder whose top level holds Python code or a manifest is one project,
 /// even when its subfolders hold Python too.
 fn looks_like_project_top(dir: &Path) -> bool {
-    const MARKERS: &[&str] = &["pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "manage.py"];
+    const MARKERS: &[&str] = &[
+        "pyproject.toml",
+        "setup.py",
+        "setup.cfg",
+        "requirements.txt",
+        "Pipfile",
+        "manage.py",
+    ];
     if MARKERS.iter().any(|m| dir.join(m).is_file()) {
         return true;
     }
     std::fs::read_dir(dir).is_ok_and(|rd| {
         rd.flatten().any(|e| {
             e.file_type().is_ok_and(|t| t.is_file())
-                && e.path().extension().is_some_and(|x| x == "py" || x == "ipynb")
+                && e.path()
+                    .extension()
+                    .is_some_and(|x| x == "py" || x == "ipynb")
         })
     })
 }

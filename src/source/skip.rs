@@ -16,10 +16,9 @@ pub enum Skip {
 /// `has` answers whether a path relative to the folder exists.
 pub fn classify_dir(name: &str, has: &dyn Fn(&str) -> bool) -> Option<Skip> {
     match name {
-        ".git" | ".hg" | ".svn" | "node_modules" | ".tox" | ".nox" | ".eggs" | ".mypy_cache" | ".pytest_cache"
-        | ".ruff_cache" | ".ipynb_checkpoints" | "htmlcov" | ".idea" | ".vscode" | "build" | "dist" | ".cache" => {
-            return Some(Skip::Quiet)
-        }
+        ".git" | ".hg" | ".svn" | "node_modules" | ".tox" | ".nox" | ".eggs" | ".mypy_cache"
+        | ".pytest_cache" | ".ruff_cache" | ".ipynb_checkpoints" | "htmlcov" | ".idea"
+        | ".vscode" | "build" | "dist" | ".cache" => return Some(Skip::Quiet),
         "__pycache__" => return Some(Skip::PyCache),
         "site-packages" | "dist-packages" => return Some(Skip::Virtualenv),
         _ => {}
@@ -30,8 +29,16 @@ pub fn classify_dir(name: &str, has: &dyn Fn(&str) -> bool) -> Option<Skip> {
     if has("pyvenv.cfg") {
         return Some(Skip::Virtualenv);
     }
-    let venv_name = matches!(name, "venv" | ".venv" | "env" | ".env" | "virtualenv" | "virtenv");
-    if venv_name && (has("bin/python") || has("bin/activate") || has("Scripts/activate") || has("Scripts/python.exe")) {
+    let venv_name = matches!(
+        name,
+        "venv" | ".venv" | "env" | ".env" | "virtualenv" | "virtenv"
+    );
+    if venv_name
+        && (has("bin/python")
+            || has("bin/activate")
+            || has("Scripts/activate")
+            || has("Scripts/python.exe"))
+    {
         return Some(Skip::Virtualenv);
     }
     None
@@ -43,8 +50,14 @@ mod tests {
 
     #[test]
     fn virtualenvs_are_recognized_by_content() {
-        assert_eq!(classify_dir("whatever", &|p| p == "pyvenv.cfg"), Some(Skip::Virtualenv));
-        assert_eq!(classify_dir("env", &|p| p == "bin/python"), Some(Skip::Virtualenv));
+        assert_eq!(
+            classify_dir("whatever", &|p| p == "pyvenv.cfg"),
+            Some(Skip::Virtualenv)
+        );
+        assert_eq!(
+            classify_dir("env", &|p| p == "bin/python"),
+            Some(Skip::Virtualenv)
+        );
         // A package folder named `env` (say, settings per environment) is code.
         assert_eq!(classify_dir("env", &|_| false), None);
         assert_eq!(classify_dir("__pycache__", &|_| false), Some(Skip::PyCache));

@@ -9,11 +9,17 @@ use std::sync::{Arc, Mutex};
 
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
-    let canonical_root = root.canonicalize().map_err(|source| SourceError::Io { path: root.to_path_buf(), source })?;
+    let canonical_root = root.canonicalize().map_err(|source| SourceError::Io {
+        path: root.to_path_buf(),
+        source,
+    })?;
     let skipped: Arc<Mutex<Vec<(PathBuf, Skip)>>> = Arc::default();
     let record = Arc::clone(&skipped);
     let mut builder = WalkBuilder::new(root);
@@ -47,7 +53,10 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
         let entry = match result {
             Ok(e) => e,
             Err(err) => {
-                listing.notes.push(Note { path: String::new(), message: format!("not read: {err}") });
+                listing.notes.push(Note {
+                    path: String::new(),
+                    message: format!("not read: {err}"),
+                });
                 continue;
             }
         };
@@ -56,11 +65,16 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
         if entry.path_is_symlink() {
             let target = std::fs::read_link(path).unwrap_or_default();
             let resolved = path.parent().unwrap_or(root).join(&target).canonicalize();
-            let inside = resolved.as_ref().is_ok_and(|r| r.starts_with(&canonical_root));
+            let inside = resolved
+                .as_ref()
+                .is_ok_and(|r| r.starts_with(&canonical_root));
             let message = if inside {
                 "symlink not followed (its target is scanned where it lives)".to_string()
             } else {
-                format!("symlink to {} outside the repository: not followed", target.display())
+                format!(
+                    "symlink to {} outside the repository: not followed",
+                    target.display()
+                )
             };
             listing.notes.push(Note { path: rel, message });
             continue;
@@ -73,10 +87,18 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
         if oversize {
             listing.notes.push(Note {
                 path: rel.clone(),
-                message: format!("not read: {size} bytes, over the {} byte cap (--max-file-size)", opts.max_file_size),
+                message: format!(
+                    "not read: {size} bytes, over the {} byte cap (--max-file-size)",
+                    opts.max_file_size
+                ),
             });
         }
-        listing.files.push(Entry { path: rel, size, oversize, loc: Loc::Disk(path.to_path_buf()) });
+        listing.files.push(Entry {
+            path: rel,
+            size,
+            oversize,
+            loc: Loc::Disk(path.to_path_buf()),
+        });
     }
     let skipped = skipped.lock().map(|v| v.clone()).unwrap_or_default();
     for (dir, skip) in skipped {
@@ -90,8 +112,14 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
                 listing.revision = Some(h.head.clone());
                 listing.history = Some(h);
             }
-            Ok(None) => listing.notes.push(Note { path: ".git".into(), message: "repository has no commits yet".into() }),
-            Err(e) => listing.notes.push(Note { path: ".git".into(), message: format!("history not read: {e}") }),
+            Ok(None) => listing.notes.push(Note {
+                path: ".git".into(),
+                message: "repository has no commits yet".into(),
+            }),
+            Err(e) => listing.notes.push(Note {
+                path: ".git".into(),
+                message: format!("history not read: {e}"),
+            }),
         }
     }
     Ok(listing)

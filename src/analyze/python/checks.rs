@@ -69,7 +69,9 @@ pub fn secret_assignment(name: &str, value: &str) -> Option<String> {
         return None;
     }
     let v = value.trim();
-    let looks_like_env_name = v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let looks_like_env_name = v
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
     if v.chars().count() < 4
         || v.contains(char::is_whitespace)
         || looks_like_env_name

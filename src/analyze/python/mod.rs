@@ -57,7 +57,8 @@ pub fn analyze(src: &str, ctx: &Context) -> PythonFacts {
         let parser = slot.get_or_insert_with(|| {
             let mut p = Parser::new();
             // The grammar is compiled in; a version mismatch is a build defect.
-            p.set_language(&language()).expect("tree-sitter-python ABI matches tree-sitter");
+            p.set_language(&language())
+                .expect("tree-sitter-python ABI matches tree-sitter");
             p
         });
         parser.parse(src, None)
@@ -107,6 +108,7 @@ enum Code {
     String,
     Assert,
     Return,
+    ArgList,
 }
 
 struct Kinds {
@@ -150,10 +152,67 @@ fn kinds() -> &'static Kinds {
                 "string" => Code::String,
                 "assert_statement" => Code::Assert,
                 "return_statement" => Code::Return,
+                "argument_list" => Code::ArgList,
                 _ => Code::Other,
             };
         }
         Kinds { table }
+    })
+}
+
+/// Field ids of the grammar, looked up once (a lookup by name costs a string search).
+struct Fields {
+    alias: u16,
+    arguments: u16,
+    attribute: u16,
+    body: u16,
+    cause: u16,
+    condition: u16,
+    function: u16,
+    key: u16,
+    left: u16,
+    module_name: u16,
+    name: u16,
+    object: u16,
+    operator: u16,
+    parameters: u16,
+    return_type: u16,
+    right: u16,
+    superclasses: u16,
+    type_: u16,
+    value: u16,
+    name_id: std::num::NonZeroU16,
+}
+
+fn fields() -> &'static Fields {
+    static F: OnceLock<Fields> = OnceLock::new();
+    F.get_or_init(|| {
+        let lang = language();
+        // The grammar is compiled in: a missing field is a build defect.
+        let fid = |n: &str| lang.field_id_for_name(n).expect("tree-sitter-python field");
+        let id = |n: &str| fid(n).get();
+        Fields {
+            alias: id("alias"),
+            arguments: id("arguments"),
+            attribute: id("attribute"),
+            body: id("body"),
+            cause: id("cause"),
+            condition: id("condition"),
+            function: id("function"),
+            key: id("key"),
+            left: id("left"),
+            module_name: id("module_name"),
+            name: id("name"),
+            object: id("object"),
+            operator: id("operator"),
+            parameters: id("parameters"),
+            return_type: id("return_type"),
+            right: id("right"),
+            superclasses: id("superclasses"),
+            type_: id("type"),
+            value: id("value"),
+            name_id: fid("name"),
+        }
     })
 }
 
@@ -162,7 +221,9 @@ fn kinds() -> &'static Kinds {
 struct Frame<'t> {
     node: Node<'t>,
     code: Code,
-    field: Option<&'t str>,
+    /// The node's field in its parent; only fetched where a rule of the walk
+    /// needs it (names and argument lists), since the cursor pays for it.
+    field: u16,
 }
 
 /// What a call looked like, for checks that need its arguments.
@@ -174,9 +235,12 @@ struct CallInfo {
     has_args: bool,
 }
 
-struct RawRef {
+/// A reference as written; its dotted chain is only built if its head
+/// resolves to an import or builtin (most names are local variables).
+struct RawRef<'s, 't> {
     scope: ScopeId,
-    chain: Chain,
+    head: &'s str,
+    node: Node<'t>,
     roles: u8,
     line: u32,
     call: CallInfo,
@@ -201,7 +265,7 @@ struct ClassState<'s> {
     scope: ScopeId,
     methods: Vec<&'s str>,
     linked: bool,
-    bases: Vec<Chain>,
+    bases: Vec<Chain<'s>>,
     at_module_level: bool,
 }
 
@@ -212,16 +276,16 @@ struct SqlVar {
     line: u32,
 }
 
-struct Walker<'s, 'c> {
+struct Walker<'s, 'c, 't> {
     src: &'s str,
     ctx: &'c Context<'c>,
     package: String,
-    scopes: Scopes,
+    scopes: Scopes<'s>,
     scope_stack: Vec<ScopeId>,
     funcs: Vec<FuncState<'s>>,
     classes: Vec<ClassState<'s>>,
     finished_classes: Vec<ClassState<'s>>,
-    refs: Vec<RawRef>,
+    refs: Vec<RawRef<'s, 't>>,
     sql_vars: HashMap<(ScopeId, &'s str), SqlVar>,
     facts: PythonFacts,
 }
@@ -239,18 +303,23 @@ const SQL_EXEC: &[&str] = &[
     "raw",
     "mogrify",
 ];
-const HTTP_VERBS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "options", "request"];
+const HTTP_VERBS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "options", "request",
+];
 
 fn line_of(node: Node) -> u32 {
     node.start_position().row as u32 + 1
 }
 
-impl<'s, 'c> Walker<'s, 'c> {
+impl<'s, 'c, 't> Walker<'s, 'c, 't> {
     fn new(src: &'s str, ctx: &'c Context<'c>, facts: PythonFacts) -> Self {
         let package = if ctx.is_package {
             ctx.module.to_string()
         } else {
-            ctx.module.rsplit_once('.').map(|(p, _)| p.to_string()).unwrap_or_default()
+            ctx.module
+                .rsplit_once('.')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default()
         };
         Walker {
             src,
@@ -289,7 +358,7 @@ impl<'s, 'c> Walker<'s, 'c> {
         });
     }
 
-    fn walk<'t>(&mut self, root: Node<'t>) {
+    fn walk(&mut self, root: Node<'t>) {
         let table = &kinds().table;
         let mut cursor = root.walk();
         let mut stack: Vec<Frame<'t>> = Vec::new();
@@ -298,8 +367,20 @@ impl<'s, 'c> Walker<'s, 'c> {
             let node = cursor.node();
             let kind = node.kind_id();
             let code = table.get(kind as usize).copied().unwrap_or(Code::Other);
-            let frame = Frame { node, code, field: cursor.field_name() };
-            if self.ctx.syntax_kinds.get(kind as usize).copied().unwrap_or(false) {
+            let field = match code {
+                Code::Identifier | Code::Attribute | Code::ArgList => {
+                    cursor.field_id().map_or(0, |f| f.get())
+                }
+                _ => 0,
+            };
+            let frame = Frame { node, code, field };
+            if self
+                .ctx
+                .syntax_kinds
+                .get(kind as usize)
+                .copied()
+                .unwrap_or(false)
+            {
                 self.facts.syntax.push((kind, line_of(node)));
             }
             let descend = self.enter(frame, &stack);
@@ -322,7 +403,7 @@ impl<'s, 'c> Walker<'s, 'c> {
     }
 
     /// Handles a node on the way down; returns whether to visit its children.
-    fn enter<'t>(&mut self, f: Frame<'t>, stack: &[Frame<'t>]) -> bool {
+    fn enter(&mut self, f: Frame<'t>, stack: &[Frame<'t>]) -> bool {
         let node = f.node;
         match f.code {
             Code::Identifier | Code::Attribute => self.reference(f, stack),
@@ -331,7 +412,7 @@ impl<'s, 'c> Walker<'s, 'c> {
             Code::Class => self.enter_class(node),
             Code::Lambda => {
                 let s = self.scopes.push(ScopeKind::Function, self.scope());
-                if let Some(params) = node.child_by_field_name("parameters") {
+                if let Some(params) = node.child_by_field_id(fields().parameters) {
                     self.bind_params(params, s, false);
                 }
                 self.scope_stack.push(s);
@@ -346,7 +427,7 @@ impl<'s, 'c> Walker<'s, 'c> {
             }
             Code::Assignment => self.assignment(node),
             Code::AugAssignment | Code::For | Code::ForIn => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.child_by_field_id(fields().left) {
                     self.bind_targets(left);
                 }
                 if f.code == Code::For && self.starts_with_async(node) {
@@ -360,47 +441,54 @@ impl<'s, 'c> Walker<'s, 'c> {
             }
             Code::WithItem => self.with_item(node),
             Code::NamedExpr => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.child_by_field_id(fields().name) {
                     let s = self.scope();
                     self.scopes.bind(s, self.text(name), Binding::Local);
                 }
             }
             Code::Except => self.except_clause(node),
             Code::Try => {
-                let mut c = node.walk();
-                for child in node.named_children(&mut c) {
+                for child in named_kids(node) {
                     match child.kind() {
-                        "finally_clause" => self.feature(Feature::TryFinally, line_of(child), "try/finally"),
+                        "finally_clause" => {
+                            self.feature(Feature::TryFinally, line_of(child), "try/finally")
+                        }
                         "else_clause" => self.feature(Feature::TryElse, line_of(child), "try/else"),
                         _ => {}
                     }
                 }
             }
             Code::Raise => {
-                if node.child_by_field_name("cause").is_some() {
+                if node.child_by_field_id(fields().cause).is_some() {
                     self.feature(Feature::RaiseFrom, line_of(node), "raise ... from ...");
                 }
             }
             Code::If => {
-                if let Some(cond) = node.child_by_field_name("condition") {
+                if let Some(cond) = node.child_by_field_id(fields().condition) {
                     let t = self.text(cond);
                     if t.contains("__name__") && t.contains("__main__") {
-                        self.feature(Feature::MainGuard, line_of(node), "if __name__ == \"__main__\"");
+                        self.feature(
+                            Feature::MainGuard,
+                            line_of(node),
+                            "if __name__ == \"__main__\"",
+                        );
                     }
                 }
             }
             Code::Skip => return false,
             Code::KeywordArg => {
-                if let (Some(name), Some(value)) =
-                    (node.child_by_field_name("name"), node.child_by_field_name("value"))
-                {
+                if let (Some(name), Some(value)) = (
+                    node.child_by_field_id(fields().name),
+                    node.child_by_field_id(fields().value),
+                ) {
                     self.secret_pair(self.text(name), value);
                 }
             }
             Code::Pair => {
-                if let (Some(key), Some(value)) =
-                    (node.child_by_field_name("key"), node.child_by_field_name("value"))
-                {
+                if let (Some(key), Some(value)) = (
+                    node.child_by_field_id(fields().key),
+                    node.child_by_field_id(fields().value),
+                ) {
                     if key.kind() == "string" {
                         if let Some(k) = self.plain_string(key) {
                             self.secret_pair(k, value);
@@ -412,7 +500,12 @@ impl<'s, 'c> Walker<'s, 'c> {
                 if let Some(text) = self.plain_string(node) {
                     if let Some(msg) = checks::secret_literal(text) {
                         let line = line_of(node);
-                        if !self.facts.findings.iter().any(|x| x.line == line && x.id == "sec.secrets") {
+                        if !self
+                            .facts
+                            .findings
+                            .iter()
+                            .any(|x| x.line == line && x.id == "sec.secrets")
+                        {
                             self.finding("sec.secrets", line, msg);
                         }
                     }
@@ -425,8 +518,7 @@ impl<'s, 'c> Walker<'s, 'c> {
                 }
             }
             Code::Return => {
-                let mut c = node.walk();
-                let returned = node.named_children(&mut c).find(|n| n.kind() == "identifier");
+                let returned = named_kids(node).find(|n| n.kind() == "identifier");
                 if let Some(id) = returned {
                     let name = self.text(id);
                     if let Some(func) = self.funcs.last_mut() {
@@ -434,7 +526,7 @@ impl<'s, 'c> Walker<'s, 'c> {
                     }
                 }
             }
-            Code::Other => {}
+            Code::Other | Code::ArgList => {}
         }
         true
     }
@@ -456,16 +548,17 @@ impl<'s, 'c> Walker<'s, 'c> {
 
     /// The text of a string literal without interpolation, or `None`.
     fn plain_string(&self, node: Node) -> Option<&'s str> {
-        let mut c = node.walk();
         let mut content: Option<&'s str> = None;
-        for child in node.children(&mut c) {
+        for child in kids(node) {
             match child.kind() {
                 "interpolation" => return None,
                 "string_content" => {
                     if content.is_some() {
                         // Escapes split the content; take the whole literal body.
                         let start = node.child(0)?.end_byte();
-                        let end = node.child(node.child_count().checked_sub(1)? as u32)?.start_byte();
+                        let end = node
+                            .child(node.child_count().checked_sub(1)? as u32)?
+                            .start_byte();
                         return self.src.get(start..end);
                     }
                     content = Some(self.text(child));
@@ -489,9 +582,12 @@ impl<'s, 'c> Walker<'s, 'c> {
 
     fn module_docstring(&mut self, root: Node) {
         let mut c = root.walk();
-        let has_defs = root
-            .named_children(&mut c)
-            .any(|n| matches!(n.kind(), "function_definition" | "class_definition" | "decorated_definition"));
+        let has_defs = root.named_children(&mut c).any(|n| {
+            matches!(
+                n.kind(),
+                "function_definition" | "class_definition" | "decorated_definition"
+            )
+        });
         if has_defs && !self.ctx.is_test {
             self.facts.metrics.docstring_targets += 1;
             if has_docstring(root) {
@@ -502,7 +598,7 @@ impl<'s, 'c> Walker<'s, 'c> {
 
     // ----- references -------------------------------------------------------
 
-    fn reference<'t>(&mut self, f: Frame<'t>, stack: &[Frame<'t>]) {
+    fn reference(&mut self, f: Frame<'t>, stack: &[Frame<'t>]) {
         let parent = stack.last();
         let grand = stack.len().checked_sub(2).and_then(|i| stack.get(i));
         if let Some(p) = parent {
@@ -513,11 +609,13 @@ impl<'s, 'c> Walker<'s, 'c> {
                 return;
             }
         }
-        let Some(chain) = self.chain(f.node) else { return };
+        let Some(head) = self.chain_head(f.node) else {
+            return;
+        };
         let mut roles = role::USE;
         let mut call = CallInfo::default();
         if let Some(p) = parent {
-            if p.code == Code::Call && f.field == Some("function") {
+            if p.code == Code::Call && f.field == fields().function {
                 roles = role::CALL;
                 call = self.call_info(p.node);
                 if let Some(g) = grand {
@@ -526,7 +624,10 @@ impl<'s, 'c> Walker<'s, 'c> {
                         "with_item" => roles |= role::WITH,
                         "as_pattern" => {
                             let ggi = stack.len().checked_sub(3);
-                            if ggi.and_then(|i| stack.get(i)).is_some_and(|gg| gg.code == Code::WithItem) {
+                            if ggi
+                                .and_then(|i| stack.get(i))
+                                .is_some_and(|gg| gg.code == Code::WithItem)
+                            {
                                 roles |= role::WITH;
                             }
                         }
@@ -535,22 +636,32 @@ impl<'s, 'c> Walker<'s, 'c> {
                 }
             } else if p.node.kind() == "decorator" {
                 roles = role::DECORATOR;
-            } else if p.node.kind() == "argument_list"
-                && p.field == Some("superclasses")
+            } else if p.code == Code::ArgList
+                && p.field == fields().superclasses
                 && grand.is_some_and(|g| g.code == Code::Class)
             {
                 roles = role::BASE;
-                if let Some(class) = self.classes.last_mut() {
-                    class.bases.push(chain.clone());
+                if let Some(chain) = self.chain(f.node) {
+                    if let Some(class) = self.classes.last_mut() {
+                        class.bases.push(chain);
+                    }
                 }
             }
         }
-        self.refs.push(RawRef { scope: self.scope(), chain, roles, line: line_of(f.node), call });
+        self.refs.push(RawRef {
+            scope: self.scope(),
+            head: self.text(head),
+            node: f.node,
+            roles,
+            line: line_of(f.node),
+            call,
+        });
     }
 
     /// Whether an identifier is read here (not a name being bound or defined).
     fn is_load(&self, f: Frame, parent: &Frame) -> bool {
-        if matches!(f.field, Some("name") | Some("left") | Some("alias")) {
+        let fl = fields();
+        if f.field != 0 && (f.field == fl.name || f.field == fl.left || f.field == fl.alias) {
             return false;
         }
         !matches!(
@@ -569,26 +680,45 @@ impl<'s, 'c> Walker<'s, 'c> {
         )
     }
 
+    /// The name a chain starts with (`a` of `a.b().c`), or `None` when it
+    /// starts with anything but a name (a literal, a subscript, ...).
+    fn chain_head<'n>(&self, node: Node<'n>) -> Option<Node<'n>> {
+        let f = fields();
+        let mut cur = node;
+        for _ in 0..64 {
+            match kinds().table.get(cur.kind_id() as usize) {
+                Some(Code::Identifier) => return Some(cur),
+                Some(Code::Attribute) => cur = cur.child_by_field_id(f.object)?,
+                Some(Code::Call) => cur = cur.child_by_field_id(f.function)?,
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// `a.b().c` as head `a` and rest `.b().c`; `None` when it starts with
     /// anything but a name (a literal, a subscript, ...).
-    fn chain(&self, node: Node<'_>) -> Option<Chain> {
+    fn chain(&self, node: Node<'_>) -> Option<Chain<'s>> {
         let mut rest: Vec<&str> = Vec::new();
         let mut cur = node;
         for _ in 0..64 {
             match cur.kind() {
                 "identifier" => {
-                    let head = self.text(cur).to_string();
+                    let head = self.text(cur);
                     rest.reverse();
-                    return Some(Chain { head, rest: rest.concat() });
+                    return Some(Chain {
+                        head,
+                        rest: rest.concat(),
+                    });
                 }
                 "attribute" => {
-                    rest.push(self.text(cur.child_by_field_name("attribute")?));
+                    rest.push(self.text(cur.child_by_field_id(fields().attribute)?));
                     rest.push(".");
-                    cur = cur.child_by_field_name("object")?;
+                    cur = cur.child_by_field_id(fields().object)?;
                 }
                 "call" => {
                     rest.push("()");
-                    cur = cur.child_by_field_name("function")?;
+                    cur = cur.child_by_field_id(fields().function)?;
                 }
                 _ => return None,
             }
@@ -597,17 +727,23 @@ impl<'s, 'c> Walker<'s, 'c> {
     }
 
     fn call_info(&self, call: Node) -> CallInfo {
-        let mut info = CallInfo { is_call: true, ..Default::default() };
-        let Some(args) = call.child_by_field_name("arguments") else { return info };
-        let mut c = args.walk();
+        let mut info = CallInfo {
+            is_call: true,
+            ..Default::default()
+        };
+        let Some(args) = call.child_by_field_id(fields().arguments) else {
+            return info;
+        };
         let mut first = true;
-        for a in args.named_children(&mut c) {
+        for a in named_kids(args) {
             if a.kind() == "comment" {
                 continue;
             }
             info.has_args = true;
             if a.kind() == "keyword_argument" {
-                if a.child_by_field_name("name").is_some_and(|n| self.text(n) == "timeout") {
+                if a.child_by_field_id(fields().name)
+                    .is_some_and(|n| self.text(n) == "timeout")
+                {
                     info.has_timeout = true;
                 }
             } else if first {
@@ -620,7 +756,9 @@ impl<'s, 'c> Walker<'s, 'c> {
     }
 
     fn call(&mut self, node: Node<'_>) {
-        let Some(function) = node.child_by_field_name("function") else { return };
+        let Some(function) = node.child_by_field_id(fields().function) else {
+            return;
+        };
         match function.kind() {
             "identifier" => {
                 let name = self.text(function);
@@ -632,13 +770,20 @@ impl<'s, 'c> Walker<'s, 'c> {
                 }
             }
             "attribute" => {
-                let attr = function.child_by_field_name("attribute").map(|a| self.text(a)).unwrap_or("");
-                let object = function.child_by_field_name("object").map(|o| self.text(o)).unwrap_or("");
+                let attr = function
+                    .child_by_field_id(fields().attribute)
+                    .map(|a| self.text(a))
+                    .unwrap_or("");
+                let object = function
+                    .child_by_field_id(fields().object)
+                    .map(|o| self.text(o))
+                    .unwrap_or("");
                 if let Some(func) = self.funcs.last_mut() {
                     if attr.starts_with("assert") || attr == "raises" || attr == "fail" {
                         func.has_assert = true;
                     }
-                    if func.is_method && attr == func.name && (object == "self" || object == "cls") {
+                    if func.is_method && attr == func.name && (object == "self" || object == "cls")
+                    {
                         func.self_call = true;
                     }
                 }
@@ -653,16 +798,20 @@ impl<'s, 'c> Walker<'s, 'c> {
     // ----- SQL ---------------------------------------------------------------
 
     fn sql_call(&mut self, call: Node<'_>) {
-        let Some(args) = call.child_by_field_name("arguments") else { return };
-        let mut c = args.walk();
-        let positional: Vec<Node> =
-            args.named_children(&mut c).filter(|a| !matches!(a.kind(), "keyword_argument" | "comment")).collect();
-        let mut c2 = args.walk();
-        let has_params_kw = args.named_children(&mut c2).any(|a| {
+        let Some(args) = call.child_by_field_id(fields().arguments) else {
+            return;
+        };
+        let positional: Vec<Node> = named_kids(args)
+            .filter(|a| !matches!(a.kind(), "keyword_argument" | "comment"))
+            .collect();
+        let has_params_kw = named_kids(args).any(|a| {
             a.kind() == "keyword_argument"
-                && a.child_by_field_name("name").is_some_and(|n| matches!(self.text(n), "params" | "parameters"))
+                && a.child_by_field_id(fields().name)
+                    .is_some_and(|n| matches!(self.text(n), "params" | "parameters"))
         });
-        let Some(&first) = positional.first() else { return };
+        let Some(&first) = positional.first() else {
+            return;
+        };
         let line = line_of(call);
         let (sql, built_at) = match self.classify_sql(first) {
             SqlText::Plain => (true, None),
@@ -682,7 +831,8 @@ impl<'s, 'c> Walker<'s, 'c> {
         self.feature(Feature::SqlExecuted, line, "SQL executed");
         if let Some(at) = built_at {
             let msg = if at == line {
-                "SQL built from strings is executed: pass the values as query parameters instead".to_string()
+                "SQL built from strings is executed: pass the values as query parameters instead"
+                    .to_string()
             } else {
                 format!("SQL built from strings (line {at}) is executed: pass the values as query parameters instead")
             };
@@ -693,10 +843,23 @@ impl<'s, 'c> Walker<'s, 'c> {
     }
 
     fn lookup_sql_var(&self, name: &str) -> Option<SqlVar> {
-        self.scope_stack.iter().rev().find_map(|s| self.sql_vars.get(&(*s, name)).copied())
+        self.scope_stack
+            .iter()
+            .rev()
+            .find_map(|s| self.sql_vars.get(&(*s, name)).copied())
     }
 
     fn classify_sql(&self, node: Node) -> SqlText {
+        self.classify_sql_at(node, 0)
+    }
+
+    /// Bounded: SQL is never built dozens of operators deep, and a generated
+    /// file with thousands of `+` must not exhaust the stack.
+    fn classify_sql_at(&self, node: Node, depth: u32) -> SqlText {
+        if depth > 16 {
+            return SqlText::None;
+        }
+        let recurse = |n: Node| self.classify_sql_at(n, depth + 1);
         match node.kind() {
             "string" => {
                 let text = self.text(node);
@@ -709,24 +872,31 @@ impl<'s, 'c> Walker<'s, 'c> {
                 }
             }
             "concatenated_string" => {
-                let mut c = node.walk();
-                let parts: Vec<SqlText> = node.named_children(&mut c).map(|n| self.classify_sql(n)).collect();
+                let parts: Vec<SqlText> = named_kids(node).map(recurse).collect();
                 let text_is_sql = checks::is_sql(self.text(node));
                 if !text_is_sql {
                     SqlText::None
-                } else if parts.contains(&SqlText::Built) || node.named_children(&mut node.walk()).any(|n| self.plain_string(n).is_none()) {
+                } else if parts.contains(&SqlText::Built)
+                    || named_kids(node).any(|n| self.plain_string(n).is_none())
+                {
                     SqlText::Built
                 } else {
                     SqlText::Plain
                 }
             }
             "binary_operator" => {
-                let op = node.child_by_field_name("operator").map(|o| self.text(o)).unwrap_or("");
-                let (Some(l), Some(r)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+                let op = node
+                    .child_by_field_id(fields().operator)
+                    .map(|o| self.text(o))
+                    .unwrap_or("");
+                let (Some(l), Some(r)) = (
+                    node.child_by_field_id(fields().left),
+                    node.child_by_field_id(fields().right),
+                ) else {
                     return SqlText::None;
                 };
                 let both_literal = l.kind() == "string" && r.kind() == "string";
-                let sql = self.classify_sql(l) != SqlText::None || self.classify_sql(r) != SqlText::None;
+                let sql = recurse(l) != SqlText::None || recurse(r) != SqlText::None;
                 if (op == "%" || op == "+") && sql && !both_literal {
                     SqlText::Built
                 } else if sql {
@@ -737,25 +907,32 @@ impl<'s, 'c> Walker<'s, 'c> {
             }
             "call" => {
                 // "...".format(...)
-                let Some(f) = node.child_by_field_name("function") else { return SqlText::None };
+                let Some(f) = node.child_by_field_id(fields().function) else {
+                    return SqlText::None;
+                };
                 if f.kind() == "attribute"
-                    && f.child_by_field_name("attribute").is_some_and(|a| self.text(a) == "format")
-                    && f.child_by_field_name("object").is_some_and(|o| self.classify_sql(o) != SqlText::None)
+                    && f.child_by_field_id(fields().attribute)
+                        .is_some_and(|a| self.text(a) == "format")
+                    && f.child_by_field_id(fields().object)
+                        .is_some_and(|o| recurse(o) != SqlText::None)
                 {
                     SqlText::Built
                 } else {
                     SqlText::None
                 }
             }
-            "parenthesized_expression" => node.named_child(0).map(|n| self.classify_sql(n)).unwrap_or(SqlText::None),
+            "parenthesized_expression" => node.named_child(0).map(recurse).unwrap_or(SqlText::None),
             _ => SqlText::None,
         }
     }
 
     // ----- definitions ------------------------------------------------------
 
-    fn enter_function<'t>(&mut self, node: Node<'t>, stack: &[Frame<'t>]) {
-        let name = node.child_by_field_name("name").map(|n| self.text(n)).unwrap_or("");
+    fn enter_function(&mut self, node: Node<'t>, stack: &[Frame<'t>]) {
+        let name = node
+            .child_by_field_id(fields().name)
+            .map(|n| self.text(n))
+            .unwrap_or("");
         let line = line_of(node);
         let outer = self.scope();
         let is_method = self.scopes.kind(outer) == ScopeKind::Class;
@@ -781,7 +958,7 @@ impl<'s, 'c> Walker<'s, 'c> {
             self_call: false,
             has_assert: false,
         };
-        let (annotatable, annotated) = match node.child_by_field_name("parameters") {
+        let (annotatable, annotated) = match node.child_by_field_id(fields().parameters) {
             Some(params) => {
                 let summary = self.bind_params(params, s, is_method && !is_static);
                 state.params = summary.names;
@@ -798,7 +975,7 @@ impl<'s, 'c> Walker<'s, 'c> {
             }
             None => (0, 0),
         };
-        let returns = node.child_by_field_name("return_type").is_some();
+        let returns = node.child_by_field_id(fields().return_type).is_some();
         if returns || annotated > 0 {
             self.feature(Feature::AnnotatedFunction, line, name);
         }
@@ -813,7 +990,10 @@ impl<'s, 'c> Walker<'s, 'c> {
             }
             if !name.starts_with('_') {
                 m.docstring_targets += 1;
-                if node.child_by_field_name("body").is_some_and(has_docstring) {
+                if node
+                    .child_by_field_id(fields().body)
+                    .is_some_and(has_docstring)
+                {
                     m.docstrings += 1;
                 }
             }
@@ -837,8 +1017,11 @@ impl<'s, 'c> Walker<'s, 'c> {
         if f.self_call {
             self.feature(Feature::Recursion, f.line, f.name);
         }
-        let returned_inner: Vec<&(&str, bool)> =
-            f.inner_defs.iter().filter(|(n, _)| f.returned.contains(n)).collect();
+        let returned_inner: Vec<&(&str, bool)> = f
+            .inner_defs
+            .iter()
+            .filter(|(n, _)| f.returned.contains(n))
+            .collect();
         if !returned_inner.is_empty() {
             self.feature(Feature::Closure, f.line, f.name);
             if returned_inner.iter().any(|(_, calls_outer)| *calls_outer) {
@@ -857,27 +1040,40 @@ impl<'s, 'c> Walker<'s, 'c> {
         }
     }
 
-    fn bind_params(&mut self, params: Node<'_>, scope: ScopeId, skip_first: bool) -> ParamSummary<'s> {
+    fn bind_params(
+        &mut self,
+        params: Node<'_>,
+        scope: ScopeId,
+        skip_first: bool,
+    ) -> ParamSummary<'s> {
         let mut sum = ParamSummary::default();
-        let mut c = params.walk();
         let mut first = true;
-        for p in params.named_children(&mut c) {
+        for p in named_kids(params) {
             let (name_node, annotation, splat) = match p.kind() {
                 "identifier" => (Some(p), None, false),
                 "typed_parameter" => {
-                    let mut c2 = p.walk();
-                    let inner = p.named_children(&mut c2).find(|n| n.kind() != "type");
+                    let inner = named_kids(p).find(|n| n.kind() != "type");
                     let splat = inner.is_some_and(|n| n.kind() != "identifier");
-                    let name = inner.map(|n| if n.kind() == "identifier" { n } else { n.named_child(0).unwrap_or(n) });
-                    (name, p.child_by_field_name("type"), splat)
+                    let name = inner.map(|n| {
+                        if n.kind() == "identifier" {
+                            n
+                        } else {
+                            n.named_child(0).unwrap_or(n)
+                        }
+                    });
+                    (name, p.child_by_field_id(fields().type_), splat)
                 }
                 "default_parameter" => {
                     sum.defaults = true;
-                    (p.child_by_field_name("name"), None, false)
+                    (p.child_by_field_id(fields().name), None, false)
                 }
                 "typed_default_parameter" => {
                     sum.defaults = true;
-                    (p.child_by_field_name("name"), p.child_by_field_name("type"), false)
+                    (
+                        p.child_by_field_id(fields().name),
+                        p.child_by_field_id(fields().type_),
+                        false,
+                    )
                 }
                 "list_splat_pattern" | "dictionary_splat_pattern" => (p.named_child(0), None, true),
                 "keyword_separator" => {
@@ -918,15 +1114,18 @@ impl<'s, 'c> Walker<'s, 'c> {
     }
 
     fn enter_class(&mut self, node: Node<'_>) {
-        let name = node.child_by_field_name("name").map(|n| self.text(n)).unwrap_or("");
+        let name = node
+            .child_by_field_id(fields().name)
+            .map(|n| self.text(n))
+            .unwrap_or("");
         let line = line_of(node);
         let outer = self.scope();
         self.scopes.bind(outer, name, Binding::Class);
-        if let Some(sup) = node.child_by_field_name("superclasses") {
-            let mut c = sup.walk();
-            let meta = sup.named_children(&mut c).any(|a| {
+        if let Some(sup) = node.child_by_field_id(fields().superclasses) {
+            let meta = named_kids(sup).any(|a| {
                 a.kind() == "keyword_argument"
-                    && a.child_by_field_name("name").is_some_and(|n| self.text(n) == "metaclass")
+                    && a.child_by_field_id(fields().name)
+                        .is_some_and(|n| self.text(n) == "metaclass")
             });
             if meta {
                 self.feature(Feature::Metaclass, line, name);
@@ -936,7 +1135,10 @@ impl<'s, 'c> Walker<'s, 'c> {
             self.facts.metrics.classes += 1;
             if !name.starts_with('_') {
                 self.facts.metrics.docstring_targets += 1;
-                if node.child_by_field_name("body").is_some_and(has_docstring) {
+                if node
+                    .child_by_field_id(fields().body)
+                    .is_some_and(has_docstring)
+                {
                     self.facts.metrics.docstrings += 1;
                 }
             }
@@ -981,7 +1183,7 @@ impl<'s, 'c> Walker<'s, 'c> {
     fn import(&mut self, node: Node<'_>) {
         let s = self.scope();
         let mut c = node.walk();
-        for child in node.children_by_field_name("name", &mut c) {
+        for child in node.children_by_field_id(fields().name_id, &mut c) {
             match child.kind() {
                 "dotted_name" => {
                     let full = self.text(child);
@@ -990,11 +1192,13 @@ impl<'s, 'c> Walker<'s, 'c> {
                     self.facts.imports.push((full.to_string(), line_of(child)));
                 }
                 "aliased_import" => {
-                    if let (Some(name), Some(alias)) =
-                        (child.child_by_field_name("name"), child.child_by_field_name("alias"))
-                    {
+                    if let (Some(name), Some(alias)) = (
+                        child.child_by_field_id(fields().name),
+                        child.child_by_field_id(fields().alias),
+                    ) {
                         let full = self.text(name).to_string();
-                        self.scopes.bind(s, self.text(alias), Binding::Import(full.clone()));
+                        self.scopes
+                            .bind(s, self.text(alias), Binding::Import(full.clone()));
                         self.facts.imports.push((full, line_of(child)));
                     }
                 }
@@ -1006,14 +1210,15 @@ impl<'s, 'c> Walker<'s, 'c> {
     fn import_from(&mut self, node: Node<'_>) {
         let s = self.scope();
         let line = line_of(node);
-        let module = match node.child_by_field_name("module_name") {
+        let module = match node.child_by_field_id(fields().module_name) {
             Some(m) if m.kind() == "relative_import" => {
-                let mut c = m.walk();
                 let mut level = 0;
                 let mut name = "";
-                for part in m.named_children(&mut c) {
+                for part in named_kids(m) {
                     match part.kind() {
-                        "import_prefix" => level = self.text(part).chars().filter(|&ch| ch == '.').count(),
+                        "import_prefix" => {
+                            level = self.text(part).chars().filter(|&ch| ch == '.').count()
+                        }
                         "dotted_name" => name = self.text(part),
                         _ => {}
                     }
@@ -1026,20 +1231,21 @@ impl<'s, 'c> Walker<'s, 'c> {
         if !module.is_empty() {
             self.facts.imports.push((module.clone(), line));
         }
-        let mut c = node.walk();
-        for child in node.named_children(&mut c) {
+        for child in named_kids(node) {
             match child.kind() {
                 "wildcard_import" => self.scopes.star_import(s, module.clone()),
                 "aliased_import" => {
-                    if let (Some(name), Some(alias)) =
-                        (child.child_by_field_name("name"), child.child_by_field_name("alias"))
-                    {
+                    if let (Some(name), Some(alias)) = (
+                        child.child_by_field_id(fields().name),
+                        child.child_by_field_id(fields().alias),
+                    ) {
                         let q = join(&module, self.text(name));
-                        self.scopes.bind(s, self.text(alias), Binding::Import(q.clone()));
+                        self.scopes
+                            .bind(s, self.text(alias), Binding::Import(q.clone()));
                         self.facts.imports.push((q, line));
                     }
                 }
-                "dotted_name" if Some(child) != node.child_by_field_name("module_name") => {
+                "dotted_name" if Some(child) != node.child_by_field_id(fields().module_name) => {
                     let n = self.text(child);
                     let q = join(&module, n);
                     self.scopes.bind(s, n, Binding::Import(q.clone()));
@@ -1051,8 +1257,10 @@ impl<'s, 'c> Walker<'s, 'c> {
     }
 
     fn assignment(&mut self, node: Node<'_>) {
-        let Some(left) = node.child_by_field_name("left") else { return };
-        let right = node.child_by_field_name("right");
+        let Some(left) = node.child_by_field_id(fields().left) else {
+            return;
+        };
+        let right = node.child_by_field_id(fields().right);
         let s = self.scope();
         match left.kind() {
             "identifier" => {
@@ -1063,7 +1271,7 @@ impl<'s, 'c> Walker<'s, 'c> {
                     .map(|ch| Binding::Value(ch, s))
                     .or_else(|| {
                         // `x: Foo` with no call on the right: an instance of Foo.
-                        let t = node.child_by_field_name("type")?.named_child(0)?;
+                        let t = node.child_by_field_id(fields().type_)?.named_child(0)?;
                         let mut ch = self.chain(t)?;
                         ch.rest.push_str("()");
                         Some(Binding::Value(ch, s))
@@ -1075,11 +1283,20 @@ impl<'s, 'c> Walker<'s, 'c> {
                     match self.classify_sql(r) {
                         SqlText::None => {}
                         t => {
-                            self.sql_vars
-                                .insert((s, name), SqlVar { built: t == SqlText::Built, line: line_of(node) });
+                            self.sql_vars.insert(
+                                (s, name),
+                                SqlVar {
+                                    built: t == SqlText::Built,
+                                    line: line_of(node),
+                                },
+                            );
                         }
                     }
-                    if s == 0 && name == "DEBUG" && self.text(r) == "True" && self.is_settings_file() {
+                    if s == 0
+                        && name == "DEBUG"
+                        && self.text(r) == "True"
+                        && self.is_settings_file()
+                    {
                         self.finding(
                             "web.django_debug",
                             line_of(node),
@@ -1089,8 +1306,13 @@ impl<'s, 'c> Walker<'s, 'c> {
                 }
             }
             "attribute" => {
-                let obj = left.child_by_field_name("object").map(|o| self.text(o));
-                let attr = left.child_by_field_name("attribute").map(|a| self.text(a)).unwrap_or("");
+                let obj = left
+                    .child_by_field_id(fields().object)
+                    .map(|o| self.text(o));
+                let attr = left
+                    .child_by_field_id(fields().attribute)
+                    .map(|a| self.text(a))
+                    .unwrap_or("");
                 if obj == Some("self") {
                     if LINK_ATTRS.contains(&attr) {
                         if let Some(c) = self.classes.last_mut() {
@@ -1113,15 +1335,27 @@ impl<'s, 'c> Walker<'s, 'c> {
 
     /// Binds every name in an assignment or loop target as a local.
     fn bind_targets(&mut self, target: Node<'_>) {
+        self.bind_targets_at(target, 0);
+    }
+
+    fn bind_targets_at(&mut self, target: Node<'_>, depth: u32) {
+        if depth > 32 {
+            return;
+        }
         let s = self.scope();
         match target.kind() {
             "identifier" => self.scopes.bind(s, self.text(target), Binding::Local),
-            "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "parenthesized_expression"
-            | "expression_list" | "tuple" | "list" => {
-                let mut c = target.walk();
-                let children: Vec<Node> = target.named_children(&mut c).collect();
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "list_splat_pattern"
+            | "parenthesized_expression"
+            | "expression_list"
+            | "tuple"
+            | "list" => {
+                let children: Vec<Node> = named_kids(target).collect();
                 for child in children {
-                    self.bind_targets(child);
+                    self.bind_targets_at(child, depth + 1);
                 }
             }
             _ => {}
@@ -1129,12 +1363,18 @@ impl<'s, 'c> Walker<'s, 'c> {
     }
 
     fn with_item(&mut self, node: Node<'_>) {
-        let Some(value) = node.child_by_field_name("value") else { return };
+        let Some(value) = node.child_by_field_id(fields().value) else {
+            return;
+        };
         if value.kind() != "as_pattern" {
             return;
         }
-        let Some(alias) = value.child_by_field_name("alias") else { return };
-        let Some(target) = alias.named_child(0) else { return };
+        let Some(alias) = value.child_by_field_id(fields().alias) else {
+            return;
+        };
+        let Some(target) = alias.named_child(0) else {
+            return;
+        };
         let s = self.scope();
         if target.kind() != "identifier" {
             self.bind_targets(target);
@@ -1151,8 +1391,8 @@ impl<'s, 'c> Walker<'s, 'c> {
 
     fn except_clause(&mut self, node: Node<'_>) {
         let line = line_of(node);
-        let value = node.child_by_field_name("value");
-        if let Some(alias) = node.child_by_field_name("alias") {
+        let value = node.child_by_field_id(fields().value);
+        if let Some(alias) = node.child_by_field_id(fields().alias) {
             let s = self.scope();
             self.scopes.bind(s, self.text(alias), Binding::Local);
         }
@@ -1161,7 +1401,10 @@ impl<'s, 'c> Walker<'s, 'c> {
             v => (v, false),
         };
         if alias_in_value {
-            if let Some(target) = node.child_by_field_name("value").and_then(|v| v.child_by_field_name("alias")) {
+            if let Some(target) = node
+                .child_by_field_id(fields().value)
+                .and_then(|v| v.child_by_field_id(fields().alias))
+            {
                 if let Some(t) = target.named_child(0) {
                     let s = self.scope();
                     self.scopes.bind(s, self.text(t), Binding::Local);
@@ -1173,14 +1416,27 @@ impl<'s, 'c> Walker<'s, 'c> {
             Some(v) => matches!(self.text(v), "Exception" | "BaseException"),
         };
         if broad {
-            self.feature(Feature::ExceptBroad, line, self.text(value.unwrap_or(node)).lines().next().unwrap_or(""));
+            self.feature(
+                Feature::ExceptBroad,
+                line,
+                self.text(value.unwrap_or(node))
+                    .lines()
+                    .next()
+                    .unwrap_or(""),
+            );
         } else {
-            self.feature(Feature::ExceptSpecific, line, value.map(|v| self.text(v)).unwrap_or(""));
+            self.feature(
+                Feature::ExceptSpecific,
+                line,
+                value.map(|v| self.text(v)).unwrap_or(""),
+            );
         }
-        let mut c = node.walk();
-        let Some(block) = node.named_children(&mut c).find(|n| n.kind() == "block") else { return };
-        let mut c2 = block.walk();
-        let stmts: Vec<Node> = block.named_children(&mut c2).filter(|n| n.kind() != "comment").collect();
+        let Some(block) = named_kids(node).find(|n| n.kind() == "block") else {
+            return;
+        };
+        let stmts: Vec<Node> = named_kids(block)
+            .filter(|n| n.kind() != "comment")
+            .collect();
         let reraises = stmts.iter().any(|s| s.kind() == "raise_statement");
         let only_pass = stmts.iter().all(|s| {
             matches!(s.kind(), "pass_statement" | "continue_statement")
@@ -1206,14 +1462,24 @@ impl<'s, 'c> Walker<'s, 'c> {
     fn finish(mut self) -> PythonFacts {
         let refs = std::mem::take(&mut self.refs);
         for r in refs {
-            let Some(qname) = self.scopes.resolve(r.scope, &r.chain) else { continue };
+            let Some(head) = self.scopes.resolve_head(r.scope, r.head) else {
+                continue;
+            };
+            let Some(chain) = self.chain(r.node) else {
+                continue;
+            };
+            let qname = head + &chain.rest;
             if qname.starts_with("builtins.") && r.roles == role::USE {
                 continue;
             }
             if r.call.is_call {
                 self.call_checks(&qname, r.line, r.call);
             }
-            let reference = Ref { qname, roles: r.roles, line: r.line };
+            let reference = Ref {
+                qname,
+                roles: r.roles,
+                line: r.line,
+            };
             if self.ctx.local_heads.contains(head_of(&reference.qname)) {
                 self.facts.deferred.push(reference);
             } else {
@@ -1223,8 +1489,13 @@ impl<'s, 'c> Walker<'s, 'c> {
         // Exports: what other modules of the repository may import from this one.
         let classes = std::mem::take(&mut self.finished_classes);
         let mut class_bases: HashMap<&str, Vec<String>> = HashMap::new();
+        let classes: Vec<ClassState<'s>> = classes;
         for c in classes.iter().filter(|c| c.at_module_level) {
-            let bases = c.bases.iter().filter_map(|b| self.scopes.resolve(0, b)).collect();
+            let bases = c
+                .bases
+                .iter()
+                .filter_map(|b| self.scopes.resolve(0, b))
+                .collect();
             class_bases.insert(c.name, bases);
         }
         let mut exports = Vec::new();
@@ -1233,13 +1504,19 @@ impl<'s, 'c> Walker<'s, 'c> {
                 Binding::Import(q) => Some(Export::Alias(q.clone())),
                 Binding::Value(..) => self
                     .scopes
-                    .resolve(0, &Chain { head: name.clone(), rest: String::new() })
+                    .resolve(
+                        0,
+                        &Chain {
+                            head: name,
+                            rest: String::new(),
+                        },
+                    )
                     .map(Export::Alias),
-                Binding::Class => class_bases.remove(name.as_str()).map(Export::Class),
+                Binding::Class => class_bases.remove(*name).map(Export::Class),
                 Binding::Local => None,
             };
             if let Some(e) = export {
-                exports.push((name.clone(), e));
+                exports.push((name.to_string(), e));
             }
         }
         exports.sort_by(|a, b| a.0.cmp(&b.0));
@@ -1262,7 +1539,9 @@ impl<'s, 'c> Walker<'s, 'c> {
                 self.finding(
                     "web.requests_no_timeout",
                     line,
-                    format!("`{qname}` without timeout= can hang forever: pass timeout=(connect, read)"),
+                    format!(
+                        "`{qname}` without timeout= can hang forever: pass timeout=(connect, read)"
+                    ),
                 );
             }
         } else if qname.starts_with("httpx.") && call.has_timeout {
@@ -1273,11 +1552,18 @@ impl<'s, 'c> Walker<'s, 'c> {
                 self.finding(
                     "sec.eval",
                     line,
-                    format!("`{}` of a computed string runs arbitrary code: parse the input instead", &qname[9..]),
+                    format!(
+                        "`{}` of a computed string runs arbitrary code: parse the input instead",
+                        &qname[9..]
+                    ),
                 );
             }
             "builtins.breakpoint" | "pdb.set_trace" | "ipdb.set_trace" => {
-                self.finding("quality.debugger", line, format!("leftover debugger call `{qname}`"));
+                self.finding(
+                    "quality.debugger",
+                    line,
+                    format!("leftover debugger call `{qname}`"),
+                );
             }
             _ => {}
         }
@@ -1315,9 +1601,23 @@ pub fn head_of(qname: &str) -> &str {
     &qname[..end]
 }
 
+/// The named children of a small node, without a cursor (a cursor allocates).
+fn named_kids<'n>(node: Node<'n>) -> impl Iterator<Item = Node<'n>> {
+    (0..node.named_child_count() as u32).filter_map(move |i| node.named_child(i))
+}
+
+/// All children of a small node, without a cursor.
+fn kids<'n>(node: Node<'n>) -> impl Iterator<Item = Node<'n>> {
+    (0..node.child_count()).filter_map(move |i| node.child(i))
+}
+
 /// Whether a block (or module) opens with a string statement.
 fn has_docstring(block: Node) -> bool {
-    let mut c = block.walk();
-    let first = block.named_children(&mut c).find(|n| n.kind() != "comment");
-    first.is_some_and(|s| s.kind() == "expression_statement" && s.named_child(0).is_some_and(|e| e.kind() == "string"))
+    let first = named_kids(block).find(|n| n.kind() != "comment");
+    first.is_some_and(|s| {
+        s.kind() == "expression_statement" && s.named_child(0).is_some_and(|e| e.kind() == "string")
+    })
 }
+
+#[cfg(test)]
+mod tests;

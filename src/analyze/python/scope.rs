@@ -22,24 +22,24 @@ pub enum ScopeKind {
 /// A chain of names as written, before resolution: `head` then `rest`
 /// (`rest` starts with `.` or `()`), e.g. `app` + `.route`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chain {
-    pub head: String,
+pub struct Chain<'s> {
+    pub head: &'s str,
     pub rest: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Binding {
+pub enum Binding<'s> {
     /// `import x.y as z`, `from x import y as z`: the absolute dotted name.
     Import(String),
     /// `name = <chain>` or `name: <Type>`: stands for what the chain resolves to.
-    Value(Chain, ScopeId),
+    Value(Chain<'s>, ScopeId),
     /// `class Name(...)`: resolves to `<module>.Name`, a name of this repository.
     Class,
     /// Any other local binding (a def, a loop variable, a plain value): not an import.
     Local,
 }
 
-impl Binding {
+impl Binding<'_> {
     fn rank(&self) -> u8 {
         match self {
             Binding::Import(_) => 3,
@@ -51,24 +51,24 @@ impl Binding {
 }
 
 #[derive(Debug)]
-struct Scope {
+struct Scope<'s> {
     kind: ScopeKind,
     parent: Option<ScopeId>,
-    bindings: HashMap<String, Binding>,
+    bindings: HashMap<&'s str, Binding<'s>>,
     star_imports: Vec<String>,
 }
 
 /// All scopes of one module.
 #[derive(Debug)]
-pub struct Scopes {
-    scopes: Vec<Scope>,
+pub struct Scopes<'s> {
+    scopes: Vec<Scope<'s>>,
     module: String,
 }
 
 /// Resolution stops here, so `x = x()` or a cycle of aliases cannot loop.
 const MAX_DEPTH: u32 = 8;
 
-impl Scopes {
+impl<'s> Scopes<'s> {
     pub fn new(module: &str) -> Self {
         Scopes {
             scopes: vec![Scope {
@@ -96,12 +96,12 @@ impl Scopes {
     }
 
     /// Binds `name` in `scope`; a stronger binding (import > class > value > local) wins.
-    pub fn bind(&mut self, scope: ScopeId, name: &str, binding: Binding) {
+    pub fn bind(&mut self, scope: ScopeId, name: &'s str, binding: Binding<'s>) {
         let bindings = &mut self.scopes[scope as usize].bindings;
         match bindings.get(name) {
             Some(old) if old.rank() >= binding.rank() => {}
             _ => {
-                bindings.insert(name.to_string(), binding);
+                bindings.insert(name, binding);
             }
         }
     }
@@ -111,14 +111,20 @@ impl Scopes {
     }
 
     /// The module-level bindings, for other modules of the repository.
-    pub fn module_bindings(&self) -> impl Iterator<Item = (&String, &Binding)> {
+    pub fn module_bindings(&self) -> impl Iterator<Item = (&&'s str, &Binding<'s>)> {
         self.scopes[0].bindings.iter()
     }
 
     /// The qualified name `chain` stands for when written in `scope`, or `None`
     /// when its head is a local variable or unknown.
     pub fn resolve(&self, scope: ScopeId, chain: &Chain) -> Option<String> {
-        self.resolve_depth(scope, &chain.head, &chain.rest, 0)
+        self.resolve_depth(scope, chain.head, &chain.rest, 0)
+    }
+
+    /// What a name alone stands for in `scope` (cheap: most names are locals,
+    /// and the caller builds the rest of a chain only when this is `Some`).
+    pub fn resolve_head(&self, scope: ScopeId, head: &str) -> Option<String> {
+        self.resolve_depth(scope, head, "", 0)
     }
 
     fn resolve_depth(&self, scope: ScopeId, head: &str, rest: &str, depth: u32) -> Option<String> {
@@ -136,7 +142,7 @@ impl Scopes {
                     return match b {
                         Binding::Import(q) => Some(format!("{q}{rest}")),
                         Binding::Value(chain, at) => self
-                            .resolve_depth(*at, &chain.head, &chain.rest, depth + 1)
+                            .resolve_depth(*at, chain.head, &chain.rest, depth + 1)
                             .map(|q| format!("{q}{rest}")),
                         Binding::Class => Some(format!("{}.{head}{rest}", self.module)),
                         Binding::Local => None,
@@ -279,7 +285,10 @@ mod tests {
 
     #[test]
     fn relative_imports_climb_packages() {
-        assert_eq!(absolute_module("blog.views", 1, "models"), "blog.views.models");
+        assert_eq!(
+            absolute_module("blog.views", 1, "models"),
+            "blog.views.models"
+        );
         assert_eq!(absolute_module("blog.views", 2, "models"), "blog.models");
         assert_eq!(absolute_module("blog", 1, ""), "blog");
         assert_eq!(absolute_module("", 1, "x"), "x");
@@ -292,7 +301,10 @@ mod tests {
         let f = s.push(ScopeKind::Function, 0);
         s.bind(0, "json", Binding::Import("json".into()));
         s.bind(f, "json", Binding::Local);
-        let chain = Chain { head: "json".into(), rest: ".loads".into() };
+        let chain = Chain {
+            head: "json",
+            rest: ".loads".into(),
+        };
         assert_eq!(s.resolve(0, &chain).as_deref(), Some("json.loads"));
         assert_eq!(s.resolve(f, &chain), None);
     }
@@ -304,16 +316,44 @@ mod tests {
         s.bind(
             0,
             "app",
-            Binding::Value(Chain { head: "Flask".into(), rest: "()".into() }, 0),
+            Binding::Value(
+                Chain {
+                    head: "Flask",
+                    rest: "()".into(),
+                },
+                0,
+            ),
         );
-        let chain = Chain { head: "app".into(), rest: ".route".into() };
+        let chain = Chain {
+            head: "app",
+            rest: ".route".into(),
+        };
         assert_eq!(s.resolve(0, &chain).as_deref(), Some("flask.Flask().route"));
     }
 
     #[test]
     fn self_referencing_value_terminates() {
         let mut s = Scopes::new("m");
-        s.bind(0, "x", Binding::Value(Chain { head: "x".into(), rest: "()".into() }, 0));
-        assert_eq!(s.resolve(0, &Chain { head: "x".into(), rest: String::new() }), None);
+        s.bind(
+            0,
+            "x",
+            Binding::Value(
+                Chain {
+                    head: "x",
+                    rest: "()".into(),
+                },
+                0,
+            ),
+        );
+        assert_eq!(
+            s.resolve(
+                0,
+                &Chain {
+                    head: "x",
+                    rest: String::new()
+                }
+            ),
+            None
+        );
     }
 }

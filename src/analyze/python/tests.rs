@@ -1,0 +1,254 @@
+//! What the analyzer must resolve, and the look-alikes it must not.
+
+use super::*;
+use crate::analyze::facts::role;
+
+fn facts_at(path: &str, src: &str, heads: &[&str]) -> PythonFacts {
+    let heads: HashSet<String> = heads.iter().map(|s| s.to_string()).collect();
+    let module = crate::analyze::module_name(path);
+    let ctx = Context {
+        path,
+        module: &module,
+        is_package: path.ends_with("__init__.py"),
+        is_test: crate::analyze::is_test_path(path),
+        local_heads: &heads,
+        syntax_kinds: &[],
+    };
+    analyze(src, &ctx)
+}
+
+fn facts(src: &str) -> PythonFacts {
+    facts_at("app.py", src, &[])
+}
+
+fn has_ref(f: &PythonFacts, qname: &str, r: u8) -> bool {
+    f.refs.iter().any(|x| x.qname == qname && x.roles & r != 0)
+}
+
+fn has_feature(f: &PythonFacts, feature: Feature) -> bool {
+    f.features.iter().any(|(x, _, _)| *x == feature)
+}
+
+#[test]
+fn aliases_and_from_imports_resolve() {
+    let f = facts("import pytest as pt\nfrom pytest import fixture\n@pt.fixture\ndef a(): pass\n@fixture()\ndef b(): pass\n");
+    assert_eq!(
+        f.refs
+            .iter()
+            .filter(|r| r.qname == "pytest.fixture" && r.roles & role::DECORATOR != 0)
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn a_local_named_like_a_module_is_not_the_module() {
+    let f = facts("def parse(resp):\n    json = resp.text\n    return json.strip()\n");
+    assert!(!f.refs.iter().any(|r| r.qname.starts_with("json")));
+    let f = facts("import json\ndef parse(s):\n    json = s\n    return json.loads(s)\n");
+    assert!(
+        !has_ref(&f, "json.loads", role::CALL),
+        "function-local json shadows the import"
+    );
+    let f = facts("import json\ndef parse(s):\n    return json.loads(s)\n");
+    assert!(has_ref(&f, "json.loads", role::CALL));
+}
+
+#[test]
+fn instances_carry_what_made_them() {
+    let f = facts("from flask import Flask\napp = Flask(__name__)\n@app.route('/')\ndef index():\n    return 'x'\n");
+    assert!(has_ref(&f, "flask.Flask().route", role::DECORATOR));
+    assert!(has_ref(&f, "flask.Flask().route", role::CALL));
+    let f = facts("import sqlite3\nconn = sqlite3.connect('x')\ncur = conn.cursor()\ncur.execute('select 1')\n");
+    assert!(has_ref(
+        &f,
+        "sqlite3.connect().cursor().execute",
+        role::CALL
+    ));
+}
+
+#[test]
+fn annotated_parameters_and_with_targets_are_instances() {
+    let f = facts("from httpx import AsyncClient\nasync def f():\n    async with AsyncClient() as c:\n        await c.get('u')\n");
+    assert!(has_ref(&f, "httpx.AsyncClient().get", role::CALL));
+    assert!(has_feature(&f, Feature::AsyncWith));
+    let f = facts("from fastapi.testclient import TestClient\ndef test_x(client: TestClient):\n    assert client.get('/').status_code == 200\n");
+    assert!(has_ref(
+        &f,
+        "fastapi.testclient.TestClient().get",
+        role::CALL
+    ));
+}
+
+#[test]
+fn open_in_a_with_is_a_with_item() {
+    let f = facts("with open('f') as fh:\n    data = fh.read()\n");
+    assert!(has_ref(&f, "builtins.open", role::WITH));
+    let f = facts("fh = open('f')\n");
+    assert!(!has_ref(&f, "builtins.open", role::WITH));
+}
+
+#[test]
+fn relative_imports_are_deferred_to_the_repository() {
+    let f = facts_at(
+        "blog/models.py",
+        "from .extensions import db\nclass Post(db.Model):\n    pass\n",
+        &["blog"],
+    );
+    assert!(f
+        .deferred
+        .iter()
+        .any(|r| r.qname == "blog.extensions.db.Model" && r.roles & role::BASE != 0));
+}
+
+#[test]
+fn user_decorators_and_closures_are_told_apart() {
+    let f = facts(
+        "import functools\ndef logged(func):\n    @functools.wraps(func)\n    def wrapper(*args, **kwargs):\n        return func(*args, **kwargs)\n    return wrapper\n",
+    );
+    assert!(has_feature(&f, Feature::DecoratorDefinition));
+    assert!(has_feature(&f, Feature::Closure));
+    let f =
+        facts("def counter():\n    n = 0\n    def inc():\n        return n + 1\n    return inc\n");
+    assert!(has_feature(&f, Feature::Closure));
+    assert!(!has_feature(&f, Feature::DecoratorDefinition));
+    let f = facts("from flask import Flask\napp = Flask(__name__)\n@app.route('/')\ndef index():\n    return 'x'\n");
+    assert!(
+        !has_feature(&f, Feature::DecoratorDefinition),
+        "using a decorator is not defining one"
+    );
+}
+
+#[test]
+fn test_functions_need_an_assertion_in_a_test_file() {
+    let src = "def test_add():\n    assert 1 + 1 == 2\n\ndef test_nothing():\n    pass\n";
+    let f = facts_at("tests/test_math.py", src, &[]);
+    assert_eq!(
+        f.features
+            .iter()
+            .filter(|(x, _, _)| *x == Feature::TestFunction)
+            .count(),
+        1
+    );
+    let f = facts_at("math_utils.py", src, &[]);
+    assert!(
+        !has_feature(&f, Feature::TestFunction),
+        "outside test files, test_* is just a name"
+    );
+    let f = facts_at("tests/test_u.py", "import unittest\nclass T(unittest.TestCase):\n    def test_a(self):\n        self.assertEqual(1, 1)\n", &[]);
+    assert!(has_feature(&f, Feature::TestFunction));
+}
+
+#[test]
+fn exceptions_are_classified() {
+    let f = facts("try:\n    x = 1\nexcept ValueError as e:\n    raise RuntimeError('x') from e\nelse:\n    pass\nfinally:\n    pass\n");
+    for feature in [
+        Feature::ExceptSpecific,
+        Feature::RaiseFrom,
+        Feature::TryElse,
+        Feature::TryFinally,
+    ] {
+        assert!(has_feature(&f, feature), "{feature:?}");
+    }
+    let f = facts("try:\n    x = 1\nexcept:\n    pass\n");
+    assert!(has_feature(&f, Feature::ExceptBroad));
+    assert!(f
+        .findings
+        .iter()
+        .any(|x| x.id == "quality.bare_except" && x.line == 3));
+    let f = facts("try:\n    x = 1\nexcept:\n    log()\n    raise\n");
+    assert!(
+        f.findings.is_empty(),
+        "a bare except that re-raises does not swallow"
+    );
+}
+
+#[test]
+fn string_built_sql_is_a_finding_and_parameters_are_not() {
+    let src = "import sqlite3\nconn = sqlite3.connect('x')\ndef find(name):\n    q = f\"SELECT * FROM users WHERE name = '{name}'\"\n    conn.execute(q)\n    conn.execute('SELECT * FROM users WHERE name = ?', (name,))\n    conn.execute(\"DELETE FROM t WHERE id = %s\" % name)\n";
+    let f = facts(src);
+    let lines: Vec<u32> = f
+        .findings
+        .iter()
+        .filter(|x| x.id == "sec.sql_injection")
+        .map(|x| x.line)
+        .collect();
+    assert_eq!(lines, vec![5, 7]);
+    assert!(f
+        .features
+        .iter()
+        .any(|(x, l, _)| *x == Feature::SqlParameterized && *l == 6));
+}
+
+#[test]
+fn secrets_in_code_are_findings_but_not_in_tests_or_env() {
+    let f = facts("import os\nAPI_KEY = 'a8f5f167f44f4964e6c998dee827110c'\nDB_PASSWORD = os.environ['DB_PASSWORD']\n");
+    assert_eq!(
+        f.findings
+            .iter()
+            .filter(|x| x.id == "sec.secrets")
+            .map(|x| x.line)
+            .collect::<Vec<_>>(),
+        vec![2]
+    );
+    let f = facts_at(
+        "tests/test_login.py",
+        "def test_login():\n    password = 'hunter22'\n    assert password\n",
+        &[],
+    );
+    assert!(f.findings.is_empty());
+    let f = facts("aws = 'AKIAIOSFODNN7EXAMPLE'\n");
+    assert_eq!(f.findings.len(), 1);
+}
+
+#[test]
+fn requests_without_timeout_are_findings() {
+    let f = facts("import requests\nrequests.get('u')\nrequests.post('u', timeout=5)\ns = requests.Session()\ns.get('u')\n");
+    let lines: Vec<u32> = f
+        .findings
+        .iter()
+        .filter(|x| x.id == "web.requests_no_timeout")
+        .map(|x| x.line)
+        .collect();
+    assert_eq!(lines, vec![2, 5]);
+    assert!(has_feature(&f, Feature::HttpCallWithTimeout));
+}
+
+#[test]
+fn django_debug_only_in_settings() {
+    let f = facts_at("shop/settings.py", "DEBUG = True\n", &[]);
+    assert_eq!(f.findings.len(), 1);
+    let f = facts_at("shop/views.py", "DEBUG = True\n", &[]);
+    assert!(f.findings.is_empty());
+}
+
+#[test]
+fn syntax_errors_keep_what_parsed() {
+    let f = facts("import re\nPAT = re.compile('x')\ndef broken(:\n    pass\n");
+    assert!(f.syntax_error);
+    assert!(has_ref(&f, "re.compile", role::CALL));
+}
+
+#[test]
+fn metrics_count_annotations_without_self() {
+    let f = facts("class A:\n    def m(self, x: int, y) -> int:\n        '''Doc.'''\n        return x\n    @staticmethod\n    def s(z):\n        return z\n");
+    let m = f.metrics;
+    assert_eq!((m.params_annotated, m.params_annotatable), (1, 3));
+    assert_eq!((m.returns_annotated, m.returns_annotatable), (1, 2));
+    assert_eq!(m.docstrings, 1);
+}
+
+#[test]
+fn star_imports_and_builtins_resolve() {
+    let f = facts("from tkinter import *\nroot = Tk()\nclass E(Exception):\n    pass\n");
+    assert!(has_ref(&f, "tkinter.Tk", role::CALL));
+    assert!(has_ref(&f, "builtins.Exception", role::BASE));
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let src = format!("x = {}1{}\n", "(".repeat(5000), ")".repeat(5000));
+    let _ = facts(&src);
+    let src = format!("y = 1{}\n", " + 1".repeat(20000));
+    let _ = facts(&src);
+}

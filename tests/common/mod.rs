@@ -1,0 +1,144 @@
+//! Helpers shared by the integration tests: run the CLI in-process, and make
+//! git repositories at run time from files under `fixtures/`.
+#![allow(dead_code)] // each test binary uses its own subset
+
+use git2::{Repository, Signature, Time};
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("fixtures/portfolio").join(name)
+}
+
+/// Exit code, standard output and standard error of one CLI run.
+pub struct Run {
+    pub code: u8,
+    pub out: String,
+    pub err: String,
+}
+
+pub fn cli(args: &[&str]) -> Run {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let mut argv = vec!["portfolio-audit"];
+    argv.extend_from_slice(args);
+    let code = portfolio_audit::run(argv, &mut out, &mut err);
+    Run {
+        code,
+        out: String::from_utf8_lossy(&out).into_owned(),
+        err: String::from_utf8_lossy(&err).into_owned(),
+    }
+}
+
+pub fn scan_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["scan", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = cli(&all);
+    assert!(
+        run.code == 0 || run.code == 3,
+        "scan failed ({}): {}",
+        run.code,
+        run.err
+    );
+    serde_json::from_str(&run.out).expect("scan --format json prints JSON")
+}
+
+/// Copies a folder's files (recursively) into `dest`.
+pub fn copy_tree(from: &Path, dest: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = dest.join(entry.file_name());
+        let ft = entry.file_type().unwrap();
+        if ft.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else if ft.is_file() {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// One commit to make: files to write (path, content), a message, an author, a day.
+pub struct Commit<'a> {
+    pub files: Vec<(&'a str, Vec<u8>)>,
+    pub message: &'a str,
+    pub author: (&'a str, &'a str),
+    pub day: i64,
+}
+
+/// Makes a git repository in `dir` with these commits, each adding or
+/// replacing its files on top of the previous tree.
+pub fn git_repo(dir: &Path, commits: &[Commit]) -> Repository {
+    let repo = Repository::init(dir).unwrap();
+    for c in commits {
+        for (path, content) in &c.files {
+            let full = dir.join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(&full, content).unwrap();
+        }
+        commit_all(&repo, c.message, c.author, c.day);
+    }
+    repo
+}
+
+/// Stages every file of the working tree and commits it.
+pub fn commit_all(repo: &Repository, message: &str, author: (&str, &str), day: i64) -> git2::Oid {
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"].iter(), git2::IndexAddOption::FORCE, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree_id = index.write_tree().unwrap();
+    let tree = repo.find_tree(tree_id).unwrap();
+    let sig = Signature::new(
+        author.0,
+        author.1,
+        &Time::new(1_700_000_000 + day * 86_400, 0),
+    )
+    .unwrap();
+    let parents: Vec<git2::Commit> = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .into_iter()
+        .collect();
+    let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parent_refs)
+        .unwrap()
+}
+
+/// A fixture repository committed as one git repository (one commit per day for `days` commits of the same tree).
+pub fn fixture_as_git(name: &str, dest: &Path) -> Repository {
+    copy_tree(&fixture(name), dest);
+    let repo = Repository::init(dest).unwrap();
+    commit_all(
+        &repo,
+        "Import the project",
+        ("Learner", "learner@example.com"),
+        0,
+    );
+    repo
+}
+
+/// The competency entry of repository `repo` in a scan's JSON.
+pub fn competency<'a>(json: &'a serde_json::Value, repo: &str, id: &str) -> &'a serde_json::Value {
+    let r = json["repos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == repo)
+        .unwrap_or_else(|| panic!("no repo {repo}"));
+    r["competencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no competency {id}"))
+}
+
+pub fn level(json: &serde_json::Value, repo: &str, id: &str) -> u64 {
+    competency(json, repo, id)["level"].as_u64().unwrap()
+}

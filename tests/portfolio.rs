@@ -1,0 +1,260 @@
+//! The fixture portfolio: what each learner repository must show, the traps
+//! it must not fall for, and the findings it must report (tests/data/portfolio_expectations.toml).
+
+mod common;
+
+use common::{competency, level, scan_json};
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+#[derive(Deserialize)]
+struct Expectations {
+    repo: Vec<RepoExpect>,
+}
+
+#[derive(Deserialize)]
+struct RepoExpect {
+    name: String,
+    #[serde(default)]
+    expect: Vec<Expect>,
+    #[serde(default)]
+    absent: Vec<Absent>,
+    #[serde(default)]
+    finding: Vec<FindingExpect>,
+}
+
+#[derive(Deserialize)]
+struct Expect {
+    id: String,
+    min_level: u64,
+    path: String,
+}
+
+#[derive(Deserialize)]
+struct Absent {
+    id: String,
+    why: String,
+}
+
+#[derive(Deserialize)]
+struct FindingExpect {
+    id: String,
+    path: String,
+    line: u64,
+}
+
+fn expectations() -> Expectations {
+    let text =
+        std::fs::read_to_string(common::root().join("tests/data/portfolio_expectations.toml"))
+            .unwrap();
+    toml::from_str(&text).unwrap()
+}
+
+/// One scan of the whole portfolio, shared by the tests of this file.
+fn portfolio() -> &'static serde_json::Value {
+    static JSON: OnceLock<serde_json::Value> = OnceLock::new();
+    JSON.get_or_init(|| scan_json(&[common::root().join("fixtures/portfolio").to_str().unwrap()]))
+}
+
+#[test]
+fn the_portfolio_folder_holds_each_fixture_repository() {
+    let names: Vec<&str> = portfolio()["repos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    for r in expectations().repo {
+        assert!(
+            names.contains(&r.name.as_str()),
+            "{} not scanned as a repository: {names:?}",
+            r.name
+        );
+    }
+    assert!(names.len() >= 6);
+}
+
+#[test]
+fn each_repository_shows_its_competencies_with_evidence() {
+    let json = portfolio();
+    let mut failures = Vec::new();
+    for r in expectations().repo {
+        for e in &r.expect {
+            let c = competency(json, &r.name, &e.id);
+            let got = c["level"].as_u64().unwrap();
+            let paths: Vec<&str> = c["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["path"].as_str().unwrap())
+                .collect();
+            if got < e.min_level {
+                failures.push(format!(
+                    "{}: {} is level {got}, expected >= {} (evidence {paths:?}, hints {})",
+                    r.name, e.id, e.min_level, c["hints"]
+                ));
+            } else if !paths.contains(&e.path.as_str())
+                && c["evidence_count"].as_u64().unwrap() <= paths.len() as u64
+            {
+                failures.push(format!(
+                    "{}: {} evidence {paths:?} lacks {}",
+                    r.name, e.id, e.path
+                ));
+            }
+            for ev in c["evidence"].as_array().unwrap() {
+                assert!(
+                    ev["line"].as_u64().is_some() && ev["path"].as_str().is_some(),
+                    "evidence without path and line: {ev}"
+                );
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} missed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn traps_stay_at_level_zero() {
+    let json = portfolio();
+    let mut failures = Vec::new();
+    for r in expectations().repo {
+        for a in &r.absent {
+            if level(json, &r.name, &a.id) > 0 {
+                let c = competency(json, &r.name, &a.id);
+                failures.push(format!(
+                    "{}: {} is level {} ({}); evidence {}",
+                    r.name, a.id, c["level"], a.why, c["evidence"]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} false positives:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn findings_point_at_the_offending_line() {
+    let json = portfolio();
+    let mut failures = Vec::new();
+    for r in expectations().repo {
+        let repo = json["repos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == r.name.as_str())
+            .unwrap();
+        let findings = repo["findings"].as_array().unwrap();
+        for f in &r.finding {
+            let found = findings.iter().any(|x| {
+                x["id"] == f.id.as_str() && x["path"] == f.path.as_str() && x["line"] == f.line
+            });
+            if !found {
+                failures.push(format!(
+                    "{}: no {} at {}:{} (got {:?})",
+                    r.name,
+                    f.id,
+                    f.path,
+                    f.line,
+                    findings
+                        .iter()
+                        .map(|x| format!("{} {}:{}", x["id"], x["path"], x["line"]))
+                        .collect::<Vec<_>>()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_is_reported_for_every_repository() {
+    let json = portfolio();
+    let rules = portfolio_audit::rules::RuleSet::embedded()
+        .unwrap()
+        .rules
+        .len();
+    for r in json["repos"].as_array().unwrap() {
+        assert_eq!(
+            r["competencies"].as_array().unwrap().len(),
+            rules,
+            "{}",
+            r["name"]
+        );
+    }
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(
+        json["portfolio"]["competencies"].as_array().unwrap().len(),
+        rules
+    );
+}
+
+#[test]
+fn the_portfolio_level_is_the_best_over_repositories() {
+    let json = portfolio();
+    for pc in json["portfolio"]["competencies"].as_array().unwrap() {
+        let id = pc["id"].as_str().unwrap();
+        let best = json["repos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| level(json, r["name"].as_str().unwrap(), id))
+            .max()
+            .unwrap();
+        assert_eq!(pc["level"].as_u64().unwrap(), best, "{id}");
+        let shown = json["repos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| level(json, r["name"].as_str().unwrap(), id) > 0)
+            .count();
+        assert_eq!(pc["repos"].as_array().unwrap().len(), shown, "{id}");
+    }
+}
+
+#[test]
+fn json_is_identical_with_one_thread_and_four() {
+    let path = common::root().join("fixtures/portfolio");
+    let one = common::cli(&[
+        "scan",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--jobs",
+        "1",
+    ]);
+    let four = common::cli(&[
+        "scan",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--jobs",
+        "4",
+    ]);
+    assert_eq!(one.code, four.code);
+    assert!(
+        one.out == four.out,
+        "JSON differs between --jobs 1 and --jobs 4"
+    );
+}
+
+#[test]
+fn the_text_report_leads_with_levels_and_evidence() {
+    let path = common::fixture("flask-blog");
+    let run = common::cli(&["scan", path.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    assert!(run.out.contains("web.flask"), "{}", run.out);
+    assert!(
+        run.out.contains("flask-blog/"),
+        "evidence is shown as repo/path:line:\n{}",
+        run.out
+    );
+    assert!(run.out.contains("findings"), "{}", run.out);
+}

@@ -1,0 +1,115 @@
+//! Invariants over the whole built-in rule set, checked in both directions.
+
+mod common;
+
+use portfolio_audit::rules::examples::{run_all, Status};
+use portfolio_audit::rules::RuleSet;
+use std::collections::BTreeSet;
+
+fn catalog_ids() -> BTreeSet<String> {
+    let text = std::fs::read_to_string(common::root().join("tests/data/catalog_ids.txt")).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn catalog_copy_matches_the_shared_catalog_when_present() {
+    let shared = common::root().join("../shared/catalog.md");
+    let Ok(text) = std::fs::read_to_string(&shared) else {
+        return;
+    };
+    let from_catalog: BTreeSet<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .filter(|id| id.contains('.'))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        from_catalog,
+        catalog_ids(),
+        "tests/data/catalog_ids.txt is out of date with {}",
+        shared.display()
+    );
+}
+
+#[test]
+fn every_catalog_id_has_a_rule_and_every_rule_is_in_the_catalog() {
+    let set = RuleSet::embedded().unwrap_or_else(|e| panic!("built-in rules do not load:\n{e}"));
+    let rules: BTreeSet<String> = set.rules.iter().map(|r| r.id.clone()).collect();
+    let catalog = catalog_ids();
+    let missing: Vec<&String> = catalog.difference(&rules).collect();
+    let extra: Vec<&String> = rules.difference(&catalog).collect();
+    assert!(
+        missing.is_empty(),
+        "catalog ids without a rule: {missing:?}"
+    );
+    assert!(extra.is_empty(), "rules not in the catalog: {extra:?}");
+}
+
+#[test]
+fn every_rule_explains_itself_and_carries_both_kinds_of_example() {
+    let set = RuleSet::embedded().unwrap();
+    const AREAS: &[&str] = &[
+        "foundations",
+        "oop",
+        "advanced",
+        "quality",
+        "environment",
+        "concurrency",
+        "persistence",
+        "web",
+        "devops",
+        "data_ml",
+        "automation",
+        "security",
+    ];
+    for r in &set.rules {
+        assert!(
+            AREAS.contains(&r.area.as_str()),
+            "{}: unknown area {}",
+            r.id,
+            r.area
+        );
+        assert!(
+            r.examples.iter().any(|e| e.expect_match),
+            "{}: no `matches` example",
+            r.id
+        );
+        assert!(
+            r.examples.iter().any(|e| !e.expect_match),
+            "{}: no `no_match` example",
+            r.id
+        );
+        assert!(
+            r.advice.len() > 20,
+            "{}: advice too short to be a next step",
+            r.id
+        );
+    }
+}
+
+#[test]
+fn every_rule_example_holds() {
+    let set = RuleSet::embedded().unwrap();
+    let results = run_all(&set, None);
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|r| r.status != Status::Validated)
+        .map(|r| r.describe())
+        .collect();
+    assert!(
+        results.len() >= set.rules.len() * 2,
+        "too few examples: {}",
+        results.len()
+    );
+    assert!(
+        failed.is_empty(),
+        "{} of {} examples fail:\n{}",
+        failed.len(),
+        results.len(),
+        failed.join("\n")
+    );
+}
