@@ -1,12 +1,16 @@
-//! Embeds `rules/*.toml` into the binary: the rule set users get by default.
+//! Embeds `rules/*.toml` and `rules/roadmaps/*.toml` into the binary: the
+//! rules and checklists users get by default.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = String::new();
-    for (name, sub) in [("RULES", "rules"), ("ROADMAPS", "rules/roadmaps")] {
+    for (name, sub, file) in [
+        ("RULES", "rules", "embedded_rules.rs"),
+        ("ROADMAPS", "rules/roadmaps", "embedded_roadmaps.rs"),
+    ] {
+        let mut out = String::new();
         let dir = root.join(sub);
         println!("cargo:rerun-if-changed={sub}");
         let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -28,7 +32,7 @@ fn main() {
             .unwrap();
         }
         writeln!(out, "];").unwrap();
+        let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join(file);
+        std::fs::write(dest, out).unwrap();
     }
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_rules.rs");
-    std::fs::write(dest, out).unwrap();
 }

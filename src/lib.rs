@@ -12,6 +12,7 @@ pub mod audit;
 pub mod cli;
 pub mod exit_codes;
 pub mod report;
+pub mod roadmap;
 pub mod rules;
 pub mod source;
 

@@ -2,6 +2,7 @@
 //! `anyhow` lives here and nowhere deeper.
 
 mod bench;
+mod roadmaps_cmd;
 mod rules_cmd;
 mod scan;
 
@@ -16,6 +17,8 @@ Examples:
   portfolio-audit scan ~/code                 every repository under ~/code
   portfolio-audit scan . --format json -o report.json
   portfolio-audit scan my-repo --rev v1.0     a git revision, read without checkout
+  portfolio-audit scan . --roadmap backend-and-ai
+  portfolio-audit roadmaps list
   portfolio-audit rules list
 
 Exit codes: 0 ok, 2 usage or input error, 3 some repositories could not be audited.";
@@ -40,6 +43,9 @@ enum Command {
     /// List, check, test and explain competency rules.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
+    /// List the roadmap checklists and show their items.
+    #[command(subcommand)]
+    Roadmaps(roadmaps_cmd::RoadmapsCommand),
     /// Parse files and nothing else: the baseline of scripts/bench.sh.
     #[command(hide = true)]
     BenchParse(bench::BenchArgs),
@@ -76,6 +82,7 @@ where
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args, out, err),
         Command::Rules(cmd) => rules_cmd::run(&cmd, out, err),
+        Command::Roadmaps(cmd) => roadmaps_cmd::run(&cmd, out, err),
         Command::BenchParse(args) => bench::run(&args, out),
     };
     match result {

@@ -5,10 +5,14 @@ use crate::audit::audit;
 use crate::exit_codes;
 use crate::report::model::{RepoReport, Report};
 use crate::report::{json, text, Format};
-use crate::rules::RuleSet;
-use crate::source::{discover, ListOptions, DEFAULT_MAX_FILE_SIZE};
+use crate::roadmap::config::{Config, FILE_NAME};
+use crate::roadmap::{evaluate, Roadmap};
+use crate::rules::{RuleErrors, RuleSet};
+use crate::source::{discover, ListOptions, Repo, RepoInput, DEFAULT_MAX_FILE_SIZE};
 use anyhow::Context;
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::path::PathBuf;
 
 pub const AFTER_HELP: &str = "\
@@ -39,6 +43,13 @@ pub struct ScanArgs {
     /// Threads for analysis (default: all cores).
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// The checklist to measure against: a built-in roadmap's name or a roadmap file.
+    #[arg(long, value_name = "NAME|FILE", default_value = crate::roadmap::DEFAULT)]
+    pub roadmap: String,
+    /// The learner's project file (self-reports, claims, ignored competencies);
+    /// default: portfolio-audit.toml at the top of each scanned repository.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Files larger than this many bytes are listed but not read.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
@@ -49,6 +60,14 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         Ok(r) => r,
         Err(e) => {
             writeln!(err, "error: invalid rules:\n{e}")?;
+            return Ok(exit_codes::USAGE);
+        }
+    };
+    let ids: BTreeSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
+    let roadmap = match Roadmap::find(&args.roadmap, &ids) {
+        Ok(r) => r,
+        Err(e) => {
+            writeln!(err, "error: roadmap: {e}")?;
             return Ok(exit_codes::USAGE);
         }
     };
@@ -80,6 +99,13 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
             }
         }
     }
+    let config = match load_config(args.config.as_deref(), &inputs, &ids) {
+        Ok(c) => c,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(exit_codes::USAGE);
+        }
+    };
     let total = inputs.len();
     for (i, input) in inputs.iter().enumerate() {
         if progress {
@@ -104,7 +130,14 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     if progress {
         eprint!("\r\x1b[2K");
     }
-    let report = Report::new(repos);
+    let mut report = Report::new(repos);
+    report.portfolio.checklist = evaluate(&roadmap, &report.repos, &rules, &config);
+    report.roadmap = Some(roadmap.name.clone());
+    report.config = config
+        .sources
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     let mut buffer: Vec<u8> = Vec::new();
     match args.format {
         Format::Text => text::render(&report, &mut buffer)?,
@@ -117,4 +150,26 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         None => out.write_all(&buffer)?,
     }
     Ok(code)
+}
+
+/// The project file given with --config, or every portfolio-audit.toml at the
+/// top of a scanned working tree, merged.
+fn load_config(
+    given: Option<&Path>,
+    inputs: &[RepoInput],
+    ids: &BTreeSet<&str>,
+) -> Result<Config, RuleErrors> {
+    if let Some(path) = given {
+        return Config::load(path, ids);
+    }
+    let mut config = Config::default();
+    for input in inputs {
+        if let Repo::Workdir { root } = &input.repo {
+            let path = root.join(FILE_NAME);
+            if path.is_file() {
+                config.merge(Config::load(&path, ids)?);
+            }
+        }
+    }
+    Ok(config)
 }

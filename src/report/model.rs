@@ -2,6 +2,7 @@
 //! (schema_version 1: fields are added, never renamed).
 
 use crate::analyze::facts::Finding;
+pub use crate::roadmap::Checklist;
 use crate::rules::levels::CompetencyLevel;
 use crate::source::{History, Note};
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,9 @@ pub struct Report {
     pub tool: Tool,
     /// The checklist the portfolio was measured against.
     pub roadmap: Option<String>,
+    /// Project files (portfolio-audit.toml) whose self-reports and claims were read.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub config: Vec<String>,
     pub repos: Vec<RepoReport>,
     pub portfolio: Portfolio,
 }
@@ -82,21 +86,6 @@ pub struct PortfolioCompetency {
     pub repos: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Checklist {
-    pub score: u32,
-    pub items: Vec<ChecklistItem>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ChecklistItem {
-    pub id: String,
-    pub title: String,
-    pub status: String,
-    pub requires: Vec<String>,
-    pub next_step: String,
-}
-
 impl Report {
     /// A report over audited repositories: the portfolio is aggregated here,
     /// once, so every renderer shows the same numbers.
@@ -132,6 +121,7 @@ impl Report {
             schema_version: SCHEMA_VERSION,
             tool: Tool::this(),
             roadmap: None,
+            config: Vec::new(),
             repos,
             portfolio: Portfolio {
                 competencies: competencies.into_iter().map(|(_, c)| c).collect(),

@@ -2,6 +2,8 @@
 //! levels and the strongest evidence, then the findings.
 
 use super::model::{RepoReport, Report};
+use crate::roadmap::{ItemEvidence, Status};
+use crate::rules::area_title;
 use crate::rules::levels::{CompetencyLevel, Evidence};
 use std::io::{self, Write};
 
@@ -77,7 +79,13 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write) -> io::Result<()> {
         let in_area: Vec<&CompetencyLevel> =
             r.competencies.iter().filter(|c| c.area == area).collect();
         let shown: Vec<&&CompetencyLevel> = in_area.iter().filter(|c| c.level > 0).collect();
-        writeln!(out, "  {area}: {} of {} seen", shown.len(), in_area.len())?;
+        writeln!(
+            out,
+            "  {}: {} of {} seen",
+            area_title(area),
+            shown.len(),
+            in_area.len()
+        )?;
         for c in shown {
             let evidence = c
                 .evidence
@@ -121,7 +129,133 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
+fn progress_bar(score: u32) -> String {
+    let filled = (score as usize + 5) / 10;
+    format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled.min(10)))
+}
+
+fn status_mark(s: Status) -> &'static str {
+    match s {
+        Status::Met => "✔",
+        Status::Partial => "◐",
+        Status::Missing => "✘",
+        Status::SelfReport => "?",
+        Status::NotApplicable => "–",
+    }
+}
+
+fn item_place(e: &ItemEvidence) -> String {
+    match e.cell {
+        Some(c) => format!("{}/{} cell {c}:{}", e.repo, e.path, e.line),
+        None => format!("{}/{}:{}", e.repo, e.path, e.line),
+    }
+}
+
+fn render_checklist(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let Some(roadmap) = &report.roadmap else {
+        return Ok(());
+    };
+    let c = &report.portfolio.checklist;
+    let count = |s: Status| c.items.iter().filter(|i| i.status == s).count();
+    let audited = report.repos.iter().filter(|r| r.error.is_none()).count();
+    writeln!(
+        out,
+        "Checklist `{roadmap}` over {audited} {}: score {}/100 ({} met, {} partial, {} missing of {} measurable; {} self-report)",
+        if audited == 1 { "repository" } else { "repositories" },
+        c.score,
+        count(Status::Met),
+        count(Status::Partial),
+        count(Status::Missing),
+        c.measurable,
+        count(Status::SelfReport),
+    )?;
+    let width = c
+        .phases
+        .iter()
+        .map(|p| p.title.chars().count())
+        .max()
+        .unwrap_or(0);
+    for p in &c.phases {
+        let measured = p.met + p.partial + p.missing;
+        if measured == 0 {
+            writeln!(
+                out,
+                "  {:width$}  (self-report only: {})",
+                p.title, p.self_report
+            )?;
+        } else {
+            writeln!(
+                out,
+                "  {:width$}  {} {:3}%  {}/{} met",
+                p.title,
+                progress_bar(p.score),
+                p.score,
+                p.met,
+                measured
+            )?;
+        }
+    }
+    let gaps: Vec<_> = c
+        .items
+        .iter()
+        .filter(|i| matches!(i.status, Status::Partial | Status::Missing))
+        .collect();
+    if !gaps.is_empty() {
+        writeln!(out, "\nGaps, in roadmap order ({})", gaps.len())?;
+        for i in gaps {
+            writeln!(
+                out,
+                "  {} {}  [{}]",
+                status_mark(i.status),
+                i.title,
+                i.reason
+            )?;
+            writeln!(out, "      next: {}", i.next_step)?;
+            if let Some(claim) = &i.claim {
+                writeln!(out, "      claimed (not measured): {claim}")?;
+            }
+        }
+    }
+    let met: Vec<_> = c.items.iter().filter(|i| i.status == Status::Met).collect();
+    if !met.is_empty() {
+        writeln!(out, "\nMet ({})", met.len())?;
+        for i in met {
+            let shown = i.evidence.first().map(item_place).unwrap_or_default();
+            writeln!(out, "  {} {}  {shown}", status_mark(i.status), i.title)?;
+        }
+    }
+    let self_report: Vec<_> = c
+        .items
+        .iter()
+        .filter(|i| i.status == Status::SelfReport)
+        .collect();
+    if !self_report.is_empty() {
+        let recorded = self_report.iter().filter(|i| i.claim.is_some()).count();
+        writeln!(
+            out,
+            "\nSelf-report, not measured ({}; {recorded} recorded in portfolio-audit.toml)",
+            self_report.len()
+        )?;
+        for i in self_report {
+            match &i.claim {
+                Some(note) => writeln!(out, "  ? {}  (you: {note})", i.title)?,
+                None => writeln!(out, "  ? {}", i.title)?,
+            }
+        }
+    }
+    let na: Vec<_> = c
+        .items
+        .iter()
+        .filter(|i| i.status == Status::NotApplicable)
+        .collect();
+    for i in na {
+        writeln!(out, "  – {}  ({})", i.title, i.reason)?;
+    }
+    writeln!(out)
+}
+
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    render_checklist(report, out)?;
     for r in &report.repos {
         render_repo(r, out)?;
     }

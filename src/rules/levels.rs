@@ -162,9 +162,9 @@ impl Tally {
         }
     }
 
-    /// Every rule's level, evidence and metrics, in rule order.
+    /// Every rule's level, evidence and metrics, by area (catalog order) then id.
     pub fn levels(&self, rules: &RuleSet, metrics: &BTreeMap<String, f64>) -> Vec<CompetencyLevel> {
-        rules
+        let mut out: Vec<CompetencyLevel> = rules
             .rules
             .iter()
             .map(|rule| {
@@ -212,7 +212,11 @@ impl Tally {
                         .collect(),
                 }
             })
-            .collect()
+            .collect();
+        out.sort_by(|a, b| {
+            (super::area_rank(&a.area), &a.id).cmp(&(super::area_rank(&b.area), &b.id))
+        });
+        out
     }
 
     /// Samples of the given signals, taking each signal's first sample in

@@ -22,6 +22,39 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+/// The areas of the catalog, in the order roadmaps teach them, with their titles.
+/// Reports list competencies in this order; a custom rule's unknown area comes last.
+pub const AREAS: &[(&str, &str)] = &[
+    ("foundations", "Foundations"),
+    ("oop", "OOP and the data model"),
+    ("advanced", "Advanced language"),
+    ("quality", "Quality: types, tests, linting, docs"),
+    ("environment", "Environment, packaging, git"),
+    ("concurrency", "Concurrency and performance"),
+    ("persistence", "Data persistence and messaging"),
+    ("web", "Web and APIs"),
+    ("devops", "DevOps and deployment"),
+    ("data_ml", "Data science, ML and AI"),
+    ("automation", "Automation, scraping and other uses"),
+    ("security", "Security"),
+];
+
+/// An area's place in [`AREAS`] (unknown areas sort last).
+pub fn area_rank(area: &str) -> usize {
+    AREAS
+        .iter()
+        .position(|(a, _)| *a == area)
+        .unwrap_or(AREAS.len())
+}
+
+/// An area's title, or the area id itself for a custom area.
+pub fn area_title(area: &str) -> &str {
+    AREAS
+        .iter()
+        .find(|(a, _)| *a == area)
+        .map_or(area, |(_, t)| t)
+}
+
 /// Index of a signal in [`RuleSet::signals`].
 pub type SignalId = u32;
 

@@ -30,7 +30,7 @@ fn not_secret_name() -> &'static Regex {
 fn placeholder_value() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(your|example|changeme|change_me|change-me|placeholder|xxx|dummy|fake|test|sample|replace|insert|todo|<|>|\{|\}|\$|\*\*\*|\.\.\.|^none$|^null$|^secret$|^password$|^token$)")
+        Regex::new(r"(?i)(your|example|changeme|change_me|change-me|placeholder|xxx|dummy|fake|test|sample|replace|insert|todo|<|>|\{|\}|\$\{|^\$[A-Z_]+$|\*\*\*|\.\.\.|^none$|^null$|^secret$|^password$|^token$)")
             .expect("static regex")
     })
 }
@@ -116,6 +116,9 @@ mod tests {
     fn credentials_in_names_are_found() {
         assert!(secret_assignment("password", "hunter2").is_some());
         assert!(secret_assignment("SECRET_KEY", "django-insecure-8a7sd6").is_some());
+        // Django's generated keys often hold `$`; only `${VAR}` is a template placeholder.
+        assert!(secret_assignment("SECRET_KEY", "django-insecure-k$9x!2@q^7m$w").is_some());
+        assert!(secret_assignment("SECRET_KEY", "${DJANGO_SECRET_KEY}").is_none());
         assert!(secret_assignment("api_key", "9f8e7d6c5b4a").is_some());
     }
 

@@ -556,9 +556,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                     if content.is_some() {
                         // Escapes split the content; take the whole literal body.
                         let start = node.child(0)?.end_byte();
-                        let end = node
-                            .child(node.child_count().checked_sub(1)? as u32)?
-                            .start_byte();
+                        let end = node.child(node.child_count().checked_sub(1)?)?.start_byte();
                         return self.src.get(start..end);
                     }
                     content = Some(self.text(child));

@@ -1,0 +1,158 @@
+//! `portfolio-audit roadmaps ...`: the checklists, their items and requirements.
+
+use super::RulesArg;
+use crate::exit_codes;
+use crate::report::Format;
+use crate::roadmap::Roadmap;
+use crate::rules::RuleSet;
+use std::collections::BTreeSet;
+use std::io::Write;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum RoadmapsCommand {
+    /// List the built-in roadmaps: name, items (measurable / self-report), title, seed.
+    #[command(after_help = "Example:\n  portfolio-audit roadmaps list --format json")]
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show a roadmap's phases and items, what each requires, and which are self-report.
+    #[command(
+        after_help = "Examples:\n  portfolio-audit roadmaps show professional\n  portfolio-audit roadmaps show my-roadmap.toml --format json"
+    )]
+    Show {
+        /// A built-in roadmap's name, or a roadmap file.
+        name: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        rules: RulesArg,
+    },
+}
+
+fn roadmap_json(r: &Roadmap) -> serde_json::Value {
+    serde_json::json!({
+        "name": r.name,
+        "title": r.title,
+        "source": r.source,
+        "description": r.description,
+        "phases": r.phases.iter().map(|p| serde_json::json!({"id": p.id, "title": p.title})).collect::<Vec<_>>(),
+        "items": r.items.iter().map(|i| serde_json::json!({
+            "id": i.id,
+            "phase": i.phase,
+            "title": i.title,
+            "requires": i.requires.iter().map(|x| x.to_string()).collect::<Vec<_>>(),
+            "any": i.any.iter().map(|x| x.to_string()).collect::<Vec<_>>(),
+            "self_report": i.self_report,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+pub fn run(cmd: &RoadmapsCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+    let rules_dir = match cmd {
+        RoadmapsCommand::Show { rules, .. } => rules.rules.clone(),
+        RoadmapsCommand::List { .. } => None,
+    };
+    let rules = match RuleSet::with_dir(rules_dir.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            writeln!(err, "error: invalid rules:\n{e}")?;
+            return Ok(exit_codes::USAGE);
+        }
+    };
+    let ids: BTreeSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
+    match cmd {
+        RoadmapsCommand::List { format } => {
+            let all = match Roadmap::embedded(&ids) {
+                Ok(a) => a,
+                Err(e) => {
+                    writeln!(err, "error: invalid roadmaps:\n{e}")?;
+                    return Ok(exit_codes::USAGE);
+                }
+            };
+            match format {
+                Format::Json => {
+                    let list: Vec<serde_json::Value> = all
+                        .iter()
+                        .map(|r| {
+                            serde_json::json!({
+                                "name": r.name, "title": r.title, "source": r.source,
+                                "items": r.items.len(),
+                                "self_report": r.items.iter().filter(|i| i.self_report).count(),
+                            })
+                        })
+                        .collect();
+                    serde_json::to_writer_pretty(&mut *out, &list)?;
+                    writeln!(out)?;
+                }
+                Format::Text => {
+                    for r in &all {
+                        let sr = r.items.iter().filter(|i| i.self_report).count();
+                        let source = r
+                            .source
+                            .as_deref()
+                            .map(|s| format!(" (from {s})"))
+                            .unwrap_or_default();
+                        writeln!(
+                            out,
+                            "{:22} {:3} items ({:2} self-report)  {}{source}",
+                            r.name,
+                            r.items.len(),
+                            sr,
+                            r.title
+                        )?;
+                    }
+                }
+            }
+            Ok(exit_codes::OK)
+        }
+        RoadmapsCommand::Show { name, format, .. } => {
+            let r = match Roadmap::find(name, &ids) {
+                Ok(r) => r,
+                Err(e) => {
+                    writeln!(err, "error: {e}")?;
+                    return Ok(exit_codes::USAGE);
+                }
+            };
+            match format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut *out, &roadmap_json(&r))?;
+                    writeln!(out)?;
+                }
+                Format::Text => {
+                    writeln!(out, "{} — {}", r.name, r.title)?;
+                    if let Some(s) = &r.source {
+                        writeln!(out, "from the seed roadmap {s}")?;
+                    }
+                    if !r.description.is_empty() {
+                        writeln!(out, "{}", r.description)?;
+                    }
+                    for p in &r.phases {
+                        writeln!(out, "\n{}", p.title)?;
+                        for i in r.items.iter().filter(|i| i.phase == p.id) {
+                            let needs = if i.self_report {
+                                "self-report".to_string()
+                            } else {
+                                let mut parts: Vec<String> =
+                                    i.requires.iter().map(|x| x.to_string()).collect();
+                                if !i.any.is_empty() {
+                                    parts.push(format!(
+                                        "one of {}",
+                                        i.any
+                                            .iter()
+                                            .map(|x| x.to_string())
+                                            .collect::<Vec<_>>()
+                                            .join(" | ")
+                                    ));
+                                }
+                                parts.join(" + ")
+                            };
+                            writeln!(out, "  {:28} {}  [{}]", i.id, i.title, needs)?;
+                        }
+                    }
+                }
+            }
+            Ok(exit_codes::OK)
+        }
+    }
+}

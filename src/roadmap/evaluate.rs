@@ -1,0 +1,219 @@
+//! A roadmap against a portfolio: each item's status, evidence and next step.
+
+use super::config::Config;
+use super::{Checklist, ChecklistItem, ItemEvidence, PhaseProgress, Requirement, Roadmap, Status};
+use crate::report::model::RepoReport;
+use crate::rules::RuleSet;
+use std::collections::BTreeMap;
+
+/// Next steps name at most this many unmet requirements, so each stays one action.
+const STEPS_PER_ITEM: usize = 2;
+
+/// A competency's best level over the audited repositories, and where it shows.
+struct Best<'a> {
+    level: u8,
+    repo: &'a str,
+    evidence: Option<&'a crate::rules::levels::Evidence>,
+}
+
+fn best_levels(repos: &[RepoReport]) -> BTreeMap<&str, Best<'_>> {
+    let mut best: BTreeMap<&str, Best> = BTreeMap::new();
+    for r in repos.iter().filter(|r| r.error.is_none()) {
+        for c in &r.competencies {
+            let better = best.get(c.id.as_str()).is_none_or(|b| c.level > b.level);
+            if better {
+                best.insert(
+                    &c.id,
+                    Best {
+                        level: c.level,
+                        repo: &r.name,
+                        evidence: c.evidence.first(),
+                    },
+                );
+            }
+        }
+    }
+    best
+}
+
+fn score(met: u32, partial: u32, measurable: u32) -> u32 {
+    if measurable == 0 {
+        0
+    } else {
+        ((f64::from(met) + f64::from(partial) / 2.0) * 100.0 / f64::from(measurable)).round() as u32
+    }
+}
+
+/// Evaluates a roadmap over audited repositories, with the learner's project file.
+pub fn evaluate(
+    roadmap: &Roadmap,
+    repos: &[RepoReport],
+    rules: &RuleSet,
+    config: &Config,
+) -> Checklist {
+    let best = best_levels(repos);
+    let level = |r: &Requirement| best.get(r.id.as_str()).map_or(0, |b| b.level);
+    let mut items = Vec::new();
+    for item in &roadmap.items {
+        let mut requires: Vec<String> = item.requires.iter().map(|r| r.to_string()).collect();
+        if !item.any.is_empty() {
+            requires.push(format!(
+                "any of: {}",
+                item.any
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let mut out = ChecklistItem {
+            id: item.id.clone(),
+            title: item.title.clone(),
+            phase: item.phase.clone(),
+            status: Status::SelfReport,
+            requires,
+            next_step: String::new(),
+            reason: String::new(),
+            evidence: Vec::new(),
+            claim: None,
+        };
+        if item.self_report {
+            out.reason = "no repository can show this; record it in portfolio-audit.toml".into();
+            out.claim = config.self_reported(&roadmap.name, &item.id).cloned();
+            items.push(out);
+            continue;
+        }
+        let active = |list: &[Requirement]| -> Vec<Requirement> {
+            list.iter()
+                .filter(|r| !config.ignore.contains_key(&r.id))
+                .cloned()
+                .collect()
+        };
+        let reqs = active(&item.requires);
+        let anys = active(&item.any);
+        if reqs.is_empty() && anys.is_empty() {
+            out.status = Status::NotApplicable;
+            let reasons: Vec<String> = item
+                .requires
+                .iter()
+                .chain(&item.any)
+                .filter_map(|r| {
+                    config
+                        .ignore
+                        .get(&r.id)
+                        .map(|why| format!("{} ignored: {why}", r.id))
+                })
+                .collect();
+            out.reason = reasons.join("; ");
+            items.push(out);
+            continue;
+        }
+        let holds = |r: &Requirement| level(r) >= r.level;
+        let all_ok = reqs.iter().all(holds);
+        let any_ok = anys.is_empty() || anys.iter().any(holds);
+        let seen = reqs.iter().chain(&anys).any(|r| level(r) > 0);
+        out.status = if all_ok && any_ok {
+            Status::Met
+        } else if seen {
+            Status::Partial
+        } else {
+            Status::Missing
+        };
+        out.reason = reqs
+            .iter()
+            .chain(&anys)
+            .map(|r| format!("{} level {} of {}", r.id, level(r), r.level))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for r in reqs.iter().chain(&anys).filter(|r| holds(r)) {
+            if let Some(b) = best.get(r.id.as_str()) {
+                if let Some(e) = b.evidence {
+                    out.evidence.push(ItemEvidence {
+                        competency: r.id.clone(),
+                        level: b.level,
+                        repo: b.repo.to_string(),
+                        path: e.path.clone(),
+                        line: e.line,
+                        cell: e.cell,
+                    });
+                }
+            }
+        }
+        if out.status != Status::Met {
+            let mut unmet: Vec<&Requirement> = reqs.iter().filter(|r| !holds(r)).collect();
+            if !any_ok {
+                // The closest of the alternatives: the one already seen, else the first.
+                if let Some(a) = anys
+                    .iter()
+                    .max_by_key(|r| (level(r), std::cmp::Reverse(r.id.clone())))
+                {
+                    unmet.push(a);
+                }
+            }
+            let phase = roadmap.phase_title(&item.phase);
+            out.next_step = match &item.next_step {
+                Some(s) => format!("{phase}: {s}"),
+                None => {
+                    let steps: Vec<String> = unmet
+                        .iter()
+                        .take(STEPS_PER_ITEM)
+                        .map(|r| {
+                            let advice = rules.rule(&r.id).map_or("", |rule| rule.advice.as_str());
+                            format!(
+                                "{advice} ({} is at level {} of {})",
+                                r.id,
+                                level(r),
+                                r.level
+                            )
+                        })
+                        .collect();
+                    format!("{phase}: {}", steps.join(" Then: "))
+                }
+            };
+            let claimed: Vec<String> = unmet
+                .iter()
+                .filter_map(|r| config.claims.get(&r.id).map(|n| format!("{}: {n}", r.id)))
+                .collect();
+            if !claimed.is_empty() {
+                out.claim = Some(claimed.join("; "));
+            }
+        }
+        items.push(out);
+    }
+    let count =
+        |items: &[&ChecklistItem], s: Status| items.iter().filter(|i| i.status == s).count() as u32;
+    let all: Vec<&ChecklistItem> = items.iter().collect();
+    let (met, partial, missing) = (
+        count(&all, Status::Met),
+        count(&all, Status::Partial),
+        count(&all, Status::Missing),
+    );
+    let measurable = met + partial + missing;
+    let phases = roadmap
+        .phases
+        .iter()
+        .map(|p| {
+            let in_phase: Vec<&ChecklistItem> = items.iter().filter(|i| i.phase == p.id).collect();
+            let (m, pa, mi) = (
+                count(&in_phase, Status::Met),
+                count(&in_phase, Status::Partial),
+                count(&in_phase, Status::Missing),
+            );
+            PhaseProgress {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                met: m,
+                partial: pa,
+                missing: mi,
+                self_report: count(&in_phase, Status::SelfReport),
+                score: score(m, pa, m + pa + mi),
+            }
+        })
+        .collect();
+    Checklist {
+        score: score(met, partial, measurable),
+        measurable,
+        items,
+        phases,
+    }
+}

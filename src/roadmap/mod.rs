@@ -1,0 +1,343 @@
+//! Roadmaps: checklists built from the seed roadmaps, and how a portfolio's
+//! competency levels satisfy them.
+//!
+//! In: roadmap files (`rules/roadmaps/*.toml`, compiled in), the audited
+//! repositories, and the learner's own `portfolio-audit.toml`. Out: a
+//! [`Checklist`]: each item met, partial, missing, self-report or not
+//! applicable, with its evidence or its next step, a score and per-phase
+//! progress. It never reads a repository.
+
+pub mod config;
+mod evaluate;
+pub mod file;
+
+use crate::rules::error::{line_at, RuleError, RuleErrors};
+pub use evaluate::evaluate;
+use file::RoadmapFile;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_roadmaps.rs"));
+}
+
+/// The roadmap used when none is named.
+pub const DEFAULT: &str = "professional";
+
+/// A competency at a minimum level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requirement {
+    pub id: String,
+    pub level: u8,
+}
+
+impl std::fmt::Display for Requirement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.level > 1 {
+            write!(f, "{}:{}", self.id, self.level)
+        } else {
+            write!(f, "{}", self.id)
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Phase {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: String,
+    pub phase: String,
+    pub title: String,
+    pub requires: Vec<Requirement>,
+    pub any: Vec<Requirement>,
+    pub self_report: bool,
+    pub seed: Vec<String>,
+    pub next_step: Option<String>,
+}
+
+/// A checked roadmap.
+#[derive(Debug, Clone)]
+pub struct Roadmap {
+    pub name: String,
+    pub title: String,
+    pub source: Option<String>,
+    pub description: String,
+    pub phases: Vec<Phase>,
+    pub items: Vec<Item>,
+    pub path: PathBuf,
+}
+
+fn parse_requirement(s: &str, known: &BTreeSet<&str>) -> Result<Requirement, String> {
+    let (id, level) = match s.split_once(':') {
+        Some((id, l)) => {
+            let level: u8 = l
+                .parse()
+                .map_err(|_| format!("`{s}`: the level after `:` must be 1, 2 or 3"))?;
+            (id, level)
+        }
+        None => (s, 1),
+    };
+    if !(1..=3).contains(&level) {
+        return Err(format!("`{s}`: the level after `:` must be 1, 2 or 3"));
+    }
+    if !known.contains(id) {
+        return Err(format!(
+            "unknown competency `{id}`; `portfolio-audit rules list` shows the ids"
+        ));
+    }
+    Ok(Requirement {
+        id: id.to_string(),
+        level,
+    })
+}
+
+impl Roadmap {
+    /// Parses and checks a roadmap against the loaded competency ids.
+    /// Every problem is reported as `file:line: reason`.
+    pub fn parse(
+        path: &Path,
+        text: &str,
+        competencies: &BTreeSet<&str>,
+    ) -> Result<Roadmap, RuleErrors> {
+        let file: RoadmapFile = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_at(text, s.start)).unwrap_or(1);
+            RuleErrors(vec![RuleError::invalid(path, line, e.message().trim())])
+        })?;
+        let mut errors = Vec::new();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if file.name != stem {
+            errors.push(RuleError::invalid(
+                path,
+                1,
+                format!(
+                    "roadmap name `{}` must equal the file name `{stem}.toml`",
+                    file.name
+                ),
+            ));
+        }
+        let mut phases: Vec<Phase> = Vec::new();
+        for p in &file.phase {
+            let line = line_at(text, p.span().start);
+            let p = p.get_ref();
+            if phases.iter().any(|x| x.id == p.id) {
+                errors.push(RuleError::invalid(
+                    path,
+                    line,
+                    format!("duplicate phase id `{}`", p.id),
+                ));
+            }
+            phases.push(Phase {
+                id: p.id.clone(),
+                title: p.title.clone(),
+            });
+        }
+        let mut items: Vec<Item> = Vec::new();
+        for it in &file.item {
+            let line = line_at(text, it.span().start);
+            let it = it.get_ref();
+            let mut err = |m: String| {
+                errors.push(RuleError::invalid(
+                    path,
+                    line,
+                    format!("item `{}`: {m}", it.id),
+                ))
+            };
+            if items.iter().any(|x| x.id == it.id) {
+                err("duplicate item id".to_string());
+            }
+            if !phases.iter().any(|p| p.id == it.phase) {
+                err(format!("unknown phase `{}`", it.phase));
+            }
+            let mut parse_all = |list: &[String]| -> Vec<Requirement> {
+                list.iter()
+                    .filter_map(|r| match parse_requirement(r, competencies) {
+                        Ok(req) => Some(req),
+                        Err(m) => {
+                            err(m);
+                            None
+                        }
+                    })
+                    .collect()
+            };
+            let requires = parse_all(&it.requires);
+            let any = parse_all(&it.any);
+            let empty = it.requires.is_empty() && it.any.is_empty();
+            if it.self_report && !empty {
+                errors.push(RuleError::invalid(
+                    path,
+                    line,
+                    format!(
+                        "item `{}`: a self-report item requires no competency",
+                        it.id
+                    ),
+                ));
+            } else if !it.self_report && empty {
+                errors.push(RuleError::invalid(
+                    path,
+                    line,
+                    format!("item `{}`: empty requirement: give `requires`/`any`, or `self_report = true`", it.id),
+                ));
+            }
+            items.push(Item {
+                id: it.id.clone(),
+                phase: it.phase.clone(),
+                title: it.title.clone(),
+                requires,
+                any,
+                self_report: it.self_report,
+                seed: it.seed.clone(),
+                next_step: it.next_step.clone(),
+            });
+        }
+        if items.is_empty() {
+            errors.push(RuleError::invalid(
+                path,
+                1,
+                "a roadmap needs at least one [[item]]",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(RuleErrors(errors));
+        }
+        Ok(Roadmap {
+            name: file.name,
+            title: file.title,
+            source: file.source,
+            description: file.description,
+            phases,
+            items,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The built-in roadmaps, in name order.
+    pub fn embedded(competencies: &BTreeSet<&str>) -> Result<Vec<Roadmap>, RuleErrors> {
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        for (name, text) in embedded::ROADMAPS {
+            match Roadmap::parse(&Path::new("rules/roadmaps").join(name), text, competencies) {
+                Ok(r) => out.push(r),
+                Err(mut e) => errors.append(&mut e.0),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(RuleErrors(errors))
+        }
+    }
+
+    /// A built-in roadmap by name, or a roadmap file by path.
+    pub fn find(name_or_path: &str, competencies: &BTreeSet<&str>) -> Result<Roadmap, RuleErrors> {
+        let as_path = Path::new(name_or_path);
+        if name_or_path.ends_with(".toml") || as_path.is_file() {
+            let text = std::fs::read_to_string(as_path).map_err(|source| {
+                RuleErrors(vec![RuleError::Read {
+                    path: as_path.to_path_buf(),
+                    source,
+                }])
+            })?;
+            return Roadmap::parse(as_path, &text, competencies);
+        }
+        let all = Roadmap::embedded(competencies)?;
+        let names: Vec<String> = all.iter().map(|r| r.name.clone()).collect();
+        all.into_iter()
+            .find(|r| r.name == name_or_path)
+            .ok_or_else(|| {
+                RuleErrors(vec![RuleError::invalid(
+                    Path::new(name_or_path),
+                    0,
+                    format!(
+                        "no roadmap of that name; built-in roadmaps: {}",
+                        names.join(", ")
+                    ),
+                )])
+            })
+    }
+
+    pub fn phase_title<'a>(&'a self, id: &'a str) -> &'a str {
+        self.phases
+            .iter()
+            .find(|p| p.id == id)
+            .map_or(id, |p| p.title.as_str())
+    }
+}
+
+/// A checklist item's status. `SelfReport` and `NotApplicable` never count in the score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Met,
+    Partial,
+    Missing,
+    SelfReport,
+    NotApplicable,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Partial => "partial",
+            Status::Missing => "missing",
+            Status::SelfReport => "self-report",
+            Status::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+/// Where a met requirement shows in the portfolio.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemEvidence {
+    pub competency: String,
+    pub level: u8,
+    pub repo: String,
+    pub path: String,
+    pub line: u32,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cell: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub title: String,
+    pub phase: String,
+    pub status: Status,
+    /// Every requirement, as `id` or `id:level`; `any` ones are listed after `|`.
+    pub requires: Vec<String>,
+    /// What to do next, for partial and missing items (empty otherwise).
+    pub next_step: String,
+    /// Why the status: which requirements hold, at which levels.
+    pub reason: String,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub evidence: Vec<ItemEvidence>,
+    /// The learner's own word (portfolio-audit.toml), never counted as measured.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub claim: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PhaseProgress {
+    pub id: String,
+    pub title: String,
+    pub met: u32,
+    pub partial: u32,
+    pub missing: u32,
+    pub self_report: u32,
+    pub score: u32,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Checklist {
+    /// 0..100 over the measurable items: met counts 1, partial counts 1/2.
+    pub score: u32,
+    pub measurable: u32,
+    pub items: Vec<ChecklistItem>,
+    pub phases: Vec<PhaseProgress>,
+}
