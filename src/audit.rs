@@ -31,9 +31,18 @@ struct FileOutcome {
     lines: u64,
     syntax_error: bool,
     lossy: bool,
+    /// Written by a tool (a migration, a stub): only signals naming it with `files` count.
+    generated: bool,
     findings: Vec<Finding>,
     notes: Vec<Note>,
     notebook: Option<NotebookCode>,
+}
+
+/// What every file of one repository is analyzed against.
+struct RepoContext<'a> {
+    rules: &'a RuleSet,
+    local_heads: &'a HashSet<String>,
+    packages: &'a HashSet<String>,
 }
 
 /// Audits one repository. Fails only when the repository cannot be listed;
@@ -44,6 +53,9 @@ pub fn audit(
     opts: &ListOptions,
 ) -> Result<RepoReport, SourceError> {
     let listing = input.repo.list(opts)?;
+    let packages = analyze::package_dirs(listing.files.iter().map(|e| e.path.as_str()));
+    // Generated protobuf stubs are not the learner's modules: references to
+    // them stay qualified (`greeter_pb2_grpc.GreeterServicer`) for rules to match.
     let local_heads: HashSet<String> = listing
         .files
         .iter()
@@ -53,9 +65,15 @@ pub fn audit(
                 FileKind::Python | FileKind::Notebook
             )
         })
-        .flat_map(|e| analyze::module_candidates(&e.path))
+        .filter(|e| !e.path.ends_with("_pb2.py") && !e.path.ends_with("_pb2_grpc.py"))
+        .flat_map(|e| analyze::module_candidates(&e.path, &packages))
         .map(|m| python::head_of(&m).to_string())
         .collect();
+    let ctx = RepoContext {
+        rules,
+        local_heads: &local_heads,
+        packages: &packages,
+    };
 
     let outcomes: Vec<FileOutcome> = listing
         .files
@@ -63,7 +81,7 @@ pub fn audit(
         .map_init(
             || input.repo.reader(),
             |reader, entry| match reader {
-                Ok(r) => analyze_file(entry, r, rules, &local_heads),
+                Ok(r) => analyze_file(entry, r, &ctx),
                 Err(e) => FileOutcome {
                     path: entry.path.clone(),
                     notes: vec![Note {
@@ -93,6 +111,7 @@ pub fn audit(
         let file = FileRef {
             path: &o.path,
             is_test: o.is_test,
+            generated: o.generated,
         };
         if !o.deferred.is_empty() {
             let (refs, features) = exports.resolve(&o.deferred, &local_heads);
@@ -113,7 +132,9 @@ pub fn audit(
         }
         stats.syntax_errors += u64::from(o.syntax_error);
         stats.not_utf8 += u64::from(o.lossy);
-        code.add(&o.metrics);
+        if !o.generated {
+            code.add(&o.metrics);
+        }
         let locate = o
             .notebook
             .as_ref()
@@ -162,12 +183,41 @@ pub fn audit(
     })
 }
 
-fn analyze_file(
-    entry: &Entry,
-    reader: &Reader,
-    rules: &RuleSet,
-    local_heads: &HashSet<String>,
-) -> FileOutcome {
+/// Text from bytes: UTF-8 (a byte-order mark dropped), UTF-16 with a
+/// byte-order mark (what Windows PowerShell's `pip freeze >` writes), or
+/// UTF-8 read lossily, which sets `lossy`.
+fn decode(bytes: Vec<u8>, lossy: &mut bool) -> String {
+    let utf16 = |be: bool| -> String {
+        let units = bytes[2..].chunks_exact(2).map(|c| {
+            if be {
+                u16::from_be_bytes([c[0], c[1]])
+            } else {
+                u16::from_le_bytes([c[0], c[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    };
+    match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => return utf16(false),
+        Some([0xFE, 0xFF]) => return utf16(true),
+        _ => {}
+    }
+    match String::from_utf8(bytes) {
+        Ok(t) => match t.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => t,
+        },
+        Err(e) => {
+            *lossy = true;
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    }
+}
+
+fn analyze_file(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOutcome {
+    let rules = ctx.rules;
     let kind = analyze::classify(&entry.path);
     let is_test = analyze::is_test_path(&entry.path);
     let mut o = FileOutcome {
@@ -179,6 +229,7 @@ fn analyze_file(
     let file = FileRef {
         path: &entry.path,
         is_test,
+        generated: false,
     };
     rules.match_path(file, &mut o.hits);
     let wants_text = match kind {
@@ -198,7 +249,8 @@ fn analyze_file(
             return o;
         }
     };
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    let utf16 = matches!(bytes.get(..2), Some([0xFF, 0xFE]) | Some([0xFE, 0xFF]));
+    if !utf16 && bytes.iter().take(8192).any(|&b| b == 0) {
         if kind != FileKind::Other {
             o.notes.push(Note {
                 path: entry.path.clone(),
@@ -207,32 +259,24 @@ fn analyze_file(
         }
         return o;
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            o.lossy = true;
-            o.notes.push(Note {
-                path: entry.path.clone(),
-                message: "not valid UTF-8: read with replacement characters".into(),
-            });
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
-        }
-    };
+    let text = decode(bytes, &mut o.lossy);
+    if o.lossy {
+        o.notes.push(Note {
+            path: entry.path.clone(),
+            message: "not valid UTF-8: read with replacement characters".into(),
+        });
+    }
     match kind {
         FileKind::Python => {
-            o.modules = analyze::module_candidates(&entry.path);
-            analyze_python(
-                &mut o,
-                &text,
-                rules,
-                local_heads,
-                entry.path.ends_with("__init__.py"),
-            );
+            o.modules = analyze::module_candidates(&entry.path, ctx.packages);
+            o.generated = analyze::is_generated(&entry.path, &text);
+            let is_package = entry.path.ends_with("__init__.py");
+            analyze_python(&mut o, &text, ctx, is_package);
         }
         FileKind::Notebook => match notebook::extract(text.as_bytes()) {
             Ok(nb) => {
-                o.modules = analyze::module_candidates(&entry.path);
-                analyze_python(&mut o, &nb.source, rules, local_heads, false);
+                o.modules = analyze::module_candidates(&entry.path, ctx.packages);
+                analyze_python(&mut o, &nb.source, ctx, false);
                 o.lines = nb.source.lines().filter(|l| !l.trim().is_empty()).count() as u64;
                 o.notebook = Some(nb);
             }
@@ -259,20 +303,15 @@ fn analyze_file(
     o
 }
 
-fn analyze_python(
-    o: &mut FileOutcome,
-    text: &str,
-    rules: &RuleSet,
-    local_heads: &HashSet<String>,
-    is_package: bool,
-) {
+fn analyze_python(o: &mut FileOutcome, text: &str, repo: &RepoContext, is_package: bool) {
+    let rules = repo.rules;
     let module = o.modules.first().cloned().unwrap_or_default();
     let ctx = python::Context {
         path: &o.path,
         module: &module,
         is_package,
         is_test: o.is_test,
-        local_heads,
+        local_heads: repo.local_heads,
         syntax_kinds: &rules.syntax_kinds,
     };
     let mut facts = python::analyze(text, &ctx);
@@ -283,17 +322,35 @@ fn analyze_python(
             message: "syntax error: the parts that parse were analyzed".into(),
         });
     }
-    rules.match_python(
-        FileRef {
-            path: &o.path,
-            is_test: o.is_test,
-        },
-        &facts,
-        &mut o.hits,
-    );
+    let file = FileRef {
+        path: &o.path,
+        is_test: o.is_test,
+        generated: o.generated,
+    };
+    rules.match_python(file, &facts, &mut o.hits);
     o.deferred = std::mem::take(&mut facts.deferred);
     o.exports = std::mem::take(&mut facts.exports);
     o.metrics = facts.metrics;
     o.lines = facts.lines;
     o.findings = std::mem::take(&mut facts.findings);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn text_decodes_utf16_with_a_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "flask==3.0\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let mut lossy = false;
+        assert_eq!(super::decode(bytes, &mut lossy), "flask==3.0\n");
+        assert!(!lossy);
+        let mut lossy = false;
+        assert_eq!(
+            super::decode(b"x = '\xe9'".to_vec(), &mut lossy),
+            "x = '\u{fffd}'"
+        );
+        assert!(lossy);
+    }
 }

@@ -105,7 +105,24 @@ impl Exports {
                     );
                 }
             }
-            Export::Class(_) => {}
+            Export::Class(_) if rest.is_empty() => {}
+            Export::Class(bases) => {
+                // `self.client.get` in a `TestCase` subclass, `Product.objects`
+                // on a `Model`: what the class does not define comes from its bases.
+                for b in bases {
+                    let next = format!("{b}{rest}");
+                    self.resolve_one(
+                        next,
+                        roles,
+                        line,
+                        depth + 1,
+                        local_heads,
+                        visited,
+                        refs,
+                        features,
+                    );
+                }
+            }
         }
     }
 
@@ -169,6 +186,26 @@ mod tests {
         let (refs, features) = ex.resolve(&deferred, &heads(&["app"]));
         assert_eq!(refs[0].qname, "sqlalchemy.orm.DeclarativeBase");
         assert_eq!(features[0].0, Feature::InheritsUserClass);
+    }
+
+    #[test]
+    fn instance_attributes_resolve_through_bases() {
+        let mut ex = Exports::default();
+        ex.add(
+            &["tests.test_views".into()],
+            &[(
+                "ViewTests".into(),
+                Export::Class(vec!["django.test.TestCase".into()]),
+            )],
+        );
+        let deferred = vec![Ref {
+            qname: "tests.test_views.ViewTests().client.get".into(),
+            roles: role::CALL,
+            line: 9,
+        }];
+        let (refs, features) = ex.resolve(&deferred, &heads(&["tests"]));
+        assert_eq!(refs[0].qname, "django.test.TestCase().client.get");
+        assert!(features.is_empty());
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub mod role {
     pub const USE: u8 = 8;
     /// The call is a `with` item: `with open(path) as f`.
     pub const WITH: u8 = 16;
+    /// The name is assigned to: `os.environ["K"] = v`, `app.dependency_overrides[f] = g`.
+    pub const WRITE: u8 = 32;
 }
 
 /// A reference to an imported or builtin name, resolved through the module's imports.
@@ -48,6 +50,7 @@ pub enum Feature {
     Descriptor,
     Metaclass,
     MainGuard,
+    LocalImport,
     ExceptSpecific,
     ExceptBroad,
     RaiseFrom,
@@ -82,6 +85,7 @@ impl Feature {
         Feature::Descriptor,
         Feature::Metaclass,
         Feature::MainGuard,
+        Feature::LocalImport,
         Feature::ExceptSpecific,
         Feature::ExceptBroad,
         Feature::RaiseFrom,
@@ -116,6 +120,7 @@ impl Feature {
             Feature::Descriptor => "descriptor",
             Feature::Metaclass => "metaclass",
             Feature::MainGuard => "main_guard",
+            Feature::LocalImport => "local_import",
             Feature::ExceptSpecific => "except_specific",
             Feature::ExceptBroad => "except_broad",
             Feature::RaiseFrom => "raise_from",
@@ -151,8 +156,9 @@ impl Feature {
             Feature::ContextManagerClass => "a class defining both __enter__ and __exit__ (or the async pair)",
             Feature::IteratorClass => "a class defining __iter__ or __next__",
             Feature::Descriptor => "a class defining __get__, __set__ or __set_name__",
-            Feature::Metaclass => "a class created with metaclass=, or deriving from type",
+            Feature::Metaclass => "a class created with metaclass= (a class deriving from `type` is `bases = [\"builtins.type\"]`)",
             Feature::MainGuard => "an `if __name__ == \"__main__\":` block",
+            Feature::LocalImport => "an import of another module of the same repository (relative or by its dotted name)",
             Feature::ExceptSpecific => "an except clause naming an exception type",
             Feature::ExceptBroad => "a bare `except:` or `except Exception:` clause",
             Feature::RaiseFrom => "`raise ... from ...` (exception chaining)",

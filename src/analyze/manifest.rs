@@ -115,8 +115,17 @@ pub fn declared(kind: Manifest, text: &str) -> Declared {
             }
         }
         Manifest::CondaEnv => {
+            // Only the `dependencies:` list (and its `pip:` sublist); `channels:` are not packages.
+            let mut in_deps = false;
             for (i, line) in text.lines().enumerate() {
                 let t = line.trim();
+                if !line.starts_with(char::is_whitespace) && !t.starts_with('-') && !t.is_empty() {
+                    in_deps = t.starts_with("dependencies:");
+                    continue;
+                }
+                if !in_deps {
+                    continue;
+                }
                 if let Some(item) = t.strip_prefix("- ") {
                     let spec = item.split(['=', '<', '>', '!']).next().unwrap_or("");
                     if let Some(n) = requirement_name(spec) {
@@ -214,6 +223,13 @@ mod tests {
         let names: Vec<&str> = d.deps.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, vec!["fastapi", "pydantic", "pytest-cov"]);
         assert_eq!(d.deps[0].1, 3);
+    }
+
+    #[test]
+    fn conda_channels_are_not_dependencies() {
+        let d = declared(Manifest::CondaEnv, "name: x\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pandas>=2\n  - pip:\n    - streamlit==1.30\n");
+        let names: Vec<&str> = d.deps.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, vec!["pandas", "streamlit"]);
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub mod manifest;
 pub mod notebook;
 pub mod python;
 
+use std::collections::HashSet;
+
 /// What kind of file a path is, for choosing its analyzer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -49,159 +51,115 @@ pub fn is_test_path(path: &str) -> bool {
         || name.ends_with("_test.py")
 }
 
-/// The dotted name a module is imported by: `src/blog/models.py` is `blog.models`.
-pub fn module_name(path: &str) -> String {
+/// The dotted name a module is imported by. Leading folders belong to it only
+/// while they are packages (hold an `__init__.py`): `blog/models.py` is
+/// `blog.models` when `blog/__init__.py` exists, `src/` is never part of it,
+/// and a script in a plain folder named `pandas/` is imported by its own name,
+/// so it cannot hide the real pandas.
+pub fn module_name(path: &str, packages: &HashSet<String>) -> String {
     let trimmed = path
         .strip_suffix(".py")
         .or_else(|| path.strip_suffix(".pyw"))
         .or_else(|| path.strip_suffix(".ipynb"))
         .unwrap_or(path);
-    let mut parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty()).collect();
-    if parts.first() == Some(&"src") && parts.len() > 1 {
-        parts.remove(0);
+    let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty()).collect();
+    let Some((stem, dirs)) = parts.split_last() else {
+        return String::new();
+    };
+    let mut first = dirs.len();
+    while first > 0 && packages.contains(&dirs[..first].join("/")) {
+        first -= 1;
     }
-    if parts.last() == Some(&"__init__") && parts.len() > 1 {
-        parts.pop();
+    let mut module: Vec<&str> = dirs[first..].to_vec();
+    if *stem != "__init__" || module.is_empty() {
+        module.push(stem);
     }
-    parts.join(".").replace(['-', ' '], "_")
+    module.join(".").replace(['-', ' '], "_")
 }
 
-/// Names a module may be imported by: its full dotted name, and shorter
-/// suffixes (scripts run from a subfolder import their siblings by bare name),
-/// except suffixes that would shadow a standard-library module.
-pub fn module_candidates(path: &str) -> Vec<String> {
-    let full = module_name(path);
-    let parts: Vec<&str> = full.split('.').collect();
-    let mut out = vec![full.clone()];
-    for i in 1..parts.len() {
-        let suffix = parts[i..].join(".");
-        if STDLIB.binary_search(&parts[i]).is_err() {
-            out.push(suffix);
-        }
-    }
-    out
+/// Names a module may be imported by. Python 3 imports are absolute, so that
+/// is its dotted name alone (a bare `celery` never means `proj/celery.py`);
+/// a script in a plain folder already has its bare name as dotted name.
+pub fn module_candidates(path: &str, packages: &HashSet<String>) -> Vec<String> {
+    vec![module_name(path, packages)]
 }
 
-/// Standard-library top-level modules that learners' files often share a name with.
-const STDLIB: &[&str] = &[
-    "abc",
-    "argparse",
-    "array",
-    "ast",
-    "asyncio",
-    "base64",
-    "bisect",
-    "calendar",
-    "cmd",
-    "code",
-    "collections",
-    "colorsys",
-    "concurrent",
-    "configparser",
-    "contextlib",
-    "copy",
-    "csv",
-    "ctypes",
-    "dataclasses",
-    "datetime",
-    "decimal",
-    "difflib",
-    "email",
-    "enum",
-    "fractions",
-    "functools",
-    "glob",
-    "gzip",
-    "hashlib",
-    "heapq",
-    "hmac",
-    "html",
-    "http",
-    "imaplib",
-    "importlib",
-    "inspect",
-    "io",
-    "ipaddress",
-    "itertools",
-    "json",
-    "keyword",
-    "logging",
-    "math",
-    "mimetypes",
-    "numbers",
-    "operator",
-    "os",
-    "parser",
-    "pathlib",
-    "pickle",
-    "platform",
-    "pprint",
-    "profile",
-    "queue",
-    "random",
-    "re",
-    "secrets",
-    "select",
-    "selectors",
-    "shelve",
-    "shutil",
-    "signal",
-    "site",
-    "smtplib",
-    "socket",
-    "sqlite3",
-    "ssl",
-    "stat",
-    "statistics",
-    "string",
-    "struct",
-    "subprocess",
-    "sys",
-    "tempfile",
-    "test",
-    "textwrap",
-    "threading",
-    "time",
-    "timeit",
-    "tkinter",
-    "token",
-    "tokenize",
-    "trace",
-    "turtle",
-    "types",
-    "typing",
-    "unittest",
-    "urllib",
-    "uuid",
-    "warnings",
-    "wave",
-    "weakref",
-    "xml",
-    "zipfile",
-    "zoneinfo",
-];
+/// The folders of a repository that are packages (hold an `__init__.py`).
+pub fn package_dirs<'a>(paths: impl Iterator<Item = &'a str>) -> HashSet<String> {
+    paths
+        .filter_map(|p| p.strip_suffix("/__init__.py"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Code a tool wrote, not the learner: Django migrations and `manage.py`,
+/// Alembic's environment and revisions, protobuf stubs, files that say so.
+/// Its code counts only for signals that name it with `files`.
+pub fn is_generated(path: &str, text: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let in_dir = |d: &str| path.split('/').rev().skip(1).any(|x| x == d);
+    let django_migration =
+        in_dir("migrations") && name.as_bytes().first().is_some_and(u8::is_ascii_digit);
+    let alembic = (in_dir("versions") && (in_dir("alembic") || in_dir("migrations")))
+        || ((in_dir("alembic") || in_dir("migrations")) && name == "env.py");
+    let head: String = text
+        .lines()
+        .take(5)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_ascii_lowercase();
+    django_migration
+        || alembic
+        || name.ends_with("_pb2.py")
+        || name.ends_with("_pb2_grpc.py")
+        || (name == "manage.py" && text.contains("DJANGO_SETTINGS_MODULE"))
+        || head.contains("generated by")
+        || head.contains("do not edit")
+        || head.contains("autogenerated")
+        || head.contains("auto-generated")
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn stdlib_list_is_sorted() {
-        let mut s = STDLIB.to_vec();
-        s.sort_unstable();
-        assert_eq!(s, STDLIB);
+    fn module_names_follow_the_layout() {
+        let pk = package_dirs(
+            [
+                "src/blog/__init__.py",
+                "app/__init__.py",
+                "utils/__init__.py",
+            ]
+            .into_iter(),
+        );
+        assert_eq!(module_name("src/blog/models.py", &pk), "blog.models");
+        assert_eq!(module_name("src/blog/__init__.py", &pk), "blog");
+        assert_eq!(module_name("app.py", &pk), "app");
+        assert_eq!(module_candidates("app/models.py", &pk), vec!["app.models"]);
+        assert_eq!(module_candidates("utils/json.py", &pk), vec!["utils.json"]);
+        assert_eq!(
+            module_candidates("scripts/helpers.py", &pk),
+            vec!["helpers"]
+        );
+        // A plain folder named like a library does not make the library local.
+        assert_eq!(module_candidates("pandas/ex1.py", &pk), vec!["ex1"]);
     }
 
     #[test]
-    fn module_names_follow_the_layout() {
-        assert_eq!(module_name("src/blog/models.py"), "blog.models");
-        assert_eq!(module_name("blog/__init__.py"), "blog");
-        assert_eq!(module_name("app.py"), "app");
-        assert_eq!(
-            module_candidates("app/models.py"),
-            vec!["app.models", "models"]
-        );
-        assert_eq!(module_candidates("utils/json.py"), vec!["utils.json"]);
+    fn generated_code_is_recognized() {
+        assert!(is_generated(
+            "shop/catalog/migrations/0001_initial.py",
+            "# Generated by Django 5.0"
+        ));
+        assert!(is_generated(
+            "catalog/migrations/0002_auto.py",
+            "from django.db import migrations"
+        ));
+        assert!(is_generated("alembic/versions/0001_init.py", ""));
+        assert!(is_generated("api/service_pb2.py", ""));
+        assert!(!is_generated("catalog/migrations/__init__.py", ""));
+        assert!(!is_generated("app/models.py", "class Post: ..."));
     }
 
     #[test]

@@ -358,6 +358,7 @@ fn compile_signal(
             "uses",
         ),
         (&s.with_items, role::WITH, "with_items"),
+        (&s.writes, role::WRITE, "writes"),
     ];
     for (patterns, mask, field) in qname_fields {
         for p in patterns {
@@ -459,7 +460,7 @@ fn compile_signal(
         matchers += 1;
     }
     if matchers == 0 {
-        return Err(("name", "matches nothing: give imports, calls, decorators, bases, uses, with_items, syntax, features, functions, methods, paths, text, deps or metric".to_string()));
+        return Err(("name", "matches nothing: give imports, calls, decorators, bases, uses, writes, with_items, syntax, features, functions, methods, paths, text, deps or metric".to_string()));
     }
     if s.name.trim().is_empty() {
         return Err(("name", "a signal needs a `name`".to_string()));

@@ -78,9 +78,12 @@ pub struct SignalFile {
     /// Qualified names used as base classes (`builtins.Exception`).
     #[serde(default)]
     pub bases: Vec<String>,
-    /// Qualified names used in any way (called, read, annotated).
+    /// Qualified names used in any way but assigned to (called, read, annotated).
     #[serde(default)]
     pub uses: Vec<String>,
+    /// Qualified names assigned to (`app.dependency_overrides`, `os.environ`).
+    #[serde(default)]
+    pub writes: Vec<String>,
     /// Qualified names called as a `with` item (`builtins.open`).
     #[serde(default)]
     pub with_items: Vec<String>,

@@ -24,11 +24,16 @@ const TEXT_HITS_PER_FILE: usize = 20;
 pub struct FileRef<'a> {
     pub path: &'a str,
     pub is_test: bool,
+    /// Written by a tool: code signals count only when they name it with `files`.
+    pub generated: bool,
 }
 
 impl RuleSet {
     fn applies(&self, id: SignalId, file: FileRef) -> bool {
         let s = &self.signals[id as usize];
+        if file.generated && s.files.is_none() {
+            return false;
+        }
         let scope_ok = match s.scope {
             Scope::Any => true,
             Scope::Tests => file.is_test,
@@ -115,8 +120,12 @@ impl RuleSet {
         }
     }
 
-    /// Hits from a file's path alone.
+    /// Hits from a file's path alone (generated or not: a migration's path is evidence).
     pub fn match_path(&self, file: FileRef, hits: &mut Vec<Hit>) {
+        let file = FileRef {
+            generated: false,
+            ..file
+        };
         for i in self.paths.matches(file.path) {
             self.push(hits, file, self.path_map[i], 1, file.path);
         }

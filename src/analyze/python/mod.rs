@@ -109,6 +109,7 @@ enum Code {
     Assert,
     Return,
     ArgList,
+    Subscript,
 }
 
 struct Kinds {
@@ -153,6 +154,7 @@ fn kinds() -> &'static Kinds {
                 "assert_statement" => Code::Assert,
                 "return_statement" => Code::Return,
                 "argument_list" => Code::ArgList,
+                "subscript" => Code::Subscript,
                 _ => Code::Other,
             };
         }
@@ -267,6 +269,8 @@ struct ClassState<'s> {
     linked: bool,
     bases: Vec<Chain<'s>>,
     at_module_level: bool,
+    /// The scope the class is defined in.
+    outer: ScopeId,
 }
 
 /// A SQL string kept in a variable before it is executed.
@@ -368,7 +372,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             let kind = node.kind_id();
             let code = table.get(kind as usize).copied().unwrap_or(Code::Other);
             let field = match code {
-                Code::Identifier | Code::Attribute | Code::ArgList => {
+                Code::Identifier | Code::Attribute | Code::ArgList | Code::Subscript => {
                     cursor.field_id().map_or(0, |f| f.get())
                 }
                 _ => 0,
@@ -406,14 +410,14 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
     fn enter(&mut self, f: Frame<'t>, stack: &[Frame<'t>]) -> bool {
         let node = f.node;
         match f.code {
-            Code::Identifier | Code::Attribute => self.reference(f, stack),
+            Code::Identifier | Code::Attribute | Code::Subscript => self.reference(f, stack),
             Code::Call => self.call(node),
             Code::Function => self.enter_function(node, stack),
             Code::Class => self.enter_class(node),
             Code::Lambda => {
                 let s = self.scopes.push(ScopeKind::Function, self.scope());
                 if let Some(params) = node.child_by_field_id(fields().parameters) {
-                    self.bind_params(params, s, false);
+                    self.bind_params(params, s, None);
                 }
                 self.scope_stack.push(s);
             }
@@ -603,6 +607,9 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             if p.code == Code::Attribute {
                 return; // part of a longer chain, or the attribute's own name
             }
+            if p.code == Code::Subscript && f.field == fields().value {
+                return; // `x` of `x[...]`: part of a longer chain
+            }
             if f.code == Code::Identifier && !self.is_load(f, p) {
                 return;
             }
@@ -610,7 +617,12 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         let Some(head) = self.chain_head(f.node) else {
             return;
         };
-        let mut roles = role::USE;
+        // `os.environ["K"] = v`, `run.font.size = Pt(9)`: a write, not a read.
+        let written = parent
+            .is_some_and(|p| matches!(p.code, Code::Assignment | Code::AugAssignment))
+            && f.field == fields().left
+            && f.code != Code::Identifier;
+        let mut roles = if written { role::WRITE } else { role::USE };
         let mut call = CallInfo::default();
         if let Some(p) = parent {
             if p.code == Code::Call && f.field == fields().function {
@@ -688,6 +700,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 Some(Code::Identifier) => return Some(cur),
                 Some(Code::Attribute) => cur = cur.child_by_field_id(f.object)?,
                 Some(Code::Call) => cur = cur.child_by_field_id(f.function)?,
+                Some(Code::Subscript) => cur = cur.child_by_field_id(f.value)?,
                 _ => return None,
             }
         }
@@ -718,6 +731,8 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                     rest.push("()");
                     cur = cur.child_by_field_id(fields().function)?;
                 }
+                // Transparent: `os.environ["K"]` is a use of `os.environ`.
+                "subscript" => cur = cur.child_by_field_id(fields().value)?,
                 _ => return None,
             }
         }
@@ -786,7 +801,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                     }
                 }
                 if SQL_EXEC.contains(&attr) {
-                    self.sql_call(node);
+                    self.sql_call(node, attr.starts_with("read_sql"));
                 }
             }
             _ => {}
@@ -795,7 +810,9 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
 
     // ----- SQL ---------------------------------------------------------------
 
-    fn sql_call(&mut self, call: Node<'_>) {
+    /// `reads_frame`: pandas' read_sql, whose second argument is the
+    /// connection, so only `params=` passes parameters.
+    fn sql_call(&mut self, call: Node<'_>, reads_frame: bool) {
         let Some(args) = call.child_by_field_id(fields().arguments) else {
             return;
         };
@@ -835,7 +852,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 format!("SQL built from strings (line {at}) is executed: pass the values as query parameters instead")
             };
             self.finding("sec.sql_injection", line, msg);
-        } else if positional.len() > 1 || has_params_kw {
+        } else if has_params_kw || (positional.len() > 1 && !reads_frame) {
             self.feature(Feature::SqlParameterized, line, "parameterized query");
         }
     }
@@ -908,13 +925,24 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 let Some(f) = node.child_by_field_id(fields().function) else {
                     return SqlText::None;
                 };
-                if f.kind() == "attribute"
-                    && f.child_by_field_id(fields().attribute)
-                        .is_some_and(|a| self.text(a) == "format")
+                let called = match f.kind() {
+                    "attribute" => f
+                        .child_by_field_id(fields().attribute)
+                        .map(|a| self.text(a)),
+                    "identifier" => Some(self.text(f)),
+                    _ => None,
+                };
+                if called == Some("format")
                     && f.child_by_field_id(fields().object)
                         .is_some_and(|o| recurse(o) != SqlText::None)
                 {
                     SqlText::Built
+                } else if called == Some("text") {
+                    // SQLAlchemy's text("SELECT ... :id"): the SQL is its first argument.
+                    node.child_by_field_id(fields().arguments)
+                        .and_then(|a| named_kids(a).next())
+                        .map(recurse)
+                        .unwrap_or(SqlText::None)
                 } else {
                     SqlText::None
                 }
@@ -956,9 +984,18 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             self_call: false,
             has_assert: false,
         };
+        let receiver = if is_method && !is_static {
+            let is_classmethod = stack.last().is_some_and(|p| {
+                p.node.kind() == "decorated_definition"
+                    && self.text(p.node).contains("@classmethod")
+            });
+            Some(self.receiver_binding(is_classmethod))
+        } else {
+            None
+        };
         let (annotatable, annotated) = match node.child_by_field_id(fields().parameters) {
             Some(params) => {
-                let summary = self.bind_params(params, s, is_method && !is_static);
+                let summary = self.bind_params(params, s, receiver);
                 state.params = summary.names;
                 if summary.defaults {
                     self.feature(Feature::FunctionDefaults, line, name);
@@ -1038,12 +1075,48 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         }
     }
 
+    /// What `self` (or `cls`) stands for in a method of the current class:
+    /// an instance of the class when one of its bases is imported (a
+    /// `TestCase`, a `Model`), so `self.assertEqual` and `self.client.get`
+    /// resolve through that base; a plain local otherwise (most classes,
+    /// and it keeps the walk cheap).
+    fn receiver_binding(&self, is_classmethod: bool) -> Binding<'s> {
+        let Some(class) = self.classes.last() else {
+            return Binding::Local;
+        };
+        let imported_base = class.bases.iter().any(|b| {
+            self.scopes
+                .resolve(class.outer, b)
+                .is_some_and(|q| !self.ctx.local_heads.contains(head_of(&q)))
+        });
+        if !imported_base {
+            return Binding::Local;
+        }
+        let rest = if is_classmethod {
+            String::new()
+        } else {
+            "()".to_string()
+        };
+        Binding::Value(
+            Chain {
+                head: class.name,
+                rest,
+            },
+            class.outer,
+        )
+    }
+
+    /// Binds a def's parameters in its scope. `receiver` is the binding of
+    /// the first parameter of a method (`self`/`cls`), which is not counted
+    /// as annotatable.
     fn bind_params(
         &mut self,
         params: Node<'_>,
         scope: ScopeId,
-        skip_first: bool,
+        receiver: Option<Binding<'s>>,
     ) -> ParamSummary<'s> {
+        let skip_first = receiver.is_some();
+        let mut receiver = receiver;
         let mut sum = ParamSummary::default();
         let mut first = true;
         for p in named_kids(params) {
@@ -1087,11 +1160,15 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             let name = self.text(name_node);
             let skip = first && skip_first;
             first = false;
-            if !skip {
-                sum.annotatable += 1;
-                sum.annotated += u64::from(annotation.is_some());
-                sum.names.push(name);
+            if skip {
+                if let Some(b) = receiver.take() {
+                    self.scopes.bind(scope, name, b);
+                }
+                continue;
             }
+            sum.annotatable += 1;
+            sum.annotated += u64::from(annotation.is_some());
+            sum.names.push(name);
             let binding = annotation
                 .and_then(|t| t.named_child(0))
                 .filter(|t| matches!(t.kind(), "identifier" | "attribute"))
@@ -1104,6 +1181,9 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             // An annotation is evaluated outside the function: resolve it there.
             let binding = match binding {
                 Binding::Value(ch, _) => Binding::Value(ch, self.scope()),
+                Binding::Local if self.ctx.is_test => pytest_fixture(name)
+                    .map(|q| Binding::Import(q.to_string()))
+                    .unwrap_or(Binding::Local),
                 b => b,
             };
             self.scopes.bind(scope, name, binding);
@@ -1150,6 +1230,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             linked: false,
             bases: Vec::new(),
             at_module_level: outer == 0,
+            outer,
         });
         self.scope_stack.push(s);
     }
@@ -1178,6 +1259,23 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
 
     // ----- bindings ---------------------------------------------------------
 
+    /// An import of a module of this repository is a `local_import` feature,
+    /// not an import of an outside library (a learner's `schedule.py` is not `schedule`).
+    fn record_import(&mut self, module: String, line: u32) {
+        if self.ctx.local_heads.contains(head_of(&module)) {
+            if !self
+                .facts
+                .features
+                .iter()
+                .any(|(f, l, _)| *f == Feature::LocalImport && *l == line)
+            {
+                self.feature(Feature::LocalImport, line, module);
+            }
+        } else {
+            self.facts.imports.push((module, line));
+        }
+    }
+
     fn import(&mut self, node: Node<'_>) {
         let s = self.scope();
         let mut c = node.walk();
@@ -1187,7 +1285,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                     let full = self.text(child);
                     let head = full.split('.').next().unwrap_or(full);
                     self.scopes.bind(s, head, Binding::Import(head.to_string()));
-                    self.facts.imports.push((full.to_string(), line_of(child)));
+                    self.record_import(full.to_string(), line_of(child));
                 }
                 "aliased_import" => {
                     if let (Some(name), Some(alias)) = (
@@ -1197,7 +1295,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                         let full = self.text(name).to_string();
                         self.scopes
                             .bind(s, self.text(alias), Binding::Import(full.clone()));
-                        self.facts.imports.push((full, line_of(child)));
+                        self.record_import(full, line_of(child));
                     }
                 }
                 _ => {}
@@ -1227,7 +1325,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             None => "__future__".to_string(),
         };
         if !module.is_empty() {
-            self.facts.imports.push((module.clone(), line));
+            self.record_import(module.clone(), line);
         }
         for child in named_kids(node) {
             match child.kind() {
@@ -1240,14 +1338,14 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                         let q = join(&module, self.text(name));
                         self.scopes
                             .bind(s, self.text(alias), Binding::Import(q.clone()));
-                        self.facts.imports.push((q, line));
+                        self.record_import(q, line);
                     }
                 }
                 "dotted_name" if Some(child) != node.child_by_field_id(fields().module_name) => {
                     let n = self.text(child);
                     let q = join(&module, n);
                     self.scopes.bind(s, n, Binding::Import(q.clone()));
-                    self.facts.imports.push((q, line));
+                    self.record_import(q, line);
                 }
                 _ => {}
             }
@@ -1264,9 +1362,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             "identifier" => {
                 let name = self.text(left);
                 let binding = right
-                    .filter(|r| matches!(r.kind(), "call" | "identifier" | "attribute"))
-                    .and_then(|r| self.chain(r))
-                    .map(|ch| Binding::Value(ch, s))
+                    .and_then(|r| self.value_of(r, s))
                     .or_else(|| {
                         // `x: Foo` with no call on the right: an instance of Foo.
                         let t = node.child_by_field_id(fields().type_)?.named_child(0)?;
@@ -1311,8 +1407,15 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                     .child_by_field_id(fields().attribute)
                     .map(|a| self.text(a))
                     .unwrap_or("");
+                // A link holds another node (or None until there is one), not a flag or a count.
+                let links = right.is_some_and(|r| {
+                    matches!(
+                        r.kind(),
+                        "none" | "identifier" | "call" | "attribute" | "subscript"
+                    )
+                });
                 if obj == Some("self") {
-                    if LINK_ATTRS.contains(&attr) {
+                    if LINK_ATTRS.contains(&attr) && links {
                         if let Some(c) = self.classes.last_mut() {
                             c.linked = true;
                         }
@@ -1322,8 +1425,46 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                     }
                 }
             }
+            "pattern_list" | "tuple_pattern" | "tuple" => {
+                // `fig, ax = plt.subplots()`: each name comes from the call;
+                // `a, b = f(), g()`: pairwise.
+                let names: Vec<Node> = named_kids(left).collect();
+                let values: Vec<Node> = match right {
+                    Some(r) if matches!(r.kind(), "expression_list" | "tuple") => {
+                        named_kids(r).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                for (i, n) in names.iter().enumerate() {
+                    if n.kind() != "identifier" {
+                        self.bind_targets(*n);
+                        continue;
+                    }
+                    let value = if values.len() == names.len() {
+                        values.get(i).copied()
+                    } else {
+                        right
+                    };
+                    let binding = value
+                        .and_then(|v| self.value_of(v, s))
+                        .unwrap_or(Binding::Local);
+                    self.scopes.bind(s, self.text(*n), binding);
+                }
+            }
             _ => self.bind_targets(left),
         }
+    }
+
+    /// What a name assigned `value` stands for: what a call, name or
+    /// attribute chain resolves to (`Flask(__name__)`, `conn.cursor()`).
+    fn value_of(&self, value: Node<'_>, scope: ScopeId) -> Option<Binding<'s>> {
+        if !matches!(
+            value.kind(),
+            "call" | "identifier" | "attribute" | "subscript"
+        ) {
+            return None;
+        }
+        self.chain(value).map(|ch| Binding::Value(ch, scope))
     }
 
     fn is_settings_file(&self) -> bool {
@@ -1583,6 +1724,22 @@ struct ParamSummary<'s> {
     keyword_only: bool,
     annotatable: u64,
     annotated: u64,
+}
+
+/// pytest's built-in fixtures (and pytest-mock's), typed by their fixed
+/// names: in a test, `def test_x(mocker)` gets a `MockerFixture`.
+fn pytest_fixture(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "mocker" => "pytest_mock.MockerFixture()",
+        "monkeypatch" => "pytest.MonkeyPatch()",
+        "tmp_path" => "pathlib.Path()",
+        "capsys" | "capfd" => "pytest.CaptureFixture()",
+        "caplog" => "pytest.LogCaptureFixture()",
+        "requests_mock" => "requests_mock.Mocker()",
+        "httpx_mock" => "pytest_httpx.HTTPXMock()",
+        "benchmark" => "pytest_benchmark.fixture.BenchmarkFixture()",
+        _ => return None,
+    })
 }
 
 fn join(module: &str, name: &str) -> String {

@@ -5,7 +5,12 @@ use crate::analyze::facts::role;
 
 fn facts_at(path: &str, src: &str, heads: &[&str]) -> PythonFacts {
     let heads: HashSet<String> = heads.iter().map(|s| s.to_string()).collect();
-    let module = crate::analyze::module_name(path);
+    let packages: HashSet<String> = path
+        .rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .into_iter()
+        .collect();
+    let module = crate::analyze::module_name(path, &packages);
     let ctx = Context {
         path,
         module: &module,
@@ -251,4 +256,102 @@ fn deep_nesting_does_not_overflow() {
     let _ = facts(&src);
     let src = format!("y = 1{}\n", " + 1".repeat(20000));
     let _ = facts(&src);
+}
+
+#[test]
+fn self_resolves_through_an_imported_base() {
+    let src = "import unittest\nclass T(unittest.TestCase):\n    def test_a(self):\n        with self.subTest(i=1):\n            self.assertEqual(1, 1)\n";
+    let f = facts_at("tests/test_u.py", src, &["tests"]);
+    assert!(
+        f.deferred
+            .iter()
+            .any(|r| r.qname == "tests.test_u.T().subTest" && r.roles & role::WITH != 0),
+        "{:?}",
+        f.deferred
+    );
+    let plain = facts("class P:\n    def m(self):\n        return self.x.y()\n");
+    assert!(
+        plain.deferred.is_empty() && plain.refs.is_empty(),
+        "a class with no imported base keeps self local"
+    );
+}
+
+#[test]
+fn pytest_builtin_fixtures_are_typed_by_name() {
+    let f = facts_at("tests/test_x.py", "def test_x(mocker, monkeypatch):\n    mocker.patch('a.b')\n    monkeypatch.setenv('A', '1')\n    assert True\n", &[]);
+    assert!(has_ref(&f, "pytest_mock.MockerFixture().patch", role::CALL));
+    assert!(has_ref(&f, "pytest.MonkeyPatch().setenv", role::CALL));
+    let f = facts("def helper(mocker):\n    mocker.patch('a')\n");
+    assert!(
+        f.refs.is_empty(),
+        "outside tests a parameter named mocker is just a name"
+    );
+}
+
+#[test]
+fn tuples_and_subscripts_keep_their_chains() {
+    let f = facts("import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1])\n");
+    assert!(has_ref(&f, "matplotlib.pyplot.subplots().plot", role::CALL));
+    let f = facts("from pymongo import MongoClient\nclient = MongoClient()\ndb = client['shop']\ndb['users'].insert_one({})\n");
+    assert!(
+        has_ref(&f, "pymongo.MongoClient().insert_one", role::CALL),
+        "{:?}",
+        f.refs
+    );
+}
+
+#[test]
+fn writing_the_environment_is_not_reading_it() {
+    let f = facts("import os\nos.environ['A'] = 'x'\n");
+    assert!(
+        f.refs.iter().all(|r| r.roles == role::WRITE),
+        "{:?}",
+        f.refs
+    );
+    let f = facts("import os\nA = os.environ['A']\n");
+    assert!(has_ref(&f, "os.environ", role::USE));
+}
+
+#[test]
+fn local_imports_are_features_not_library_imports() {
+    let f = facts_at(
+        "proj/tasks.py",
+        "from celery import shared_task\nfrom . import models\nimport proj.utils\n",
+        &["proj"],
+    );
+    assert!(f.imports.iter().any(|(m, _)| m == "celery"));
+    assert!(
+        !f.imports.iter().any(|(m, _)| m.starts_with("proj")),
+        "{:?}",
+        f.imports
+    );
+    assert_eq!(
+        f.features
+            .iter()
+            .filter(|(x, _, _)| *x == Feature::LocalImport)
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn sqlalchemy_text_and_read_sql_are_understood() {
+    let f = facts("from sqlalchemy import text\ndef q(s, uid):\n    s.execute(text('SELECT * FROM u WHERE id = :id'), {'id': uid})\n");
+    assert!(has_feature(&f, Feature::SqlParameterized));
+    let f = facts(
+        "import pandas as pd\ndef q(conn):\n    return pd.read_sql('SELECT * FROM users', conn)\n",
+    );
+    assert!(has_feature(&f, Feature::SqlExecuted));
+    assert!(
+        !has_feature(&f, Feature::SqlParameterized),
+        "read_sql's second argument is the connection"
+    );
+}
+
+#[test]
+fn linked_nodes_hold_nodes_not_flags() {
+    let f = facts("class Node:\n    def __init__(self, v):\n        self.next = None\n");
+    assert!(has_feature(&f, Feature::LinkedNodeClass));
+    let f = facts("class Player:\n    def __init__(self):\n        self.left = False\n        self.right = False\n");
+    assert!(!has_feature(&f, Feature::LinkedNodeClass));
 }
