@@ -24,20 +24,26 @@ if [ ! -d "$DJANGO" ]; then
   [ -d "$DJANGO" ] || mv "$CACHE/django-5.1.4" "$DJANGO"
 fi
 
-# Median wall seconds and max peak RSS (MiB) of a command over $RUNS runs.
-measure() {
-  python3 - "$RUNS" "$@" <<'PY'
-import resource, statistics, subprocess, sys, time
-runs = int(sys.argv[1]); cmd = sys.argv[2:]
-walls, rss = [], []
+# Runs the parse and the scan alternately $RUNS times each (so a burst of load
+# on the machine hits both alike); prints each one's median wall seconds and
+# peak memory (MiB), and the ratio of the medians.
+measure_pair() {
+  python3 - "$RUNS" "$BIN" "$1" <<'PY'
+import statistics, subprocess, sys, time
+runs, binary, corpus = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+cmds = {"parse": [binary, "bench-parse", corpus], "scan": [binary, "scan", corpus, "--format", "json"]}
+wall = {k: [] for k in cmds}
+rss = {k: [] for k in cmds}
 for _ in range(runs):
-    t = time.perf_counter()
-    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    walls.append(time.perf_counter() - t)
-    if r.returncode not in (0, 3):
-        sys.exit(f"command failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr}")
-    rss.append(int(r.stderr.strip().splitlines()[-1]) / 1024)
-print(f"{statistics.median(walls):.3f} {max(rss):.0f}")
+    for k, cmd in cmds.items():
+        t = time.perf_counter()
+        r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wall[k].append(time.perf_counter() - t)
+        if r.returncode not in (0, 3):
+            sys.exit(f"command failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr}")
+        rss[k].append(int(r.stderr.strip().splitlines()[-1]) / 1024)
+p, s = statistics.median(wall["parse"]), statistics.median(wall["scan"])
+print(f"{p:.3f} {s:.3f} {s / p:.2f}x {max(rss['parse']):.0f} {max(rss['scan']):.0f}")
 PY
 }
 
@@ -45,9 +51,6 @@ printf "%-8s %6s %10s %10s %7s %10s %10s\n" corpus files parse_s scan_s ratio pa
 for corpus in stdlib django; do
   if [ "$corpus" = stdlib ]; then dir="$STDLIB"; else dir="$DJANGO"; fi
   files=$("$BIN" bench-parse "$dir" | awk '{print $2}')
-  # Interleave, so a burst of load on the machine hits both sides alike.
-  read -r parse_s parse_mb < <(measure "$BIN" bench-parse "$dir")
-  read -r scan_s scan_mb < <(measure "$BIN" scan "$dir" --format json)
-  ratio=$(python3 -c "print(f'{$scan_s/$parse_s:.2f}')")
-  printf "%-8s %6s %10s %10s %7s %10s %10s\n" "$corpus" "$files" "$parse_s" "$scan_s" "${ratio}x" "$parse_mb" "$scan_mb"
+  read -r parse_s scan_s ratio parse_mb scan_mb < <(measure_pair "$dir")
+  printf "%-8s %6s %10s %10s %7s %10s %10s\n" "$corpus" "$files" "$parse_s" "$scan_s" "$ratio" "$parse_mb" "$scan_mb"
 done

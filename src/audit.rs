@@ -99,6 +99,23 @@ pub fn audit(
         exports.add(&o.modules, &o.exports);
     }
 
+    // Second parallel pass: names from other modules, now that every
+    // module's exports are known.
+    let mut outcomes = outcomes;
+    outcomes.par_iter_mut().for_each(|o| {
+        if !o.deferred.is_empty() {
+            let (refs, features) = exports.resolve(&o.deferred, &local_heads);
+            let scope = rules.scope(FileRef {
+                path: &o.path,
+                is_test: o.is_test,
+                generated: o.generated,
+            });
+            rules.match_refs(&scope, &refs, &mut o.hits);
+            rules.match_features(&scope, &features, &mut o.hits);
+        }
+        normalize(&mut o.hits);
+    });
+
     let mut tally = Tally::new(rules);
     let mut code = CodeMetrics::default();
     let mut stats = Stats {
@@ -108,17 +125,6 @@ pub fn audit(
     let mut findings = listing.findings;
     let mut notes = listing.notes;
     for mut o in outcomes {
-        let file = FileRef {
-            path: &o.path,
-            is_test: o.is_test,
-            generated: o.generated,
-        };
-        if !o.deferred.is_empty() {
-            let (refs, features) = exports.resolve(&o.deferred, &local_heads);
-            rules.match_refs(file, &refs, &mut o.hits);
-            rules.match_features(file, &features, &mut o.hits);
-        }
-        normalize(&mut o.hits);
         match o.kind {
             Some(FileKind::Python) => {
                 stats.python_files += 1;
@@ -293,12 +299,13 @@ fn analyze_file(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOutcom
                     message: p,
                 });
             }
-            rules.match_deps(file, &declared.deps, &mut o.hits);
+            let scope = rules.scope(file);
+            rules.match_deps(&scope, &declared.deps, &mut o.hits);
             if rules.wants_text(&entry.path) {
-                rules.match_text(file, &text, &mut o.hits);
+                rules.match_text(&scope, &text, &mut o.hits);
             }
         }
-        FileKind::Other => rules.match_text(file, &text, &mut o.hits),
+        FileKind::Other => rules.match_text(&rules.scope(file), &text, &mut o.hits),
     }
     o
 }
@@ -327,7 +334,7 @@ fn analyze_python(o: &mut FileOutcome, text: &str, repo: &RepoContext, is_packag
         is_test: o.is_test,
         generated: o.generated,
     };
-    rules.match_python(file, &facts, &mut o.hits);
+    rules.match_python(&rules.scope(file), &facts, &mut o.hits);
     o.deferred = std::mem::take(&mut facts.deferred);
     o.exports = std::mem::take(&mut facts.exports);
     o.metrics = facts.metrics;

@@ -162,7 +162,7 @@ fn roadmap_errors_name_file_line_and_reason() {
     let cases = [
         (
             ROADMAP.replace("testing.unit:2", "testing.telepathy"),
-            "mine.toml:9: item `tests`: unknown competency `testing.telepathy`",
+            "mine.toml:12: item `tests`: unknown competency `testing.telepathy`",
         ),
         (
             ROADMAP.replace("id = \"maths\"", "id = \"tests\""),
@@ -170,7 +170,7 @@ fn roadmap_errors_name_file_line_and_reason() {
         ),
         (
             ROADMAP.replace("requires = [\"testing.unit:2\"]", ""),
-            "mine.toml:9: item `tests`: empty requirement",
+            "mine.toml:11: item `tests`: empty requirement",
         ),
         (
             ROADMAP.replace("testing.unit:2", "testing.unit:5"),

@@ -11,6 +11,7 @@ pub mod config;
 mod evaluate;
 pub mod file;
 
+use crate::rules::compile::field_offset;
 use crate::rules::error::{line_at, RuleError, RuleErrors};
 pub use evaluate::evaluate;
 use file::RoadmapFile;
@@ -138,50 +139,38 @@ impl Roadmap {
         }
         let mut items: Vec<Item> = Vec::new();
         for it in &file.item {
-            let line = line_at(text, it.span().start);
+            let start = it.span().start;
+            let table = text.get(start..).unwrap_or("");
+            // The line of `field` in this item's table (its header's line if absent).
+            let at = |field: &str| field_offset(table, field).map_or(line_at(text, start), |o| line_at(text, start + o));
             let it = it.get_ref();
-            let mut err = |m: String| {
-                errors.push(RuleError::invalid(
-                    path,
-                    line,
-                    format!("item `{}`: {m}", it.id),
-                ))
+            let mut err = |field: &str, m: String| {
+                errors.push(RuleError::invalid(path, at(field), format!("item `{}`: {m}", it.id)));
             };
             if items.iter().any(|x| x.id == it.id) {
-                err("duplicate item id".to_string());
+                err("id", "duplicate item id".to_string());
             }
             if !phases.iter().any(|p| p.id == it.phase) {
-                err(format!("unknown phase `{}`", it.phase));
+                err("phase", format!("unknown phase `{}`", it.phase));
             }
-            let mut parse_all = |list: &[String]| -> Vec<Requirement> {
+            let mut parse_all = |list: &[String], field: &str| -> Vec<Requirement> {
                 list.iter()
                     .filter_map(|r| match parse_requirement(r, competencies) {
                         Ok(req) => Some(req),
                         Err(m) => {
-                            err(m);
+                            err(field, m);
                             None
                         }
                     })
                     .collect()
             };
-            let requires = parse_all(&it.requires);
-            let any = parse_all(&it.any);
+            let requires = parse_all(&it.requires, "requires");
+            let any = parse_all(&it.any, "any");
             let empty = it.requires.is_empty() && it.any.is_empty();
             if it.self_report && !empty {
-                errors.push(RuleError::invalid(
-                    path,
-                    line,
-                    format!(
-                        "item `{}`: a self-report item requires no competency",
-                        it.id
-                    ),
-                ));
+                err("self_report", "a self-report item requires no competency".to_string());
             } else if !it.self_report && empty {
-                errors.push(RuleError::invalid(
-                    path,
-                    line,
-                    format!("item `{}`: empty requirement: give `requires`/`any`, or `self_report = true`", it.id),
-                ));
+                err("title", "empty requirement: give `requires`/`any`, or `self_report = true`".to_string());
             }
             items.push(Item {
                 id: it.id.clone(),

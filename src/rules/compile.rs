@@ -4,11 +4,11 @@
 use super::error::{line_at, RuleError, RuleErrors};
 use super::file::{ExampleFile, LevelFile, RuleFile, SignalFile};
 use super::metrics::is_known_metric;
-use super::{Example, Level, Rule, RuleSet, Signal, SignalId};
+use super::names::NameSet;
+use super::{Example, LazyRegex, Level, RefHeads, Rule, RuleSet, Signal, SignalId};
 use crate::analyze::facts::{role, Feature};
 use crate::analyze::python::kind_ids;
 use globset::{Glob, GlobBuilder, GlobSetBuilder};
-use regex::Regex;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -67,8 +67,8 @@ pub fn normalize_dep(name: &str) -> String {
 }
 
 struct Builders {
-    qnames: GlobSetBuilder,
     qname_map: Vec<(SignalId, u8)>,
+    qname_patterns: Vec<String>,
     imports: GlobSetBuilder,
     import_map: Vec<SignalId>,
     paths: GlobSetBuilder,
@@ -78,13 +78,15 @@ struct Builders {
     deps: GlobSetBuilder,
     dep_map: Vec<SignalId>,
     text_files: GlobSetBuilder,
+    file_filters: GlobSetBuilder,
+    file_filter_map: Vec<SignalId>,
 }
 
 impl Default for Builders {
     fn default() -> Self {
         Builders {
-            qnames: GlobSetBuilder::new(),
             qname_map: Vec::new(),
+            qname_patterns: Vec::new(),
             imports: GlobSetBuilder::new(),
             import_map: Vec::new(),
             paths: GlobSetBuilder::new(),
@@ -94,6 +96,8 @@ impl Default for Builders {
             deps: GlobSetBuilder::new(),
             dep_map: Vec::new(),
             text_files: GlobSetBuilder::new(),
+            file_filters: GlobSetBuilder::new(),
+            file_filter_map: Vec::new(),
         }
     }
 }
@@ -151,7 +155,9 @@ impl RuleSet {
                 RuleErrors(vec![RuleError::invalid(Path::new(what), 1, e.to_string())])
             })
         };
-        set.qnames = build(b.qnames, "rules")?;
+        set.qnames = NameSet::build(&b.qname_patterns).map_err(|(_, e)| {
+            RuleErrors(vec![RuleError::invalid(Path::new("rules"), 1, e.to_string())])
+        })?;
         set.qname_map = b.qname_map;
         set.imports = build(b.imports, "rules")?;
         set.import_map = b.import_map;
@@ -162,6 +168,9 @@ impl RuleSet {
         set.deps = build(b.deps, "rules")?;
         set.dep_map = b.dep_map;
         set.text_files = build(b.text_files, "rules")?;
+        set.file_filters = build(b.file_filters, "rules")?;
+        set.file_filter_map = b.file_filter_map;
+        set.ref_heads = RefHeads::new(&b.qname_patterns);
         Ok(set)
     }
 }
@@ -313,7 +322,7 @@ fn compile_rule(
 
 /// Where `field = ...` starts in the table that begins `table` (up to the
 /// next table header).
-fn field_offset(table: &str, field: &str) -> Option<usize> {
+pub fn field_offset(table: &str, field: &str) -> Option<usize> {
     let mut offset = 0;
     for (i, line) in table.split_inclusive('\n').enumerate() {
         let t = line.trim_start();
@@ -339,15 +348,13 @@ fn compile_signal(
     s: &SignalFile,
 ) -> Result<Signal, SignalError> {
     let mut matchers = 0;
-    let files = if s.files.is_empty() {
-        None
-    } else {
-        let mut g = GlobSetBuilder::new();
-        for p in &s.files {
-            g.add(path_glob(p).map_err(|e| ("files", format!("bad glob in `files`: {e}")))?);
-        }
-        Some(g.build().map_err(|e| ("files", e.to_string()))?)
-    };
+    // All signals' `files` filters go into one glob set, matched once per file.
+    for p in &s.files {
+        b.file_filters
+            .add(path_glob(p).map_err(|e| ("files", format!("bad glob in `files`: {e}")))?);
+        b.file_filter_map.push(id);
+    }
+    let has_files = !s.files.is_empty();
     let qname_fields = [
         (&s.calls, role::CALL, "calls"),
         (&s.decorators, role::DECORATOR, "decorators"),
@@ -362,9 +369,10 @@ fn compile_signal(
     ];
     for (patterns, mask, field) in qname_fields {
         for p in patterns {
-            b.qnames
-                .add(name_glob(p).map_err(|e| (field, format!("bad pattern in `{field}`: {e}")))?);
+            // Checked here, so a bad pattern names its rule and line.
+            name_glob(p).map_err(|e| (field, format!("bad pattern in `{field}`: {e}")))?;
             b.qname_map.push((id, mask));
+            b.qname_patterns.push(p.clone());
             matchers += 1;
         }
     }
@@ -434,7 +442,7 @@ fn compile_signal(
     }
     let text = match &s.text {
         Some(t) => {
-            if files.is_none() {
+            if !has_files {
                 return Err((
                     "text",
                     "`text` needs `files`: the regex reads configuration files, never code"
@@ -446,7 +454,11 @@ fn compile_signal(
                     .add(path_glob(p).map_err(|e| ("files", e.to_string()))?);
             }
             matchers += 1;
-            Some(Regex::new(t).map_err(|e| ("text", format!("bad regex in `text`: {e}")))?)
+            // Checked now (a parse is cheap); compiled when a file first needs it.
+            regex_syntax::Parser::new()
+                .parse(t)
+                .map_err(|e| ("text", format!("bad regex in `text`: {e}")))?;
+            Some(LazyRegex::new(t))
         }
         None => None,
     };
@@ -471,7 +483,7 @@ fn compile_signal(
         detail: s.detail.clone(),
         hint: s.hint,
         scope: s.scope,
-        files,
+        has_files,
         text,
         metric: s.metric.clone(),
     })

@@ -231,9 +231,13 @@ impl Tally {
                         return (out, total);
                     }
                     let mut e = e.clone();
-                    if let Some(d) = &rules.signals[s].detail {
-                        e.detail = format!("{d} ({})", e.detail);
-                    }
+                    let signal = &rules.signals[s];
+                    e.detail = match (&signal.detail, e.detail.is_empty()) {
+                        (Some(d), false) => format!("{d} ({})", e.detail),
+                        (Some(d), true) => d.clone(),
+                        (None, true) => signal.name.clone(),
+                        (None, false) => e.detail,
+                    };
                     if !out.iter().any(|o: &Evidence| {
                         o.path == e.path && o.line == e.line && o.cell == e.cell
                     }) {

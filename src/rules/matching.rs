@@ -1,12 +1,15 @@
 //! From one file's facts to hits: which signals the file shows, where.
 //!
 //! Each kind of fact is looked up once in one combined matcher for all rules
-//! (a `GlobSet` or a table by node kind), never one pass per rule.
+//! (a `GlobSet` or a table by node kind), never one pass per rule. Which
+//! signals may look at a file at all (their `scope` and `files`) is worked
+//! out once per file, in [`FileScope`].
 
 use super::file::Scope;
 use super::{RuleSet, SignalId};
 use crate::analyze::facts::{Feature, PythonFacts, Ref};
-use crate::analyze::python;
+use crate::analyze::python::{self, head_of};
+use rustc_hash::FxHashMap as HashMap;
 
 /// One piece of evidence for one signal, in the file being matched.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -19,7 +22,7 @@ pub struct Hit {
 /// How many lines one text regex may report per file.
 const TEXT_HITS_PER_FILE: usize = 20;
 
-/// The file being matched: its path and whether it is a test file.
+/// The file being matched: its path and what kind of file it is.
 #[derive(Clone, Copy)]
 pub struct FileRef<'a> {
     pub path: &'a str,
@@ -28,52 +31,81 @@ pub struct FileRef<'a> {
     pub generated: bool,
 }
 
+/// Hits of one signal in one file that carry their detail; the rest are
+/// counted with an empty detail (a report lists at most a dozen per competency).
+const DETAILED_HITS: u16 = 64;
+
+/// The signals that may look at one file.
+pub struct FileScope<'a> {
+    pub path: &'a str,
+    allowed: Vec<bool>,
+    detailed: std::cell::RefCell<Vec<u16>>,
+}
+
 impl RuleSet {
-    fn applies(&self, id: SignalId, file: FileRef) -> bool {
-        let s = &self.signals[id as usize];
-        if file.generated && s.files.is_none() {
-            return false;
+    /// Which signals apply to a file: its scope (tests or code), its `files`
+    /// globs (one combined match), and generated code only where named.
+    pub fn scope<'a>(&self, file: FileRef<'a>) -> FileScope<'a> {
+        let mut named = vec![false; self.signals.len()];
+        for i in self.file_filters.matches(file.path) {
+            named[self.file_filter_map[i] as usize] = true;
         }
-        let scope_ok = match s.scope {
-            Scope::Any => true,
-            Scope::Tests => file.is_test,
-            Scope::Code => !file.is_test,
-        };
-        scope_ok && s.files.as_ref().is_none_or(|g| g.is_match(file.path))
+        let allowed = self
+            .signals
+            .iter()
+            .zip(named)
+            .map(|(s, named)| {
+                let scope_ok = match s.scope {
+                    Scope::Any => true,
+                    Scope::Tests => file.is_test,
+                    Scope::Code => !file.is_test,
+                };
+                scope_ok && if s.has_files { named } else { !file.generated }
+            })
+            .collect();
+        let detailed = std::cell::RefCell::new(vec![0; self.signals.len()]);
+        FileScope { path: file.path, allowed, detailed }
     }
 
-    fn push(&self, hits: &mut Vec<Hit>, file: FileRef, id: SignalId, line: u32, what: &str) {
-        if self.applies(id, file) {
-            hits.push(Hit {
-                signal: id,
-                line,
-                detail: what.to_string(),
-            });
+    /// Records a hit if the signal applies; `what` is only called for the
+    /// first hits of a signal, so a file with thousands pays for a few strings.
+    fn push_with(&self, hits: &mut Vec<Hit>, scope: &FileScope, id: SignalId, line: u32, what: impl FnOnce() -> String) {
+        if !scope.allowed[id as usize] {
+            return;
         }
+        let mut detailed = scope.detailed.borrow_mut();
+        let n = &mut detailed[id as usize];
+        let detail = if *n < DETAILED_HITS {
+            *n += 1;
+            what()
+        } else {
+            String::new()
+        };
+        hits.push(Hit { signal: id, line, detail });
+    }
+
+    fn push(&self, hits: &mut Vec<Hit>, scope: &FileScope, id: SignalId, line: u32, what: &str) {
+        self.push_with(hits, scope, id, line, || what.to_string());
     }
 
     /// Hits from a Python module's facts (references of other modules of the
     /// repository come later, through [`RuleSet::match_refs`]).
-    pub fn match_python(&self, file: FileRef, facts: &PythonFacts, hits: &mut Vec<Hit>) {
+    pub fn match_python(&self, scope: &FileScope, facts: &PythonFacts, hits: &mut Vec<Hit>) {
         for (module, line) in &facts.imports {
             for i in self.imports.matches(module) {
-                self.push(
-                    hits,
-                    file,
-                    self.import_map[i],
-                    *line,
-                    &format!("import {module}"),
-                );
+                self.push_with(hits, scope, self.import_map[i], *line, || format!("import {module}"));
             }
         }
-        self.match_refs(file, &facts.refs, hits);
-        self.match_features(file, &facts.features, hits);
-        for (kind, line) in &facts.syntax {
-            if let Some(ids) = self.syntax.get(*kind as usize) {
-                let lang = python::language();
-                let name = lang.node_kind_for_id(*kind).unwrap_or("");
-                for &id in ids {
-                    self.push(hits, file, id, *line, name);
+        self.match_refs(scope, &facts.refs, hits);
+        self.match_features(scope, &facts.features, hits);
+        if !facts.syntax.is_empty() {
+            let lang = python::language();
+            for (kind, line) in &facts.syntax {
+                if let Some(ids) = self.syntax.get(*kind as usize) {
+                    let name = lang.node_kind_for_id(*kind).unwrap_or("");
+                    for &id in ids {
+                        self.push(hits, scope, id, *line, name);
+                    }
                 }
             }
         }
@@ -81,40 +113,51 @@ impl RuleSet {
             for i in self.defs.matches(name) {
                 let (id, methods_only) = self.def_map[i];
                 if *is_method || !methods_only {
-                    self.push(hits, file, id, *line, &format!("def {name}"));
+                    self.push_with(hits, scope, id, *line, || format!("def {name}"));
                 }
             }
         }
     }
 
     /// Hits from structural features.
-    pub fn match_features(
-        &self,
-        file: FileRef,
-        features: &[(Feature, u32, String)],
-        hits: &mut Vec<Hit>,
-    ) {
+    pub fn match_features(&self, scope: &FileScope, features: &[(Feature, u32, String)], hits: &mut Vec<Hit>) {
         for (feature, line, detail) in features {
             if let Some(ids) = self.features.get(feature) {
-                let what = if detail.is_empty() {
-                    feature.name().to_string()
-                } else {
-                    format!("{}: {detail}", feature.name())
+                let what = || {
+                    if detail.is_empty() {
+                        feature.name().to_string()
+                    } else {
+                        format!("{}: {detail}", feature.name())
+                    }
                 };
                 for &id in ids {
-                    self.push(hits, file, id, *line, &what);
+                    self.push_with(hits, scope, id, *line, what);
                 }
             }
         }
     }
 
-    /// Hits from references resolved to qualified names.
-    pub fn match_refs(&self, file: FileRef, refs: &[Ref], hits: &mut Vec<Hit>) {
+    /// Hits from references resolved to qualified names. A module repeats
+    /// its names, so each distinct name is matched once.
+    pub fn match_refs(&self, scope: &FileScope, refs: &[Ref], hits: &mut Vec<Hit>) {
+        // Matches of each distinct name, as a range into `found`.
+        let mut seen: HashMap<&str, (usize, usize)> = HashMap::default();
+        let mut found: Vec<usize> = Vec::new();
+        let mut buf: Vec<usize> = Vec::new();
         for r in refs {
-            for i in self.qnames.matches(&r.qname) {
+            if !self.ref_heads.may_match(head_of(&r.qname)) {
+                continue;
+            }
+            let (start, end) = *seen.entry(r.qname.as_str()).or_insert_with(|| {
+                self.qnames.matches_into(r.qname.as_str(), &mut buf);
+                let start = found.len();
+                found.extend_from_slice(&buf);
+                (start, found.len())
+            });
+            for &i in &found[start..end] {
                 let (id, mask) = self.qname_map[i];
                 if r.roles & mask != 0 {
-                    self.push(hits, file, id, r.line, &r.qname);
+                    self.push(hits, scope, id, r.line, &r.qname);
                 }
             }
         }
@@ -122,12 +165,13 @@ impl RuleSet {
 
     /// Hits from a file's path alone (generated or not: a migration's path is evidence).
     pub fn match_path(&self, file: FileRef, hits: &mut Vec<Hit>) {
-        let file = FileRef {
-            generated: false,
-            ..file
-        };
-        for i in self.paths.matches(file.path) {
-            self.push(hits, file, self.path_map[i], 1, file.path);
+        let matched = self.paths.matches(file.path);
+        if matched.is_empty() {
+            return;
+        }
+        let scope = self.scope(FileRef { generated: false, ..file });
+        for i in matched {
+            self.push(hits, &scope, self.path_map[i], 1, file.path);
         }
     }
 
@@ -137,51 +181,34 @@ impl RuleSet {
     }
 
     /// Hits from regexes over a configuration file's text.
-    pub fn match_text(&self, file: FileRef, text: &str, hits: &mut Vec<Hit>) {
+    pub fn match_text(&self, scope: &FileScope, text: &str, hits: &mut Vec<Hit>) {
         for (id, s) in self.signals.iter().enumerate() {
-            let Some(re) = &s.text else { continue };
-            let id = id as SignalId;
-            if !self.applies(id, file) {
+            let Some(lazy) = &s.text else { continue };
+            if !scope.allowed[id] {
                 continue;
             }
+            let Some(re) = lazy.get() else { continue };
             for m in re.find_iter(text).take(TEXT_HITS_PER_FILE) {
                 let line = text[..m.start()].matches('\n').count() as u32 + 1;
-                let snippet: String = m
-                    .as_str()
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .chars()
-                    .take(80)
-                    .collect();
-                hits.push(Hit {
-                    signal: id,
-                    line,
-                    detail: snippet,
-                });
+                let snippet: String = m.as_str().lines().next().unwrap_or("").trim().chars().take(80).collect();
+                hits.push(Hit { signal: id as SignalId, line, detail: snippet });
             }
         }
     }
 
     /// Hits from declared dependencies (normalized names) of a manifest.
-    pub fn match_deps(&self, file: FileRef, deps: &[(String, u32)], hits: &mut Vec<Hit>) {
+    pub fn match_deps(&self, scope: &FileScope, deps: &[(String, u32)], hits: &mut Vec<Hit>) {
         for (name, line) in deps {
             for i in self.deps.matches(name) {
-                self.push(
-                    hits,
-                    file,
-                    self.dep_map[i],
-                    *line,
-                    &format!("declares {name}"),
-                );
+                self.push_with(hits, scope, self.dep_map[i], *line, || format!("declares {name}"));
             }
         }
     }
 }
 
-/// Sorts hits and drops repeats of one signal on one line.
+/// Sorts hits and drops repeats of one signal on one line (keeping the
+/// first recorded, which carries its detail).
 pub fn normalize(hits: &mut Vec<Hit>) {
-    hits.sort();
+    hits.sort_by_key(|h| (h.signal, h.line));
     hits.dedup_by(|a, b| a.signal == b.signal && a.line == b.line);
 }

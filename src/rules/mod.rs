@@ -11,6 +11,7 @@ pub mod file;
 pub mod levels;
 pub mod matching;
 pub mod metrics;
+pub mod names;
 
 use crate::analyze::facts::Feature;
 pub use compile::RuleSource;
@@ -86,9 +87,63 @@ pub struct Signal {
     pub detail: Option<String>,
     pub hint: bool,
     pub scope: Scope,
-    pub files: Option<GlobSet>,
-    pub text: Option<Regex>,
+    /// Limited by `files` globs (kept in [`RuleSet::file_filters`]).
+    pub has_files: bool,
+    pub text: Option<LazyRegex>,
     pub metric: Option<String>,
+}
+
+/// A regex checked when rules load and compiled the first time a file needs
+/// it: most scans never read the configuration files most rules look for.
+#[derive(Debug)]
+pub struct LazyRegex {
+    pattern: String,
+    compiled: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    pub fn new(pattern: &str) -> Self {
+        LazyRegex { pattern: pattern.to_string(), compiled: std::sync::OnceLock::new() }
+    }
+
+    /// The compiled regex; `None` only if it exceeds the regex crate's size
+    /// limits, which the load-time parse cannot see.
+    pub fn get(&self) -> Option<&Regex> {
+        self.compiled.get_or_init(|| Regex::new(&self.pattern).ok()).as_ref()
+    }
+}
+
+/// The first names of qualified-name patterns (`flask` of `flask.Flask().route`):
+/// a reference whose first name no pattern can start with is not matched at all.
+#[derive(Debug, Default)]
+pub struct RefHeads {
+    literal: std::collections::HashSet<String>,
+    globs: Option<GlobSet>,
+}
+
+impl RefHeads {
+    fn new(patterns: &[String]) -> Self {
+        let mut literal = std::collections::HashSet::new();
+        let mut globs = globset::GlobSetBuilder::new();
+        let mut any_glob = false;
+        for p in patterns {
+            let head = &p[..p.find(['.', '(']).unwrap_or(p.len())];
+            if head.contains(['*', '?', '[', '{']) {
+                if let Ok(g) = globset::GlobBuilder::new(head).literal_separator(false).build() {
+                    globs.add(g);
+                    any_glob = true;
+                }
+            } else {
+                literal.insert(head.to_string());
+            }
+        }
+        let globs = if any_glob { globs.build().ok() } else { None };
+        RefHeads { literal, globs }
+    }
+
+    pub fn may_match(&self, head: &str) -> bool {
+        self.literal.contains(head) || self.globs.as_ref().is_some_and(|g| g.is_match(head))
+    }
 }
 
 impl Signal {
@@ -99,7 +154,7 @@ impl Signal {
             detail: None,
             hint: true,
             scope: Scope::Any,
-            files: None,
+            has_files: false,
             text: None,
             metric: None,
         }
@@ -131,7 +186,7 @@ pub struct Example {
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub signals: Vec<Signal>,
-    qnames: GlobSet,
+    qnames: names::NameSet,
     qname_map: Vec<(SignalId, u8)>,
     imports: GlobSet,
     import_map: Vec<SignalId>,
@@ -142,6 +197,9 @@ pub struct RuleSet {
     deps: GlobSet,
     dep_map: Vec<SignalId>,
     text_files: GlobSet,
+    file_filters: GlobSet,
+    file_filter_map: Vec<SignalId>,
+    ref_heads: RefHeads,
     syntax: Vec<Vec<SignalId>>,
     /// Indexed by node kind id: some rule wants nodes of this kind.
     pub syntax_kinds: Vec<bool>,
@@ -153,7 +211,7 @@ impl RuleSet {
         RuleSet {
             rules: Vec::new(),
             signals: Vec::new(),
-            qnames: GlobSet::empty(),
+            qnames: names::NameSet::build(&[]).expect("an empty set builds"),
             qname_map: Vec::new(),
             imports: GlobSet::empty(),
             import_map: Vec::new(),
@@ -164,6 +222,9 @@ impl RuleSet {
             deps: GlobSet::empty(),
             dep_map: Vec::new(),
             text_files: GlobSet::empty(),
+            file_filters: GlobSet::empty(),
+            file_filter_map: Vec::new(),
+            ref_heads: RefHeads::default(),
             syntax: Vec::new(),
             syntax_kinds: Vec::new(),
             features: HashMap::new(),

@@ -1,6 +1,7 @@
 //! Findings and SQL classification over string literals: hardcoded
 //! credentials, SQL built from strings.
 
+use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexSet};
 use std::sync::OnceLock;
 
@@ -62,10 +63,21 @@ const TOKEN_KINDS: &[&str] = &[
     "a private key",
 ];
 
+/// Words one of which every credential-like name contains, found in one pass
+/// before any regex runs (most names and strings have none of them).
+fn literals(words: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder().ascii_case_insensitive(true).build(words).expect("static words")
+}
+
+fn secret_words() -> &'static AhoCorasick {
+    static A: OnceLock<AhoCorasick> = OnceLock::new();
+    A.get_or_init(|| literals(&["pass", "pwd", "secret", "token", "key", "credential"]))
+}
+
 /// If a name and its literal value look like a hardcoded credential, the message to report.
 pub fn secret_assignment(name: &str, value: &str) -> Option<String> {
     let bare = name.trim_matches(|c| c == '"' || c == '\'');
-    if !secret_name().is_match(bare) || not_secret_name().is_match(bare) {
+    if !secret_words().is_match(bare) || !secret_name().is_match(bare) || not_secret_name().is_match(bare) {
         return None;
     }
     let v = value.trim();
@@ -98,6 +110,11 @@ pub fn secret_literal(value: &str) -> Option<String> {
 
 /// Whether a string's text is SQL (a statement, not a word such as "select an option").
 pub fn is_sql(text: &str) -> bool {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    let words = WORDS.get_or_init(|| literals(&["select", "insert", "update", "delete", "create", "drop", "alter"]));
+    if text.len() < 10 || !words.is_match(text) {
+        return false;
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(

@@ -114,6 +114,8 @@ enum Code {
 
 struct Kinds {
     table: Vec<Code>,
+    /// Kinds whose identifier children are names being bound, not read.
+    binds: Vec<bool>,
 }
 
 fn kinds() -> &'static Kinds {
@@ -122,12 +124,28 @@ fn kinds() -> &'static Kinds {
         let lang = language();
         let n = lang.node_kind_count();
         let mut table = vec![Code::Other; n];
+        let mut binds = vec![false; n];
         for (id, slot) in table.iter_mut().enumerate() {
             let id = id as u16;
             if !lang.node_kind_is_named(id) {
                 continue;
             }
-            *slot = match lang.node_kind_for_id(id).unwrap_or("") {
+            let name = lang.node_kind_for_id(id).unwrap_or("");
+            binds[id as usize] = matches!(
+                name,
+                "parameters"
+                    | "lambda_parameters"
+                    | "typed_parameter"
+                    | "list_splat_pattern"
+                    | "dictionary_splat_pattern"
+                    | "pattern_list"
+                    | "tuple_pattern"
+                    | "list_pattern"
+                    | "as_pattern_target"
+                    | "dotted_name"
+                    | "keyword_pattern"
+            );
+            *slot = match name {
                 "identifier" => Code::Identifier,
                 "attribute" => Code::Attribute,
                 "call" => Code::Call,
@@ -158,7 +176,7 @@ fn kinds() -> &'static Kinds {
                 _ => Code::Other,
             };
         }
-        Kinds { table }
+        Kinds { table, binds }
     })
 }
 
@@ -231,7 +249,6 @@ struct Frame<'t> {
 /// What a call looked like, for checks that need its arguments.
 #[derive(Clone, Copy, Default)]
 struct CallInfo {
-    is_call: bool,
     has_timeout: bool,
     first_arg_literal: bool,
     has_args: bool,
@@ -245,7 +262,9 @@ struct RawRef<'s, 't> {
     node: Node<'t>,
     roles: u8,
     line: u32,
-    call: CallInfo,
+    /// The call this name is the function of; its arguments are read only
+    /// if the name resolves to something a check looks at.
+    call: Option<Node<'t>>,
 }
 
 struct FuncState<'s> {
@@ -623,11 +642,11 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             && f.field == fields().left
             && f.code != Code::Identifier;
         let mut roles = if written { role::WRITE } else { role::USE };
-        let mut call = CallInfo::default();
+        let mut call = None;
         if let Some(p) = parent {
             if p.code == Code::Call && f.field == fields().function {
                 roles = role::CALL;
-                call = self.call_info(p.node);
+                call = Some(p.node);
                 if let Some(g) = grand {
                     match g.node.kind() {
                         "decorator" => roles |= role::DECORATOR,
@@ -674,20 +693,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         if f.field != 0 && (f.field == fl.name || f.field == fl.left || f.field == fl.alias) {
             return false;
         }
-        !matches!(
-            parent.node.kind(),
-            "parameters"
-                | "lambda_parameters"
-                | "typed_parameter"
-                | "list_splat_pattern"
-                | "dictionary_splat_pattern"
-                | "pattern_list"
-                | "tuple_pattern"
-                | "list_pattern"
-                | "as_pattern_target"
-                | "dotted_name"
-                | "keyword_pattern"
-        )
+        !kinds().binds.get(parent.node.kind_id() as usize).copied().unwrap_or(false)
     }
 
     /// The name a chain starts with (`a` of `a.b().c`), or `None` when it
@@ -740,10 +746,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
     }
 
     fn call_info(&self, call: Node) -> CallInfo {
-        let mut info = CallInfo {
-            is_call: true,
-            ..Default::default()
-        };
+        let mut info = CallInfo::default();
         let Some(args) = call.child_by_field_id(fields().arguments) else {
             return info;
         };
@@ -1611,8 +1614,11 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             if qname.starts_with("builtins.") && r.roles == role::USE {
                 continue;
             }
-            if r.call.is_call {
-                self.call_checks(&qname, r.line, r.call);
+            if let Some(call) = r.call {
+                if needs_call_checks(&qname) {
+                    let info = self.call_info(call);
+                    self.call_checks(&qname, r.line, info);
+                }
             }
             let reference = Ref {
                 qname,
@@ -1724,6 +1730,16 @@ struct ParamSummary<'s> {
     keyword_only: bool,
     annotatable: u64,
     annotated: u64,
+}
+
+/// Whether `call_checks` has anything to say about a call to `qname`.
+fn needs_call_checks(qname: &str) -> bool {
+    qname.starts_with("requests.")
+        || qname.starts_with("httpx.")
+        || matches!(
+            qname,
+            "builtins.eval" | "builtins.exec" | "builtins.breakpoint" | "pdb.set_trace" | "ipdb.set_trace"
+        )
 }
 
 /// pytest's built-in fixtures (and pytest-mock's), typed by their fixed

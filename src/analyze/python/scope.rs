@@ -7,7 +7,7 @@
 //! plain assignment in the same scope, and a name assigned from a call
 //! (`app = Flask(__name__)`) stands for an instance of what was called.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Index of a scope in `Scopes::scopes`; the module is scope 0.
 pub type ScopeId = u32;
@@ -74,7 +74,7 @@ impl<'s> Scopes<'s> {
             scopes: vec![Scope {
                 kind: ScopeKind::Module,
                 parent: None,
-                bindings: HashMap::new(),
+                bindings: HashMap::default(),
                 star_imports: Vec::new(),
             }],
             module: module.to_string(),
@@ -85,7 +85,7 @@ impl<'s> Scopes<'s> {
         self.scopes.push(Scope {
             kind,
             parent: Some(parent),
-            bindings: HashMap::new(),
+            bindings: HashMap::default(),
             star_imports: Vec::new(),
         });
         (self.scopes.len() - 1) as ScopeId

@@ -1,0 +1,136 @@
+//! Matching qualified names (`flask.Flask().route`) against many patterns at once.
+//!
+//! Most rule patterns are plain names or a name followed by `*`; those are
+//! answered by a hash map and a byte trie, and only the rest go through a
+//! compiled `GlobSet`. Building a glob set is the costly part of loading
+//! rules (each pattern becomes a regex), so this keeps start-up short too.
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use rustc_hash::FxHashMap;
+
+#[derive(Debug, Default)]
+struct TrieNode {
+    children: Vec<(u8, u32)>,
+    /// Patterns `prefix*` whose prefix ends here.
+    patterns: Vec<usize>,
+}
+
+/// A set of name patterns; `*` matches any text (dots included).
+#[derive(Debug)]
+pub struct NameSet {
+    literal: FxHashMap<String, Vec<usize>>,
+    trie: Vec<TrieNode>,
+    globs: GlobSet,
+    glob_ids: Vec<usize>,
+}
+
+fn is_glob_char(c: char) -> bool {
+    matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\')
+}
+
+impl NameSet {
+    /// Builds the set; pattern `i` is reported as `i` by [`NameSet::matches_into`].
+    /// Fails with the index of a malformed pattern.
+    pub fn build(patterns: &[String]) -> Result<NameSet, (usize, globset::Error)> {
+        let mut set = NameSet {
+            literal: FxHashMap::default(),
+            trie: vec![TrieNode::default()],
+            globs: GlobSet::empty(),
+            glob_ids: Vec::new(),
+        };
+        let mut globs = GlobSetBuilder::new();
+        for (i, p) in patterns.iter().enumerate() {
+            let body = p.strip_suffix('*');
+            if !p.contains(is_glob_char) {
+                set.literal.entry(p.clone()).or_default().push(i);
+            } else if let Some(prefix) = body.filter(|b| !b.contains(is_glob_char)) {
+                let node = set.insert_prefix(prefix);
+                set.trie[node].patterns.push(i);
+            } else {
+                let glob = GlobBuilder::new(p).literal_separator(false).build().map_err(|e| (i, e))?;
+                globs.add(glob);
+                set.glob_ids.push(i);
+            }
+        }
+        set.globs = globs.build().map_err(|e| (0, e))?;
+        Ok(set)
+    }
+
+    fn insert_prefix(&mut self, prefix: &str) -> usize {
+        let mut node = 0usize;
+        for &b in prefix.as_bytes() {
+            let next = self.trie[node].children.iter().find(|(c, _)| *c == b).map(|(_, n)| *n as usize);
+            node = match next {
+                Some(n) => n,
+                None => {
+                    self.trie.push(TrieNode::default());
+                    let n = self.trie.len() - 1;
+                    self.trie[node].children.push((b, n as u32));
+                    n
+                }
+            };
+        }
+        node
+    }
+
+    /// The patterns `name` matches, into `out` (cleared first), ascending.
+    pub fn matches_into(&self, name: &str, out: &mut Vec<usize>) {
+        out.clear();
+        if let Some(ids) = self.literal.get(name) {
+            out.extend_from_slice(ids);
+        }
+        let mut node = 0usize;
+        out.extend_from_slice(&self.trie[0].patterns);
+        for &b in name.as_bytes() {
+            match self.trie[node].children.iter().find(|(c, _)| *c == b) {
+                Some((_, n)) => {
+                    node = *n as usize;
+                    out.extend_from_slice(&self.trie[node].patterns);
+                }
+                None => break,
+            }
+        }
+        if !self.glob_ids.is_empty() {
+            for i in self.globs.matches(name) {
+                out.push(self.glob_ids[i]);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// The patterns `name` matches.
+    pub fn matches(&self, name: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        self.matches_into(name, &mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NameSet;
+
+    fn set(p: &[&str]) -> NameSet {
+        NameSet::build(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+    }
+
+    #[test]
+    fn literals_prefixes_and_globs_agree_with_glob_semantics() {
+        let s = set(&["re.compile", "re.*", "flask.*route", "*_pb2_grpc.*", "pandas*", "*"]);
+        assert_eq!(s.matches("re.compile"), vec![0, 1, 5]);
+        assert_eq!(s.matches("re.sub"), vec![1, 5]);
+        assert_eq!(s.matches("re"), vec![5], "`re.*` needs the dot");
+        assert_eq!(s.matches("flask.Flask().route"), vec![2, 5]);
+        assert_eq!(s.matches("greeter_pb2_grpc.GreeterServicer"), vec![3, 5]);
+        assert_eq!(s.matches("pandas"), vec![4, 5], "`*` matches nothing, too");
+        assert_eq!(s.matches("pandas.read_csv().groupby"), vec![4, 5]);
+        assert_eq!(s.matches("numpy.array"), vec![5]);
+    }
+
+    #[test]
+    fn a_malformed_pattern_is_reported_by_index() {
+        let p = vec!["ok.*".to_string(), "bad[".to_string()];
+        assert_eq!(NameSet::build(&p).err().map(|(i, _)| i), Some(1));
+    }
+}
