@@ -66,7 +66,7 @@ pub fn audit(
             )
         })
         .filter(|e| !e.path.ends_with("_pb2.py") && !e.path.ends_with("_pb2_grpc.py"))
-        .flat_map(|e| analyze::module_candidates(&e.path, &packages))
+        .map(|e| analyze::module_name(&e.path, &packages))
         .map(|m| python::head_of(&m).to_string())
         .collect();
     let ctx = RepoContext {

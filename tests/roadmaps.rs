@@ -284,3 +284,133 @@ fn ignored_competencies_take_items_out_of_the_score() {
         .unwrap()
         .contains("not mine"));
 }
+
+fn checklist_item(json: &serde_json::Value, id: &str) -> serde_json::Value {
+    json["portfolio"]["checklist"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no checklist item {id}"))
+        .clone()
+}
+
+#[test]
+fn the_beginner_repo_alone_misses_tests_with_pytest_advice() {
+    let json = common::scan_json(&[fixture("calculator-and-todo").to_str().unwrap()]);
+    assert_eq!(json["roadmap"], "professional");
+    let item = checklist_item(&json, "write-tests");
+    assert_eq!(item["status"], "missing", "{item}");
+    let next = item["next_step"].as_str().unwrap();
+    assert!(
+        next.contains("pytest") && next.contains("tests/test_"),
+        "{next}"
+    );
+    assert!(
+        next.starts_with("Testing"),
+        "the next step names its roadmap phase: {next}"
+    );
+}
+
+#[test]
+fn the_fastapi_repo_meets_the_rest_api_item_with_evidence() {
+    let json = common::scan_json(&[fixture("fastapi-service").to_str().unwrap()]);
+    let item = checklist_item(&json, "rest-api");
+    assert_eq!(item["status"], "met", "{item}");
+    assert_eq!(item["next_step"], "");
+    let ev = &item["evidence"][0];
+    assert_eq!(ev["repo"], "fastapi-service");
+    assert!(
+        ev["path"].as_str().unwrap().ends_with(".py") && ev["line"].as_u64().unwrap() > 0,
+        "{ev}"
+    );
+}
+
+#[test]
+fn a_portfolio_scores_over_measurable_items_and_reports_phases() {
+    let json = common::scan_json(&[common::root().join("fixtures/portfolio").to_str().unwrap()]);
+    let c = &json["portfolio"]["checklist"];
+    let items = c["items"].as_array().unwrap();
+    let count = |s: &str| items.iter().filter(|i| i["status"] == s).count() as f64;
+    let measurable = count("met") + count("partial") + count("missing");
+    assert_eq!(c["measurable"].as_f64().unwrap(), measurable);
+    let expected = ((count("met") + count("partial") / 2.0) * 100.0 / measurable).round();
+    assert_eq!(c["score"].as_f64().unwrap(), expected);
+    assert!(
+        count("met") > 10.0 && count("missing") > 0.0,
+        "met {} missing {}",
+        count("met"),
+        count("missing")
+    );
+    assert!(
+        items
+            .iter()
+            .filter(|i| i["status"] == "self-report")
+            .all(|i| i["next_step"] == ""),
+        "self-report items are never gaps"
+    );
+    for i in items
+        .iter()
+        .filter(|i| i["status"] == "partial" || i["status"] == "missing")
+    {
+        assert!(
+            !i["next_step"].as_str().unwrap().is_empty(),
+            "{} has no next step",
+            i["id"]
+        );
+    }
+    let phases = c["phases"].as_array().unwrap();
+    assert!(phases.len() >= 8);
+    assert!(phases.iter().all(|p| p["score"].as_u64().unwrap() <= 100));
+}
+
+#[test]
+fn the_text_report_leads_with_the_gaps_in_roadmap_order() {
+    let run = cli(&["scan", fixture("calculator-and-todo").to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    let gaps = run
+        .out
+        .find("Gaps, in roadmap order")
+        .expect("a gaps section");
+    let met = run.out.find("\nMet (").expect("a met section");
+    let repo = run
+        .out
+        .find("calculator-and-todo (")
+        .expect("the repository section");
+    assert!(
+        gaps < met && met < repo,
+        "gaps first, then met, then details"
+    );
+    let tests = run.out.find("Writes unit tests").unwrap();
+    let rest = run.out.find("Builds a REST API").unwrap();
+    assert!(tests < rest, "roadmap order: testing before APIs");
+}
+
+#[test]
+fn another_roadmap_can_be_chosen_by_name() {
+    let json = common::scan_json(&[
+        fixture("flask-blog").to_str().unwrap(),
+        "--roadmap",
+        "backend-and-ai",
+    ]);
+    assert_eq!(json["roadmap"], "backend-and-ai");
+    assert!(
+        json["portfolio"]["checklist"]["items"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 100
+    );
+    let run = cli(&[
+        "scan",
+        fixture("flask-blog").to_str().unwrap(),
+        "--roadmap",
+        "no-such-roadmap",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.err.contains("built-in roadmaps: backend-and-ai"),
+        "{}",
+        run.err
+    );
+}

@@ -51,11 +51,13 @@ pub fn is_test_path(path: &str) -> bool {
         || name.ends_with("_test.py")
 }
 
-/// The dotted name a module is imported by. Leading folders belong to it only
-/// while they are packages (hold an `__init__.py`): `blog/models.py` is
-/// `blog.models` when `blog/__init__.py` exists, `src/` is never part of it,
-/// and a script in a plain folder named `pandas/` is imported by its own name,
-/// so it cannot hide the real pandas.
+/// The dotted name a module is imported by. It starts at the outermost
+/// folder above the file that is a regular package (holds an `__init__.py`)
+/// and takes every folder below it, namespace subpackages included
+/// (`app/models/user.py` is `app.models.user` when `app/__init__.py` exists,
+/// with or without `app/models/__init__.py`). `src/` is never part of it, and
+/// a script in a plain folder named `pandas/` is imported by its own name, so
+/// it cannot hide the real pandas.
 pub fn module_name(path: &str, packages: &HashSet<String>) -> String {
     let trimmed = path
         .strip_suffix(".py")
@@ -66,10 +68,9 @@ pub fn module_name(path: &str, packages: &HashSet<String>) -> String {
     let Some((stem, dirs)) = parts.split_last() else {
         return String::new();
     };
-    let mut first = dirs.len();
-    while first > 0 && packages.contains(&dirs[..first].join("/")) {
-        first -= 1;
-    }
+    let first = (0..dirs.len())
+        .find(|&k| packages.contains(&dirs[..=k].join("/")))
+        .unwrap_or(dirs.len());
     let mut module: Vec<&str> = dirs[first..].to_vec();
     if *stem != "__init__" || module.is_empty() {
         module.push(stem);
@@ -77,11 +78,27 @@ pub fn module_name(path: &str, packages: &HashSet<String>) -> String {
     module.join(".").replace(['-', ' '], "_")
 }
 
-/// Names a module may be imported by. Python 3 imports are absolute, so that
-/// is its dotted name alone (a bare `celery` never means `proj/celery.py`);
-/// a script in a plain folder already has its bare name as dotted name.
+/// Names a module may be imported by: first its dotted name by packages
+/// (see [`module_name`]), then its path from the repository root and from
+/// `src/` as dotted names (scripts run from the root or from `src/` import
+/// `db.models` with no `__init__.py` anywhere). Only the first one decides
+/// which names are local to the repository; the others only help resolve
+/// names that already are.
 pub fn module_candidates(path: &str, packages: &HashSet<String>) -> Vec<String> {
-    vec![module_name(path, packages)]
+    let mut out = vec![module_name(path, packages)];
+    let stem = path
+        .strip_suffix(".py")
+        .or_else(|| path.strip_suffix(".ipynb"))
+        .unwrap_or(path);
+    let stem = stem.strip_suffix("/__init__").unwrap_or(stem);
+    let rooted = stem.replace('/', ".").replace(['-', ' '], "_");
+    let from_src = rooted.strip_prefix("src.").map(str::to_string);
+    for name in std::iter::once(rooted).chain(from_src) {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 /// The folders of a repository that are packages (hold an `__init__.py`).
@@ -140,10 +157,16 @@ mod tests {
         assert_eq!(module_candidates("utils/json.py", &pk), vec!["utils.json"]);
         assert_eq!(
             module_candidates("scripts/helpers.py", &pk),
-            vec!["helpers"]
+            vec!["helpers", "scripts.helpers"]
+        );
+        assert_eq!(
+            module_candidates("src/db/db.py", &pk),
+            vec!["db", "src.db.db", "db.db"]
         );
         // A plain folder named like a library does not make the library local.
-        assert_eq!(module_candidates("pandas/ex1.py", &pk), vec!["ex1"]);
+        assert_eq!(module_candidates("pandas/ex1.py", &pk)[0], "ex1");
+        // A namespace subpackage of a regular package belongs to it.
+        assert_eq!(module_name("app/models/user.py", &pk), "app.models.user");
     }
 
     #[test]

@@ -142,10 +142,17 @@ impl Roadmap {
             let start = it.span().start;
             let table = text.get(start..).unwrap_or("");
             // The line of `field` in this item's table (its header's line if absent).
-            let at = |field: &str| field_offset(table, field).map_or(line_at(text, start), |o| line_at(text, start + o));
+            let at = |field: &str| {
+                field_offset(table, field)
+                    .map_or(line_at(text, start), |o| line_at(text, start + o))
+            };
             let it = it.get_ref();
             let mut err = |field: &str, m: String| {
-                errors.push(RuleError::invalid(path, at(field), format!("item `{}`: {m}", it.id)));
+                errors.push(RuleError::invalid(
+                    path,
+                    at(field),
+                    format!("item `{}`: {m}", it.id),
+                ));
             };
             if items.iter().any(|x| x.id == it.id) {
                 err("id", "duplicate item id".to_string());
@@ -168,9 +175,15 @@ impl Roadmap {
             let any = parse_all(&it.any, "any");
             let empty = it.requires.is_empty() && it.any.is_empty();
             if it.self_report && !empty {
-                err("self_report", "a self-report item requires no competency".to_string());
+                err(
+                    "self_report",
+                    "a self-report item requires no competency".to_string(),
+                );
             } else if !it.self_report && empty {
-                err("title", "empty requirement: give `requires`/`any`, or `self_report = true`".to_string());
+                err(
+                    "title",
+                    "empty requirement: give `requires`/`any`, or `self_report = true`".to_string(),
+                );
             }
             items.push(Item {
                 id: it.id.clone(),

@@ -156,7 +156,11 @@ impl RuleSet {
             })
         };
         set.qnames = NameSet::build(&b.qname_patterns).map_err(|(_, e)| {
-            RuleErrors(vec![RuleError::invalid(Path::new("rules"), 1, e.to_string())])
+            RuleErrors(vec![RuleError::invalid(
+                Path::new("rules"),
+                1,
+                e.to_string(),
+            )])
         })?;
         set.qname_map = b.qname_map;
         set.imports = build(b.imports, "rules")?;

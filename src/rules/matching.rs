@@ -64,12 +64,23 @@ impl RuleSet {
             })
             .collect();
         let detailed = std::cell::RefCell::new(vec![0; self.signals.len()]);
-        FileScope { path: file.path, allowed, detailed }
+        FileScope {
+            path: file.path,
+            allowed,
+            detailed,
+        }
     }
 
     /// Records a hit if the signal applies; `what` is only called for the
     /// first hits of a signal, so a file with thousands pays for a few strings.
-    fn push_with(&self, hits: &mut Vec<Hit>, scope: &FileScope, id: SignalId, line: u32, what: impl FnOnce() -> String) {
+    fn push_with(
+        &self,
+        hits: &mut Vec<Hit>,
+        scope: &FileScope,
+        id: SignalId,
+        line: u32,
+        what: impl FnOnce() -> String,
+    ) {
         if !scope.allowed[id as usize] {
             return;
         }
@@ -81,7 +92,11 @@ impl RuleSet {
         } else {
             String::new()
         };
-        hits.push(Hit { signal: id, line, detail });
+        hits.push(Hit {
+            signal: id,
+            line,
+            detail,
+        });
     }
 
     fn push(&self, hits: &mut Vec<Hit>, scope: &FileScope, id: SignalId, line: u32, what: &str) {
@@ -93,7 +108,9 @@ impl RuleSet {
     pub fn match_python(&self, scope: &FileScope, facts: &PythonFacts, hits: &mut Vec<Hit>) {
         for (module, line) in &facts.imports {
             for i in self.imports.matches(module) {
-                self.push_with(hits, scope, self.import_map[i], *line, || format!("import {module}"));
+                self.push_with(hits, scope, self.import_map[i], *line, || {
+                    format!("import {module}")
+                });
             }
         }
         self.match_refs(scope, &facts.refs, hits);
@@ -120,7 +137,12 @@ impl RuleSet {
     }
 
     /// Hits from structural features.
-    pub fn match_features(&self, scope: &FileScope, features: &[(Feature, u32, String)], hits: &mut Vec<Hit>) {
+    pub fn match_features(
+        &self,
+        scope: &FileScope,
+        features: &[(Feature, u32, String)],
+        hits: &mut Vec<Hit>,
+    ) {
         for (feature, line, detail) in features {
             if let Some(ids) = self.features.get(feature) {
                 let what = || {
@@ -169,7 +191,10 @@ impl RuleSet {
         if matched.is_empty() {
             return;
         }
-        let scope = self.scope(FileRef { generated: false, ..file });
+        let scope = self.scope(FileRef {
+            generated: false,
+            ..file
+        });
         for i in matched {
             self.push(hits, &scope, self.path_map[i], 1, file.path);
         }
@@ -190,8 +215,20 @@ impl RuleSet {
             let Some(re) = lazy.get() else { continue };
             for m in re.find_iter(text).take(TEXT_HITS_PER_FILE) {
                 let line = text[..m.start()].matches('\n').count() as u32 + 1;
-                let snippet: String = m.as_str().lines().next().unwrap_or("").trim().chars().take(80).collect();
-                hits.push(Hit { signal: id as SignalId, line, detail: snippet });
+                let snippet: String = m
+                    .as_str()
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .chars()
+                    .take(80)
+                    .collect();
+                hits.push(Hit {
+                    signal: id as SignalId,
+                    line,
+                    detail: snippet,
+                });
             }
         }
     }
@@ -200,7 +237,9 @@ impl RuleSet {
     pub fn match_deps(&self, scope: &FileScope, deps: &[(String, u32)], hits: &mut Vec<Hit>) {
         for (name, line) in deps {
             for i in self.deps.matches(name) {
-                self.push_with(hits, scope, self.dep_map[i], *line, || format!("declares {name}"));
+                self.push_with(hits, scope, self.dep_map[i], *line, || {
+                    format!("declares {name}")
+                });
             }
         }
     }

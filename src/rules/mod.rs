@@ -103,13 +103,18 @@ pub struct LazyRegex {
 
 impl LazyRegex {
     pub fn new(pattern: &str) -> Self {
-        LazyRegex { pattern: pattern.to_string(), compiled: std::sync::OnceLock::new() }
+        LazyRegex {
+            pattern: pattern.to_string(),
+            compiled: std::sync::OnceLock::new(),
+        }
     }
 
     /// The compiled regex; `None` only if it exceeds the regex crate's size
     /// limits, which the load-time parse cannot see.
     pub fn get(&self) -> Option<&Regex> {
-        self.compiled.get_or_init(|| Regex::new(&self.pattern).ok()).as_ref()
+        self.compiled
+            .get_or_init(|| Regex::new(&self.pattern).ok())
+            .as_ref()
     }
 }
 
@@ -129,7 +134,10 @@ impl RefHeads {
         for p in patterns {
             let head = &p[..p.find(['.', '(']).unwrap_or(p.len())];
             if head.contains(['*', '?', '[', '{']) {
-                if let Ok(g) = globset::GlobBuilder::new(head).literal_separator(false).build() {
+                if let Ok(g) = globset::GlobBuilder::new(head)
+                    .literal_separator(false)
+                    .build()
+                {
                     globs.add(g);
                     any_glob = true;
                 }

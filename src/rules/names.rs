@@ -47,7 +47,10 @@ impl NameSet {
                 let node = set.insert_prefix(prefix);
                 set.trie[node].patterns.push(i);
             } else {
-                let glob = GlobBuilder::new(p).literal_separator(false).build().map_err(|e| (i, e))?;
+                let glob = GlobBuilder::new(p)
+                    .literal_separator(false)
+                    .build()
+                    .map_err(|e| (i, e))?;
                 globs.add(glob);
                 set.glob_ids.push(i);
             }
@@ -59,7 +62,11 @@ impl NameSet {
     fn insert_prefix(&mut self, prefix: &str) -> usize {
         let mut node = 0usize;
         for &b in prefix.as_bytes() {
-            let next = self.trie[node].children.iter().find(|(c, _)| *c == b).map(|(_, n)| *n as usize);
+            let next = self.trie[node]
+                .children
+                .iter()
+                .find(|(c, _)| *c == b)
+                .map(|(_, n)| *n as usize);
             node = match next {
                 Some(n) => n,
                 None => {
@@ -117,7 +124,14 @@ mod tests {
 
     #[test]
     fn literals_prefixes_and_globs_agree_with_glob_semantics() {
-        let s = set(&["re.compile", "re.*", "flask.*route", "*_pb2_grpc.*", "pandas*", "*"]);
+        let s = set(&[
+            "re.compile",
+            "re.*",
+            "flask.*route",
+            "*_pb2_grpc.*",
+            "pandas*",
+            "*",
+        ]);
         assert_eq!(s.matches("re.compile"), vec![0, 1, 5]);
         assert_eq!(s.matches("re.sub"), vec![1, 5]);
         assert_eq!(s.matches("re"), vec![5], "`re.*` needs the dot");

@@ -66,7 +66,10 @@ const TOKEN_KINDS: &[&str] = &[
 /// Words one of which every credential-like name contains, found in one pass
 /// before any regex runs (most names and strings have none of them).
 fn literals(words: &[&str]) -> AhoCorasick {
-    AhoCorasick::builder().ascii_case_insensitive(true).build(words).expect("static words")
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(words)
+        .expect("static words")
 }
 
 fn secret_words() -> &'static AhoCorasick {
@@ -77,7 +80,10 @@ fn secret_words() -> &'static AhoCorasick {
 /// If a name and its literal value look like a hardcoded credential, the message to report.
 pub fn secret_assignment(name: &str, value: &str) -> Option<String> {
     let bare = name.trim_matches(|c| c == '"' || c == '\'');
-    if !secret_words().is_match(bare) || !secret_name().is_match(bare) || not_secret_name().is_match(bare) {
+    if !secret_words().is_match(bare)
+        || !secret_name().is_match(bare)
+        || not_secret_name().is_match(bare)
+    {
         return None;
     }
     let v = value.trim();
@@ -111,7 +117,11 @@ pub fn secret_literal(value: &str) -> Option<String> {
 /// Whether a string's text is SQL (a statement, not a word such as "select an option").
 pub fn is_sql(text: &str) -> bool {
     static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
-    let words = WORDS.get_or_init(|| literals(&["select", "insert", "update", "delete", "create", "drop", "alter"]));
+    let words = WORDS.get_or_init(|| {
+        literals(&[
+            "select", "insert", "update", "delete", "create", "drop", "alter",
+        ])
+    });
     if text.len() < 10 || !words.is_match(text) {
         return false;
     }

@@ -693,7 +693,11 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         if f.field != 0 && (f.field == fl.name || f.field == fl.left || f.field == fl.alias) {
             return false;
         }
-        !kinds().binds.get(parent.node.kind_id() as usize).copied().unwrap_or(false)
+        !kinds()
+            .binds
+            .get(parent.node.kind_id() as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// The name a chain starts with (`a` of `a.b().c`), or `None` when it
@@ -1738,7 +1742,11 @@ fn needs_call_checks(qname: &str) -> bool {
         || qname.starts_with("httpx.")
         || matches!(
             qname,
-            "builtins.eval" | "builtins.exec" | "builtins.breakpoint" | "pdb.set_trace" | "ipdb.set_trace"
+            "builtins.eval"
+                | "builtins.exec"
+                | "builtins.breakpoint"
+                | "pdb.set_trace"
+                | "ipdb.set_trace"
         )
 }
 
