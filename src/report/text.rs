@@ -17,6 +17,9 @@ fn bar(level: u8) -> &'static str {
 }
 
 fn place(repo: &str, e: &Evidence) -> String {
+    if e.path == "." {
+        return format!("{repo} (whole repository)");
+    }
     match e.cell {
         Some(cell) => format!("{repo}/{} cell {cell}:{}", e.path, e.line),
         None => format!("{repo}/{}:{}", e.path, e.line),
@@ -39,10 +42,11 @@ fn metric_text(c: &CompetencyLevel) -> String {
         .metrics
         .iter()
         .map(|(k, v)| {
-            if v.fract() == 0.0 {
-                format!("{k} {v}")
-            } else {
+            // Ratios (coverage, shares) are 0..1 and read best as percentages.
+            if k.ends_with("_coverage") || k.ends_with("_ratio") {
                 format!("{k} {:.0}%", v * 100.0)
+            } else {
+                format!("{k} {v}")
             }
         })
         .collect();

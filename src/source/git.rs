@@ -2,7 +2,7 @@
 //! on bare repositories. Also the repository's history.
 
 use super::skip::{classify_dir, Skip};
-use super::{skip_finding, Entry, ListOptions, Listing, Loc, Note, SourceError};
+use super::{oversize_note, skip_finding, Entry, ListOptions, Listing, Loc, Note, SourceError};
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -86,13 +86,9 @@ pub fn list(path: &Path, rev: &str, opts: &ListOptions) -> Result<Listing, Sourc
                     .unwrap_or(0);
                 let oversize = size > opts.max_file_size;
                 if oversize {
-                    listing.notes.push(Note {
-                        path: full.clone(),
-                        message: format!(
-                            "not read: {size} bytes, over the {} byte cap (--max-file-size)",
-                            opts.max_file_size
-                        ),
-                    });
+                    listing
+                        .notes
+                        .push(oversize_note(&full, size, opts.max_file_size));
                 }
                 listing.files.push(Entry {
                     path: full,

@@ -190,18 +190,28 @@ fn skip_finding(path: &str, skip: Skip) -> Option<Finding> {
     })
 }
 
+/// Files whose presence at a folder's top makes it a Python project.
+const PROJECT_MARKERS: &[&str] = &[
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "requirements.txt",
+    "Pipfile",
+    "environment.yml",
+    "manage.py",
+];
+
+/// The note for a file listed but not read because of its size.
+fn oversize_note(path: &str, size: u64, cap: u64) -> Note {
+    Note {
+        path: path.to_string(),
+        message: format!("not read: {size} bytes, over the {cap} byte cap (--max-file-size)"),
+    }
+}
+
 /// Whether a folder is itself a Python project (so a folder of projects lists it as one).
 fn looks_like_project(dir: &Path) -> bool {
-    const MARKERS: &[&str] = &[
-        "pyproject.toml",
-        "setup.py",
-        "setup.cfg",
-        "requirements.txt",
-        "Pipfile",
-        "environment.yml",
-        "manage.py",
-    ];
-    if dir.join(".git").exists() || MARKERS.iter().any(|m| dir.join(m).is_file()) {
+    if dir.join(".git").exists() || PROJECT_MARKERS.iter().any(|m| dir.join(m).is_file()) {
         return true;
     }
     has_python_within(dir, 2)
@@ -296,15 +306,7 @@ pub fn discover(path: &Path, rev: Option<&str>) -> Result<Vec<RepoInput>, Source
 /// A folder whose top level holds Python code or a manifest is one project,
 /// even when its subfolders hold Python too.
 fn looks_like_project_top(dir: &Path) -> bool {
-    const MARKERS: &[&str] = &[
-        "pyproject.toml",
-        "setup.py",
-        "setup.cfg",
-        "requirements.txt",
-        "Pipfile",
-        "manage.py",
-    ];
-    if MARKERS.iter().any(|m| dir.join(m).is_file()) {
+    if PROJECT_MARKERS.iter().any(|m| dir.join(m).is_file()) {
         return true;
     }
     std::fs::read_dir(dir).is_ok_and(|rd| {

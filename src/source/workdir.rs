@@ -2,7 +2,9 @@
 //! symlinks never followed.
 
 use super::skip::{classify_dir, Skip};
-use super::{git, skip_finding, Entry, ListOptions, Listing, Loc, Note, SourceError};
+use super::{
+    git, oversize_note, skip_finding, Entry, ListOptions, Listing, Loc, Note, SourceError,
+};
 use ignore::WalkBuilder;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -85,13 +87,9 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         let oversize = size > opts.max_file_size;
         if oversize {
-            listing.notes.push(Note {
-                path: rel.clone(),
-                message: format!(
-                    "not read: {size} bytes, over the {} byte cap (--max-file-size)",
-                    opts.max_file_size
-                ),
-            });
+            listing
+                .notes
+                .push(oversize_note(&rel, size, opts.max_file_size));
         }
         listing.files.push(Entry {
             path: rel,

@@ -703,14 +703,12 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
     /// The name a chain starts with (`a` of `a.b().c`), or `None` when it
     /// starts with anything but a name (a literal, a subscript, ...).
     fn chain_head<'n>(&self, node: Node<'n>) -> Option<Node<'n>> {
-        let f = fields();
         let mut cur = node;
         for _ in 0..64 {
             match kinds().table.get(cur.kind_id() as usize) {
                 Some(Code::Identifier) => return Some(cur),
-                Some(Code::Attribute) => cur = cur.child_by_field_id(f.object)?,
-                Some(Code::Call) => cur = cur.child_by_field_id(f.function)?,
-                Some(Code::Subscript) => cur = cur.child_by_field_id(f.value)?,
+                // The object, function or value is always the first child.
+                Some(Code::Attribute | Code::Call | Code::Subscript) => cur = first_child(cur)?,
                 _ => return None,
             }
         }
@@ -733,16 +731,16 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                     });
                 }
                 "attribute" => {
-                    rest.push(self.text(cur.child_by_field_id(fields().attribute)?));
+                    rest.push(self.text(last_child(cur)?));
                     rest.push(".");
-                    cur = cur.child_by_field_id(fields().object)?;
+                    cur = first_child(cur)?;
                 }
                 "call" => {
                     rest.push("()");
-                    cur = cur.child_by_field_id(fields().function)?;
+                    cur = first_child(cur)?;
                 }
                 // Transparent: `os.environ["K"]` is a use of `os.environ`.
-                "subscript" => cur = cur.child_by_field_id(fields().value)?,
+                "subscript" => cur = first_child(cur)?,
                 _ => return None,
             }
         }
@@ -776,7 +774,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
     }
 
     fn call(&mut self, node: Node<'_>) {
-        let Some(function) = node.child_by_field_id(fields().function) else {
+        let Some(function) = first_child(node) else {
             return;
         };
         match function.kind() {
@@ -790,14 +788,8 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 }
             }
             "attribute" => {
-                let attr = function
-                    .child_by_field_id(fields().attribute)
-                    .map(|a| self.text(a))
-                    .unwrap_or("");
-                let object = function
-                    .child_by_field_id(fields().object)
-                    .map(|o| self.text(o))
-                    .unwrap_or("");
+                let attr = last_child(function).map(|a| self.text(a)).unwrap_or("");
+                let object = first_child(function).map(|o| self.text(o)).unwrap_or("");
                 if let Some(func) = self.funcs.last_mut() {
                     if attr.starts_with("assert") || attr == "raises" || attr == "fail" {
                         func.has_assert = true;
@@ -1778,6 +1770,18 @@ fn join(module: &str, name: &str) -> String {
 pub fn head_of(qname: &str) -> &str {
     let end = qname.find(['.', '(']).unwrap_or(qname.len());
     &qname[..end]
+}
+
+/// The first child: the object of an attribute, the function of a call, the
+/// value of a subscript. Much cheaper than a lookup by field, which scans the
+/// grammar's field map over every child.
+fn first_child(node: Node<'_>) -> Option<Node<'_>> {
+    node.child(0)
+}
+
+/// The last child: the attribute name of an attribute.
+fn last_child(node: Node<'_>) -> Option<Node<'_>> {
+    node.child(node.child_count().checked_sub(1)?)
 }
 
 /// The named children of a small node, without a cursor (a cursor allocates).
