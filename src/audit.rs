@@ -9,8 +9,8 @@ use crate::analyze::facts::{CodeMetrics, Export, Finding, Ref};
 use crate::analyze::notebook::{self, NotebookCode};
 use crate::analyze::{self, manifest, python, FileKind};
 use crate::report::model::{RepoReport, Stats};
-use crate::rules::levels::Tally;
-use crate::rules::matching::{normalize, FileRef, Hit};
+use crate::rules::levels::{Tally, SAMPLES_PER_SIGNAL};
+use crate::rules::matching::{summarize, FileHits, FileRef, Hit};
 use crate::rules::metrics::repo_metrics;
 use crate::rules::RuleSet;
 use crate::source::{Entry, ListOptions, Note, Reader, RepoInput, SourceError};
@@ -24,6 +24,8 @@ struct FileOutcome {
     is_test: bool,
     kind: Option<FileKind>,
     hits: Vec<Hit>,
+    /// What the tally keeps of `hits` once they are complete.
+    summary: FileHits,
     deferred: Vec<Ref>,
     exports: Vec<(String, Export)>,
     modules: Vec<String>,
@@ -113,7 +115,9 @@ pub fn audit(
             rules.match_refs(&scope, &refs, &mut o.hits);
             rules.match_features(&scope, &features, &mut o.hits);
         }
-        normalize(&mut o.hits);
+        o.summary = summarize(std::mem::take(&mut o.hits), SAMPLES_PER_SIGNAL);
+        o.deferred = Vec::new();
+        o.exports = Vec::new();
     });
 
     let mut tally = Tally::new(rules);
@@ -147,7 +151,7 @@ pub fn audit(
             .map(|nb| move |line: u32| nb.locate(line));
         tally.add_file(
             &o.path,
-            &o.hits,
+            &o.summary,
             locate.as_ref().map(|f| f as &dyn Fn(u32) -> (u32, u32)),
         );
         if let Some(nb) = &o.notebook {

@@ -1,12 +1,12 @@
 //! From a repository's hits to a level per competency, with its evidence.
 
 use super::{Level, Rule, RuleSet};
-use crate::rules::matching::Hit;
+use crate::rules::matching::FileHits;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Evidence items kept per signal; the count is always exact.
-const SAMPLES_PER_SIGNAL: usize = 10;
+pub const SAMPLES_PER_SIGNAL: usize = 10;
 /// Evidence items listed per competency in a report.
 const EVIDENCE_PER_COMPETENCY: usize = 12;
 
@@ -66,17 +66,18 @@ impl Tally {
     pub fn add_file(
         &mut self,
         path: &str,
-        hits: &[Hit],
+        hits: &FileHits,
         locate: Option<&dyn Fn(u32) -> (u32, u32)>,
     ) {
         let file = self.files;
         self.files += 1;
-        for h in hits {
+        for &(signal, count) in &hits.counts {
+            let t = &mut self.signals[signal as usize];
+            t.count += u64::from(count);
+            t.files.push(file);
+        }
+        for h in &hits.samples {
             let t = &mut self.signals[h.signal as usize];
-            t.count += 1;
-            if t.files.last() != Some(&file) {
-                t.files.push(file);
-            }
             if t.samples.len() < SAMPLES_PER_SIGNAL {
                 let (cell, line) = match locate {
                     Some(f) => {

@@ -251,3 +251,23 @@ pub fn normalize(hits: &mut Vec<Hit>) {
     hits.sort_by_key(|h| (h.signal, h.line));
     hits.dedup_by(|a, b| a.signal == b.signal && a.line == b.line);
 }
+
+/// A file's hits as a repository's tally needs them: how many per signal,
+/// and the first few of each. Kept instead of every hit, so memory does not
+/// grow with the size of the files.
+#[derive(Debug, Default)]
+pub struct FileHits {
+    pub counts: Vec<(SignalId, u32)>,
+    pub samples: Vec<Hit>,
+}
+
+/// Normalizes `hits` and keeps `keep` samples per signal (the lowest lines).
+pub fn summarize(mut hits: Vec<Hit>, keep: usize) -> FileHits {
+    normalize(&mut hits);
+    let mut out = FileHits::default();
+    for group in hits.chunk_by(|a, b| a.signal == b.signal) {
+        out.counts.push((group[0].signal, group.len() as u32));
+        out.samples.extend(group.iter().take(keep).cloned());
+    }
+    out
+}
