@@ -245,8 +245,15 @@ fn metrics_count_annotations_without_self() {
 
 #[test]
 fn star_imports_and_builtins_resolve() {
-    let f = facts("from tkinter import *\nroot = Tk()\nclass E(Exception):\n    pass\n");
+    let f = facts(
+        "from tkinter import *\nroot = Tk()\nx = float('1')\nclass E(Exception):\n    pass\n",
+    );
     assert!(has_ref(&f, "tkinter.Tk", role::CALL));
+    assert!(
+        has_ref(&f, "builtins.float", role::CALL),
+        "a builtin is not the star import's: {:?}",
+        f.refs
+    );
     assert!(has_ref(&f, "builtins.Exception", role::BASE));
 }
 
