@@ -25,32 +25,38 @@ if [ ! -d "$DJANGO" ]; then
 fi
 
 # Runs the parse and the scan alternately $RUNS times each (so a burst of load
-# on the machine hits both alike); prints each one's median wall seconds and
-# peak memory (MiB), and the ratio of the medians.
+# on the machine hits both alike); prints the median wall seconds, the ratios
+# of the medians of wall time and of CPU time (user + system, which other
+# load on a shared machine disturbs less), and peak memory (MiB).
 measure_pair() {
   python3 - "$RUNS" "$BIN" "$1" <<'PY'
 import statistics, subprocess, sys, time
 runs, binary, corpus = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 cmds = {"parse": [binary, "bench-parse", corpus], "scan": [binary, "scan", corpus, "--format", "json"]}
 wall = {k: [] for k in cmds}
+cpu = {k: [] for k in cmds}
 rss = {k: [] for k in cmds}
 for _ in range(runs):
     for k, cmd in cmds.items():
         t = time.perf_counter()
-        r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        r = subprocess.run(["/usr/bin/time", "-f", "%U %S %M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         wall[k].append(time.perf_counter() - t)
         if r.returncode not in (0, 3):
             sys.exit(f"command failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr}")
-        rss[k].append(int(r.stderr.strip().splitlines()[-1]) / 1024)
-p, s = statistics.median(wall["parse"]), statistics.median(wall["scan"])
-print(f"{p:.3f} {s:.3f} {s / p:.2f}x {max(rss['parse']):.0f} {max(rss['scan']):.0f}")
+        user, system, kb = r.stderr.strip().splitlines()[-1].split()
+        cpu[k].append(float(user) + float(system))
+        rss[k].append(int(kb) / 1024)
+med = lambda d, k: statistics.median(d[k])
+p, s = med(wall, "parse"), med(wall, "scan")
+cp, cs = med(cpu, "parse"), med(cpu, "scan")
+print(f"{p:.3f} {s:.3f} {s / p:.2f}x {cs / cp:.2f}x {max(rss['parse']):.0f} {max(rss['scan']):.0f}")
 PY
 }
 
-printf "%-8s %6s %10s %10s %7s %10s %10s\n" corpus files parse_s scan_s ratio parse_MiB scan_MiB
+printf "%-8s %6s %9s %9s %10s %9s %10s %9s\n" corpus files parse_s scan_s wall_ratio cpu_ratio parse_MiB scan_MiB
 for corpus in stdlib django; do
   if [ "$corpus" = stdlib ]; then dir="$STDLIB"; else dir="$DJANGO"; fi
   files=$("$BIN" bench-parse "$dir" | awk '{print $2}')
-  read -r parse_s scan_s ratio parse_mb scan_mb < <(measure_pair "$dir")
-  printf "%-8s %6s %10s %10s %7s %10s %10s\n" "$corpus" "$files" "$parse_s" "$scan_s" "$ratio" "$parse_mb" "$scan_mb"
+  read -r parse_s scan_s ratio cpu_ratio parse_mb scan_mb < <(measure_pair "$dir")
+  printf "%-8s %6s %9s %9s %10s %9s %10s %9s\n" "$corpus" "$files" "$parse_s" "$scan_s" "$ratio" "$cpu_ratio" "$parse_mb" "$scan_mb"
 done

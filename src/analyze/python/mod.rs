@@ -636,6 +636,10 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         let Some(head) = self.chain_head(f.node) else {
             return;
         };
+        let head_name = self.text(head);
+        if self.scopes.is_plain_local(self.scope(), head_name) {
+            return;
+        }
         // `os.environ["K"] = v`, `run.font.size = Pt(9)`: a write, not a read.
         let written = parent
             .is_some_and(|p| matches!(p.code, Code::Assignment | Code::AugAssignment))
@@ -679,7 +683,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         }
         self.refs.push(RawRef {
             scope: self.scope(),
-            head: self.text(head),
+            head: head_name,
             node: f.node,
             roles,
             line: line_of(f.node),

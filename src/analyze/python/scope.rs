@@ -106,6 +106,16 @@ impl<'s> Scopes<'s> {
         }
     }
 
+    /// Whether `name` is already bound in `scope` itself as a plain local
+    /// (a parameter, a loop variable, a non-call assignment): a reference to
+    /// it there can never resolve to an import, so the walk need not keep it.
+    /// (A later import of the same name in the same function would outrank
+    /// it; code that does that is rare enough to give up.)
+    pub fn is_plain_local(&self, scope: ScopeId, name: &str) -> bool {
+        let s = &self.scopes[scope as usize];
+        s.kind == ScopeKind::Function && matches!(s.bindings.get(name), Some(Binding::Local))
+    }
+
     pub fn star_import(&mut self, scope: ScopeId, module: String) {
         self.scopes[scope as usize].star_imports.push(module);
     }
