@@ -242,9 +242,10 @@ fn analyze_file(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOutcom
         generated: false,
     };
     rules.match_path(file, &mut o.hits);
+    let dotenv = analyze::dotenv::is_dotenv(&entry.path);
     let wants_text = match kind {
         FileKind::Python | FileKind::Notebook | FileKind::Manifest(_) => true,
-        FileKind::Other => rules.wants_text(&entry.path),
+        FileKind::Other => dotenv || rules.wants_text(&entry.path),
     };
     if !wants_text || entry.oversize {
         return o;
@@ -309,7 +310,12 @@ fn analyze_file(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOutcom
                 rules.match_text(&scope, &text, &mut o.hits);
             }
         }
-        FileKind::Other => rules.match_text(&rules.scope(file), &text, &mut o.hits),
+        FileKind::Other => {
+            if dotenv {
+                o.findings = analyze::dotenv::findings(&entry.path, &text);
+            }
+            rules.match_text(&rules.scope(file), &text, &mut o.hits)
+        }
     }
     o
 }

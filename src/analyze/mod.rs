@@ -6,6 +6,7 @@
 //! configuration files some rule asks about, its text, matched in `rules`).
 
 pub mod crossref;
+pub mod dotenv;
 pub mod facts;
 pub mod manifest;
 pub mod notebook;
