@@ -362,3 +362,44 @@ fn linked_nodes_hold_nodes_not_flags() {
     let f = facts("class Player:\n    def __init__(self):\n        self.left = False\n        self.right = False\n");
     assert!(!has_feature(&f, Feature::LinkedNodeClass));
 }
+
+/// Token soup and random bytes: whatever a repository holds, analysis ends
+/// without a panic (a deterministic generator, so a failure reproduces).
+#[test]
+fn garbage_never_panics() {
+    const TOKENS: &[&str] = &[
+        "def ", "class ", "(", ")", ":", "\n", "    ", "import ", "from ", " as ", "self", ".", "x", "json",
+        "=", "\"SELECT * FROM t WHERE a = %s\" % ", "f\"{", "}\"", "lambda", "yield", "await ", "async ",
+        "with ", "except", "try:", "raise ", "@", "[", "]", ",", "*", "**", "match ", "case ", "'''",
+        "os.environ[", "requests.get(", "timeout=", "super().", "->", "#", "\\", "\t", "é", "\0",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..400 {
+        let len = (next() % 300) as usize;
+        let src: String = (0..len).map(|_| TOKENS[(next() % TOKENS.len() as u64) as usize]).collect();
+        let _ = facts_at("tests/test_soup.py", &src, &["tests"]);
+        let _ = facts(&src);
+        let bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = facts(&text);
+        let _ = crate::analyze::notebook::extract(&bytes);
+        let _ = crate::analyze::notebook::extract(src.as_bytes());
+        for kind in [
+            crate::analyze::manifest::Manifest::Requirements,
+            crate::analyze::manifest::Manifest::Pyproject,
+            crate::analyze::manifest::Manifest::Pipfile,
+            crate::analyze::manifest::Manifest::SetupCfg,
+            crate::analyze::manifest::Manifest::CondaEnv,
+        ] {
+            let _ = crate::analyze::manifest::declared(kind, &text);
+            let _ = crate::analyze::manifest::declared(kind, &src);
+        }
+        let _ = crate::analyze::dotenv::findings(".env", &src);
+    }
+}
