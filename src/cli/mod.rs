@@ -9,7 +9,7 @@ mod scan;
 use crate::exit_codes;
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -69,7 +69,9 @@ where
         Err(e) => {
             use clap::error::ErrorKind;
             let to_out = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
-            let text = e.render().ansi().to_string();
+            // Styled only for a person at a terminal who did not ask for NO_COLOR.
+            let styled = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+            let text = if styled { e.render().ansi().to_string() } else { e.render().to_string() };
             let sink: &mut dyn Write = if to_out { out } else { err };
             let _ = write!(sink, "{text}");
             return if to_out {
