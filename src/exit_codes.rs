@@ -2,7 +2,7 @@
 
 /// Every repository was audited.
 pub const OK: u8 = 0;
-/// The checklist score is below `--fail-under` (reserved for the checklist).
+/// The checklist score is below `--fail-under`.
 pub const BELOW_THRESHOLD: u8 = 1;
 /// Usage or input error: bad arguments, a path that does not exist, invalid rules.
 pub const USAGE: u8 = 2;

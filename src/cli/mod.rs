@@ -21,7 +21,8 @@ Examples:
   portfolio-audit roadmaps list
   portfolio-audit rules list
 
-Exit codes: 0 ok, 2 usage or input error, 3 some repositories could not be audited.";
+Exit codes: 0 ok, 1 checklist score below --fail-under, 2 usage or input error,
+3 some repositories could not be audited.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -71,7 +72,11 @@ where
             let to_out = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
             // Styled only for a person at a terminal who did not ask for NO_COLOR.
             let styled = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
-            let text = if styled { e.render().ansi().to_string() } else { e.render().to_string() };
+            let text = if styled {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
             let sink: &mut dyn Write = if to_out { out } else { err };
             let _ = write!(sink, "{text}");
             return if to_out {

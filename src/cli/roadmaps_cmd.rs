@@ -2,7 +2,7 @@
 
 use super::RulesArg;
 use crate::exit_codes;
-use crate::report::Format;
+use crate::report::ListFormat as Format;
 use crate::roadmap::Roadmap;
 use crate::rules::RuleSet;
 use std::collections::BTreeSet;

@@ -4,7 +4,7 @@ use super::RulesArg;
 use crate::analyze::facts::Feature;
 use crate::analyze::python;
 use crate::exit_codes;
-use crate::report::Format;
+use crate::report::ListFormat as Format;
 use crate::rules::examples::{run_all, Status};
 use crate::rules::metrics::METRICS;
 use crate::rules::{read_dir, RuleSet};

@@ -4,7 +4,7 @@ use super::RulesArg;
 use crate::audit::audit;
 use crate::exit_codes;
 use crate::report::model::{RepoReport, Report};
-use crate::report::{json, text, Format};
+use crate::report::{csv, json, markdown, text, Format};
 use crate::roadmap::config::{Config, FILE_NAME};
 use crate::roadmap::{evaluate, Roadmap};
 use crate::rules::{RuleErrors, RuleSet};
@@ -23,7 +23,11 @@ Examples:
   portfolio-audit scan fixtures/portfolio
   portfolio-audit scan . --format json -o report.json
   portfolio-audit scan students/* --jobs 2
-  portfolio-audit scan repo.git --rev main~3";
+  portfolio-audit scan repo.git --rev main~3
+  portfolio-audit scan . --format markdown --fail-under 60 >> \"$GITHUB_STEP_SUMMARY\"
+
+Exit codes: 0 ok, 1 checklist score below --fail-under, 2 usage or input
+error, 3 some repositories could not be audited (the others are reported).";
 
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
@@ -50,6 +54,9 @@ pub struct ScanArgs {
     /// default: portfolio-audit.toml at the top of each scanned repository.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Exit with code 1 when the checklist score is below this (0-100).
+    #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub fail_under: Option<u32>,
     /// Files larger than this many bytes are listed but not read.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
@@ -142,6 +149,19 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     match args.format {
         Format::Text => text::render(&report, &mut buffer)?,
         Format::Json => json::render(&report, &mut buffer)?,
+        Format::Markdown => markdown::render(&report, &mut buffer)?,
+        Format::Csv => csv::render(&report, &mut buffer)?,
+    }
+    // Below the threshold is the mildest failure: a usage error (2) or a
+    // repository that could not be audited (3) says more, and wins.
+    if let Some(min) = args.fail_under {
+        let score = report.portfolio.checklist.score;
+        if score < min {
+            writeln!(err, "checklist score {score} is below --fail-under {min}")?;
+            if code == exit_codes::OK {
+                code = exit_codes::BELOW_THRESHOLD;
+            }
+        }
     }
     match &args.output {
         Some(path) => {

@@ -2,16 +2,32 @@
 //!
 //! Renderers never compute; everything they print is in the model.
 
+pub mod csv;
 pub mod json;
+pub mod markdown;
 pub mod model;
 pub mod text;
 
 use clap::ValueEnum;
 
+/// Formats of a scan report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// A readable report for the terminal.
     Text,
     /// The versioned JSON document (schema_version 1).
+    Json,
+    /// For a pull-request comment or $GITHUB_STEP_SUMMARY (under GitHub's 65,536-character limit).
+    Markdown,
+    /// The repositories × competencies matrix of levels, for spreadsheets.
+    Csv,
+}
+
+/// Formats of a listing (`rules list`, `roadmaps show`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns for the terminal.
+    Text,
+    /// JSON for tools.
     Json,
 }

@@ -368,10 +368,51 @@ fn linked_nodes_hold_nodes_not_flags() {
 #[test]
 fn garbage_never_panics() {
     const TOKENS: &[&str] = &[
-        "def ", "class ", "(", ")", ":", "\n", "    ", "import ", "from ", " as ", "self", ".", "x", "json",
-        "=", "\"SELECT * FROM t WHERE a = %s\" % ", "f\"{", "}\"", "lambda", "yield", "await ", "async ",
-        "with ", "except", "try:", "raise ", "@", "[", "]", ",", "*", "**", "match ", "case ", "'''",
-        "os.environ[", "requests.get(", "timeout=", "super().", "->", "#", "\\", "\t", "é", "\0",
+        "def ",
+        "class ",
+        "(",
+        ")",
+        ":",
+        "\n",
+        "    ",
+        "import ",
+        "from ",
+        " as ",
+        "self",
+        ".",
+        "x",
+        "json",
+        "=",
+        "\"SELECT * FROM t WHERE a = %s\" % ",
+        "f\"{",
+        "}\"",
+        "lambda",
+        "yield",
+        "await ",
+        "async ",
+        "with ",
+        "except",
+        "try:",
+        "raise ",
+        "@",
+        "[",
+        "]",
+        ",",
+        "*",
+        "**",
+        "match ",
+        "case ",
+        "'''",
+        "os.environ[",
+        "requests.get(",
+        "timeout=",
+        "super().",
+        "->",
+        "#",
+        "\\",
+        "\t",
+        "é",
+        "\0",
     ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
@@ -382,7 +423,9 @@ fn garbage_never_panics() {
     };
     for _ in 0..400 {
         let len = (next() % 300) as usize;
-        let src: String = (0..len).map(|_| TOKENS[(next() % TOKENS.len() as u64) as usize]).collect();
+        let src: String = (0..len)
+            .map(|_| TOKENS[(next() % TOKENS.len() as u64) as usize])
+            .collect();
         let _ = facts_at("tests/test_soup.py", &src, &["tests"]);
         let _ = facts(&src);
         let bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();

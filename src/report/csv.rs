@@ -1,0 +1,60 @@
+//! The repositories × competencies matrix as CSV: one row per repository,
+//! one column per competency level, for spreadsheets.
+
+use super::model::Report;
+use std::io::{self, Write};
+
+/// A CSV field: quoted when it must be (RFC 4180), and a leading `=`, `+`,
+/// `-` or `@` defused, since spreadsheets run such a cell as a formula and
+/// repository names come from strangers.
+pub fn field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let ids: Vec<&str> = report
+        .portfolio
+        .competencies
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    let mut header = vec!["repository".to_string(), "error".to_string()];
+    header.extend(ids.iter().map(|id| field(id)));
+    writeln!(out, "{}", header.join(","))?;
+    for r in &report.repos {
+        let mut row = vec![field(&r.name), field(r.error.as_deref().unwrap_or(""))];
+        for id in &ids {
+            let level = r
+                .competencies
+                .iter()
+                .find(|c| c.id == *id)
+                .map(|c| c.level.to_string());
+            row.push(level.unwrap_or_default());
+        }
+        writeln!(out, "{}", row.join(","))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fields_are_quoted_and_formulas_defused() {
+        assert_eq!(super::field("plain"), "plain");
+        assert_eq!(super::field("a,b"), "\"a,b\"");
+        assert_eq!(super::field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(
+            super::field("=HYPERLINK(\"x\")"),
+            "\"'=HYPERLINK(\"\"x\"\")\""
+        );
+    }
+}
