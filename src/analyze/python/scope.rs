@@ -106,14 +106,25 @@ impl<'s> Scopes<'s> {
         }
     }
 
-    /// Whether `name` is already bound in `scope` itself as a plain local
-    /// (a parameter, a loop variable, a non-call assignment): a reference to
-    /// it there can never resolve to an import, so the walk need not keep it.
-    /// (A later import of the same name in the same function would outrank
-    /// it; code that does that is rare enough to give up.)
+    /// Whether `name`, seen from `scope`, is already bound as a plain local
+    /// (a def, a parameter, a non-call assignment) in the nearest scope that
+    /// binds it: a reference to it can never resolve to an import, so the
+    /// walk need not keep it. (A later import of the same name in that scope
+    /// would outrank it; code that does that is rare enough to give up.)
     pub fn is_plain_local(&self, scope: ScopeId, name: &str) -> bool {
-        let s = &self.scopes[scope as usize];
-        s.kind == ScopeKind::Function && matches!(s.bindings.get(name), Some(Binding::Local))
+        let mut current = Some(scope);
+        let mut first = true;
+        while let Some(id) = current {
+            let s = &self.scopes[id as usize];
+            if first || s.kind != ScopeKind::Class {
+                if let Some(b) = s.bindings.get(name) {
+                    return matches!(b, Binding::Local);
+                }
+            }
+            first = false;
+            current = s.parent;
+        }
+        false
     }
 
     pub fn star_import(&mut self, scope: ScopeId, module: String) {
