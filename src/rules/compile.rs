@@ -69,11 +69,11 @@ pub fn normalize_dep(name: &str) -> String {
 struct Builders {
     qname_map: Vec<(SignalId, u8)>,
     qname_patterns: Vec<String>,
-    imports: GlobSetBuilder,
+    imports: Vec<String>,
     import_map: Vec<SignalId>,
     paths: GlobSetBuilder,
     path_map: Vec<SignalId>,
-    defs: GlobSetBuilder,
+    defs: Vec<String>,
     def_map: Vec<(SignalId, bool)>,
     deps: GlobSetBuilder,
     dep_map: Vec<SignalId>,
@@ -87,11 +87,11 @@ impl Default for Builders {
         Builders {
             qname_map: Vec::new(),
             qname_patterns: Vec::new(),
-            imports: GlobSetBuilder::new(),
+            imports: Vec::new(),
             import_map: Vec::new(),
             paths: GlobSetBuilder::new(),
             path_map: Vec::new(),
-            defs: GlobSetBuilder::new(),
+            defs: Vec::new(),
             def_map: Vec::new(),
             deps: GlobSetBuilder::new(),
             dep_map: Vec::new(),
@@ -163,11 +163,20 @@ impl RuleSet {
             )])
         })?;
         set.qname_map = b.qname_map;
-        set.imports = build(b.imports, "rules")?;
+        let names = |patterns: &[String]| {
+            NameSet::build(patterns).map_err(|(_, e)| {
+                RuleErrors(vec![RuleError::invalid(
+                    Path::new("rules"),
+                    1,
+                    e.to_string(),
+                )])
+            })
+        };
+        set.imports = names(&b.imports)?;
         set.import_map = b.import_map;
         set.paths = build(b.paths, "rules")?;
         set.path_map = b.path_map;
-        set.defs = build(b.defs, "rules")?;
+        set.defs = names(&b.defs)?;
         set.def_map = b.def_map;
         set.deps = build(b.deps, "rules")?;
         set.dep_map = b.dep_map;
@@ -382,10 +391,8 @@ fn compile_signal(
     }
     for p in &s.imports {
         for pat in [p.clone(), format!("{p}.*")] {
-            b.imports.add(
-                name_glob(&pat)
-                    .map_err(|e| ("imports", format!("bad pattern in `imports`: {e}")))?,
-            );
+            name_glob(&pat).map_err(|e| ("imports", format!("bad pattern in `imports`: {e}")))?;
+            b.imports.push(pat);
             b.import_map.push(id);
         }
         matchers += 1;
@@ -401,8 +408,8 @@ fn compile_signal(
         (&s.methods, true, "methods"),
     ] {
         for p in patterns {
-            b.defs
-                .add(name_glob(p).map_err(|e| (field, format!("bad pattern in `{field}`: {e}")))?);
+            name_glob(p).map_err(|e| (field, format!("bad pattern in `{field}`: {e}")))?;
+            b.defs.push(p.clone());
             b.def_map.push((id, methods_only));
             matchers += 1;
         }

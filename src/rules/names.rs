@@ -15,13 +15,28 @@ struct TrieNode {
     patterns: Vec<usize>,
 }
 
+/// Real globs that share a literal first name (`flask` of `flask.*route`).
+#[derive(Debug)]
+struct GlobGroup {
+    set: GlobSet,
+    ids: Vec<usize>,
+}
+
 /// A set of name patterns; `*` matches any text (dots included).
 #[derive(Debug)]
 pub struct NameSet {
     literal: FxHashMap<String, Vec<usize>>,
     trie: Vec<TrieNode>,
-    globs: GlobSet,
-    glob_ids: Vec<usize>,
+    /// Real globs by their literal first name, so a name meets only the
+    /// globs that can match it.
+    globs_by_head: FxHashMap<String, GlobGroup>,
+    /// Real globs whose first name has a wildcard (`*_pb2_grpc.*`).
+    globs_any_head: GlobGroup,
+}
+
+/// The first name of a dotted name or pattern: up to the first `.` or `(`.
+fn head(s: &str) -> &str {
+    &s[..s.find(['.', '(']).unwrap_or(s.len())]
 }
 
 fn is_glob_char(c: char) -> bool {
@@ -35,10 +50,14 @@ impl NameSet {
         let mut set = NameSet {
             literal: FxHashMap::default(),
             trie: vec![TrieNode::default()],
-            globs: GlobSet::empty(),
-            glob_ids: Vec::new(),
+            globs_by_head: FxHashMap::default(),
+            globs_any_head: GlobGroup {
+                set: GlobSet::empty(),
+                ids: Vec::new(),
+            },
         };
-        let mut globs = GlobSetBuilder::new();
+        let mut grouped: FxHashMap<String, (GlobSetBuilder, Vec<usize>)> = FxHashMap::default();
+        let mut any = (GlobSetBuilder::new(), Vec::new());
         for (i, p) in patterns.iter().enumerate() {
             let body = p.strip_suffix('*');
             if !p.contains(is_glob_char) {
@@ -51,11 +70,29 @@ impl NameSet {
                     .literal_separator(false)
                     .build()
                     .map_err(|e| (i, e))?;
-                globs.add(glob);
-                set.glob_ids.push(i);
+                let h = head(p);
+                // A head is literal when a dot or paren follows it before any wildcard.
+                let literal_head = !h.contains(is_glob_char) && h.len() < p.len();
+                let (builder, ids) = if literal_head {
+                    grouped
+                        .entry(h.to_string())
+                        .or_insert_with(|| (GlobSetBuilder::new(), Vec::new()))
+                } else {
+                    &mut any
+                };
+                builder.add(glob);
+                ids.push(i);
             }
         }
-        set.globs = globs.build().map_err(|e| (0, e))?;
+        for (h, (builder, ids)) in grouped {
+            let set_h = builder.build().map_err(|e| (ids[0], e))?;
+            set.globs_by_head.insert(h, GlobGroup { set: set_h, ids });
+        }
+        let (builder, ids) = any;
+        set.globs_any_head = GlobGroup {
+            set: builder.build().map_err(|e| (0, e))?,
+            ids,
+        };
         Ok(set)
     }
 
@@ -97,9 +134,13 @@ impl NameSet {
                 None => break,
             }
         }
-        if !self.glob_ids.is_empty() {
-            for i in self.globs.matches(name) {
-                out.push(self.glob_ids[i]);
+        let groups = [
+            self.globs_by_head.get(head(name)),
+            Some(&self.globs_any_head),
+        ];
+        for g in groups.into_iter().flatten().filter(|g| !g.ids.is_empty()) {
+            for i in g.set.matches(name) {
+                out.push(g.ids[i]);
             }
         }
         out.sort_unstable();
