@@ -56,7 +56,8 @@ impl NameSet {
                 ids: Vec::new(),
             },
         };
-        let mut grouped: FxHashMap<String, (GlobSetBuilder, Vec<usize>)> = FxHashMap::default();
+        let mut grouped: std::collections::BTreeMap<String, (GlobSetBuilder, Vec<usize>)> =
+            Default::default();
         let mut any = (GlobSetBuilder::new(), Vec::new());
         for (i, p) in patterns.iter().enumerate() {
             let body = p.strip_suffix('*');
