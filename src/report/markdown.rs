@@ -8,6 +8,7 @@
 //! The whole stays under GitHub's comment limit; long lists are cut with a
 //! count of what was left out.
 
+use super::location;
 use super::model::{RepoReport, Report};
 use crate::roadmap::{ItemEvidence, Status};
 use std::fmt::Write as _;
@@ -51,8 +52,7 @@ fn mark(s: Status) -> &'static str {
 }
 
 fn at(e: &ItemEvidence) -> String {
-    let cell = e.cell.map(|c| format!(" cell {c}")).unwrap_or_default();
-    escape(&format!("{}/{}{cell}:{}", e.repo, e.path, e.line))
+    escape(&location(&e.repo, &e.path, e.cell, e.line))
 }
 
 /// Appends lines while they fit in `budget` characters; then says how many did not.
@@ -162,8 +162,7 @@ fn findings(report: &Report, out: &mut String) {
         .iter()
         .flat_map(|r| {
             r.findings.iter().map(move |f| {
-                let cell = f.cell.map(|c| format!(" cell {c}")).unwrap_or_default();
-                let place = escape(&format!("{}/{}{cell}:{}", r.name, f.path, f.line));
+                let place = escape(&location(&r.name, &f.path, f.cell, f.line));
                 format!("| {} | {place} | {} |", escape(&f.id), escape(&f.message))
             })
         })
@@ -199,7 +198,7 @@ fn repo_lines(r: &RepoReport) -> Vec<String> {
         let shown = c
             .evidence
             .first()
-            .map(|e| escape(&format!(" {}/{}:{}", r.name, e.path, e.line)))
+            .map(|e| format!(" {}", escape(&location(&r.name, &e.path, e.cell, e.line))))
             .unwrap_or_default();
         lines.push(format!("  - {} level {}{shown}", escape(&c.id), c.level));
     }

@@ -31,3 +31,14 @@ pub enum ListFormat {
     /// JSON for tools.
     Json,
 }
+
+/// Where something is, as every format writes it: `repo/path:line`,
+/// `repo/notebook.ipynb cell 3:2` in a notebook, or the whole repository
+/// (path `.`, line 0) for what the history or a metric shows.
+pub fn location(repo: &str, path: &str, cell: Option<u32>, line: u32) -> String {
+    match (path, cell) {
+        (".", _) => format!("{repo} (whole repository)"),
+        (_, Some(c)) => format!("{repo}/{path} cell {c}:{line}"),
+        (_, None) => format!("{repo}/{path}:{line}"),
+    }
+}

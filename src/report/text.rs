@@ -1,6 +1,7 @@
 //! The terminal report: per repository, each area with its competencies'
 //! levels and the strongest evidence, then the findings.
 
+use super::location;
 use super::model::{RepoReport, Report};
 use crate::roadmap::{ItemEvidence, Status};
 use crate::rules::area_title;
@@ -17,13 +18,7 @@ fn bar(level: u8) -> &'static str {
 }
 
 fn place(repo: &str, e: &Evidence) -> String {
-    if e.path == "." {
-        return format!("{repo} (whole repository)");
-    }
-    match e.cell {
-        Some(cell) => format!("{repo}/{} cell {cell}:{}", e.path, e.line),
-        None => format!("{repo}/{}:{}", e.path, e.line),
-    }
+    location(repo, &e.path, e.cell, e.line)
 }
 
 /// Areas in the order the report shows them: rule order of first appearance.
@@ -117,10 +112,7 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write) -> io::Result<()> {
     if !r.findings.is_empty() {
         writeln!(out, "  findings ({})", r.findings.len())?;
         for f in &r.findings {
-            let at = match f.cell {
-                Some(c) => format!("{}/{} cell {c}:{}", r.name, f.path, f.line),
-                None => format!("{}/{}:{}", r.name, f.path, f.line),
-            };
+            let at = location(&r.name, &f.path, f.cell, f.line);
             writeln!(out, "    {:24} {at}  {}", f.id, f.message)?;
         }
     }
@@ -149,10 +141,7 @@ fn status_mark(s: Status) -> &'static str {
 }
 
 fn item_place(e: &ItemEvidence) -> String {
-    match e.cell {
-        Some(c) => format!("{}/{} cell {c}:{}", e.repo, e.path, e.line),
-        None => format!("{}/{}:{}", e.repo, e.path, e.line),
-    }
+    location(&e.repo, &e.path, e.cell, e.line)
 }
 
 fn render_checklist(report: &Report, out: &mut dyn Write) -> io::Result<()> {
