@@ -2,7 +2,7 @@
 //! on bare repositories. Also the repository's history.
 
 use super::skip::{classify_dir, Skip};
-use super::{oversize_note, skip_finding, Entry, ListOptions, Listing, Loc, Note, SourceError};
+use super::{skip_finding, ListOptions, Listing, Loc, Note, SourceError};
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -84,18 +84,7 @@ pub fn list(path: &Path, rev: &str, opts: &ListOptions) -> Result<Listing, Sourc
                     .read_header(entry.id())
                     .map(|(s, _)| s as u64)
                     .unwrap_or(0);
-                let oversize = size > opts.max_file_size;
-                if oversize {
-                    listing
-                        .notes
-                        .push(oversize_note(&full, size, opts.max_file_size));
-                }
-                listing.files.push(Entry {
-                    path: full,
-                    size,
-                    oversize,
-                    loc: Loc::Blob(entry.id()),
-                });
+                listing.push_file(full, size, Loc::Blob(entry.id()), opts);
                 TreeWalkResult::Ok
             }
             _ => {

@@ -98,6 +98,23 @@ pub struct Listing {
     pub history: Option<History>,
 }
 
+impl Listing {
+    /// Lists a file; one over the size cap is kept (its path counts) with a note.
+    fn push_file(&mut self, path: String, size: u64, loc: Loc, opts: &ListOptions) {
+        let oversize = size > opts.max_file_size;
+        if oversize {
+            self.notes
+                .push(oversize_note(&path, size, opts.max_file_size));
+        }
+        self.files.push(Entry {
+            path,
+            size,
+            oversize,
+            loc,
+        });
+    }
+}
+
 pub struct ListOptions {
     pub max_file_size: u64,
 }

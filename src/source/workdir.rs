@@ -2,9 +2,7 @@
 //! symlinks never followed.
 
 use super::skip::{classify_dir, Skip};
-use super::{
-    git, oversize_note, skip_finding, Entry, ListOptions, Listing, Loc, Note, SourceError,
-};
+use super::{git, skip_finding, ListOptions, Listing, Loc, Note, SourceError};
 use ignore::WalkBuilder;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -85,18 +83,7 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
             continue;
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        let oversize = size > opts.max_file_size;
-        if oversize {
-            listing
-                .notes
-                .push(oversize_note(&rel, size, opts.max_file_size));
-        }
-        listing.files.push(Entry {
-            path: rel,
-            size,
-            oversize,
-            loc: Loc::Disk(path.to_path_buf()),
-        });
+        listing.push_file(rel, size, Loc::Disk(path.to_path_buf()), opts);
     }
     let skipped = skipped.lock().map(|v| v.clone()).unwrap_or_default();
     for (dir, skip) in skipped {
