@@ -71,6 +71,17 @@ fn push_limited(out: &mut String, lines: &[String], budget: usize) {
     }
 }
 
+/// A section with a heading and a table, given at most half the room left
+/// (so the sections after it still fit); nothing for no rows.
+fn table(out: &mut String, heading: &str, header: &str, rows: &[String]) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n### {heading}\n\n{header}");
+    let budget = remaining(out) / 2;
+    push_limited(out, rows, budget);
+}
+
 fn remaining(out: &str) -> usize {
     LIMIT.saturating_sub(out.chars().count() + RESERVE)
 }
@@ -126,15 +137,13 @@ fn checklist(report: &Report, out: &mut String) {
             )
         })
         .collect();
-    if !gaps.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n### Gaps ({}), in roadmap order\n\n| | Item | Next step |\n|---|---|---|",
-            gaps.len()
-        );
-        let budget = remaining(out) / 2;
-        push_limited(out, &gaps, budget);
-    }
+    let heading = format!("Gaps ({}), in roadmap order", gaps.len());
+    table(
+        out,
+        &heading,
+        "| | Item | Next step |\n|---|---|---|",
+        &gaps,
+    );
     let met: Vec<String> = c
         .items
         .iter()
@@ -167,16 +176,13 @@ fn findings(report: &Report, out: &mut String) {
             })
         })
         .collect();
-    if rows.is_empty() {
-        return;
-    }
-    let _ = writeln!(
+    let heading = format!("Findings ({})", rows.len());
+    table(
         out,
-        "\n### Findings ({})\n\n| Finding | Where | What to do |\n|---|---|---|",
-        rows.len()
+        &heading,
+        "| Finding | Where | What to do |\n|---|---|---|",
+        &rows,
     );
-    let budget = remaining(out) / 2;
-    push_limited(out, &rows, budget);
 }
 
 fn repo_lines(r: &RepoReport) -> Vec<String> {
