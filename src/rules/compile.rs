@@ -5,7 +5,7 @@ use super::error::{line_at, RuleError, RuleErrors};
 use super::file::{ExampleFile, LevelFile, RuleFile, SignalFile};
 use super::metrics::is_known_metric;
 use super::names::NameSet;
-use super::{Example, LazyRegex, Level, RefHeads, Rule, RuleSet, Signal, SignalId};
+use super::{Example, LazyRegex, Level, Rule, RuleSet, Signal, SignalId};
 use crate::analyze::facts::{role, Feature};
 use crate::analyze::python::kind_ids;
 use globset::{Glob, GlobBuilder, GlobSetBuilder};
@@ -183,7 +183,6 @@ impl RuleSet {
         set.text_files = build(b.text_files, "rules")?;
         set.file_filters = build(b.file_filters, "rules")?;
         set.file_filter_map = b.file_filter_map;
-        set.ref_heads = RefHeads::new(&b.qname_patterns);
         Ok(set)
     }
 }

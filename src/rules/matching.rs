@@ -8,7 +8,7 @@
 use super::file::Scope;
 use super::{RuleSet, SignalId};
 use crate::analyze::facts::{Feature, PythonFacts, Ref};
-use crate::analyze::python::{self, head_of};
+use crate::analyze::python;
 use rustc_hash::FxHashMap as HashMap;
 
 /// One piece of evidence for one signal, in the file being matched.
@@ -167,7 +167,7 @@ impl RuleSet {
         let mut found: Vec<usize> = Vec::new();
         let mut buf: Vec<usize> = Vec::new();
         for r in refs {
-            if !self.ref_heads.may_match(head_of(&r.qname)) {
+            if !self.qnames.may_match(&r.qname) {
                 continue;
             }
             let (start, end) = *seen.entry(r.qname.as_str()).or_insert_with(|| {

@@ -118,42 +118,6 @@ impl LazyRegex {
     }
 }
 
-/// The first names of qualified-name patterns (`flask` of `flask.Flask().route`):
-/// a reference whose first name no pattern can start with is not matched at all.
-#[derive(Debug, Default)]
-pub struct RefHeads {
-    literal: std::collections::HashSet<String>,
-    globs: Option<GlobSet>,
-}
-
-impl RefHeads {
-    fn new(patterns: &[String]) -> Self {
-        let mut literal = std::collections::HashSet::new();
-        let mut globs = globset::GlobSetBuilder::new();
-        let mut any_glob = false;
-        for p in patterns {
-            let head = &p[..p.find(['.', '(']).unwrap_or(p.len())];
-            if head.contains(['*', '?', '[', '{']) {
-                if let Ok(g) = globset::GlobBuilder::new(head)
-                    .literal_separator(false)
-                    .build()
-                {
-                    globs.add(g);
-                    any_glob = true;
-                }
-            } else {
-                literal.insert(head.to_string());
-            }
-        }
-        let globs = if any_glob { globs.build().ok() } else { None };
-        RefHeads { literal, globs }
-    }
-
-    pub fn may_match(&self, head: &str) -> bool {
-        self.literal.contains(head) || self.globs.as_ref().is_some_and(|g| g.is_match(head))
-    }
-}
-
 impl Signal {
     fn placeholder(rule: usize, name: &str) -> Self {
         Signal {
@@ -207,7 +171,6 @@ pub struct RuleSet {
     text_files: GlobSet,
     file_filters: GlobSet,
     file_filter_map: Vec<SignalId>,
-    ref_heads: RefHeads,
     syntax: Vec<Vec<SignalId>>,
     /// Indexed by node kind id: some rule wants nodes of this kind.
     pub syntax_kinds: Vec<bool>,
@@ -232,7 +195,6 @@ impl RuleSet {
             text_files: GlobSet::empty(),
             file_filters: GlobSet::empty(),
             file_filter_map: Vec::new(),
-            ref_heads: RefHeads::default(),
             syntax: Vec::new(),
             syntax_kinds: Vec::new(),
             features: HashMap::new(),

@@ -6,7 +6,7 @@
 //! rules (each pattern becomes a regex), so this keeps start-up short too.
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 #[derive(Debug, Default)]
 struct TrieNode {
@@ -32,6 +32,10 @@ pub struct NameSet {
     globs_by_head: FxHashMap<String, GlobGroup>,
     /// Real globs whose first name has a wildcard (`*_pb2_grpc.*`).
     globs_any_head: GlobGroup,
+    /// First names that some pattern starts with literally (`flask`, `re`).
+    literal_heads: FxHashSet<String>,
+    /// First names with a wildcard (`langchain_*`, `*_pb2_grpc`).
+    glob_heads: GlobSet,
 }
 
 /// The first name of a dotted name or pattern: up to the first `.` or `(`.
@@ -55,11 +59,25 @@ impl NameSet {
                 set: GlobSet::empty(),
                 ids: Vec::new(),
             },
+            literal_heads: FxHashSet::default(),
+            glob_heads: GlobSet::empty(),
         };
+        let mut glob_heads = GlobSetBuilder::new();
         let mut grouped: std::collections::BTreeMap<String, (GlobSetBuilder, Vec<usize>)> =
             Default::default();
         let mut any = (GlobSetBuilder::new(), Vec::new());
         for (i, p) in patterns.iter().enumerate() {
+            let h = head(p);
+            if h.contains(is_glob_char) {
+                glob_heads.add(
+                    GlobBuilder::new(h)
+                        .literal_separator(false)
+                        .build()
+                        .map_err(|e| (i, e))?,
+                );
+            } else {
+                set.literal_heads.insert(h.to_string());
+            }
             let body = p.strip_suffix('*');
             if !p.contains(is_glob_char) {
                 set.literal.entry(p.clone()).or_default().push(i);
@@ -94,6 +112,7 @@ impl NameSet {
             set: builder.build().map_err(|e| (0, e))?,
             ids,
         };
+        set.glob_heads = glob_heads.build().map_err(|e| (0, e))?;
         Ok(set)
     }
 
@@ -116,6 +135,13 @@ impl NameSet {
             };
         }
         node
+    }
+
+    /// Whether some pattern can match `name`, judged by its first name alone:
+    /// a cheap test that lets most local and library names skip the lookup.
+    pub fn may_match(&self, name: &str) -> bool {
+        let h = head(name);
+        self.literal_heads.contains(h) || self.glob_heads.is_match(h)
     }
 
     /// The patterns `name` matches, into `out` (cleared first), ascending.
@@ -182,6 +208,20 @@ mod tests {
         assert_eq!(s.matches("pandas"), vec![4, 5], "`*` matches nothing, too");
         assert_eq!(s.matches("pandas.read_csv().groupby"), vec![4, 5]);
         assert_eq!(s.matches("numpy.array"), vec![5]);
+    }
+
+    #[test]
+    fn first_names_no_pattern_starts_with_are_ruled_out() {
+        let s = set(&["re.compile", "flask.*route", "langchain_*", "*_pb2_grpc.*"]);
+        for name in [
+            "re.sub",
+            "flask.Flask().route",
+            "langchain_core.x",
+            "greeter_pb2_grpc.Servicer",
+        ] {
+            assert!(s.may_match(name), "{name}");
+        }
+        assert!(!s.may_match("numpy.array"));
     }
 
     #[test]
