@@ -306,6 +306,7 @@ fn analyze_file(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOutcom
             }
             let scope = rules.scope(file);
             rules.match_deps(&scope, &declared.deps, &mut o.hits);
+            rules.match_facts(&scope, &declared.facts, &mut o.hits);
             if rules.wants_text(&entry.path) {
                 rules.match_text(&scope, &text, &mut o.hits);
             }

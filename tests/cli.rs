@@ -146,6 +146,15 @@ fn rules_check_names_file_line_and_reason() {
             "my.flask_views.toml",
             GOOD.replace(
                 "name = \"routes\"",
+                "name = \"routes\"\nfacts = [\"ci.telepathy\"]",
+            ),
+            "unknown fact `ci.telepathy`",
+            9,
+        ),
+        (
+            "my.flask_views.toml",
+            GOOD.replace(
+                "name = \"routes\"",
                 "name = \"routes\"\nsyntax = [\"no_such_node\"]",
             ),
             "not a node kind",
@@ -214,6 +223,40 @@ fn custom_rules_extend_the_scan() {
     assert_eq!(c["level"], 1);
     assert_eq!(c["evidence"][0]["path"], "app.py");
     assert_eq!(c["evidence"][0]["line"], 4);
+}
+
+#[test]
+fn custom_rules_ask_for_configuration_facts_by_name() {
+    let rule = r#"id = "my.tooling"
+title = "Tooling"
+area = "quality"
+why = "Configured tools run the same way for everyone."
+advice = "Configure your tools in pyproject.toml."
+
+[[signal]]
+name = "configured"
+facts = ["tool.*"]
+"#;
+    let dir = rules_dir(&[("my.tooling.toml", rule)]);
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join("pyproject.toml"),
+        "[project]\nname = \"x\"\n\n[tool.ruff]\nline-length = 100\n# [tool.mypy] is not a table\n",
+    )
+    .unwrap();
+    let json = common::scan_json(&[
+        repo.path().to_str().unwrap(),
+        "--rules",
+        dir.path().to_str().unwrap(),
+    ]);
+    let name = repo.path().file_name().unwrap().to_str().unwrap();
+    let c = common::competency(&json, name, "my.tooling");
+    assert_eq!(c["level"], 1);
+    let evidence = c["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), 1, "{evidence:?}");
+    assert_eq!(evidence[0]["path"], "pyproject.toml");
+    assert_eq!(evidence[0]["line"], 4);
+    assert_eq!(evidence[0]["detail"], "[tool.ruff]");
 }
 
 #[test]

@@ -184,6 +184,37 @@ impl Feature {
     }
 }
 
+/// A fact a configuration analyzer (manifests, CI, Docker, ...) states about
+/// one line of a file: `ci.runs_tests` at the `run: pytest` step. Rules ask
+/// for facts by name (`facts = [...]`), so what a format means is decided by
+/// a parser of that format, never by a regex over its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigFact {
+    /// A name from some analyzer's [`FactInfo`] list.
+    pub name: &'static str,
+    pub line: u32,
+    /// What was seen (`pytest -q`, `python:3.12-slim AS build`).
+    pub detail: String,
+}
+
+impl ConfigFact {
+    pub fn new(name: &'static str, line: u32, detail: impl Into<String>) -> Self {
+        ConfigFact {
+            name,
+            line,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// A fact name an analyzer may state, and what it means (for `rules features`
+/// and for checking rule files).
+#[derive(Debug, Clone, Copy)]
+pub struct FactInfo {
+    pub name: &'static str,
+    pub description: &'static str,
+}
+
 /// Counts from which the report's ratios are computed; summed over a repository.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct CodeMetrics {

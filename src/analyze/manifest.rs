@@ -3,7 +3,45 @@
 //! Declared dependencies are supporting evidence and hints only: a package in
 //! `requirements.txt` that no module imports shows nothing by itself.
 
+use super::facts::{ConfigFact, FactInfo};
 use crate::rules::compile::normalize_dep;
+
+/// The facts manifests state. A `tool.<name>` fact is stated for a
+/// pyproject's `[tool.<name>]` table.
+pub const FACTS: &[FactInfo] = &[
+    FactInfo {
+        name: "tool.black",
+        description: "black is configured ([tool.black] in pyproject.toml)",
+    },
+    FactInfo {
+        name: "tool.coverage",
+        description: "coverage.py is configured ([tool.coverage.*] in pyproject.toml)",
+    },
+    FactInfo {
+        name: "tool.isort",
+        description: "isort is configured ([tool.isort] in pyproject.toml)",
+    },
+    FactInfo {
+        name: "tool.mypy",
+        description: "mypy is configured ([tool.mypy] in pyproject.toml)",
+    },
+    FactInfo {
+        name: "tool.pylint",
+        description: "pylint is configured ([tool.pylint.*] in pyproject.toml)",
+    },
+    FactInfo {
+        name: "tool.pyright",
+        description: "pyright is configured ([tool.pyright] in pyproject.toml)",
+    },
+    FactInfo {
+        name: "tool.pytest",
+        description: "pytest is configured ([tool.pytest.ini_options] in pyproject.toml)",
+    },
+    FactInfo {
+        name: "tool.ruff",
+        description: "ruff is configured ([tool.ruff] in pyproject.toml)",
+    },
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Manifest {
@@ -34,6 +72,7 @@ impl Manifest {
 #[derive(Debug, Default)]
 pub struct Declared {
     pub deps: Vec<(String, u32)>,
+    pub facts: Vec<ConfigFact>,
     pub problem: Option<String>,
 }
 
@@ -86,6 +125,9 @@ pub fn declared(kind: Manifest, text: &str) -> Declared {
                 for n in names {
                     let line = line_of_name(text, &n);
                     out.deps.push((n, line));
+                }
+                if kind == Manifest::Pyproject {
+                    out.facts = tool_sections(&t, text);
                 }
             }
             Err(e) => out.problem = Some(format!("not valid TOML: {}", e.message())),
@@ -140,6 +182,31 @@ pub fn declared(kind: Manifest, text: &str) -> Declared {
     out.deps.sort();
     out.deps.dedup_by(|a, b| a.0 == b.0);
     out
+}
+
+/// `[tool.X]` tables of a pyproject that configure a known tool, at the
+/// line of their first header.
+fn tool_sections(t: &toml::Table, text: &str) -> Vec<ConfigFact> {
+    let Some(tools) = t.get("tool").and_then(|x| x.as_table()) else {
+        return Vec::new();
+    };
+    FACTS
+        .iter()
+        .filter_map(|f| Some((f.name.strip_prefix("tool.")?, f.name)))
+        .filter(|(key, _)| tools.contains_key(*key))
+        .map(|(key, fact)| {
+            let header = format!("[tool.{key}");
+            let line = text
+                .lines()
+                .position(|l| {
+                    let l = l.trim_start();
+                    l.starts_with(&header)
+                        && matches!(l[header.len()..].chars().next(), Some(']' | '.'))
+                })
+                .map_or(1, |i| i as u32 + 1);
+            ConfigFact::new(fact, line, format!("[tool.{key}]"))
+        })
+        .collect()
 }
 
 fn collect_toml_deps(t: &toml::Table, kind: Manifest, out: &mut Vec<String>) {
@@ -223,6 +290,14 @@ mod tests {
         let names: Vec<&str> = d.deps.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, vec!["fastapi", "pydantic", "pytest-cov"]);
         assert_eq!(d.deps[0].1, 3);
+    }
+
+    #[test]
+    fn pyproject_tool_sections_are_facts() {
+        let text = "[project]\nname='x'\n\n[tool.ruff.lint]\nselect=['E']\n[tool.mypy]\nstrict = true\n[tool.ruffian]\n";
+        let d = declared(Manifest::Pyproject, text);
+        let facts: Vec<(&str, u32)> = d.facts.iter().map(|f| (f.name, f.line)).collect();
+        assert_eq!(facts, vec![("tool.mypy", 6), ("tool.ruff", 4)]);
     }
 
     #[test]

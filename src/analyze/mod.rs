@@ -12,7 +12,18 @@ pub mod manifest;
 pub mod notebook;
 pub mod python;
 
+use facts::FactInfo;
 use std::collections::HashSet;
+
+/// Every fact name the configuration analyzers may state, in listing order.
+pub fn known_facts() -> impl Iterator<Item = &'static FactInfo> {
+    [manifest::FACTS].into_iter().flatten()
+}
+
+/// The fact named `name`, as the `'static` name analyzers use.
+pub fn fact_info(name: &str) -> Option<&'static FactInfo> {
+    known_facts().find(|f| f.name == name)
+}
 
 /// What kind of file a path is, for choosing its analyzer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -43,7 +43,7 @@ pub enum RulesCommand {
         #[command(flatten)]
         rules: RulesArg,
     },
-    /// List the structural features rules can ask for (`features = [...]`).
+    /// List the structural features (`features = [...]`) and configuration facts (`facts = [...]`) rules can ask for.
     Features,
     /// List the repository metrics rules can use (`metric = ...`).
     Metrics,
@@ -175,8 +175,16 @@ pub fn run(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyh
             Ok(exit_codes::OK)
         }
         RulesCommand::Features => {
+            writeln!(out, "Python features (`features = [...]`):")?;
             for f in Feature::ALL {
-                writeln!(out, "{:24} {}", f.name(), f.description())?;
+                writeln!(out, "  {:24} {}", f.name(), f.description())?;
+            }
+            writeln!(
+                out,
+                "\nConfiguration facts (`facts = [...]`, `name.*` for a group):"
+            )?;
+            for f in crate::analyze::known_facts() {
+                writeln!(out, "  {:24} {}", f.name, f.description)?;
             }
             Ok(exit_codes::OK)
         }

@@ -450,6 +450,31 @@ fn compile_signal(
         set.features.entry(f).or_default().push(id);
         matchers += 1;
     }
+    for pattern in &s.facts {
+        let infos: Vec<_> = match pattern.strip_suffix(".*") {
+            Some(prefix) => crate::analyze::known_facts()
+                .filter(|f| {
+                    f.name
+                        .strip_prefix(prefix)
+                        .is_some_and(|rest| rest.starts_with('.'))
+                })
+                .collect(),
+            None => crate::analyze::fact_info(pattern).into_iter().collect(),
+        };
+        if infos.is_empty() {
+            return Err((
+                "facts",
+                format!("unknown fact `{pattern}`; `portfolio-audit rules features` lists them"),
+            ));
+        }
+        for info in infos {
+            let ids = set.facts.entry(info.name).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        matchers += 1;
+    }
     let text = match &s.text {
         Some(t) => {
             if !has_files {
@@ -482,7 +507,7 @@ fn compile_signal(
         matchers += 1;
     }
     if matchers == 0 {
-        return Err(("name", "matches nothing: give imports, calls, decorators, bases, uses, writes, with_items, syntax, features, functions, methods, paths, text, deps or metric".to_string()));
+        return Err(("name", "matches nothing: give imports, calls, decorators, bases, uses, writes, with_items, syntax, features, functions, methods, paths, text, facts, deps or metric".to_string()));
     }
     if s.name.trim().is_empty() {
         return Err(("name", "a signal needs a `name`".to_string()));

@@ -104,6 +104,11 @@ pub struct SignalFile {
     pub paths: Vec<String>,
     /// A regex searched in the text of the files matching `files` (configuration, not code).
     pub text: Option<String>,
+    /// Facts the configuration analyzers state (`ci.runs_tests`,
+    /// `docker.non_root_user`); `portfolio-audit rules features` lists them.
+    /// A name ending in `.*` stands for every fact under it (`tool.*`).
+    #[serde(default)]
+    pub facts: Vec<String>,
     /// Declared dependencies, by normalized name (`pytest-cov`).
     #[serde(default)]
     pub deps: Vec<String>,

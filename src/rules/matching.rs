@@ -7,7 +7,7 @@
 
 use super::file::Scope;
 use super::{RuleSet, SignalId};
-use crate::analyze::facts::{Feature, PythonFacts, Ref};
+use crate::analyze::facts::{ConfigFact, Feature, PythonFacts, Ref};
 use crate::analyze::python;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -229,6 +229,23 @@ impl RuleSet {
                     line,
                     detail: snippet,
                 });
+            }
+        }
+    }
+
+    /// Hits from the facts a configuration analyzer stated.
+    pub fn match_facts(&self, scope: &FileScope, facts: &[ConfigFact], hits: &mut Vec<Hit>) {
+        for f in facts {
+            if let Some(ids) = self.facts.get(f.name) {
+                for &id in ids {
+                    self.push_with(hits, scope, id, f.line, || {
+                        if f.detail.is_empty() {
+                            f.name.to_string()
+                        } else {
+                            f.detail.clone()
+                        }
+                    });
+                }
             }
         }
     }

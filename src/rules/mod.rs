@@ -175,6 +175,8 @@ pub struct RuleSet {
     /// Indexed by node kind id: some rule wants nodes of this kind.
     pub syntax_kinds: Vec<bool>,
     features: HashMap<Feature, Vec<SignalId>>,
+    /// Signals by configuration fact name.
+    facts: HashMap<&'static str, Vec<SignalId>>,
 }
 
 impl RuleSet {
@@ -198,6 +200,7 @@ impl RuleSet {
             syntax: Vec::new(),
             syntax_kinds: Vec::new(),
             features: HashMap::new(),
+            facts: HashMap::new(),
         }
     }
 
