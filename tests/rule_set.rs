@@ -102,3 +102,24 @@ fn every_rule_example_holds() {
         failed.join("\n")
     );
 }
+
+/// The embedded rules' `text` regexes are not parsed when rules load (that
+/// is start-up time every scan would pay); this is where they are checked.
+#[test]
+fn embedded_text_regexes_compile() {
+    let set = RuleSet::embedded().unwrap();
+    let mut checked = 0;
+    for s in &set.signals {
+        if let Some(lazy) = &s.text {
+            let rule = &set.rules[s.rule];
+            assert!(
+                lazy.get().is_some(),
+                "{} signal `{}`: its `text` regex does not compile",
+                rule.id,
+                s.name
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no text regexes were checked");
+}

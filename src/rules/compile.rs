@@ -37,6 +37,16 @@ fn name_glob(p: &str) -> Result<Glob, globset::Error> {
     GlobBuilder::new(p).literal_separator(false).build()
 }
 
+/// Checks a name pattern so a bad one names its rule and line. A pattern
+/// without wildcards is always valid, and most are (building a glob is
+/// most of what loading rules costs).
+fn check_name_pattern(p: &str) -> Result<(), globset::Error> {
+    if p.contains(super::names::is_glob_char) {
+        name_glob(p)?;
+    }
+    Ok(())
+}
+
 /// A glob over repository paths; a pattern without `/` matches the file name anywhere.
 pub fn path_glob(p: &str) -> Result<Glob, globset::Error> {
     let p = p.trim_start_matches("./");
@@ -247,7 +257,7 @@ fn compile_rule(
         }
         names.push(sig.name.clone());
         let id = set.signals.len() as SignalId;
-        match compile_signal(set, b, id, rule_idx, sig) {
+        match compile_signal(set, b, id, rule_idx, sig, src.builtin) {
             Ok(signal) => set.signals.push(signal),
             Err((field, msg)) => {
                 let span = s.span();
@@ -358,6 +368,7 @@ fn compile_signal(
     id: SignalId,
     rule: usize,
     s: &SignalFile,
+    builtin: bool,
 ) -> Result<Signal, SignalError> {
     let mut matchers = 0;
     // All signals' `files` filters go into one glob set, matched once per file.
@@ -382,15 +393,15 @@ fn compile_signal(
     for (patterns, mask, field) in qname_fields {
         for p in patterns {
             // Checked here, so a bad pattern names its rule and line.
-            name_glob(p).map_err(|e| (field, format!("bad pattern in `{field}`: {e}")))?;
+            check_name_pattern(p).map_err(|e| (field, format!("bad pattern in `{field}`: {e}")))?;
             b.qname_map.push((id, mask));
             b.qname_patterns.push(p.clone());
             matchers += 1;
         }
     }
     for p in &s.imports {
+        check_name_pattern(p).map_err(|e| ("imports", format!("bad pattern in `imports`: {e}")))?;
         for pat in [p.clone(), format!("{p}.*")] {
-            name_glob(&pat).map_err(|e| ("imports", format!("bad pattern in `imports`: {e}")))?;
             b.imports.push(pat);
             b.import_map.push(id);
         }
@@ -407,7 +418,7 @@ fn compile_signal(
         (&s.methods, true, "methods"),
     ] {
         for p in patterns {
-            name_glob(p).map_err(|e| (field, format!("bad pattern in `{field}`: {e}")))?;
+            check_name_pattern(p).map_err(|e| (field, format!("bad pattern in `{field}`: {e}")))?;
             b.defs.push(p.clone());
             b.def_map.push((id, methods_only));
             matchers += 1;
@@ -489,10 +500,15 @@ fn compile_signal(
                     .add(path_glob(p).map_err(|e| ("files", e.to_string()))?);
             }
             matchers += 1;
-            // Checked now (a parse is cheap); compiled when a file first needs it.
-            regex_syntax::Parser::new()
-                .parse(t)
-                .map_err(|e| ("text", format!("bad regex in `text`: {e}")))?;
+            // A custom rule's regex is checked now, so a bad one names its
+            // rule and line; the embedded ones are checked by the tests
+            // (`embedded_text_regexes_compile`). Either way it is compiled
+            // only when a file first needs it.
+            if !builtin {
+                regex_syntax::Parser::new()
+                    .parse(t)
+                    .map_err(|e| ("text", format!("bad regex in `text`: {e}")))?;
+            }
             Some(LazyRegex::new(t))
         }
         None => None,

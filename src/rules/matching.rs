@@ -159,30 +159,40 @@ impl RuleSet {
         }
     }
 
-    /// Hits from references resolved to qualified names. A module repeats
-    /// its names, so each distinct name is matched once.
+    /// Hits from references resolved to qualified names. Which patterns a
+    /// name matches is remembered per thread across files: a repository
+    /// repeats its names (every Django module says `models.CharField`).
     pub fn match_refs(&self, scope: &FileScope, refs: &[Ref], hits: &mut Vec<Hit>) {
-        // Matches of each distinct name, as a range into `found`.
-        let mut seen: HashMap<&str, (usize, usize)> = HashMap::default();
-        let mut found: Vec<usize> = Vec::new();
-        let mut buf: Vec<usize> = Vec::new();
-        for r in refs {
-            if !self.qnames.may_match(&r.qname) {
-                continue;
+        NAME_MATCHES.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.instance != Some(self.instance) || cache.ranges.len() > NAME_CACHE_LIMIT {
+                cache.clear(self.instance);
             }
-            let (start, end) = *seen.entry(r.qname.as_str()).or_insert_with(|| {
-                self.qnames.matches_into(r.qname.as_str(), &mut buf);
-                let start = found.len();
-                found.extend_from_slice(&buf);
-                (start, found.len())
-            });
-            for &i in &found[start..end] {
-                let (id, mask) = self.qname_map[i];
-                if r.roles & mask != 0 {
-                    self.push(hits, scope, id, r.line, &r.qname);
+            let NameMatches {
+                ranges, found, buf, ..
+            } = &mut *cache;
+            for r in refs {
+                if !self.qnames.may_match(&r.qname) {
+                    continue;
+                }
+                let (start, end) = match ranges.get(r.qname.as_str()) {
+                    Some(&range) => range,
+                    None => {
+                        self.qnames.matches_into(&r.qname, buf);
+                        let range = (found.len() as u32, (found.len() + buf.len()) as u32);
+                        found.extend(buf.iter().map(|&i| i as u32));
+                        ranges.insert(r.qname.as_str().into(), range);
+                        range
+                    }
+                };
+                for &i in &found[start as usize..end as usize] {
+                    let (id, mask) = self.qname_map[i as usize];
+                    if r.roles & mask != 0 {
+                        self.push(hits, scope, id, r.line, &r.qname);
+                    }
                 }
             }
-        }
+        });
     }
 
     /// Hits from a file's path alone (generated or not: a migration's path is evidence).
@@ -260,6 +270,31 @@ impl RuleSet {
             }
         }
     }
+}
+
+/// Distinct names a thread remembers before it starts over (a few MiB),
+/// so memory stays flat however many names a repository holds.
+const NAME_CACHE_LIMIT: usize = 50_000;
+
+/// The patterns each qualified name matched, as ranges into `found`.
+#[derive(Default)]
+struct NameMatches {
+    instance: Option<u64>,
+    ranges: HashMap<Box<str>, (u32, u32)>,
+    found: Vec<u32>,
+    buf: Vec<usize>,
+}
+
+impl NameMatches {
+    fn clear(&mut self, instance: u64) {
+        self.instance = Some(instance);
+        self.ranges.clear();
+        self.found.clear();
+    }
+}
+
+thread_local! {
+    static NAME_MATCHES: std::cell::RefCell<NameMatches> = std::cell::RefCell::default();
 }
 
 /// Sorts hits and drops repeats of one signal on one line (keeping the

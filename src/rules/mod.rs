@@ -177,6 +177,8 @@ pub struct RuleSet {
     features: HashMap<Feature, Vec<SignalId>>,
     /// Signals by configuration fact name.
     facts: HashMap<&'static str, Vec<SignalId>>,
+    /// Tells rule sets apart in the per-thread cache of name matches.
+    instance: u64,
 }
 
 impl RuleSet {
@@ -201,6 +203,10 @@ impl RuleSet {
             syntax_kinds: Vec::new(),
             features: HashMap::new(),
             facts: HashMap::new(),
+            instance: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         }
     }
 

@@ -5,8 +5,10 @@
 //! compiled `GlobSet`. Building a glob set is the costly part of loading
 //! rules (each pattern becomes a regex), so this keeps start-up short too.
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::OnceLock;
 
 #[derive(Debug, Default)]
 struct TrieNode {
@@ -16,10 +18,143 @@ struct TrieNode {
 }
 
 /// Real globs that share a literal first name (`flask` of `flask.*route`).
+/// Each glob's longest literal fragment (`route`) must occur in a name
+/// before its matcher runs: one Aho-Corasick pass over the name rules out
+/// nearly every glob, where a `GlobSet` would run all its regexes.
+/// A glob's matcher (a regex) is compiled the first time a name could match
+/// it: most repositories never come near most rules' globs.
+#[derive(Debug)]
+struct LazyGlob {
+    glob: Glob,
+    matcher: OnceLock<GlobMatcher>,
+}
+
 #[derive(Debug)]
 struct GlobGroup {
-    set: GlobSet,
-    ids: Vec<usize>,
+    globs: Vec<(LazyGlob, usize)>,
+    fragments: AhoCorasick,
+    /// Globs to try when fragment `i` occurs.
+    by_fragment: Vec<Vec<u32>>,
+    /// Globs with no literal fragment, tried on every name.
+    always: Vec<u32>,
+}
+
+/// Literal text of which a name must hold at least one for the glob to
+/// match it: the glob's longest literal run, or the alternatives of a
+/// `{a,b}` group when their shortest is longer than any run. Empty when the
+/// glob has no such text (`*`). Never taken from inside `[...]`.
+fn required_fragments(glob: &str) -> Vec<String> {
+    let mut best: Vec<String> = Vec::new();
+    let score = |f: &[String]| f.iter().map(String::len).min().unwrap_or(0);
+    let mut run = String::new();
+    let mut chars = glob.chars();
+    let offer = |candidate: Vec<String>, best: &mut Vec<String>| {
+        if score(&candidate) > score(best) {
+            *best = candidate;
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e) => run.push(e),
+                None => offer(vec![std::mem::take(&mut run)], &mut best),
+            },
+            '[' => {
+                offer(vec![std::mem::take(&mut run)], &mut best);
+                // `[]...]` and `[!]...]` hold a literal `]` first.
+                let mut first = true;
+                for d in chars.by_ref() {
+                    if d == ']' && !first {
+                        break;
+                    }
+                    first = first && d == '!';
+                }
+            }
+            '{' => {
+                offer(vec![std::mem::take(&mut run)], &mut best);
+                let body: String = chars.by_ref().take_while(|&d| d != '}').collect();
+                let alternatives: Vec<String> = body.split(',').map(str::to_string).collect();
+                if !alternatives.iter().any(|a| a.contains(is_glob_char)) {
+                    offer(alternatives, &mut best);
+                }
+            }
+            '*' | '?' | ']' | '}' => offer(vec![std::mem::take(&mut run)], &mut best),
+            _ => run.push(c),
+        }
+    }
+    offer(vec![run], &mut best);
+    best
+}
+
+impl GlobGroup {
+    fn new(patterns: Vec<(String, Glob, usize)>) -> GlobGroup {
+        let mut fragments: Vec<String> = Vec::new();
+        let mut by_fragment: Vec<Vec<u32>> = Vec::new();
+        let mut always = Vec::new();
+        let mut globs = Vec::new();
+        for (k, (pattern, glob, id)) in patterns.into_iter().enumerate() {
+            let required = required_fragments(&pattern);
+            if required.is_empty() {
+                always.push(k as u32);
+            }
+            for fragment in required {
+                match fragments.iter().position(|x| *x == fragment) {
+                    Some(f) => by_fragment[f].push(k as u32),
+                    None => {
+                        fragments.push(fragment);
+                        by_fragment.push(vec![k as u32]);
+                    }
+                }
+            }
+            let matcher = OnceLock::new();
+            globs.push((LazyGlob { glob, matcher }, id));
+        }
+        GlobGroup {
+            globs,
+            // Fragments are short literals: the automaton cannot exceed its limits.
+            // An NFA: a group holds a few short fragments and names are short,
+            // so a DFA's build cost would never pay off.
+            fragments: AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                .build(&fragments)
+                .unwrap_or_else(|_| {
+                    always.extend(by_fragment.iter().flatten().copied());
+                    AhoCorasick::new(Vec::<String>::new()).expect("an empty automaton builds")
+                }),
+            by_fragment,
+            always,
+        }
+    }
+
+    fn empty() -> GlobGroup {
+        GlobGroup::new(Vec::new())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.globs.is_empty()
+    }
+
+    fn matches_into(&self, name: &str, out: &mut Vec<usize>) {
+        let mut try_glob = |k: u32| {
+            let (lazy, id) = &self.globs[k as usize];
+            let matcher = lazy.matcher.get_or_init(|| lazy.glob.compile_matcher());
+            if matcher.is_match(name) {
+                out.push(*id);
+            }
+        };
+        for &k in &self.always {
+            try_glob(k);
+        }
+        let mut tried: Vec<u32> = Vec::new();
+        for m in self.fragments.find_overlapping_iter(name) {
+            for &k in &self.by_fragment[m.pattern().as_usize()] {
+                if !tried.contains(&k) {
+                    tried.push(k);
+                    try_glob(k);
+                }
+            }
+        }
+    }
 }
 
 /// A set of name patterns; `*` matches any text (dots included).
@@ -43,7 +178,7 @@ fn head(s: &str) -> &str {
     &s[..s.find(['.', '(']).unwrap_or(s.len())]
 }
 
-fn is_glob_char(c: char) -> bool {
+pub(crate) fn is_glob_char(c: char) -> bool {
     matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\')
 }
 
@@ -55,17 +190,14 @@ impl NameSet {
             literal: FxHashMap::default(),
             trie: vec![TrieNode::default()],
             globs_by_head: FxHashMap::default(),
-            globs_any_head: GlobGroup {
-                set: GlobSet::empty(),
-                ids: Vec::new(),
-            },
+            globs_any_head: GlobGroup::empty(),
             literal_heads: FxHashSet::default(),
             glob_heads: GlobSet::empty(),
         };
         let mut glob_heads = GlobSetBuilder::new();
-        let mut grouped: std::collections::BTreeMap<String, (GlobSetBuilder, Vec<usize>)> =
+        let mut grouped: std::collections::BTreeMap<String, Vec<(String, Glob, usize)>> =
             Default::default();
-        let mut any = (GlobSetBuilder::new(), Vec::new());
+        let mut any = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             let h = head(p);
             if h.contains(is_glob_char) {
@@ -92,26 +224,18 @@ impl NameSet {
                 let h = head(p);
                 // A head is literal when a dot or paren follows it before any wildcard.
                 let literal_head = !h.contains(is_glob_char) && h.len() < p.len();
-                let (builder, ids) = if literal_head {
-                    grouped
-                        .entry(h.to_string())
-                        .or_insert_with(|| (GlobSetBuilder::new(), Vec::new()))
+                let group = if literal_head {
+                    grouped.entry(h.to_string()).or_default()
                 } else {
                     &mut any
                 };
-                builder.add(glob);
-                ids.push(i);
+                group.push((p.clone(), glob, i));
             }
         }
-        for (h, (builder, ids)) in grouped {
-            let set_h = builder.build().map_err(|e| (ids[0], e))?;
-            set.globs_by_head.insert(h, GlobGroup { set: set_h, ids });
+        for (h, globs) in grouped {
+            set.globs_by_head.insert(h, GlobGroup::new(globs));
         }
-        let (builder, ids) = any;
-        set.globs_any_head = GlobGroup {
-            set: builder.build().map_err(|e| (0, e))?,
-            ids,
-        };
+        set.globs_any_head = GlobGroup::new(any);
         set.glob_heads = glob_heads.build().map_err(|e| (0, e))?;
         Ok(set)
     }
@@ -165,10 +289,8 @@ impl NameSet {
             self.globs_by_head.get(head(name)),
             Some(&self.globs_any_head),
         ];
-        for g in groups.into_iter().flatten().filter(|g| !g.ids.is_empty()) {
-            for i in g.set.matches(name) {
-                out.push(g.ids[i]);
-            }
+        for g in groups.into_iter().flatten().filter(|g| !g.is_empty()) {
+            g.matches_into(name, out);
         }
         out.sort_unstable();
         out.dedup();
@@ -222,6 +344,29 @@ mod tests {
             assert!(s.may_match(name), "{name}");
         }
         assert!(!s.may_match("numpy.array"));
+    }
+
+    #[test]
+    fn fragments_are_literal_text_only() {
+        use super::required_fragments as req;
+        assert_eq!(req("*[sS]ort*"), vec!["ort"]);
+        assert_eq!(req("flask.*route"), vec!["flask."]);
+        assert_eq!(req("*_{bfs,dfs}"), vec!["bfs", "dfs"]);
+        assert_eq!(req("*{get,post}_handler"), vec!["_handler"]);
+        assert_eq!(req("a\\*b*"), vec!["a*b"]);
+        assert_eq!(req("[]x]y"), vec!["y"]);
+        assert!(req("*").is_empty());
+        let s = set(&[
+            "*[sS]ort*",
+            "*{Order,order}ing*",
+            "*_{bfs,dfs}",
+            "{bfs,dfs}",
+        ]);
+        assert_eq!(s.matches("quick_Sort"), vec![0]);
+        assert_eq!(s.matches("field_admin_ordering"), vec![1]);
+        assert_eq!(s.matches("graph_dfs"), vec![2]);
+        assert_eq!(s.matches("bfs"), vec![3]);
+        assert!(s.matches("dfs_").is_empty());
     }
 
     #[test]
