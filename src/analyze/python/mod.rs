@@ -116,6 +116,17 @@ struct Kinds {
     table: Vec<Code>,
     /// Kinds whose identifier children are names being bound, not read.
     binds: Vec<bool>,
+    /// Every kind's name: `Node::kind` finds it through a C string and
+    /// checks its UTF-8 on every call, which showed in profiles.
+    names: Vec<Box<str>>,
+}
+
+/// A node's kind, as `Node::kind` gives it, from a table.
+fn kind_name<'n>(node: impl std::borrow::Borrow<Node<'n>>) -> &'static str {
+    kinds()
+        .names
+        .get(node.borrow().kind_id() as usize)
+        .map_or("", |n| n)
 }
 
 fn kinds() -> &'static Kinds {
@@ -125,6 +136,9 @@ fn kinds() -> &'static Kinds {
         let n = lang.node_kind_count();
         let mut table = vec![Code::Other; n];
         let mut binds = vec![false; n];
+        let names = (0..n)
+            .map(|id| lang.node_kind_for_id(id as u16).unwrap_or("").into())
+            .collect();
         for (id, slot) in table.iter_mut().enumerate() {
             let id = id as u16;
             if !lang.node_kind_is_named(id) {
@@ -176,7 +190,11 @@ fn kinds() -> &'static Kinds {
                 _ => Code::Other,
             };
         }
-        Kinds { table, binds }
+        Kinds {
+            table,
+            binds,
+            names,
+        }
     })
 }
 
@@ -472,7 +490,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             Code::Except => self.except_clause(node),
             Code::Try => {
                 for child in named_kids(node) {
-                    match child.kind() {
+                    match kind_name(child) {
                         "finally_clause" => {
                             self.feature(Feature::TryFinally, line_of(child), "try/finally")
                         }
@@ -512,7 +530,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                     node.child_by_field_id(fields().key),
                     node.child_by_field_id(fields().value),
                 ) {
-                    if key.kind() == "string" {
+                    if kind_name(key) == "string" {
                         if let Some(k) = self.plain_string(key) {
                             self.secret_pair(k, value);
                         }
@@ -541,7 +559,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 }
             }
             Code::Return => {
-                let returned = named_kids(node).find(|n| n.kind() == "identifier");
+                let returned = named_kids(node).find(|n| kind_name(n) == "identifier");
                 if let Some(id) = returned {
                     let name = self.text(id);
                     if let Some(func) = self.funcs.last_mut() {
@@ -566,14 +584,14 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
     }
 
     fn starts_with_async(&self, node: Node) -> bool {
-        node.child(0).is_some_and(|c| c.kind() == "async")
+        node.child(0).is_some_and(|c| kind_name(c) == "async")
     }
 
     /// The text of a string literal without interpolation, or `None`.
     fn plain_string(&self, node: Node) -> Option<&'s str> {
         let mut content: Option<&'s str> = None;
         for child in kids(node) {
-            match child.kind() {
+            match kind_name(child) {
                 "interpolation" => return None,
                 "string_content" => {
                     if content.is_some() {
@@ -591,7 +609,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
     }
 
     fn secret_pair(&mut self, name: &str, value: Node) {
-        if self.ctx.is_test || value.kind() != "string" {
+        if self.ctx.is_test || kind_name(value) != "string" {
             return;
         }
         if let Some(v) = self.plain_string(value) {
@@ -605,7 +623,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         let mut c = root.walk();
         let has_defs = root.named_children(&mut c).any(|n| {
             matches!(
-                n.kind(),
+                kind_name(n),
                 "function_definition" | "class_definition" | "decorated_definition"
             )
         });
@@ -652,7 +670,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 roles = role::CALL;
                 call = Some(p.node);
                 if let Some(g) = grand {
-                    match g.node.kind() {
+                    match kind_name(g.node) {
                         "decorator" => roles |= role::DECORATOR,
                         "with_item" => roles |= role::WITH,
                         "as_pattern" => {
@@ -667,7 +685,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                         _ => {}
                     }
                 }
-            } else if p.node.kind() == "decorator" {
+            } else if kind_name(p.node) == "decorator" {
                 roles = role::DECORATOR;
             } else if p.code == Code::ArgList
                 && p.field == fields().superclasses
@@ -725,7 +743,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         let mut rest: Vec<&str> = Vec::new();
         let mut cur = node;
         for _ in 0..64 {
-            match cur.kind() {
+            match kind_name(cur) {
                 "identifier" => {
                     let head = self.text(cur);
                     rest.reverse();
@@ -758,18 +776,18 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         };
         let mut first = true;
         for a in named_kids(args) {
-            if a.kind() == "comment" {
+            if kind_name(a) == "comment" {
                 continue;
             }
             info.has_args = true;
-            if a.kind() == "keyword_argument" {
+            if kind_name(a) == "keyword_argument" {
                 if a.child_by_field_id(fields().name)
                     .is_some_and(|n| self.text(n) == "timeout")
                 {
                     info.has_timeout = true;
                 }
             } else if first {
-                info.first_arg_literal = matches!(a.kind(), "string" | "concatenated_string")
+                info.first_arg_literal = matches!(kind_name(a), "string" | "concatenated_string")
                     && self.plain_string(a).is_some();
                 first = false;
             }
@@ -781,7 +799,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         let Some(function) = first_child(node) else {
             return;
         };
-        match function.kind() {
+        match kind_name(function) {
             "identifier" => {
                 let name = self.text(function);
                 if let Some(func) = self.funcs.last_mut() {
@@ -820,10 +838,10 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             return;
         };
         let positional: Vec<Node> = named_kids(args)
-            .filter(|a| !matches!(a.kind(), "keyword_argument" | "comment"))
+            .filter(|a| !matches!(kind_name(a), "keyword_argument" | "comment"))
             .collect();
         let has_params_kw = named_kids(args).any(|a| {
-            a.kind() == "keyword_argument"
+            kind_name(a) == "keyword_argument"
                 && a.child_by_field_id(fields().name)
                     .is_some_and(|n| matches!(self.text(n), "params" | "parameters"))
         });
@@ -834,7 +852,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         let (sql, built_at) = match self.classify_sql(first) {
             SqlText::Plain => (true, None),
             SqlText::Built => (true, Some(line)),
-            SqlText::None if first.kind() == "identifier" => {
+            SqlText::None if kind_name(first) == "identifier" => {
                 match self.lookup_sql_var(self.text(first)) {
                     Some(v) if v.built => (true, Some(v.line)),
                     Some(_) => (true, None),
@@ -878,7 +896,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             return SqlText::None;
         }
         let recurse = |n: Node| self.classify_sql_at(n, depth + 1);
-        match node.kind() {
+        match kind_name(node) {
             "string" => {
                 let text = self.text(node);
                 if !checks::is_sql(text) {
@@ -913,7 +931,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 ) else {
                     return SqlText::None;
                 };
-                let both_literal = l.kind() == "string" && r.kind() == "string";
+                let both_literal = kind_name(l) == "string" && kind_name(r) == "string";
                 let sql = recurse(l) != SqlText::None || recurse(r) != SqlText::None;
                 if (op == "%" || op == "+") && sql && !both_literal {
                     SqlText::Built
@@ -928,7 +946,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 let Some(f) = node.child_by_field_id(fields().function) else {
                     return SqlText::None;
                 };
-                let called = match f.kind() {
+                let called = match kind_name(f) {
                     "attribute" => f
                         .child_by_field_id(fields().attribute)
                         .map(|a| self.text(a)),
@@ -967,7 +985,8 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         let is_method = self.scopes.kind(outer) == ScopeKind::Class;
         self.scopes.bind(outer, name, Binding::Local);
         let is_static = stack.last().is_some_and(|p| {
-            p.node.kind() == "decorated_definition" && self.text(p.node).contains("@staticmethod")
+            kind_name(p.node) == "decorated_definition"
+                && self.text(p.node).contains("@staticmethod")
         });
         self.feature(Feature::Function, line, name);
         if self.starts_with_async(node) {
@@ -989,7 +1008,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         };
         let receiver = if is_method && !is_static {
             let is_classmethod = stack.last().is_some_and(|p| {
-                p.node.kind() == "decorated_definition"
+                kind_name(p.node) == "decorated_definition"
                     && self.text(p.node).contains("@classmethod")
             });
             Some(self.receiver_binding(is_classmethod))
@@ -1123,13 +1142,13 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         let mut sum = ParamSummary::default();
         let mut first = true;
         for p in named_kids(params) {
-            let (name_node, annotation, splat) = match p.kind() {
+            let (name_node, annotation, splat) = match kind_name(p) {
                 "identifier" => (Some(p), None, false),
                 "typed_parameter" => {
-                    let inner = named_kids(p).find(|n| n.kind() != "type");
-                    let splat = inner.is_some_and(|n| n.kind() != "identifier");
+                    let inner = named_kids(p).find(|n| kind_name(n) != "type");
+                    let splat = inner.is_some_and(|n| kind_name(n) != "identifier");
                     let name = inner.map(|n| {
-                        if n.kind() == "identifier" {
+                        if kind_name(n) == "identifier" {
                             n
                         } else {
                             n.named_child(0).unwrap_or(n)
@@ -1174,7 +1193,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             sum.names.push(name);
             let binding = annotation
                 .and_then(|t| t.named_child(0))
-                .filter(|t| matches!(t.kind(), "identifier" | "attribute"))
+                .filter(|t| matches!(kind_name(t), "identifier" | "attribute"))
                 .and_then(|t| self.chain(t))
                 .map(|mut ch| {
                     ch.rest.push_str("()");
@@ -1204,7 +1223,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         self.scopes.bind(outer, name, Binding::Class);
         if let Some(sup) = node.child_by_field_id(fields().superclasses) {
             let meta = named_kids(sup).any(|a| {
-                a.kind() == "keyword_argument"
+                kind_name(a) == "keyword_argument"
                     && a.child_by_field_id(fields().name)
                         .is_some_and(|n| self.text(n) == "metaclass")
             });
@@ -1283,7 +1302,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         let s = self.scope();
         let mut c = node.walk();
         for child in node.children_by_field_id(fields().name_id, &mut c) {
-            match child.kind() {
+            match kind_name(child) {
                 "dotted_name" => {
                     let full = self.text(child);
                     let head = full.split('.').next().unwrap_or(full);
@@ -1310,11 +1329,11 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         let s = self.scope();
         let line = line_of(node);
         let module = match node.child_by_field_id(fields().module_name) {
-            Some(m) if m.kind() == "relative_import" => {
+            Some(m) if kind_name(m) == "relative_import" => {
                 let mut level = 0;
                 let mut name = "";
                 for part in named_kids(m) {
-                    match part.kind() {
+                    match kind_name(part) {
                         "import_prefix" => {
                             level = self.text(part).chars().filter(|&ch| ch == '.').count()
                         }
@@ -1331,7 +1350,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             self.record_import(module.clone(), line);
         }
         for child in named_kids(node) {
-            match child.kind() {
+            match kind_name(child) {
                 "wildcard_import" => self.scopes.star_import(s, module.clone()),
                 "aliased_import" => {
                     if let (Some(name), Some(alias)) = (
@@ -1361,7 +1380,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         };
         let right = node.child_by_field_id(fields().right);
         let s = self.scope();
-        match left.kind() {
+        match kind_name(left) {
             "identifier" => {
                 let name = self.text(left);
                 let binding = right
@@ -1413,7 +1432,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 // A link holds another node (or None until there is one), not a flag or a count.
                 let links = right.is_some_and(|r| {
                     matches!(
-                        r.kind(),
+                        kind_name(r),
                         "none" | "identifier" | "call" | "attribute" | "subscript"
                     )
                 });
@@ -1433,13 +1452,13 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 // `a, b = f(), g()`: pairwise.
                 let names: Vec<Node> = named_kids(left).collect();
                 let values: Vec<Node> = match right {
-                    Some(r) if matches!(r.kind(), "expression_list" | "tuple") => {
+                    Some(r) if matches!(kind_name(r), "expression_list" | "tuple") => {
                         named_kids(r).collect()
                     }
                     _ => Vec::new(),
                 };
                 for (i, n) in names.iter().enumerate() {
-                    if n.kind() != "identifier" {
+                    if kind_name(n) != "identifier" {
                         self.bind_targets(*n);
                         continue;
                     }
@@ -1462,7 +1481,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
     /// attribute chain resolves to (`Flask(__name__)`, `conn.cursor()`).
     fn value_of(&self, value: Node<'_>, scope: ScopeId) -> Option<Binding<'s>> {
         if !matches!(
-            value.kind(),
+            kind_name(value),
             "call" | "identifier" | "attribute" | "subscript"
         ) {
             return None;
@@ -1485,7 +1504,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             return;
         }
         let s = self.scope();
-        match target.kind() {
+        match kind_name(target) {
             "identifier" => self.scopes.bind(s, self.text(target), Binding::Local),
             "pattern_list"
             | "tuple_pattern"
@@ -1508,7 +1527,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         let Some(value) = node.child_by_field_id(fields().value) else {
             return;
         };
-        if value.kind() != "as_pattern" {
+        if kind_name(value) != "as_pattern" {
             return;
         }
         let Some(alias) = value.child_by_field_id(fields().alias) else {
@@ -1518,13 +1537,13 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             return;
         };
         let s = self.scope();
-        if target.kind() != "identifier" {
+        if kind_name(target) != "identifier" {
             self.bind_targets(target);
             return;
         }
         let binding = value
             .named_child(0)
-            .filter(|v| v.kind() == "call")
+            .filter(|v| kind_name(v) == "call")
             .and_then(|v| self.chain(v))
             .map(|ch| Binding::Value(ch, s))
             .unwrap_or(Binding::Local);
@@ -1539,7 +1558,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             self.scopes.bind(s, self.text(alias), Binding::Local);
         }
         let (value, alias_in_value) = match value {
-            Some(v) if v.kind() == "as_pattern" => (v.named_child(0), true),
+            Some(v) if kind_name(v) == "as_pattern" => (v.named_child(0), true),
             v => (v, false),
         };
         if alias_in_value {
@@ -1573,16 +1592,16 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 value.map(|v| self.text(v)).unwrap_or(""),
             );
         }
-        let Some(block) = named_kids(node).find(|n| n.kind() == "block") else {
+        let Some(block) = named_kids(node).find(|n| kind_name(n) == "block") else {
             return;
         };
         let stmts: Vec<Node> = named_kids(block)
-            .filter(|n| n.kind() != "comment")
+            .filter(|n| kind_name(n) != "comment")
             .collect();
-        let reraises = stmts.iter().any(|s| s.kind() == "raise_statement");
+        let reraises = stmts.iter().any(|s| kind_name(s) == "raise_statement");
         let only_pass = stmts.iter().all(|s| {
-            matches!(s.kind(), "pass_statement" | "continue_statement")
-                || (s.kind() == "expression_statement" && self.text(*s) == "...")
+            matches!(kind_name(s), "pass_statement" | "continue_statement")
+                || (kind_name(s) == "expression_statement" && self.text(*s) == "...")
         });
         if value.is_none() && !reraises {
             self.finding(
@@ -1806,9 +1825,10 @@ fn kids<'n>(node: Node<'n>) -> impl Iterator<Item = Node<'n>> {
 
 /// Whether a block (or module) opens with a string statement.
 fn has_docstring(block: Node) -> bool {
-    let first = named_kids(block).find(|n| n.kind() != "comment");
+    let first = named_kids(block).find(|n| kind_name(n) != "comment");
     first.is_some_and(|s| {
-        s.kind() == "expression_statement" && s.named_child(0).is_some_and(|e| e.kind() == "string")
+        kind_name(s) == "expression_statement"
+            && s.named_child(0).is_some_and(|e| kind_name(e) == "string")
     })
 }
 
