@@ -56,10 +56,11 @@ fn at(e: &ItemEvidence) -> String {
 }
 
 /// Appends lines while they fit in `budget` characters; then says how many did not.
-fn push_limited(out: &mut String, lines: &[String], budget: usize) {
-    let start = out.chars().count();
+pub(crate) fn push_limited(out: &mut String, lines: &[String], budget: usize) {
+    let mut used = 0;
     for (i, line) in lines.iter().enumerate() {
-        if out.chars().count() - start + line.chars().count() + 1 > budget {
+        let len = line.chars().count() + 1;
+        if used + len > budget {
             let _ = writeln!(
                 out,
                 "\n… {} more not shown (the report's other formats have them all)",
@@ -67,13 +68,14 @@ fn push_limited(out: &mut String, lines: &[String], budget: usize) {
             );
             return;
         }
+        used += len;
         let _ = writeln!(out, "{line}");
     }
 }
 
 /// A section with a heading and a table, given at most half the room left
 /// (so the sections after it still fit); nothing for no rows.
-fn table(out: &mut String, heading: &str, header: &str, rows: &[String]) {
+pub(crate) fn table(out: &mut String, heading: &str, header: &str, rows: &[String]) {
     if rows.is_empty() {
         return;
     }
@@ -82,7 +84,8 @@ fn table(out: &mut String, heading: &str, header: &str, rows: &[String]) {
     push_limited(out, rows, budget);
 }
 
-fn remaining(out: &str) -> usize {
+/// Characters still free under [`LIMIT`], keeping [`RESERVE`] for closing lines.
+pub(crate) fn remaining(out: &str) -> usize {
     LIMIT.saturating_sub(out.chars().count() + RESERVE)
 }
 
@@ -110,20 +113,25 @@ fn checklist(report: &Report, out: &mut String) {
         c.measurable,
         count(Status::SelfReport)
     );
-    let _ = writeln!(out, "| Phase | Progress | Met |\n|---|---:|---:|");
-    for p in &c.phases {
-        let measured = p.met + p.partial + p.missing;
-        if measured > 0 {
-            let _ = writeln!(
-                out,
+    // A roadmap file may have any number of phases: they share the budget too.
+    let phases: Vec<String> = c
+        .phases
+        .iter()
+        .filter(|p| p.met + p.partial + p.missing > 0)
+        .map(|p| {
+            let measured = p.met + p.partial + p.missing;
+            format!(
                 "| {} | {}% | {}/{} |",
                 escape(&p.title),
                 p.score,
                 p.met,
                 measured
-            );
-        }
-    }
+            )
+        })
+        .collect();
+    let _ = writeln!(out, "| Phase | Progress | Met |\n|---|---:|---:|");
+    let budget = remaining(out) / 4;
+    push_limited(out, &phases, budget);
     let gaps: Vec<String> = c
         .items
         .iter()
