@@ -55,33 +55,34 @@ fn at(e: &ItemEvidence) -> String {
     escape(&location(&e.repo, &e.path, e.cell, e.line))
 }
 
-/// Appends lines while they fit in `budget` characters; then says how many did not.
-pub(crate) fn push_limited(out: &mut String, lines: &[String], budget: usize) {
+/// Appends entries (a line each, or several for one repository) while they
+/// fit in `budget` characters; then says how many `noun` did not.
+pub(crate) fn push_limited(out: &mut String, entries: &[String], budget: usize, noun: &str) {
     let mut used = 0;
-    for (i, line) in lines.iter().enumerate() {
-        let len = line.chars().count() + 1;
+    for (i, entry) in entries.iter().enumerate() {
+        let len = entry.chars().count() + 1;
         if used + len > budget {
             let _ = writeln!(
                 out,
-                "\n… {} more not shown (the report's other formats have them all)",
-                lines.len() - i
+                "\n… {} more {noun} not shown (the report's other formats have them all)",
+                entries.len() - i
             );
             return;
         }
         used += len;
-        let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "{entry}");
     }
 }
 
 /// A section with a heading and a table, given at most half the room left
 /// (so the sections after it still fit); nothing for no rows.
-pub(crate) fn table(out: &mut String, heading: &str, header: &str, rows: &[String]) {
+pub(crate) fn table(out: &mut String, heading: &str, header: &str, rows: &[String], noun: &str) {
     if rows.is_empty() {
         return;
     }
     let _ = writeln!(out, "\n### {heading}\n\n{header}");
     let budget = remaining(out) / 2;
-    push_limited(out, rows, budget);
+    push_limited(out, rows, budget, noun);
 }
 
 /// Characters still free under [`LIMIT`], keeping [`RESERVE`] for closing lines.
@@ -131,7 +132,7 @@ fn checklist(report: &Report, out: &mut String) {
         .collect();
     let _ = writeln!(out, "| Phase | Progress | Met |\n|---|---:|---:|");
     let budget = remaining(out) / 4;
-    push_limited(out, &phases, budget);
+    push_limited(out, &phases, budget, "phases");
     let gaps: Vec<String> = c
         .items
         .iter()
@@ -151,6 +152,7 @@ fn checklist(report: &Report, out: &mut String) {
         &heading,
         "| | Item | Next step |\n|---|---|---|",
         &gaps,
+        "gaps",
     );
     let met: Vec<String> = c
         .items
@@ -168,7 +170,7 @@ fn checklist(report: &Report, out: &mut String) {
     if !met.is_empty() {
         let _ = writeln!(out, "\n<details><summary>Met ({})</summary>\n", met.len());
         let budget = remaining(out) / 2;
-        push_limited(out, &met, budget);
+        push_limited(out, &met, budget, "met items");
         let _ = writeln!(out, "\n</details>");
     }
 }
@@ -190,6 +192,7 @@ fn findings(report: &Report, out: &mut String) {
         &heading,
         "| Finding | Where | What to do |\n|---|---|---|",
         &rows,
+        "findings",
     );
 }
 
@@ -223,15 +226,19 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut md = String::new();
     checklist(report, &mut md);
     findings(report, &mut md);
-    let lines: Vec<String> = report.repos.iter().flat_map(repo_lines).collect();
-    if !lines.is_empty() {
+    let repos: Vec<String> = report
+        .repos
+        .iter()
+        .map(|r| repo_lines(r).join("\n"))
+        .collect();
+    if !repos.is_empty() {
         let _ = writeln!(
             md,
             "\n<details><summary>Repositories ({})</summary>\n",
             report.repos.len()
         );
         let budget = remaining(&md);
-        push_limited(&mut md, &lines, budget);
+        push_limited(&mut md, &repos, budget, "repositories");
         let _ = writeln!(md, "\n</details>");
     }
     let _ = writeln!(

@@ -77,6 +77,7 @@ fn competencies(d: &Diff, out: &mut String) {
         &heading,
         "| | Competency | Level | Evidence |\n|---|---|---|---|",
         &rows,
+        "competency changes",
     );
 }
 
@@ -109,6 +110,7 @@ fn items(d: &Diff, out: &mut String) {
         &heading,
         "| | Item | Status | Evidence or next step |\n|---|---|---|---|",
         &rows,
+        "checklist items",
     );
 }
 
@@ -133,37 +135,24 @@ fn findings(d: &Diff, out: &mut String) {
         &heading,
         "| | Finding | Where | What it says |\n|---|---|---|---|",
         &rows,
+        "findings",
     );
 }
 
 fn repos(d: &Diff, out: &mut String) {
-    let mut lines = Vec::new();
-    let names = |list: &[String]| {
-        list.iter()
-            .map(|n| escape(n))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if !d.repos.added.is_empty() {
-        lines.push(format!("- Repositories added: {}", names(&d.repos.added)));
-    }
-    if !d.repos.removed.is_empty() {
-        lines.push(format!(
-            "- Repositories removed: {}",
-            names(&d.repos.removed)
-        ));
-    }
-    for n in &d.repos.not_compared {
-        lines.push(format!(
-            "- Not compared: **{}**: {}",
-            escape(&n.name),
-            escape(&n.reason)
-        ));
-    }
+    let name = |what: &str, n: &String| format!("- {what}: **{}**", escape(n));
+    let mut lines: Vec<String> = d.repos.added.iter().map(|n| name("Added", n)).collect();
+    lines.extend(d.repos.removed.iter().map(|n| name("Removed", n)));
+    lines.extend(
+        d.repos
+            .not_compared
+            .iter()
+            .map(|n| format!("{}: {}", name("Not compared", &n.name), escape(&n.reason))),
+    );
     if !lines.is_empty() {
-        out.push('\n');
+        let _ = writeln!(out, "\n### Repositories\n");
         let budget = remaining(out);
-        push_limited(out, &lines, budget);
+        push_limited(out, &lines, budget, "repositories");
     }
 }
 
