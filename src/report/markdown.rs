@@ -9,7 +9,7 @@
 //! count of what was left out.
 
 use super::location;
-use super::model::{RepoReport, Report};
+use super::model::{RepoReport, Report, Tool};
 use crate::roadmap::{ItemEvidence, Status};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -83,6 +83,16 @@ pub(crate) fn table(out: &mut String, heading: &str, header: &str, rows: &[Strin
     let _ = writeln!(out, "\n### {heading}\n\n{header}");
     let budget = remaining(out) / 2;
     push_limited(out, rows, budget, noun);
+}
+
+/// The last line: which tool wrote this, and its version.
+pub(crate) fn footer(out: &mut String, tool: &Tool) {
+    let _ = writeln!(
+        out,
+        "\n<sub>{} {}</sub>",
+        escape(&tool.name),
+        escape(&tool.version)
+    );
 }
 
 /// Characters still free under [`LIMIT`], keeping [`RESERVE`] for closing lines.
@@ -241,12 +251,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         push_limited(&mut md, &repos, budget, "repositories");
         let _ = writeln!(md, "\n</details>");
     }
-    let _ = writeln!(
-        md,
-        "\n<sub>{} {}</sub>",
-        escape(&report.tool.name),
-        escape(&report.tool.version)
-    );
+    footer(&mut md, &report.tool);
     out.write_all(md.as_bytes())
 }
 

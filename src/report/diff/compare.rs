@@ -9,7 +9,7 @@ use super::{
 use crate::report::model::{RepoReport, Report, Tool};
 use crate::roadmap::{ChecklistItem, Status};
 use crate::rules::levels::{CompetencyLevel, Evidence};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 /// A report and where it came from.
 pub struct Labelled<'a> {
@@ -53,7 +53,10 @@ pub fn compare(base: Labelled, head: Labelled) -> Result<Diff, DiffError> {
     let mut repos = RepoChanges::default();
     let mut competencies: Vec<(usize, CompetencyChange)> = Vec::new();
     let mut findings = FindingChanges::default();
-    for (order, (old, new)) in pair_repos(&b.repos, &h.repos).into_iter().enumerate() {
+    for (order, (old, new)) in pair(&b.repos, &h.repos, |r| &r.name)
+        .into_iter()
+        .enumerate()
+    {
         match (old, new) {
             (None, Some(r)) => repos.added.push(r.name.clone()),
             (Some(r), None) => repos.removed.push(r.name.clone()),
@@ -63,10 +66,13 @@ pub fn compare(base: Labelled, head: Labelled) -> Result<Diff, DiffError> {
             .and_then(|r| r.error.as_ref().map(|e| ("base", &r.name, e)))
             .or_else(|| new.and_then(|r| r.error.as_ref().map(|e| ("head", &r.name, e))));
         if let Some((side, name, error)) = failed {
-            repos.not_compared.push(NotCompared {
-                name: name.clone(),
-                reason: format!("not audited in the {side}: {error}"),
-            });
+            // An added or removed repository is listed as such already.
+            if old.is_some() && new.is_some() {
+                repos.not_compared.push(NotCompared {
+                    name: name.clone(),
+                    reason: format!("not audited in the {side}: {error}"),
+                });
+            }
             continue;
         }
         let name = new.or(old).map(|r| r.name.as_str()).unwrap_or_default();
@@ -105,30 +111,32 @@ pub fn compare(base: Labelled, head: Labelled) -> Result<Diff, DiffError> {
     Ok(diff)
 }
 
-/// Repositories of both sides paired by name (in order, for names given
-/// twice): the head's in its order, then those only the base has.
-fn pair_repos<'a>(
-    base: &'a [RepoReport],
-    head: &'a [RepoReport],
-) -> Vec<(Option<&'a RepoReport>, Option<&'a RepoReport>)> {
-    let mut by_name: BTreeMap<&str, VecDeque<usize>> = BTreeMap::new();
-    for (i, r) in base.iter().enumerate() {
-        by_name.entry(&r.name).or_default().push_back(i);
+/// Things of both sides paired by key (in order, for a key given twice,
+/// as two repositories of one name): the head's in its order, then those
+/// only the base has.
+fn pair<'a, T>(
+    base: &'a [T],
+    head: &'a [T],
+    key: impl Fn(&T) -> &str,
+) -> Vec<(Option<&'a T>, Option<&'a T>)> {
+    let mut by_key: BTreeMap<&str, VecDeque<usize>> = BTreeMap::new();
+    for (i, x) in base.iter().enumerate() {
+        by_key.entry(key(x)).or_default().push_back(i);
     }
     let mut paired = vec![false; base.len()];
-    let mut pairs: Vec<(Option<&RepoReport>, Option<&RepoReport>)> = Vec::new();
-    for r in head {
-        let old = by_name.get_mut(r.name.as_str()).and_then(|q| q.pop_front());
+    let mut pairs: Vec<(Option<&T>, Option<&T>)> = Vec::new();
+    for x in head {
+        let old = by_key.get_mut(key(x)).and_then(|q| q.pop_front());
         if let Some(i) = old {
             paired[i] = true;
         }
-        pairs.push((old.and_then(|i| base.get(i)), Some(r)));
+        pairs.push((old.and_then(|i| base.get(i)), Some(x)));
     }
     pairs.extend(
         base.iter()
             .zip(&paired)
             .filter(|(_, done)| !**done)
-            .map(|(r, _)| (Some(r), None)),
+            .map(|(x, _)| (Some(x), None)),
     );
     pairs
 }
@@ -142,17 +150,8 @@ fn level_changes(
     base: &[CompetencyLevel],
     head: &[CompetencyLevel],
 ) -> Vec<CompetencyChange> {
-    let old: BTreeMap<&str, &CompetencyLevel> = base.iter().map(|c| (c.id.as_str(), c)).collect();
-    let in_head: BTreeSet<&str> = head.iter().map(|c| c.id.as_str()).collect();
     let mut out = Vec::new();
-    let both = head
-        .iter()
-        .map(|c| (old.get(c.id.as_str()).copied(), Some(c)));
-    let only_base = base
-        .iter()
-        .filter(|c| !in_head.contains(c.id.as_str()))
-        .map(|c| (Some(c), None));
-    for (b, h) in both.chain(only_base) {
+    for (b, h) in pair(base, head, |c| &c.id) {
         let before = b.map_or(0, |c| c.level);
         let after = h.map_or(0, |c| c.level);
         let change = match (before, after) {
@@ -232,17 +231,8 @@ fn rank(s: Status) -> Option<u8> {
 }
 
 fn item_changes(base: &[ChecklistItem], head: &[ChecklistItem]) -> Vec<ItemChange> {
-    let old: BTreeMap<&str, &ChecklistItem> = base.iter().map(|i| (i.id.as_str(), i)).collect();
-    let in_head: BTreeSet<&str> = head.iter().map(|i| i.id.as_str()).collect();
-    let both = head
-        .iter()
-        .map(|i| (old.get(i.id.as_str()).copied(), Some(i)));
-    let only_base = base
-        .iter()
-        .filter(|i| !in_head.contains(i.id.as_str()))
-        .map(|i| (Some(i), None));
     let mut out = Vec::new();
-    for (b, h) in both.chain(only_base) {
+    for (b, h) in pair(base, head, |i| &i.id) {
         let before = b.map(|i| i.status);
         let after = h.map(|i| i.status);
         if before == after {
@@ -364,7 +354,151 @@ fn summary(d: &Diff) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::unmatched;
+    use super::{compare, unmatched, Labelled};
+    use crate::analyze::facts::Finding;
+    use crate::report::diff::{Direction, LevelChange, SideKind};
+    use crate::report::model::{RepoReport, Report};
+    use crate::roadmap::{ChecklistItem, Status};
+    use crate::rules::levels::{CompetencyLevel, Evidence};
+
+    fn repo(name: &str, levels: &[(&str, u8)], findings: &[&str]) -> RepoReport {
+        RepoReport {
+            name: name.to_string(),
+            competencies: levels
+                .iter()
+                .map(|(id, level)| CompetencyLevel {
+                    id: id.to_string(),
+                    title: id.to_string(),
+                    area: "quality".to_string(),
+                    level: *level,
+                    evidence_count: u64::from(*level),
+                    evidence: (0..*level)
+                        .map(|i| Evidence {
+                            path: format!("{id}.py"),
+                            line: u32::from(i) + 1,
+                            cell: None,
+                            detail: format!("hit {i}"),
+                        })
+                        .collect(),
+                    hints: Vec::new(),
+                    metrics: Default::default(),
+                })
+                .collect(),
+            findings: findings
+                .iter()
+                .map(|id| Finding {
+                    id: id.to_string(),
+                    path: "app.py".to_string(),
+                    line: 3,
+                    cell: None,
+                    message: "m".to_string(),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn item(id: &str, status: Status) -> ChecklistItem {
+        ChecklistItem {
+            id: id.to_string(),
+            title: id.to_string(),
+            phase: "p".to_string(),
+            status,
+            requires: Vec::new(),
+            next_step: format!("do {id}"),
+            reason: String::new(),
+            evidence: Vec::new(),
+            claim: None,
+        }
+    }
+
+    fn report(repos: Vec<RepoReport>, items: Vec<ChecklistItem>) -> Report {
+        let mut r = Report::new(repos);
+        r.roadmap = Some("professional".to_string());
+        r.portfolio.checklist.items = items;
+        r
+    }
+
+    fn side(r: &Report) -> Labelled<'_> {
+        Labelled {
+            report: r,
+            kind: SideKind::Report,
+            given: "x.json",
+        }
+    }
+
+    #[test]
+    fn repositories_pair_by_name_and_one_side_only_is_added_or_removed() {
+        let mut failed = repo("broken", &[], &[]);
+        failed.error = Some("cannot list".to_string());
+        let base = report(
+            vec![
+                repo("kept", &[("a", 2), ("b", 1)], &["sec.eval"]),
+                repo("gone", &[("a", 1)], &[]),
+                failed.clone(),
+            ],
+            vec![item("one", Status::Met), item("two", Status::Missing)],
+        );
+        let head = report(
+            vec![
+                repo("kept", &[("a", 1), ("b", 3)], &[]),
+                repo("new", &[("c", 1)], &["sec.secrets"]),
+                failed,
+            ],
+            vec![
+                item("one", Status::Partial),
+                item("two", Status::SelfReport),
+            ],
+        );
+        let d = compare(side(&base), side(&head)).unwrap();
+        let got: Vec<(&str, &str, LevelChange)> = d
+            .competencies
+            .iter()
+            .map(|c| (c.repo.as_str(), c.id.as_str(), c.change))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("kept", "b", LevelChange::Raised),
+                ("kept", "a", LevelChange::Lowered),
+                ("new", "c", LevelChange::Gained),
+                ("gone", "a", LevelChange::Lost),
+            ]
+        );
+        // Level 2 → 1 keeps the first hit and drops the second.
+        assert_eq!(d.competencies[1].disappeared.len(), 1);
+        assert!(d.competencies[1].appeared.is_empty());
+        assert_eq!(
+            (d.repos.added.as_slice(), d.repos.removed.as_slice()),
+            (&["new".to_string()][..], &["gone".to_string()][..])
+        );
+        assert_eq!(d.repos.not_compared.len(), 1);
+        assert!(d.repos.not_compared[0].reason.contains("cannot list"));
+        assert_eq!(d.findings.new[0].repo, "new");
+        assert_eq!(d.findings.resolved[0].id, "sec.eval");
+        let dirs: Vec<Direction> = d.items.iter().map(|i| i.direction).collect();
+        assert_eq!(dirs, [Direction::Worse, Direction::Other]);
+        assert_eq!(d.items[0].next_step, "do one");
+        assert!(d.regression);
+        assert!(
+            d.summary
+                .contains("1 competency gained, 1 lost; levels: 1 up, 1 down"),
+            "{}",
+            d.summary
+        );
+    }
+
+    #[test]
+    fn different_checklists_cannot_be_compared() {
+        let base = report(Vec::new(), Vec::new());
+        let mut head = report(Vec::new(), Vec::new());
+        head.roadmap = Some("developer".to_string());
+        let e = compare(side(&base), side(&head)).unwrap_err();
+        assert!(
+            e.to_string().contains("`professional` and `developer`"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn moved_lines_pair_up_and_only_real_changes_remain() {

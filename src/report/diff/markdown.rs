@@ -2,28 +2,15 @@
 //! tables of competencies, checklist items and findings that changed.
 //! Escaped and cut to GitHub's limit as the scan's Markdown is.
 
-use super::{Diff, Direction, LevelChange, Side, SideKind};
+use super::{Diff, Direction, LevelChange};
 use crate::report::location;
-use crate::report::markdown::{escape, push_limited, remaining, table};
+use crate::report::markdown::{escape, footer, push_limited, remaining, table};
 use crate::rules::levels::Evidence;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// Evidence locations listed per competency; the JSON diff has them all.
 const EVIDENCE_SHOWN: usize = 3;
-
-fn side(s: &Side) -> String {
-    let commit = s
-        .commit
-        .as_deref()
-        .map(|c| format!(" ({})", escape(c.get(..7).unwrap_or(c))))
-        .unwrap_or_default();
-    let kind = match s.kind {
-        SideKind::Revision => "",
-        SideKind::Report => " (report)",
-    };
-    format!("{}{commit}{kind}", escape(&s.given))
-}
 
 fn change_mark(c: LevelChange) -> &'static str {
     match c {
@@ -167,8 +154,8 @@ pub fn render(d: &Diff, out: &mut dyn Write) -> io::Result<()> {
     let _ = writeln!(
         md,
         "<sub>{roadmap}{} → {}</sub>",
-        side(&d.base),
-        side(&d.head)
+        escape(&d.base.label()),
+        escape(&d.head.label())
     );
     if d.is_empty() {
         let _ = writeln!(md, "\nNo competency, checklist item or finding changed.");
@@ -177,11 +164,6 @@ pub fn render(d: &Diff, out: &mut dyn Write) -> io::Result<()> {
     items(d, &mut md);
     findings(d, &mut md);
     repos(d, &mut md);
-    let _ = writeln!(
-        md,
-        "\n<sub>{} {}</sub>",
-        escape(&d.tool.name),
-        escape(&d.tool.version)
-    );
+    footer(&mut md, &d.tool);
     out.write_all(md.as_bytes())
 }

@@ -80,6 +80,22 @@ pub struct Side {
     pub score: u32,
 }
 
+impl Side {
+    /// `origin/main (1a2b3c4)`, or `old.json (report)`.
+    pub fn label(&self) -> String {
+        let commit = self
+            .commit
+            .as_deref()
+            .map(|c| format!(" ({})", c.get(..7).unwrap_or(c)))
+            .unwrap_or_default();
+        let kind = match self.kind {
+            SideKind::Revision => "",
+            SideKind::Report => " (report)",
+        };
+        format!("{}{commit}{kind}", self.given)
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct ScoreChange {
     pub before: u32,

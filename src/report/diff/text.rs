@@ -1,22 +1,9 @@
 //! The diff for the terminal: the summary, then each change with its evidence.
 
-use super::{Diff, Direction, LevelChange, RepoFinding, Side, SideKind};
+use super::{Diff, Direction, LevelChange, RepoFinding};
 use crate::report::location;
 use crate::roadmap::Status;
 use std::io::{self, Write};
-
-fn side(s: &Side) -> String {
-    let commit = s
-        .commit
-        .as_deref()
-        .map(|c| format!(" ({})", c.get(..7).unwrap_or(c)))
-        .unwrap_or_default();
-    let kind = match s.kind {
-        SideKind::Revision => "",
-        SideKind::Report => " (report)",
-    };
-    format!("{}{commit}{kind}", s.given)
-}
 
 fn change_word(c: LevelChange) -> &'static str {
     match c {
@@ -43,7 +30,7 @@ pub fn render(d: &Diff, out: &mut dyn Write) -> io::Result<()> {
         .as_deref()
         .map(|r| format!("Checklist `{r}`: "))
         .unwrap_or_default();
-    writeln!(out, "{roadmap}{} → {}", side(&d.base), side(&d.head))?;
+    writeln!(out, "{roadmap}{} → {}", d.base.label(), d.head.label())?;
     if d.is_empty() {
         return writeln!(out, "No competency, checklist item or finding changed.");
     }
