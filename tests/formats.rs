@@ -31,8 +31,15 @@ fn markdown_leads_with_the_score_and_gaps_and_folds_the_rest() {
     assert!(md.chars().count() <= portfolio_audit::report::markdown::LIMIT);
 }
 
+/// The count in "… N more NOUN not shown", or 0 when nothing was cut.
+fn cut(md: &str, noun: &str) -> usize {
+    let re = regex::Regex::new(&format!(r"… (\d+) more {noun} not shown")).unwrap();
+    re.captures(md).map_or(0, |c| c[1].parse().unwrap())
+}
+
 #[test]
 fn markdown_stays_within_the_comment_limit_with_a_count_of_what_was_cut() {
+    // 300 repositories with 3 findings each: far more than a comment holds.
     let dir = tempfile::tempdir().unwrap();
     for i in 0..300 {
         let repo = dir.path().join(format!("student-{i:03}"));
@@ -42,12 +49,35 @@ fn markdown_stays_within_the_comment_limit_with_a_count_of_what_was_cut() {
     }
     let run = cli(&["scan", dir.path().to_str().unwrap(), "--format", "markdown"]);
     assert_eq!(run.code, 0, "{}", run.err);
+    let md = &run.out;
+    let chars = md.chars().count();
     assert!(
-        run.out.chars().count() <= portfolio_audit::report::markdown::LIMIT,
-        "{} chars",
-        run.out.chars().count()
+        chars <= portfolio_audit::report::markdown::LIMIT,
+        "{chars} chars"
     );
-    assert!(run.out.contains("more not shown"), "the cut is said");
+    assert!(chars > 50_000, "the room is used: {chars} chars");
+
+    // What is shown plus what is said to be cut is everything.
+    assert!(
+        md.contains("### Findings (900)"),
+        "three findings per repository"
+    );
+    let rows = md.lines().filter(|l| l.starts_with("| sec.sql")).count();
+    assert!(rows > 0 && cut(md, "findings") > 0, "some shown, some cut");
+    assert_eq!(rows + cut(md, "findings"), 900);
+    assert!(md.contains("<summary>Repositories (300)</summary>"));
+    let repos = md.lines().filter(|l| l.starts_with("- **student-")).count();
+    assert!(
+        repos > 0 && cut(md, "repositories") > 0,
+        "some shown, some cut"
+    );
+    assert_eq!(repos + cut(md, "repositories"), 300);
+    // Every section still closes.
+    assert!(md.trim_end().ends_with("</sub>"));
+    assert_eq!(
+        md.matches("<details>").count(),
+        md.matches("</details>").count()
+    );
 }
 
 #[test]

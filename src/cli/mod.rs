@@ -2,6 +2,7 @@
 //! `anyhow` lives here and nowhere deeper.
 
 mod bench;
+mod diff;
 mod roadmaps_cmd;
 mod rules_cmd;
 mod scan;
@@ -18,11 +19,13 @@ Examples:
   portfolio-audit scan . --format json -o report.json
   portfolio-audit scan my-repo --rev v1.0     a git revision, read without checkout
   portfolio-audit scan . --roadmap backend-and-ai
+  portfolio-audit diff --base origin/main     what this branch gained or lost
   portfolio-audit roadmaps list
   portfolio-audit rules list
 
-Exit codes: 0 ok, 1 checklist score below --fail-under, 2 usage or input error,
-3 some repositories could not be audited.";
+Exit codes: 0 ok, 1 checklist score below --fail-under (diff: a regression with
+--fail-on-regression), 2 usage or input error, 3 some repositories could not be
+audited.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -41,6 +44,9 @@ enum Command {
     /// Scan repositories and report each competency's level with its evidence.
     #[command(after_help = scan::AFTER_HELP)]
     Scan(scan::ScanArgs),
+    /// What changed between two git revisions, or two JSON reports: competencies, checklist, findings.
+    #[command(after_help = diff::AFTER_HELP)]
+    Diff(diff::DiffArgs),
     /// List, check, test and explain competency rules.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -88,6 +94,7 @@ where
     };
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args, out, err),
+        Command::Diff(args) => diff::run(&args, out, err),
         Command::Rules(cmd) => rules_cmd::run(&cmd, out, err),
         Command::Roadmaps(cmd) => roadmaps_cmd::run(&cmd, out, err),
         Command::BenchParse(args) => bench::run(&args, out),

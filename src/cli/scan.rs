@@ -42,6 +42,16 @@ pub struct ScanArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Exit with code 1 when the checklist score is below this (0-100).
+    #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub fail_under: Option<u32>,
+    #[command(flatten)]
+    pub audit: AuditArgs,
+}
+
+/// Options of every command that audits repositories (`scan`, `diff`).
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
     #[command(flatten)]
     pub rules: RulesArg,
     /// Threads for analysis (default: all cores).
@@ -54,40 +64,94 @@ pub struct ScanArgs {
     /// default: portfolio-audit.toml at the top of each scanned repository.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Exit with code 1 when the checklist score is below this (0-100).
-    #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
-    pub fail_under: Option<u32>,
     /// Files larger than this many bytes are listed but not read.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
 }
 
-pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
-    let rules = match RuleSet::with_dir(args.rules.rules.as_deref()) {
-        Ok(r) => r,
-        Err(e) => {
-            writeln!(err, "error: invalid rules:\n{e}")?;
-            return Ok(exit_codes::USAGE);
-        }
-    };
-    let ids: BTreeSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
-    let roadmap = match Roadmap::find(&args.roadmap, &ids) {
-        Ok(r) => r,
-        Err(e) => {
-            writeln!(err, "error: roadmap: {e}")?;
-            return Ok(exit_codes::USAGE);
-        }
-    };
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.jobs {
-        builder = builder.num_threads(n.max(1));
-    }
-    let pool = builder.build().context("starting worker threads")?;
-    let opts = ListOptions {
-        max_file_size: args.max_file_size,
-    };
-    let progress = std::io::stderr().is_terminal();
+/// What an audit needs, loaded once: the rules, the checklist and the threads.
+pub struct Auditor {
+    rules: RuleSet,
+    roadmap: Roadmap,
+    pool: rayon::ThreadPool,
+    opts: ListOptions,
+    config: Option<PathBuf>,
+}
 
+impl Auditor {
+    /// Loads and checks the rules and the roadmap; either being invalid is a usage error.
+    pub fn load(args: &AuditArgs) -> anyhow::Result<Auditor> {
+        let rules = RuleSet::with_dir(args.rules.rules.as_deref())
+            .map_err(|e| anyhow::anyhow!("invalid rules:\n{e}"))?;
+        let ids: BTreeSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
+        let roadmap =
+            Roadmap::find(&args.roadmap, &ids).map_err(|e| anyhow::anyhow!("roadmap: {e}"))?;
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = args.jobs {
+            builder = builder.num_threads(n.max(1));
+        }
+        let pool = builder.build().context("starting worker threads")?;
+        Ok(Auditor {
+            rules,
+            roadmap,
+            pool,
+            opts: ListOptions {
+                max_file_size: args.max_file_size,
+            },
+            config: args.config.clone(),
+        })
+    }
+
+    /// Audits the inputs and measures them against the checklist. `repos`
+    /// holds inputs that already failed (listed as errors). A repository that
+    /// cannot be audited is named on `err` and kept in the report as an error;
+    /// the count of those is returned beside the report.
+    pub fn report(
+        &self,
+        inputs: &[RepoInput],
+        mut repos: Vec<RepoReport>,
+        err: &mut dyn Write,
+    ) -> anyhow::Result<(Report, usize)> {
+        let ids: BTreeSet<&str> = self.rules.rules.iter().map(|r| r.id.as_str()).collect();
+        let config = load_config(self.config.as_deref(), inputs, &ids)?;
+        let progress = std::io::stderr().is_terminal();
+        let total = inputs.len();
+        let mut failed = 0;
+        for (i, input) in inputs.iter().enumerate() {
+            if progress {
+                eprint!("\r\x1b[2K[{}/{total}] {}", i + 1, input.name);
+            }
+            match self.pool.install(|| audit(input, &self.rules, &self.opts)) {
+                Ok(r) => repos.push(r),
+                Err(e) => {
+                    writeln!(err, "error: {}: {e}", input.name)?;
+                    failed += 1;
+                    repos.push(RepoReport {
+                        name: input.name.clone(),
+                        source: input.source.clone(),
+                        error: Some(e.to_string()),
+                        ..Default::default()
+                    });
+                }
+            }
+        }
+        if progress {
+            eprint!("\r\x1b[2K");
+        }
+        let mut report = Report::new(repos);
+        report.portfolio.checklist = evaluate(&self.roadmap, &report.repos, &self.rules, &config);
+        report.roadmap = Some(self.roadmap.name.clone());
+        report.config = config
+            .sources
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        Ok((report, failed))
+    }
+}
+
+pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+    let auditor = Auditor::load(&args.audit)?;
     let mut repos: Vec<RepoReport> = Vec::new();
     let mut code = exit_codes::OK;
     let mut inputs = Vec::new();
@@ -106,45 +170,10 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
             }
         }
     }
-    let config = match load_config(args.config.as_deref(), &inputs, &ids) {
-        Ok(c) => c,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(exit_codes::USAGE);
-        }
-    };
-    let total = inputs.len();
-    for (i, input) in inputs.iter().enumerate() {
-        if progress {
-            eprint!("\r\x1b[2K[{}/{total}] {}", i + 1, input.name);
-        }
-        match pool.install(|| audit(input, &rules, &opts)) {
-            Ok(r) => repos.push(r),
-            Err(e) => {
-                writeln!(err, "error: {}: {e}", input.name)?;
-                if code == exit_codes::OK {
-                    code = exit_codes::SOME_FAILED;
-                }
-                repos.push(RepoReport {
-                    name: input.name.clone(),
-                    source: input.source.clone(),
-                    error: Some(e.to_string()),
-                    ..Default::default()
-                });
-            }
-        }
+    let (report, failed) = auditor.report(&inputs, repos, err)?;
+    if failed > 0 && code == exit_codes::OK {
+        code = exit_codes::SOME_FAILED;
     }
-    if progress {
-        eprint!("\r\x1b[2K");
-    }
-    let mut report = Report::new(repos);
-    report.portfolio.checklist = evaluate(&roadmap, &report.repos, &rules, &config);
-    report.roadmap = Some(roadmap.name.clone());
-    report.config = config
-        .sources
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
     let mut buffer: Vec<u8> = Vec::new();
     match args.format {
         Format::Text => text::render(&report, &mut buffer)?,
@@ -163,13 +192,18 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
             }
         }
     }
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, &buffer).with_context(|| format!("writing {}", path.display()))?
-        }
-        None => out.write_all(&buffer)?,
-    }
+    write_output(args.output.as_deref(), &buffer, out)?;
     Ok(code)
+}
+
+/// Writes a rendered document to `-o FILE`, or to standard output.
+pub fn write_output(file: Option<&Path>, buffer: &[u8], out: &mut dyn Write) -> anyhow::Result<()> {
+    match file {
+        Some(path) => {
+            std::fs::write(path, buffer).with_context(|| format!("writing {}", path.display()))
+        }
+        None => Ok(out.write_all(buffer)?),
+    }
 }
 
 /// The project file given with --config, or every portfolio-audit.toml at the

@@ -9,7 +9,7 @@
 //! count of what was left out.
 
 use super::location;
-use super::model::{RepoReport, Report};
+use super::model::{RepoReport, Report, Tool};
 use crate::roadmap::{ItemEvidence, Status};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -55,34 +55,48 @@ fn at(e: &ItemEvidence) -> String {
     escape(&location(&e.repo, &e.path, e.cell, e.line))
 }
 
-/// Appends lines while they fit in `budget` characters; then says how many did not.
-fn push_limited(out: &mut String, lines: &[String], budget: usize) {
-    let start = out.chars().count();
-    for (i, line) in lines.iter().enumerate() {
-        if out.chars().count() - start + line.chars().count() + 1 > budget {
+/// Appends entries (a line each, or several for one repository) while they
+/// fit in `budget` characters; then says how many `noun` did not.
+pub(crate) fn push_limited(out: &mut String, entries: &[String], budget: usize, noun: &str) {
+    let mut used = 0;
+    for (i, entry) in entries.iter().enumerate() {
+        let len = entry.chars().count() + 1;
+        if used + len > budget {
             let _ = writeln!(
                 out,
-                "\n… {} more not shown (the report's other formats have them all)",
-                lines.len() - i
+                "\n… {} more {noun} not shown (the report's other formats have them all)",
+                entries.len() - i
             );
             return;
         }
-        let _ = writeln!(out, "{line}");
+        used += len;
+        let _ = writeln!(out, "{entry}");
     }
 }
 
 /// A section with a heading and a table, given at most half the room left
 /// (so the sections after it still fit); nothing for no rows.
-fn table(out: &mut String, heading: &str, header: &str, rows: &[String]) {
+pub(crate) fn table(out: &mut String, heading: &str, header: &str, rows: &[String], noun: &str) {
     if rows.is_empty() {
         return;
     }
     let _ = writeln!(out, "\n### {heading}\n\n{header}");
     let budget = remaining(out) / 2;
-    push_limited(out, rows, budget);
+    push_limited(out, rows, budget, noun);
 }
 
-fn remaining(out: &str) -> usize {
+/// The last line: which tool wrote this, and its version.
+pub(crate) fn footer(out: &mut String, tool: &Tool) {
+    let _ = writeln!(
+        out,
+        "\n<sub>{} {}</sub>",
+        escape(&tool.name),
+        escape(&tool.version)
+    );
+}
+
+/// Characters still free under [`LIMIT`], keeping [`RESERVE`] for closing lines.
+pub(crate) fn remaining(out: &str) -> usize {
     LIMIT.saturating_sub(out.chars().count() + RESERVE)
 }
 
@@ -110,20 +124,25 @@ fn checklist(report: &Report, out: &mut String) {
         c.measurable,
         count(Status::SelfReport)
     );
-    let _ = writeln!(out, "| Phase | Progress | Met |\n|---|---:|---:|");
-    for p in &c.phases {
-        let measured = p.met + p.partial + p.missing;
-        if measured > 0 {
-            let _ = writeln!(
-                out,
+    // A roadmap file may have any number of phases: they share the budget too.
+    let phases: Vec<String> = c
+        .phases
+        .iter()
+        .filter(|p| p.met + p.partial + p.missing > 0)
+        .map(|p| {
+            let measured = p.met + p.partial + p.missing;
+            format!(
                 "| {} | {}% | {}/{} |",
                 escape(&p.title),
                 p.score,
                 p.met,
                 measured
-            );
-        }
-    }
+            )
+        })
+        .collect();
+    let _ = writeln!(out, "| Phase | Progress | Met |\n|---|---:|---:|");
+    let budget = remaining(out) / 4;
+    push_limited(out, &phases, budget, "phases");
     let gaps: Vec<String> = c
         .items
         .iter()
@@ -143,6 +162,7 @@ fn checklist(report: &Report, out: &mut String) {
         &heading,
         "| | Item | Next step |\n|---|---|---|",
         &gaps,
+        "gaps",
     );
     let met: Vec<String> = c
         .items
@@ -160,7 +180,7 @@ fn checklist(report: &Report, out: &mut String) {
     if !met.is_empty() {
         let _ = writeln!(out, "\n<details><summary>Met ({})</summary>\n", met.len());
         let budget = remaining(out) / 2;
-        push_limited(out, &met, budget);
+        push_limited(out, &met, budget, "met items");
         let _ = writeln!(out, "\n</details>");
     }
 }
@@ -182,6 +202,7 @@ fn findings(report: &Report, out: &mut String) {
         &heading,
         "| Finding | Where | What to do |\n|---|---|---|",
         &rows,
+        "findings",
     );
 }
 
@@ -215,23 +236,22 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut md = String::new();
     checklist(report, &mut md);
     findings(report, &mut md);
-    let lines: Vec<String> = report.repos.iter().flat_map(repo_lines).collect();
-    if !lines.is_empty() {
+    let repos: Vec<String> = report
+        .repos
+        .iter()
+        .map(|r| repo_lines(r).join("\n"))
+        .collect();
+    if !repos.is_empty() {
         let _ = writeln!(
             md,
             "\n<details><summary>Repositories ({})</summary>\n",
             report.repos.len()
         );
         let budget = remaining(&md);
-        push_limited(&mut md, &lines, budget);
+        push_limited(&mut md, &repos, budget, "repositories");
         let _ = writeln!(md, "\n</details>");
     }
-    let _ = writeln!(
-        md,
-        "\n<sub>{} {}</sub>",
-        escape(&report.tool.name),
-        escape(&report.tool.version)
-    );
+    footer(&mut md, &report.tool);
     out.write_all(md.as_bytes())
 }
 
