@@ -2,6 +2,7 @@
 //! `anyhow` lives here and nowhere deeper.
 
 mod bench;
+mod progress;
 mod roadmaps_cmd;
 mod rules_cmd;
 mod scan;

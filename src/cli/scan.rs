@@ -1,29 +1,56 @@
 //! `portfolio-audit scan`: audit repositories and print the report.
 
+use super::progress::Progress;
 use super::RulesArg;
 use crate::audit::audit;
 use crate::exit_codes;
 use crate::report::model::{RepoReport, Report};
 use crate::report::{csv, json, markdown, text, Format};
+use crate::roadmap::cohort::cohort;
 use crate::roadmap::config::{Config, FILE_NAME};
 use crate::roadmap::{evaluate, Roadmap};
 use crate::rules::{RuleErrors, RuleSet};
-use crate::source::{discover, ListOptions, Repo, RepoInput, DEFAULT_MAX_FILE_SIZE};
+use crate::source::input::{read_repos_file, Input, Target};
+use crate::source::remote::{self, FetchSettings};
+use crate::source::{
+    discover_input, ListOptions, Note, Repo, RepoInput, SourceError, DEFAULT_MAX_FILE_SIZE,
+};
 use anyhow::Context;
-use std::collections::BTreeSet;
-use std::io::{IsTerminal, Write};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 use std::path::Path;
 use std::path::PathBuf;
 
 pub const AFTER_HELP: &str = "\
 A PATH is a repository (its working tree, .gitignore honoured), a bare git
 repository, or a folder of repositories (each child with a .git or Python code).
+It may also be a URL (https://, http://, ssh://, git://, file://, or
+git@host:owner/repo): the repository is cloned (bare, no checkout) into the
+cache folder, fetched again on the next run, and read at --rev or at the
+remote's default branch. Credentials are never asked for: a private
+repository needs a token in the URL or, over ssh, a key in the ssh-agent.
+
+A repos file (--repos-file, a mentor's class list) holds one input a line,
+`INPUT` or `LABEL  INPUT`: a label (a student's name, single spaces allowed),
+then a tab or two or more spaces, then a path or URL. `#` starts a comment;
+relative paths are relative to the file. Lines with the same label are one
+student's repositories: with two or more labeled repositories the report
+adds a cohort view (each student's score and first gaps, and who meets each
+checklist item).
+  # class of 2026
+  Ada Lovelace     https://github.com/ada/portfolio
+  Ada Lovelace     https://github.com/ada/shop-api
+  Grace Hopper     git@github.com:grace/compilers.git
+  Alan Turing      students/alan
 
 Examples:
   portfolio-audit scan fixtures/portfolio
   portfolio-audit scan . --format json -o report.json
   portfolio-audit scan students/* --jobs 2
   portfolio-audit scan repo.git --rev main~3
+  portfolio-audit scan https://github.com/ada/portfolio
+  portfolio-audit scan --repos-file class.txt --format json -o cohort.json
   portfolio-audit scan . --format markdown --fail-under 60 >> \"$GITHUB_STEP_SUMMARY\"
 
 Exit codes: 0 ok, 1 checklist score below --fail-under, 2 usage or input
@@ -31,9 +58,24 @@ error, 3 some repositories could not be audited (the others are reported).";
 
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
-    /// Repositories or folders of repositories.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Repositories, folders of repositories, or repository URLs (default: `.`).
+    #[arg(value_name = "PATH|URL")]
     pub paths: Vec<PathBuf>,
+    /// Read inputs from this file, one a line, each with an optional label
+    /// (`LABEL  INPUT`: a tab or two or more spaces between); see below.
+    #[arg(long, value_name = "FILE")]
+    pub repos_file: Option<PathBuf>,
+    /// Where URL inputs are cloned and kept between runs
+    /// (default: the user's cache folder, then portfolio-audit/repos).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Clone only the last N commits of each URL (the history metrics then
+    /// see only those); local and file:// remotes are always cloned whole.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub depth: Option<u32>,
+    /// No progress bars and no warnings on stderr (errors are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Read this git revision from the object database instead of the working tree.
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
@@ -86,59 +128,197 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     let opts = ListOptions {
         max_file_size: args.max_file_size,
     };
-    let progress = std::io::stderr().is_terminal();
-
-    let mut repos: Vec<RepoReport> = Vec::new();
+    let progress = Progress::new(args.quiet);
     let mut code = exit_codes::OK;
-    let mut inputs = Vec::new();
+
+    let mut given: Vec<Input> = Vec::new();
     for path in &args.paths {
-        match discover(path, args.rev.as_deref()) {
-            Ok(found) => inputs.extend(found),
+        match path.to_str().map(Input::from_arg) {
+            Some(Ok(input)) => given.push(input),
+            Some(Err(e)) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(exit_codes::USAGE);
+            }
+            None => given.push(Input {
+                target: Target::Path(path.clone()),
+                label: None,
+            }),
+        }
+    }
+    if let Some(file) = &args.repos_file {
+        match read_repos_file(file) {
+            Ok(inputs) => given.extend(inputs),
+            Err(errors) => {
+                for e in errors {
+                    writeln!(err, "error: {e}")?;
+                }
+                return Ok(exit_codes::USAGE);
+            }
+        }
+    }
+    if given.is_empty() {
+        given.push(Input {
+            target: Target::Path(PathBuf::from(".")),
+            label: None,
+        });
+    }
+    let cache = args.cache_dir.clone().or_else(remote::default_cache_dir);
+    let has_url = given.iter().any(|i| matches!(i.target, Target::Url(_)));
+    let cache = match cache {
+        Some(c) => c,
+        None if has_url => {
+            writeln!(
+                err,
+                "error: no cache folder for cloned repositories on this system: give --cache-dir DIR"
+            )?;
+            return Ok(exit_codes::USAGE);
+        }
+        None => PathBuf::new(),
+    };
+
+    // Inputs in the order given; one that cannot be read stays in its place as an error.
+    let mut slots: Vec<Result<RepoInput, RepoReport>> = Vec::new();
+    for input in &given {
+        match discover_input(input, args.rev.as_deref(), &cache) {
+            Ok(found) => slots.extend(found.into_iter().map(Ok)),
             Err(e) => {
                 writeln!(err, "error: {e}")?;
                 code = exit_codes::USAGE;
-                repos.push(RepoReport {
-                    name: path.display().to_string(),
-                    source: path.display().to_string(),
+                let shown = match &input.target {
+                    Target::Path(p) => p.display().to_string(),
+                    Target::Url(u) => u.shown().to_string(),
+                };
+                slots.push(Err(RepoReport {
+                    name: shown.clone(),
+                    source: shown,
+                    label: input.label.clone(),
+                    error: Some(e.to_string()),
+                    ..Default::default()
+                }));
+            }
+        }
+    }
+
+    let fetched = fetch_remotes(
+        &slots,
+        &pool,
+        &progress,
+        FetchSettings { depth: args.depth },
+    );
+    let mut stale: BTreeMap<PathBuf, String> = BTreeMap::new();
+    for slot in &mut slots {
+        let Ok(input) = slot else { continue };
+        let (Some(url), Repo::Git { path, .. }) = (&input.remote, &input.repo) else {
+            continue;
+        };
+        match fetched.get(path) {
+            Some(Ok(synced)) => {
+                if let Some(why) = &synced.stale {
+                    if !args.quiet {
+                        writeln!(
+                            err,
+                            "warning: {}: not updated ({why}); reading the clone fetched earlier",
+                            url.shown()
+                        )?;
+                    }
+                    stale.insert(path.clone(), format!("not updated from {} ({why}): the clone fetched on an earlier run was read", url.shown()));
+                }
+            }
+            Some(Err(e)) => {
+                writeln!(err, "error: {}: {e}", input.name)?;
+                if code == exit_codes::OK {
+                    code = exit_codes::SOME_FAILED;
+                }
+                *slot = Err(RepoReport {
+                    name: input.name.clone(),
+                    source: input.source.clone(),
+                    label: input.label.clone(),
                     error: Some(e.to_string()),
                     ..Default::default()
                 });
             }
+            None => {}
         }
     }
-    let config = match load_config(args.config.as_deref(), &inputs, &ids) {
+
+    let ready: Vec<&RepoInput> = slots.iter().filter_map(|s| s.as_ref().ok()).collect();
+    let config = match load_config(args.config.as_deref(), &ready, &ids) {
         Ok(c) => c,
         Err(e) => {
             writeln!(err, "error: {e}")?;
             return Ok(exit_codes::USAGE);
         }
     };
-    let total = inputs.len();
-    for (i, input) in inputs.iter().enumerate() {
-        if progress {
-            eprint!("\r\x1b[2K[{}/{total}] {}", i + 1, input.name);
-        }
-        match pool.install(|| audit(input, &rules, &opts)) {
-            Ok(r) => repos.push(r),
-            Err(e) => {
-                writeln!(err, "error: {}: {e}", input.name)?;
-                if code == exit_codes::OK {
-                    code = exit_codes::SOME_FAILED;
-                }
-                repos.push(RepoReport {
-                    name: input.name.clone(),
-                    source: input.source.clone(),
-                    error: Some(e.to_string()),
-                    ..Default::default()
-                });
+    // Each student's own project files, when no --config names one for all.
+    let mut configs: BTreeMap<String, crate::roadmap::config::Config> = BTreeMap::new();
+    if args.config.is_none() {
+        let labels: BTreeSet<&str> = ready.iter().filter_map(|i| i.label.as_deref()).collect();
+        for label in labels {
+            let own: Vec<&RepoInput> = ready
+                .iter()
+                .copied()
+                .filter(|i| i.label.as_deref() == Some(label))
+                .collect();
+            // Already checked as part of the merged configuration above.
+            if let Ok(c) = load_config(None, &own, &ids) {
+                configs.insert(label.to_string(), c);
             }
         }
     }
-    if progress {
-        eprint!("\r\x1b[2K");
+
+    let bar = progress.phase("Scanning", ready.len());
+    let outcomes: Vec<(RepoReport, Option<SourceError>)> = pool.install(|| {
+        slots
+            .par_iter()
+            .map(|slot| {
+                let input = match slot {
+                    Ok(input) => input,
+                    Err(report) => return (report.clone(), None),
+                };
+                let outcome = match audit(input, &rules, &opts) {
+                    Ok(mut r) => {
+                        if let Repo::Git { path, .. } = &input.repo {
+                            if let Some(note) = stale.get(path) {
+                                r.notes.push(Note {
+                                    path: ".".into(),
+                                    message: note.clone(),
+                                });
+                                r.notes.sort();
+                            }
+                        }
+                        (r, None)
+                    }
+                    Err(e) => (
+                        RepoReport {
+                            name: input.name.clone(),
+                            source: input.source.clone(),
+                            label: input.label.clone(),
+                            error: Some(e.to_string()),
+                            ..Default::default()
+                        },
+                        Some(e),
+                    ),
+                };
+                bar.inc(1);
+                bar.set_message(input.name.clone());
+                outcome
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    let mut repos = Vec::with_capacity(outcomes.len());
+    for (report, failure) in outcomes {
+        if let Some(e) = failure {
+            writeln!(err, "error: {}: {e}", report.name)?;
+            if code == exit_codes::OK {
+                code = exit_codes::SOME_FAILED;
+            }
+        }
+        repos.push(report);
     }
     let mut report = Report::new(repos);
     report.portfolio.checklist = evaluate(&roadmap, &report.repos, &rules, &config);
+    report.cohort = cohort(&roadmap, &report.repos, &rules, &configs, &config);
     report.roadmap = Some(roadmap.name.clone());
     report.config = config
         .sources
@@ -176,7 +356,7 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
 /// top of a scanned working tree, merged.
 fn load_config(
     given: Option<&Path>,
-    inputs: &[RepoInput],
+    inputs: &[&RepoInput],
     ids: &BTreeSet<&str>,
 ) -> Result<Config, RuleErrors> {
     if let Some(path) = given {
@@ -192,4 +372,41 @@ fn load_config(
         }
     }
     Ok(config)
+}
+
+/// Fetches every URL input once (inputs may share a clone), in parallel on
+/// the scan's threads: a slow or unreachable remote holds up only its own.
+fn fetch_remotes(
+    slots: &[Result<RepoInput, RepoReport>],
+    pool: &rayon::ThreadPool,
+    progress: &Progress,
+    settings: FetchSettings,
+) -> BTreeMap<PathBuf, Result<remote::Synced, SourceError>> {
+    let mut remotes: BTreeMap<&Path, (&remote::RemoteUrl, &str)> = BTreeMap::new();
+    for input in slots.iter().filter_map(|s| s.as_ref().ok()) {
+        if let (Some(url), Repo::Git { path, .. }) = (&input.remote, &input.repo) {
+            remotes.entry(path).or_insert((url, &input.name));
+        }
+    }
+    if remotes.is_empty() {
+        return BTreeMap::new();
+    }
+    let bar = progress.phase("Fetching", remotes.len());
+    let fetched = pool.install(|| {
+        remotes
+            .par_iter()
+            .map(|(path, (url, name))| {
+                let task = progress.task(name);
+                let result = remote::sync(url, path, settings, &|received, total| {
+                    task.set_length(total as u64);
+                    task.set_position(received as u64);
+                });
+                task.finish_and_clear();
+                bar.inc(1);
+                (path.to_path_buf(), result)
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    fetched
 }
