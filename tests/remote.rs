@@ -21,6 +21,16 @@ fn cache_entries(cache: &Path) -> Vec<PathBuf> {
     entries
 }
 
+/// A fixture committed as a git repository in a folder named `name`, to
+/// clone from (the repository's name in reports comes from it).
+fn origin(fixture_name: &str, name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::create_dir(&path).unwrap();
+    fixture_as_git(fixture_name, &path);
+    (dir, path)
+}
+
 fn json_of(run: &Run) -> serde_json::Value {
     serde_json::from_str(&run.out).unwrap_or_else(|e| panic!("{e}: {}\n{}", run.out, run.err))
 }
@@ -192,10 +202,7 @@ fn credentials_in_a_url_are_never_printed() {
 
 #[test]
 fn a_failed_update_reads_the_earlier_clone_with_a_warning() {
-    let origin_dir = tempfile::tempdir().unwrap();
-    let origin = origin_dir.path().join("shop");
-    std::fs::create_dir(&origin).unwrap();
-    fixture_as_git("django-shop", &origin);
+    let (_dir, origin) = origin("django-shop", "shop");
     let cache = tempfile::tempdir().unwrap();
     let url = file_url(&origin);
     let cache_arg = cache.path().to_str().unwrap();
@@ -273,10 +280,7 @@ fn repos_file(dir: &Path, lines: &[String]) -> PathBuf {
 
 #[test]
 fn a_repos_file_labels_every_report_and_a_broken_entry_is_named() {
-    let origins = tempfile::tempdir().unwrap();
-    let blog = origins.path().join("blog");
-    std::fs::create_dir(&blog).unwrap();
-    fixture_as_git("flask-blog", &blog);
+    let (_dir, blog) = origin("flask-blog", "blog");
     let cache = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let broken = "file:///nonexistent/ada/shop.git";
@@ -379,6 +383,22 @@ fn a_malformed_repos_file_line_is_named_and_nothing_is_scanned() {
         run.err
     );
     assert_eq!(run.out, "");
+}
+
+#[test]
+fn a_missing_path_outranks_an_unreachable_url_in_the_exit_code() {
+    let cache = tempfile::tempdir().unwrap();
+    let run = cli(&[
+        "scan",
+        "/no/such/folder",
+        "file:///nonexistent/repo.git",
+        "--cache-dir",
+        cache.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.err);
+    assert!(
+        run.err.contains("/no/such/folder") && run.err.contains("file:///nonexistent/repo.git")
+    );
 }
 
 #[test]

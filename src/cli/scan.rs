@@ -131,40 +131,11 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     let progress = Progress::new(args.quiet);
     let mut code = exit_codes::OK;
 
-    let mut given: Vec<Input> = Vec::new();
-    for path in &args.paths {
-        match path.to_str().map(Input::from_arg) {
-            Some(Ok(input)) => given.push(input),
-            Some(Err(e)) => {
-                writeln!(err, "error: {e}")?;
-                return Ok(exit_codes::USAGE);
-            }
-            None => given.push(Input {
-                target: Target::Path(path.clone()),
-                label: None,
-            }),
-        }
-    }
-    if let Some(file) = &args.repos_file {
-        match read_repos_file(file) {
-            Ok(inputs) => given.extend(inputs),
-            Err(errors) => {
-                for e in errors {
-                    writeln!(err, "error: {e}")?;
-                }
-                return Ok(exit_codes::USAGE);
-            }
-        }
-    }
-    if given.is_empty() {
-        given.push(Input {
-            target: Target::Path(PathBuf::from(".")),
-            label: None,
-        });
-    }
-    let cache = args.cache_dir.clone().or_else(remote::default_cache_dir);
+    let Some(given) = gather_inputs(args, err)? else {
+        return Ok(exit_codes::USAGE);
+    };
     let has_url = given.iter().any(|i| matches!(i.target, Target::Url(_)));
-    let cache = match cache {
+    let cache = match args.cache_dir.clone().or_else(remote::default_cache_dir) {
         Some(c) => c,
         None if has_url => {
             writeln!(
@@ -199,45 +170,41 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         }
     }
 
-    let fetched = fetch_remotes(
-        &slots,
-        &pool,
-        &progress,
-        FetchSettings { depth: args.depth },
-    );
-    let mut stale: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let settings = FetchSettings { depth: args.depth };
+    let fetched = fetch_remotes(&slots, &pool, &progress, settings);
+    let mut stale: BTreeMap<PathBuf, Note> = BTreeMap::new();
     for slot in &mut slots {
         let Ok(input) = slot else { continue };
         let (Some(url), Repo::Git { path, .. }) = (&input.remote, &input.repo) else {
             continue;
         };
         match fetched.get(path) {
-            Some(Ok(synced)) => {
-                if let Some(why) = &synced.stale {
-                    if !args.quiet {
-                        writeln!(
-                            err,
-                            "warning: {}: not updated ({why}); reading the clone fetched earlier",
-                            url.shown()
-                        )?;
-                    }
-                    stale.insert(path.clone(), format!("not updated from {} ({why}): the clone fetched on an earlier run was read", url.shown()));
+            Some(Ok(remote::Synced { stale: Some(why) })) => {
+                if !args.quiet {
+                    writeln!(
+                        err,
+                        "warning: {}: not updated ({why}); reading the clone fetched earlier",
+                        url.shown()
+                    )?;
                 }
+                let message = format!(
+                    "not updated from {} ({why}): the clone fetched on an earlier run was read",
+                    url.shown()
+                );
+                stale.insert(
+                    path.clone(),
+                    Note {
+                        path: ".".into(),
+                        message,
+                    },
+                );
             }
             Some(Err(e)) => {
                 writeln!(err, "error: {}: {e}", input.name)?;
-                if code == exit_codes::OK {
-                    code = exit_codes::SOME_FAILED;
-                }
-                *slot = Err(RepoReport {
-                    name: input.name.clone(),
-                    source: input.source.clone(),
-                    label: input.label.clone(),
-                    error: Some(e.to_string()),
-                    ..Default::default()
-                });
+                code = some_failed(code);
+                *slot = Err(not_audited(input, e));
             }
-            None => {}
+            _ => {}
         }
     }
 
@@ -249,22 +216,10 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
             return Ok(exit_codes::USAGE);
         }
     };
-    // Each student's own project files, when no --config names one for all.
-    let mut configs: BTreeMap<String, crate::roadmap::config::Config> = BTreeMap::new();
-    if args.config.is_none() {
-        let labels: BTreeSet<&str> = ready.iter().filter_map(|i| i.label.as_deref()).collect();
-        for label in labels {
-            let own: Vec<&RepoInput> = ready
-                .iter()
-                .copied()
-                .filter(|i| i.label.as_deref() == Some(label))
-                .collect();
-            // Already checked as part of the merged configuration above.
-            if let Ok(c) = load_config(None, &own, &ids) {
-                configs.insert(label.to_string(), c);
-            }
-        }
-    }
+    let configs = match args.config {
+        Some(_) => BTreeMap::new(),
+        None => student_configs(&ready, &ids),
+    };
 
     let bar = progress.phase("Scanning", ready.len());
     let outcomes: Vec<(RepoReport, Option<SourceError>)> = pool.install(|| {
@@ -277,27 +232,17 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
                 };
                 let outcome = match audit(input, &rules, &opts) {
                     Ok(mut r) => {
-                        if let Repo::Git { path, .. } = &input.repo {
-                            if let Some(note) = stale.get(path) {
-                                r.notes.push(Note {
-                                    path: ".".into(),
-                                    message: note.clone(),
-                                });
-                                r.notes.sort();
-                            }
+                        let cached = match &input.repo {
+                            Repo::Git { path, .. } => stale.get(path),
+                            _ => None,
+                        };
+                        if let Some(note) = cached {
+                            r.notes.push(note.clone());
+                            r.notes.sort();
                         }
                         (r, None)
                     }
-                    Err(e) => (
-                        RepoReport {
-                            name: input.name.clone(),
-                            source: input.source.clone(),
-                            label: input.label.clone(),
-                            error: Some(e.to_string()),
-                            ..Default::default()
-                        },
-                        Some(e),
-                    ),
+                    Err(e) => (not_audited(input, &e), Some(e)),
                 };
                 bar.inc(1);
                 bar.set_message(input.name.clone());
@@ -310,9 +255,7 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     for (report, failure) in outcomes {
         if let Some(e) = failure {
             writeln!(err, "error: {}: {e}", report.name)?;
-            if code == exit_codes::OK {
-                code = exit_codes::SOME_FAILED;
-            }
+            code = some_failed(code);
         }
         repos.push(report);
     }
@@ -350,6 +293,82 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         None => out.write_all(&buffer)?,
     }
     Ok(code)
+}
+
+/// The inputs on the command line and in the repos file, or `.`; `None`
+/// after printing why when one is malformed.
+fn gather_inputs(args: &ScanArgs, err: &mut dyn Write) -> anyhow::Result<Option<Vec<Input>>> {
+    let mut given: Vec<Input> = Vec::new();
+    for path in &args.paths {
+        match path.to_str().map(Input::from_arg) {
+            Some(Ok(input)) => given.push(input),
+            Some(Err(e)) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(None);
+            }
+            None => given.push(Input {
+                target: Target::Path(path.clone()),
+                label: None,
+            }),
+        }
+    }
+    if let Some(file) = &args.repos_file {
+        match read_repos_file(file) {
+            Ok(inputs) => given.extend(inputs),
+            Err(errors) => {
+                for e in errors {
+                    writeln!(err, "error: {e}")?;
+                }
+                return Ok(None);
+            }
+        }
+    }
+    if given.is_empty() {
+        given.push(Input {
+            target: Target::Path(PathBuf::from(".")),
+            label: None,
+        });
+    }
+    Ok(Some(given))
+}
+
+/// The exit code once a repository could not be audited: a usage error (2)
+/// says more and stays.
+fn some_failed(code: u8) -> u8 {
+    if code == exit_codes::OK {
+        exit_codes::SOME_FAILED
+    } else {
+        code
+    }
+}
+
+/// The report of a repository that could not be audited, and why.
+fn not_audited(input: &RepoInput, e: &SourceError) -> RepoReport {
+    RepoReport {
+        name: input.name.clone(),
+        source: input.source.clone(),
+        label: input.label.clone(),
+        error: Some(e.to_string()),
+        ..Default::default()
+    }
+}
+
+/// Each student's own project files (their working trees' portfolio-audit.toml).
+fn student_configs(ready: &[&RepoInput], ids: &BTreeSet<&str>) -> BTreeMap<String, Config> {
+    let labels: BTreeSet<&str> = ready.iter().filter_map(|i| i.label.as_deref()).collect();
+    let mut configs = BTreeMap::new();
+    for label in labels {
+        let own: Vec<&RepoInput> = ready
+            .iter()
+            .copied()
+            .filter(|i| i.label.as_deref() == Some(label))
+            .collect();
+        // Every file was already read without error for the merged configuration.
+        if let Ok(c) = load_config(None, &own, ids) {
+            configs.insert(label.to_string(), c);
+        }
+    }
+    configs
 }
 
 /// The project file given with --config, or every portfolio-audit.toml at the
