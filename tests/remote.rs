@@ -180,6 +180,56 @@ fn unreachable_urls_are_errors_and_the_others_are_reported() {
     }
 }
 
+/// A local HTTP server that answers every request with 401, as GitHub does
+/// for a private or missing repository; it serves until the test ends.
+fn server_asking_for_credentials() -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                line.clear();
+            }
+            let _ = (&stream).write_all(
+                b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"git\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+#[test]
+fn a_private_repository_fails_at_once_without_asking_for_credentials() {
+    let server = server_asking_for_credentials();
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("{server}/ada/private.git");
+    let started = std::time::Instant::now();
+    let run = cli(&[
+        "scan",
+        &url,
+        "--cache-dir",
+        cache.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 3, "{}", run.err);
+    let json = json_of(&run);
+    let error = json["repos"][0]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with(&format!("{url}: authentication required")),
+        "{error}"
+    );
+    assert!(run.err.contains("authentication required"), "{}", run.err);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert!(
+        cache_entries(cache.path()).is_empty(),
+        "no half clone is left"
+    );
+}
+
 #[test]
 fn credentials_in_a_url_are_never_printed() {
     let cache = tempfile::tempdir().unwrap();

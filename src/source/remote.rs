@@ -263,7 +263,7 @@ fn callbacks<'a>(progress: &'a dyn Fn(usize, usize)) -> RemoteCallbacks<'a> {
         Err(git2::Error::new(
             ErrorCode::Auth,
             ErrorClass::Net,
-            "authentication required",
+            "the server asked for credentials",
         ))
     });
     cb.transfer_progress(move |stats| {
