@@ -31,6 +31,14 @@ fn origin(fixture_name: &str, name: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
+/// `scan ARGS --cache-dir CACHE`.
+fn scan_cached(cache: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["scan"];
+    all.extend_from_slice(args);
+    all.extend(["--cache-dir", cache.to_str().unwrap()]);
+    cli(&all)
+}
+
 fn json_of(run: &Run) -> serde_json::Value {
     serde_json::from_str(&run.out).unwrap_or_else(|e| panic!("{e}: {}\n{}", run.out, run.err))
 }
@@ -124,14 +132,7 @@ fn the_remote_default_branch_is_read_unless_rev_names_another() {
     assert_eq!(at_feature["repos"][0]["revision"], feature.to_string());
     assert!(level(&at_feature, name, "testing.unit") >= 1);
 
-    let run = cli(&[
-        "scan",
-        &url,
-        "--cache-dir",
-        cache_arg,
-        "--rev",
-        "no-such-branch",
-    ]);
+    let run = scan_cached(cache.path(), &[&url, "--rev", "no-such-branch"]);
     assert_eq!(run.code, 3, "{}", run.err);
     assert!(run.err.contains("no-such-branch"), "{}", run.err);
 }
@@ -147,17 +148,10 @@ fn unreachable_urls_are_errors_and_the_others_are_reported() {
     let refused = "https://127.0.0.1:9/x.git";
     // Refused too, which shows the ssh transport is built in (not "unsupported").
     let refused_ssh = "ssh://git@127.0.0.1:9/ada/y.git";
-    let run = cli(&[
-        "scan",
-        &good,
-        missing,
-        refused,
-        refused_ssh,
-        "--cache-dir",
-        cache.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let run = scan_cached(
+        cache.path(),
+        &[&good, missing, refused, refused_ssh, "--format", "json"],
+    );
     assert_eq!(run.code, 3, "{}", run.err);
     let json = json_of(&run);
     let repos = json["repos"].as_array().unwrap();
@@ -207,14 +201,7 @@ fn a_private_repository_fails_at_once_without_asking_for_credentials() {
     let cache = tempfile::tempdir().unwrap();
     let url = format!("{server}/ada/private.git");
     let started = std::time::Instant::now();
-    let run = cli(&[
-        "scan",
-        &url,
-        "--cache-dir",
-        cache.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let run = scan_cached(cache.path(), &[&url, "--format", "json"]);
     assert_eq!(run.code, 3, "{}", run.err);
     let json = json_of(&run);
     let error = json["repos"][0]["error"].as_str().unwrap();
@@ -233,14 +220,14 @@ fn a_private_repository_fails_at_once_without_asking_for_credentials() {
 #[test]
 fn credentials_in_a_url_are_never_printed() {
     let cache = tempfile::tempdir().unwrap();
-    let run = cli(&[
-        "scan",
-        "https://learner:s3cret-token@127.0.0.1:9/ada/portfolio.git",
-        "--cache-dir",
-        cache.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let run = scan_cached(
+        cache.path(),
+        &[
+            "https://learner:s3cret-token@127.0.0.1:9/ada/portfolio.git",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(run.code, 3, "{}", run.err);
     assert!(!run.out.contains("s3cret") && !run.err.contains("s3cret"));
     assert!(
@@ -259,7 +246,7 @@ fn a_failed_update_reads_the_earlier_clone_with_a_warning() {
     let first = scan_json(&[&url, "--cache-dir", cache_arg]);
     std::fs::remove_dir_all(&origin).unwrap();
 
-    let run = cli(&["scan", &url, "--cache-dir", cache_arg, "--format", "json"]);
+    let run = scan_cached(cache.path(), &[&url, "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.err);
     assert!(
         run.err.contains("warning:") && run.err.contains("not updated"),
@@ -277,7 +264,7 @@ fn a_failed_update_reads_the_earlier_clone_with_a_warning() {
         json["repos"][0]["notes"]
     );
 
-    let quiet = cli(&["scan", &url, "--cache-dir", cache_arg, "--quiet"]);
+    let quiet = scan_cached(cache.path(), &[&url, "--quiet"]);
     assert_eq!(quiet.code, 0);
     assert_eq!(quiet.err, "", "--quiet silences warnings");
 }
@@ -345,16 +332,10 @@ fn a_repos_file_labels_every_report_and_a_broken_entry_is_named() {
         ],
     );
     let file_arg = file.to_str().unwrap();
-    let cache_arg = cache.path().to_str().unwrap();
-    let run = cli(&[
-        "scan",
-        "--repos-file",
-        file_arg,
-        "--cache-dir",
-        cache_arg,
-        "--format",
-        "json",
-    ]);
+    let run = scan_cached(
+        cache.path(),
+        &["--repos-file", file_arg, "--format", "json"],
+    );
     assert_eq!(run.code, 3, "{}", run.err);
     assert!(run.err.contains(broken), "{}", run.err);
     let json = json_of(&run);
@@ -379,37 +360,24 @@ fn a_repos_file_labels_every_report_and_a_broken_entry_is_named() {
     );
     assert!(repos[1]["error"].as_str().unwrap().starts_with(broken));
 
-    let text = cli(&["scan", "--repos-file", file_arg, "--cache-dir", cache_arg]);
+    let text = scan_cached(cache.path(), &["--repos-file", file_arg]);
     assert!(text.out.contains("Ada Lovelace: blog ("), "{}", text.out);
     assert!(
         text.out.contains("Grace Hopper: django-shop ("),
         "{}",
         text.out
     );
-    let csv = cli(&[
-        "scan",
-        "--repos-file",
-        file_arg,
-        "--cache-dir",
-        cache_arg,
-        "--format",
-        "csv",
-    ]);
+    let csv = scan_cached(cache.path(), &["--repos-file", file_arg, "--format", "csv"]);
     assert!(
         csv.out.starts_with("repository,label,error,"),
         "{}",
         csv.out
     );
     assert!(csv.out.contains("\nblog,Ada Lovelace,,"), "{}", csv.out);
-    let md = cli(&[
-        "scan",
-        "--repos-file",
-        file_arg,
-        "--cache-dir",
-        cache_arg,
-        "--format",
-        "markdown",
-    ]);
+    let md = scan_cached(
+        cache.path(),
+        &["--repos-file", file_arg, "--format", "markdown"],
+    );
     assert!(md.out.contains("- Ada Lovelace · **blog**"), "{}", md.out);
     assert!(md.out.contains("### Cohort (2 students)"), "{}", md.out);
 }
@@ -438,13 +406,10 @@ fn a_malformed_repos_file_line_is_named_and_nothing_is_scanned() {
 #[test]
 fn a_missing_path_outranks_an_unreachable_url_in_the_exit_code() {
     let cache = tempfile::tempdir().unwrap();
-    let run = cli(&[
-        "scan",
-        "/no/such/folder",
-        "file:///nonexistent/repo.git",
-        "--cache-dir",
-        cache.path().to_str().unwrap(),
-    ]);
+    let run = scan_cached(
+        cache.path(),
+        &["/no/such/folder", "file:///nonexistent/repo.git"],
+    );
     assert_eq!(run.code, 2, "{}", run.err);
     assert!(
         run.err.contains("/no/such/folder") && run.err.contains("file:///nonexistent/repo.git")
@@ -487,15 +452,18 @@ fn the_cohort_scores_each_student_over_their_own_repositories() {
         .collect();
     let file = repos_file(dir.path(), &lines);
     let file_arg = file.to_str().unwrap();
-    let cohort_run = cli(&[
-        "scan",
-        "--repos-file",
-        file_arg,
-        "--format",
-        "json",
-        "--jobs",
-        "1",
-    ]);
+    let with_jobs = |n: &str| {
+        cli(&[
+            "scan",
+            "--repos-file",
+            file_arg,
+            "--format",
+            "json",
+            "--jobs",
+            n,
+        ])
+    };
+    let cohort_run = with_jobs("1");
     assert_eq!(cohort_run.code, 0, "{}", cohort_run.err);
     let json = json_of(&cohort_run);
     let cohort = &json["cohort"];
@@ -551,15 +519,7 @@ fn the_cohort_scores_each_student_over_their_own_repositories() {
         "the cohort differs item by item"
     );
 
-    let four = cli(&[
-        "scan",
-        "--repos-file",
-        file_arg,
-        "--format",
-        "json",
-        "--jobs",
-        "4",
-    ]);
+    let four = with_jobs("4");
     assert!(
         four.out == cohort_run.out,
         "JSON differs between --jobs 1 and --jobs 4"

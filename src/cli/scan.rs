@@ -76,7 +76,8 @@ pub struct ScanArgs {
     /// No progress bars and no warnings on stderr (errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,
-    /// Read this git revision from the object database instead of the working tree.
+    /// Read this git revision from the object database instead of the working
+    /// tree (a URL is read at the remote's default branch unless this is given).
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -86,7 +87,8 @@ pub struct ScanArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub rules: RulesArg,
-    /// Threads for analysis (default: all cores).
+    /// Threads for fetching and analysis, shared by repositories audited in
+    /// parallel and the files inside each (default: all cores).
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
     /// The checklist to measure against: a built-in roadmap's name or a roadmap file.
