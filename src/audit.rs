@@ -182,6 +182,7 @@ pub fn audit(
     Ok(RepoReport {
         name: input.name.clone(),
         source: input.source.clone(),
+        label: input.label.clone(),
         revision: listing.revision,
         stats,
         competencies,

@@ -2,13 +2,15 @@
 //! repository (each audited from the object database), or between two JSON
 //! reports.
 
-use super::scan::{write_output, AuditArgs, Auditor};
+use super::progress::Progress;
+use super::scan::{write_output, AuditArgs, Auditor, Slot};
 use crate::exit_codes;
 use crate::report::diff::{self, compare, DiffFormat, Labelled, SideKind};
 use crate::report::json;
 use crate::report::model::Report;
 use crate::source::{discover, Repo};
 use anyhow::bail;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -176,6 +178,8 @@ fn audit_at(
             many.len()
         ),
     }
-    let (report, failed) = auditor.report(&inputs, Vec::new(), err)?;
+    let slots: Vec<Slot> = inputs.into_iter().map(Ok).collect();
+    let progress = Progress::new(false);
+    let (report, failed) = auditor.report(&slots, &BTreeMap::new(), &progress, err)?;
     Ok((failed == 0).then_some(report))
 }

@@ -3,6 +3,7 @@
 
 mod bench;
 mod diff;
+mod progress;
 mod roadmaps_cmd;
 mod rules_cmd;
 mod scan;

@@ -1,5 +1,6 @@
-//! The repositories × competencies matrix as CSV: one row per repository,
-//! one column per competency level, for spreadsheets.
+//! The repositories × competencies matrix as CSV: one row per repository
+//! (with its student's label when a repos file gave one), one column per
+//! competency level, for spreadsheets.
 
 use super::model::Report;
 use std::io::{self, Write};
@@ -27,11 +28,21 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .map(|c| c.id.as_str())
         .collect();
-    let mut header = vec!["repository".to_string(), "error".to_string()];
+    // The label column appears only when a repos file gave labels.
+    let labeled = report.repos.iter().any(|r| r.label.is_some());
+    let mut header = vec!["repository".to_string()];
+    if labeled {
+        header.push("label".to_string());
+    }
+    header.push("error".to_string());
     header.extend(ids.iter().map(|id| field(id)));
     writeln!(out, "{}", header.join(","))?;
     for r in &report.repos {
-        let mut row = vec![field(&r.name), field(r.error.as_deref().unwrap_or(""))];
+        let mut row = vec![field(&r.name)];
+        if labeled {
+            row.push(field(r.label.as_deref().unwrap_or("")));
+        }
+        row.push(field(r.error.as_deref().unwrap_or("")));
         for id in &ids {
             let level = r
                 .competencies

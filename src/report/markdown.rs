@@ -206,16 +206,78 @@ fn findings(report: &Report, out: &mut String) {
     );
 }
 
+/// Each student's score and first gaps, then who meets each item.
+fn cohort(report: &Report, out: &mut String) {
+    let Some(cohort) = &report.cohort else {
+        return;
+    };
+    let n = cohort.students.len();
+    let students: Vec<String> = cohort
+        .students
+        .iter()
+        .map(|s| {
+            let gaps: Vec<String> = s
+                .gaps
+                .iter()
+                .map(|g| format!("{} {}", mark(g.status), escape(&g.title)))
+                .collect();
+            let score = if s.repos.is_empty() {
+                "not audited".to_string()
+            } else {
+                format!("{}/100", s.score)
+            };
+            format!(
+                "| {} | {score} | {} | {} |",
+                escape(&s.label),
+                escape(&s.repos.join(", ")),
+                gaps.join("<br>")
+            )
+        })
+        .collect();
+    let heading = format!("Cohort ({n} students)");
+    table(
+        out,
+        &heading,
+        "| Student | Score | Repositories | First gaps |\n|---|---:|---|---|",
+        &students,
+        "students",
+    );
+    let items: Vec<String> = cohort
+        .items
+        .iter()
+        .map(|i| {
+            format!(
+                "| {} | {}/{n} | {} |",
+                escape(&i.title),
+                i.met,
+                escape(&i.met_by.join(", "))
+            )
+        })
+        .collect();
+    table(
+        out,
+        "Checklist items across the cohort",
+        "| Item | Met | By |\n|---|---:|---|",
+        &items,
+        "items",
+    );
+}
+
 fn repo_lines(r: &RepoReport) -> Vec<String> {
+    let who = r
+        .label
+        .as_ref()
+        .map(|l| format!("{} · ", escape(l)))
+        .unwrap_or_default();
     if let Some(e) = &r.error {
         return vec![format!(
-            "- **{}**: not audited: {}",
+            "- {who}**{}**: not audited: {}",
             escape(&r.name),
             escape(e)
         )];
     }
     let mut lines = vec![format!(
-        "- **{}**: {} files, {} Python ({} lines)",
+        "- {who}**{}**: {} files, {} Python ({} lines)",
         escape(&r.name),
         r.stats.files,
         r.stats.python_files,
@@ -235,6 +297,7 @@ fn repo_lines(r: &RepoReport) -> Vec<String> {
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut md = String::new();
     checklist(report, &mut md);
+    cohort(report, &mut md);
     findings(report, &mut md);
     let repos: Vec<String> = report
         .repos

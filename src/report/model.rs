@@ -2,6 +2,7 @@
 //! (schema_version 1: fields are added, never renamed).
 
 use crate::analyze::facts::Finding;
+pub use crate::roadmap::cohort::Cohort;
 pub use crate::roadmap::Checklist;
 use crate::rules::levels::CompetencyLevel;
 use crate::source::{History, Note};
@@ -21,6 +22,10 @@ pub struct Report {
     pub config: Vec<String>,
     pub repos: Vec<RepoReport>,
     pub portfolio: Portfolio,
+    /// Per student (repositories sharing a label): present when two or more
+    /// repositories are labeled.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cohort: Option<Cohort>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -42,6 +47,9 @@ impl Tool {
 pub struct RepoReport {
     pub name: String,
     pub source: String,
+    /// Who the repository belongs to (a student's name from --repos-file).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub label: Option<String>,
     /// The commit scanned (HEAD for a working tree), or null outside git.
     pub revision: Option<String>,
     pub stats: Stats,
@@ -127,6 +135,7 @@ impl Report {
                 competencies: competencies.into_iter().map(|(_, c)| c).collect(),
                 checklist: Checklist::default(),
             },
+            cohort: None,
         }
     }
 }

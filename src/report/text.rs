@@ -53,7 +53,10 @@ fn metric_text(c: &CompetencyLevel) -> String {
 }
 
 fn render_repo(r: &RepoReport, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{} ({})", r.name, r.source)?;
+    match &r.label {
+        Some(label) => writeln!(out, "{label}: {} ({})", r.name, r.source)?,
+        None => writeln!(out, "{} ({})", r.name, r.source)?,
+    }
     if let Some(err) = &r.error {
         writeln!(out, "  not audited: {err}")?;
         return writeln!(out);
@@ -247,7 +250,81 @@ fn render_checklist(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
+/// Each student's score and first gaps, then who meets each item.
+fn render_cohort(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let Some(cohort) = &report.cohort else {
+        return Ok(());
+    };
+    let n = cohort.students.len();
+    writeln!(
+        out,
+        "Cohort: {n} {}, checklist `{}` over each one's own repositories",
+        if n == 1 { "student" } else { "students" },
+        report.roadmap.as_deref().unwrap_or("")
+    )?;
+    let width = cohort
+        .students
+        .iter()
+        .map(|s| s.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    for s in &cohort.students {
+        if s.repos.is_empty() {
+            writeln!(
+                out,
+                "  {:width$}  not audited: {} (see the errors below)",
+                s.label,
+                s.not_audited.join(", ")
+            )?;
+            continue;
+        }
+        let mut line = format!(
+            "  {:width$}  {:3}/100  {} met, {} partial, {} missing  [{}]",
+            s.label,
+            s.score,
+            s.met,
+            s.partial,
+            s.missing,
+            s.repos.join(", ")
+        );
+        if !s.not_audited.is_empty() {
+            line.push_str(&format!("  not audited: {}", s.not_audited.join(", ")));
+        }
+        writeln!(out, "{line}")?;
+        for g in &s.gaps {
+            writeln!(
+                out,
+                "  {:width$}      {} {}",
+                "",
+                status_mark(g.status),
+                g.title
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "\nChecklist items across the cohort (students meeting each)"
+    )?;
+    for i in &cohort.items {
+        let mut who = i.met_by.join(", ");
+        if !i.partial_by.is_empty() {
+            if !who.is_empty() {
+                who.push_str("; ");
+            }
+            who.push_str(&format!("partial: {}", i.partial_by.join(", ")));
+        }
+        let who = if who.is_empty() {
+            String::new()
+        } else {
+            format!("  ({who})")
+        };
+        writeln!(out, "  {:>3}/{n}  {}{who}", i.met, i.title)?;
+    }
+    writeln!(out)
+}
+
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    render_cohort(report, out)?;
     render_checklist(report, out)?;
     for r in &report.repos {
         render_repo(r, out)?;

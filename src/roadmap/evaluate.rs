@@ -16,7 +16,7 @@ struct Best<'a> {
     evidence: Option<&'a crate::rules::levels::Evidence>,
 }
 
-fn best_levels(repos: &[RepoReport]) -> BTreeMap<&str, Best<'_>> {
+fn best_levels<'a>(repos: &[&'a RepoReport]) -> BTreeMap<&'a str, Best<'a>> {
     let mut best: BTreeMap<&str, Best> = BTreeMap::new();
     for r in repos.iter().filter(|r| r.error.is_none()) {
         for c in &r.competencies {
@@ -48,6 +48,16 @@ fn score(met: u32, partial: u32, measurable: u32) -> u32 {
 pub fn evaluate(
     roadmap: &Roadmap,
     repos: &[RepoReport],
+    rules: &RuleSet,
+    config: &Config,
+) -> Checklist {
+    evaluate_over(roadmap, &repos.iter().collect::<Vec<_>>(), rules, config)
+}
+
+/// [`evaluate`] over some of the repositories (one student's, in a cohort).
+pub fn evaluate_over(
+    roadmap: &Roadmap,
+    repos: &[&RepoReport],
     rules: &RuleSet,
     config: &Config,
 ) -> Checklist {

@@ -7,6 +7,7 @@
 //! applicable, with its evidence or its next step, a score and per-phase
 //! progress. It never reads a repository.
 
+pub mod cohort;
 pub mod config;
 mod evaluate;
 pub mod file;

@@ -61,6 +61,8 @@ fn run_one(set: &RuleSet, rule: &Rule, ex: &Example) -> ExampleResult {
         name: "example".into(),
         source: "example".into(),
         repo: Repo::Memory { files },
+        label: None,
+        remote: None,
     };
     let report = audit(&input, set, &ListOptions::default());
     let found = report

@@ -103,6 +103,12 @@ pub fn list(path: &Path, rev: &str, opts: &ListOptions) -> Result<Listing, Sourc
         }
     }
     listing.history = history_at(&repo, path, &commit.id().to_string())?;
+    if repo.is_shallow() {
+        listing.notes.push(Note {
+            path: ".".into(),
+            message: "shallow clone (--depth): the history counts only the commits fetched".into(),
+        });
+    }
     Ok(listing)
 }
 

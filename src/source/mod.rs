@@ -5,9 +5,12 @@
 //! of files (path, size) plus notes on what was not read and why, and the git
 //! history when there is one. File contents are read later, in parallel,
 //! through a [`Reader`], so a large repository is never held in memory at once.
-//! This stage never interprets file contents.
+//! This stage never interprets file contents. A URL input is fetched into a
+//! cache folder first ([`remote`]) and then read as a bare repository.
 
 mod git;
+pub mod input;
+pub mod remote;
 mod skip;
 mod workdir;
 
@@ -39,6 +42,8 @@ pub enum SourceError {
         rev: String,
         message: String,
     },
+    #[error("{url}: {reason}")]
+    Remote { url: String, reason: String },
 }
 
 /// Something not read, or read only in part, with the reason.
@@ -53,9 +58,13 @@ pub struct Note {
 pub struct RepoInput {
     /// Short name for reports: the folder name.
     pub name: String,
-    /// What the user gave, as a path.
+    /// What the user gave: a path, or a URL without its credentials.
     pub source: String,
     pub repo: Repo,
+    /// Who the repository belongs to, from a repos file.
+    pub label: Option<String>,
+    /// The URL to fetch into `repo`'s path (a cached clone) before listing it.
+    pub remote: Option<remote::RemoteUrl>,
 }
 
 /// Where a repository's files come from.
@@ -285,7 +294,36 @@ fn input_for(dir: &Path, rev: Option<&str>) -> RepoInput {
         name: dir_name(dir),
         source: dir.display().to_string(),
         repo,
+        label: None,
+        remote: None,
     }
+}
+
+/// The repositories an input stands for. A URL stands for one repository,
+/// its clone in `cache` (fetched later, see [`remote::sync`]); a path is
+/// discovered as [`discover`] does. The input's label goes to each.
+pub fn discover_input(
+    input: &input::Input,
+    rev: Option<&str>,
+    cache: &Path,
+) -> Result<Vec<RepoInput>, SourceError> {
+    let mut found = match &input.target {
+        input::Target::Path(path) => discover(path, rev)?,
+        input::Target::Url(url) => vec![RepoInput {
+            name: url.name().to_string(),
+            source: url.shown().to_string(),
+            repo: Repo::Git {
+                path: cache.join(url.cache_key()),
+                rev: rev.unwrap_or("HEAD").to_string(),
+            },
+            label: None,
+            remote: Some(url.clone()),
+        }],
+    };
+    for r in &mut found {
+        r.label.clone_from(&input.label);
+    }
+    Ok(found)
 }
 
 /// The repositories an input path stands for: itself when it is a repository

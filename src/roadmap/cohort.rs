@@ -1,0 +1,159 @@
+//! A cohort: the roadmap evaluated for each student over that student's
+//! repositories only (those sharing a label), the first gaps of each, and
+//! for each checklist item which students meet it.
+//!
+//! In: audited repositories with labels, the roadmap, each student's project
+//! file. Out: a [`Cohort`]. Unlabeled repositories take no part.
+
+use super::config::Config;
+use super::evaluate::evaluate_over;
+use super::{Roadmap, Status};
+use crate::report::model::RepoReport;
+use crate::rules::RuleSet;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Gaps listed per student: the first ones in roadmap order.
+pub const GAPS_PER_STUDENT: usize = 3;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Cohort {
+    /// In the order their labels first appear among the inputs.
+    pub students: Vec<Student>,
+    /// Every measurable item of the roadmap (self-report items left out), in roadmap order.
+    pub items: Vec<CohortItem>,
+}
+
+/// One student's checklist, over their repositories only.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Student {
+    pub label: String,
+    /// Repositories audited.
+    pub repos: Vec<String>,
+    /// Repositories that could not be audited (each reported with its error).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub not_audited: Vec<String>,
+    /// 0..100, as the portfolio's score: met counts 1, partial 1/2.
+    pub score: u32,
+    pub measurable: u32,
+    pub met: u32,
+    pub partial: u32,
+    pub missing: u32,
+    /// The first partial or missing items, by phase then item order.
+    pub gaps: Vec<StudentGap>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StudentGap {
+    pub id: String,
+    pub title: String,
+    pub phase: String,
+    pub status: Status,
+    pub next_step: String,
+}
+
+/// Which students meet one checklist item.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CohortItem {
+    pub id: String,
+    pub title: String,
+    pub phase: String,
+    /// How many students meet it.
+    pub met: u32,
+    pub met_by: Vec<String>,
+    pub partial_by: Vec<String>,
+}
+
+/// The cohort of labeled repositories, or `None` when fewer than two carry a label.
+/// `configs` holds each student's project file; `fallback` serves the others.
+pub fn cohort(
+    roadmap: &Roadmap,
+    repos: &[RepoReport],
+    rules: &RuleSet,
+    configs: &BTreeMap<String, Config>,
+    fallback: &Config,
+) -> Option<Cohort> {
+    let mut labels: Vec<&str> = Vec::new();
+    for l in repos.iter().filter_map(|r| r.label.as_deref()) {
+        if !labels.contains(&l) {
+            labels.push(l);
+        }
+    }
+    if repos.iter().filter(|r| r.label.is_some()).count() < 2 {
+        return None;
+    }
+    let phase_rank = |phase: &str| roadmap.phases.iter().position(|p| p.id == phase);
+    let mut items: Vec<CohortItem> = roadmap
+        .items
+        .iter()
+        .filter(|i| !i.self_report)
+        .map(|i| CohortItem {
+            id: i.id.clone(),
+            title: i.title.clone(),
+            phase: i.phase.clone(),
+            met: 0,
+            met_by: Vec::new(),
+            partial_by: Vec::new(),
+        })
+        .collect();
+    let mut students = Vec::new();
+    for label in labels {
+        let own: Vec<&RepoReport> = repos
+            .iter()
+            .filter(|r| r.label.as_deref() == Some(label))
+            .collect();
+        let config = configs.get(label).unwrap_or(fallback);
+        let checklist = evaluate_over(roadmap, &own, rules, config);
+        let count = |s: Status| checklist.items.iter().filter(|i| i.status == s).count() as u32;
+        let mut gaps: Vec<(usize, &super::ChecklistItem)> = checklist
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| matches!(i.status, Status::Partial | Status::Missing))
+            .collect();
+        gaps.sort_by_key(|(order, i)| (phase_rank(&i.phase), *order));
+        for item in &checklist.items {
+            let Some(entry) = items.iter_mut().find(|c| c.id == item.id) else {
+                continue;
+            };
+            match item.status {
+                Status::Met => {
+                    entry.met += 1;
+                    entry.met_by.push(label.to_string());
+                }
+                Status::Partial => entry.partial_by.push(label.to_string()),
+                _ => {}
+            }
+        }
+        students.push(Student {
+            label: label.to_string(),
+            repos: own
+                .iter()
+                .filter(|r| r.error.is_none())
+                .map(|r| r.name.clone())
+                .collect(),
+            not_audited: own
+                .iter()
+                .filter(|r| r.error.is_some())
+                .map(|r| r.name.clone())
+                .collect(),
+            score: checklist.score,
+            measurable: checklist.measurable,
+            met: count(Status::Met),
+            partial: count(Status::Partial),
+            missing: count(Status::Missing),
+            gaps: gaps
+                .into_iter()
+                .take(GAPS_PER_STUDENT)
+                .map(|(_, i)| StudentGap {
+                    id: i.id.clone(),
+                    title: i.title.clone(),
+                    phase: i.phase.clone(),
+                    status: i.status,
+                    next_step: i.next_step.clone(),
+                })
+                .collect(),
+        });
+    }
+    Some(Cohort { students, items })
+}
