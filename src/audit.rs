@@ -190,6 +190,7 @@ pub fn audit(
         metrics,
         history: listing.history,
         error: None,
+        checklist: None,
     })
 }
 

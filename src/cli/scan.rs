@@ -1,12 +1,12 @@
 //! `portfolio-audit scan`: audit repositories and print the report.
 
-use super::RulesArg;
+use super::{ColorArg, RulesArg};
 use crate::audit::audit;
 use crate::exit_codes;
 use crate::report::model::{RepoReport, Report};
-use crate::report::{csv, json, markdown, text, Format};
+use crate::report::{csv, html, json, markdown, text, Format};
 use crate::roadmap::config::{Config, FILE_NAME};
-use crate::roadmap::{evaluate, Roadmap};
+use crate::roadmap::{evaluate, evaluate_each_repo, Roadmap};
 use crate::rules::{RuleErrors, RuleSet};
 use crate::source::{discover, ListOptions, Repo, RepoInput, DEFAULT_MAX_FILE_SIZE};
 use anyhow::Context;
@@ -22,6 +22,7 @@ repository, or a folder of repositories (each child with a .git or Python code).
 Examples:
   portfolio-audit scan fixtures/portfolio
   portfolio-audit scan . --format json -o report.json
+  portfolio-audit scan students/* --format html -o cohort.html
   portfolio-audit scan students/* --jobs 2
   portfolio-audit scan repo.git --rev main~3
   portfolio-audit scan . --format markdown --fail-under 60 >> \"$GITHUB_STEP_SUMMARY\"
@@ -31,17 +32,29 @@ error, 3 some repositories could not be audited (the others are reported).";
 
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with code 1 when the checklist score is below this (0-100).
+    #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub fail_under: Option<u32>,
+    #[command(flatten)]
+    pub color: ColorArg,
+}
+
+/// What to audit and against which checklist: shared by `scan` and `badge`.
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
     /// Repositories or folders of repositories.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Read this git revision from the object database instead of the working tree.
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Write the report to this file instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
     #[command(flatten)]
     pub rules: RulesArg,
     /// Threads for analysis (default: all cores).
@@ -54,20 +67,67 @@ pub struct ScanArgs {
     /// default: portfolio-audit.toml at the top of each scanned repository.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Exit with code 1 when the checklist score is below this (0-100).
-    #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
-    pub fail_under: Option<u32>,
     /// Files larger than this many bytes are listed but not read.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
 }
 
 pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+    let Some(Audited { report, mut code }) = audit_all(&args.audit, err)? else {
+        return Ok(exit_codes::USAGE);
+    };
+    let mut buffer: Vec<u8> = Vec::new();
+    match args.format {
+        Format::Text => {
+            let palette = if args.color.enabled(args.output.is_none()) {
+                text::Palette::ANSI
+            } else {
+                text::Palette::PLAIN
+            };
+            text::render_with(&report, &mut buffer, &palette)?
+        }
+        Format::Json => json::render(&report, &mut buffer)?,
+        Format::Markdown => markdown::render(&report, &mut buffer)?,
+        Format::Csv => csv::render(&report, &mut buffer)?,
+        Format::Html => html::render(&report, &mut buffer)?,
+    }
+    // Below the threshold is the mildest failure: a usage error (2) or a
+    // repository that could not be audited (3) says more, and wins.
+    if let Some(min) = args.fail_under {
+        let score = report.portfolio.checklist.score;
+        if score < min {
+            writeln!(err, "checklist score {score} is below --fail-under {min}")?;
+            if code == exit_codes::OK {
+                code = exit_codes::BELOW_THRESHOLD;
+            }
+        }
+    }
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &buffer).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => out.write_all(&buffer)?,
+    }
+    Ok(code)
+}
+
+/// A report over every input, and the exit code so far.
+pub struct Audited {
+    pub report: Report,
+    /// [`exit_codes::USAGE`] for an input that was not found,
+    /// [`exit_codes::SOME_FAILED`] for a repository that could not be audited.
+    pub code: u8,
+}
+
+/// Audits every input against the checklist. `None` when nothing could be
+/// audited at all (invalid rules, roadmap or project file): the reason is
+/// written to `err`, and the exit code is [`exit_codes::USAGE`].
+pub fn audit_all(args: &AuditArgs, err: &mut dyn Write) -> anyhow::Result<Option<Audited>> {
     let rules = match RuleSet::with_dir(args.rules.rules.as_deref()) {
         Ok(r) => r,
         Err(e) => {
             writeln!(err, "error: invalid rules:\n{e}")?;
-            return Ok(exit_codes::USAGE);
+            return Ok(None);
         }
     };
     let ids: BTreeSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
@@ -75,7 +135,7 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         Ok(r) => r,
         Err(e) => {
             writeln!(err, "error: roadmap: {e}")?;
-            return Ok(exit_codes::USAGE);
+            return Ok(None);
         }
     };
     let mut builder = rayon::ThreadPoolBuilder::new();
@@ -110,7 +170,7 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         Ok(c) => c,
         Err(e) => {
             writeln!(err, "error: {e}")?;
-            return Ok(exit_codes::USAGE);
+            return Ok(None);
         }
     };
     let total = inputs.len();
@@ -139,37 +199,14 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     }
     let mut report = Report::new(repos);
     report.portfolio.checklist = evaluate(&roadmap, &report.repos, &rules, &config);
+    evaluate_each_repo(&roadmap, &mut report.repos, &rules, &config);
     report.roadmap = Some(roadmap.name.clone());
     report.config = config
         .sources
         .iter()
         .map(|p| p.display().to_string())
         .collect();
-    let mut buffer: Vec<u8> = Vec::new();
-    match args.format {
-        Format::Text => text::render(&report, &mut buffer)?,
-        Format::Json => json::render(&report, &mut buffer)?,
-        Format::Markdown => markdown::render(&report, &mut buffer)?,
-        Format::Csv => csv::render(&report, &mut buffer)?,
-    }
-    // Below the threshold is the mildest failure: a usage error (2) or a
-    // repository that could not be audited (3) says more, and wins.
-    if let Some(min) = args.fail_under {
-        let score = report.portfolio.checklist.score;
-        if score < min {
-            writeln!(err, "checklist score {score} is below --fail-under {min}")?;
-            if code == exit_codes::OK {
-                code = exit_codes::BELOW_THRESHOLD;
-            }
-        }
-    }
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, &buffer).with_context(|| format!("writing {}", path.display()))?
-        }
-        None => out.write_all(&buffer)?,
-    }
-    Ok(code)
+    Ok(Some(Audited { report, code }))
 }
 
 /// The project file given with --config, or every portfolio-audit.toml at the

@@ -2,13 +2,16 @@
 //!
 //! Renderers never compute; everything they print is in the model.
 
+pub mod badge;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod text;
 
 use clap::ValueEnum;
+use std::collections::BTreeMap;
 
 /// Formats of a scan report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -21,6 +24,9 @@ pub enum Format {
     Markdown,
     /// The repositories × competencies matrix of levels, for spreadsheets.
     Csv,
+    /// One self-contained page (no scripts, no network): charts, checklist,
+    /// evidence, findings, and repositories × items for several repositories.
+    Html,
 }
 
 /// Formats of a listing (`rules list`, `roadmaps show`).
@@ -41,4 +47,20 @@ pub fn location(repo: &str, path: &str, cell: Option<u32>, line: u32) -> String 
         (_, Some(c)) => format!("{repo}/{path} cell {c}:{line}"),
         (_, None) => format!("{repo}/{path}:{line}"),
     }
+}
+
+/// A competency's metrics as every format writes them: `name value, ...`,
+/// ratios (coverage, shares: 0..1) as percentages.
+pub fn metrics_text(metrics: &BTreeMap<String, f64>) -> String {
+    metrics
+        .iter()
+        .map(|(k, v)| {
+            if k.ends_with("_coverage") || k.ends_with("_ratio") {
+                format!("{k} {:.0}%", v * 100.0)
+            } else {
+                format!("{k} {v}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
