@@ -373,19 +373,33 @@ fn evidence_line<'a>(repo: &str, e: &'a crate::rules::levels::Evidence) -> (Stri
     (location(repo, &e.path, e.cell, e.line), e.detail.as_str())
 }
 
+/// `1 file`, `2 files`.
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn repo_view(index: usize, r: &RepoReport) -> RepoView<'_> {
     let s = &r.stats;
     let mut facts = vec![format!(
-        "{} files, {} Python ({} lines)",
-        s.files, s.python_files, s.lines
+        "{}, {} Python ({})",
+        count(s.files, "file"),
+        s.python_files,
+        count(s.lines, "line")
     )];
     if s.notebooks > 0 {
-        facts.push(format!("{} notebooks", s.notebooks));
+        facts.push(count(s.notebooks, "notebook"));
     }
     if let Some(h) = &r.history {
         facts.push(format!(
-            "{} commits on {} days over {} days, {} authors",
-            h.commits, h.active_days, h.span_days, h.authors
+            "{} on {} over {}, {}",
+            count(h.commits, "commit"),
+            count(h.active_days, "day"),
+            count(h.span_days, "day"),
+            count(h.authors, "author")
         ));
     }
     let mut area_ids: Vec<&str> = Vec::new();
