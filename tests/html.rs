@@ -290,3 +290,79 @@ fn an_output_file_gets_the_page() {
     parse(&html);
     assert!(html.contains("calculator-and-todo"));
 }
+
+#[test]
+fn each_repository_alone_is_what_scanning_it_alone_gives() {
+    let (_, json) = portfolio_page();
+    let portfolio_score = json["portfolio"]["checklist"]["score"].as_u64().unwrap();
+    for r in json["repos"].as_array().unwrap() {
+        let name = r["name"].as_str().unwrap();
+        let own = &r["checklist"];
+        assert!(own["score"].as_u64().unwrap() <= portfolio_score, "{name}");
+        let alone = common::scan_json(&[fixture(name).to_str().unwrap()]);
+        let checklist = &alone["portfolio"]["checklist"];
+        assert_eq!(own["score"], checklist["score"], "{name}");
+        let statuses: Vec<(&serde_json::Value, &serde_json::Value)> = checklist["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (&i["id"], &i["status"]))
+            .collect();
+        let own_statuses: Vec<(&serde_json::Value, &serde_json::Value)> = own["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (&i["id"], &i["status"]))
+            .collect();
+        assert_eq!(own_statuses, statuses, "{name}");
+    }
+}
+
+#[test]
+fn the_area_chart_counts_the_portfolio_levels() {
+    let (html, json) = portfolio_page();
+    let areas = json["portfolio"]["areas"].as_array().unwrap();
+    let best = json["portfolio"]["competencies"].as_array().unwrap();
+    let area_of = |id: &str| {
+        json["repos"][0]["competencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()["area"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let total: u64 = areas
+        .iter()
+        .map(|a| a["competencies"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total as usize, best.len(), "every competency in one area");
+    let doc = parse(html);
+    let chart = doc
+        .descendants()
+        .find(|n| n.has_tag_name("svg") && has_class(n, "areas"))
+        .expect("the area chart");
+    for a in areas {
+        let id = a["id"].as_str().unwrap();
+        for level in 0..4u64 {
+            let n = best
+                .iter()
+                .filter(|c| c["level"] == level && area_of(c["id"].as_str().unwrap()) == id)
+                .count();
+            assert_eq!(
+                a["at_level"][level as usize].as_u64().unwrap() as usize,
+                n,
+                "{id} level {level}"
+            );
+        }
+        let title = a["title"].as_str().unwrap();
+        assert!(
+            chart
+                .descendants()
+                .any(|n| has_class(&n, "label") && text(n) == title),
+            "{title} is a row of the chart"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 //! could be measured. The label is the user's and is escaped (askama).
 
 use super::model::Report;
+use super::Grade;
 use askama::Template;
 use std::io::{self, Write};
 
@@ -24,10 +25,10 @@ impl Badge<'_> {
 
 /// The badge colour of a score, as shields names them: red, yellow, brightgreen.
 pub fn color(score: u32) -> &'static str {
-    match score {
-        75.. => "#4c1",
-        50..=74 => "#dfb317",
-        _ => "#e05d44",
+    match Grade::of(score) {
+        Grade::Good => "#4c1",
+        Grade::Fair => "#dfb317",
+        Grade::Low => "#e05d44",
     }
 }
 

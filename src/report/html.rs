@@ -1,8 +1,9 @@
 //! The HTML report: one self-contained page (inline CSS and SVG, no script,
 //! nothing fetched) for a learner, a mentor or a cohort. The score and the
-//! phases first, a chart of the competency areas, the checklist with next
-//! steps and evidence, a repositories × items matrix when there are several
-//! repositories, the findings, then each repository's competencies.
+//! phases first with a chart of the competency areas, a repositories × items
+//! matrix when there are several repositories, the next steps, the whole
+//! checklist with its evidence, the findings, then each repository's
+//! competencies with their evidence and notes.
 //!
 //! The page is an askama template (`templates/report.html`): every value is
 //! escaped when it is written, so names, paths and messages from a scanned
@@ -11,7 +12,7 @@
 //! the report states.
 
 use super::model::{AreaSummary, RepoReport, Report};
-use super::{location, metrics_text};
+use super::{areas, location, metrics_text, status_mark, Grade};
 use crate::roadmap::{ChecklistItem, PhaseProgress, Status};
 use crate::rules::area_title;
 use crate::rules::levels::CompetencyLevel;
@@ -175,14 +176,13 @@ struct CompetencyView<'a> {
     hits: String,
 }
 
+/// A status's CSS class, mark and words.
 fn status_view(s: Status) -> (&'static str, &'static str, &'static str) {
-    match s {
-        Status::Met => ("met", "✔", "met"),
-        Status::Partial => ("partial", "◐", "partial"),
-        Status::Missing => ("missing", "✘", "missing"),
-        Status::SelfReport => ("self-report", "?", "self-report"),
-        Status::NotApplicable => ("not-applicable", "–", "not applicable"),
-    }
+    let label = match s {
+        Status::NotApplicable => "not applicable",
+        s => s.as_str(),
+    };
+    (s.as_str(), status_mark(s), label)
 }
 
 fn cell(s: Status) -> Cell {
@@ -196,10 +196,10 @@ fn cell(s: Status) -> Cell {
 
 /// A score's colour, with the badge's steps.
 fn score_class(score: u32) -> &'static str {
-    match score {
-        75.. => "good",
-        50..=74 => "fair",
-        _ => "low",
+    match Grade::of(score) {
+        Grade::Good => "good",
+        Grade::Fair => "fair",
+        Grade::Low => "low",
     }
 }
 
@@ -402,13 +402,7 @@ fn repo_view(index: usize, r: &RepoReport) -> RepoView<'_> {
             count(h.authors, "author")
         ));
     }
-    let mut area_ids: Vec<&str> = Vec::new();
-    for c in &r.competencies {
-        if !area_ids.contains(&c.area.as_str()) {
-            area_ids.push(&c.area);
-        }
-    }
-    let areas = area_ids
+    let areas = areas(&r.competencies)
         .into_iter()
         .map(|area| {
             let in_area: Vec<&CompetencyLevel> =

@@ -10,6 +10,8 @@ pub mod markdown;
 pub mod model;
 pub mod text;
 
+use crate::roadmap::Status;
+use crate::rules::levels::CompetencyLevel;
 use clap::ValueEnum;
 use std::collections::BTreeMap;
 
@@ -63,4 +65,46 @@ pub fn metrics_text(metrics: &BTreeMap<String, f64>) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// How a score (0..100) reads, with the steps every format colours it by:
+/// the badge's red below 50, yellow below 75, green from 75.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grade {
+    Low,
+    Fair,
+    Good,
+}
+
+impl Grade {
+    pub fn of(score: u32) -> Grade {
+        match score {
+            75.. => Grade::Good,
+            50..=74 => Grade::Fair,
+            _ => Grade::Low,
+        }
+    }
+}
+
+/// A checklist status as one character (text and HTML).
+pub fn status_mark(s: Status) -> &'static str {
+    match s {
+        Status::Met => "✔",
+        Status::Partial => "◐",
+        Status::Missing => "✘",
+        Status::SelfReport => "?",
+        Status::NotApplicable => "–",
+    }
+}
+
+/// A repository's areas in the order the reports show them: rule order of
+/// first appearance.
+pub fn areas(comps: &[CompetencyLevel]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for c in comps {
+        if !out.contains(&c.area.as_str()) {
+            out.push(&c.area);
+        }
+    }
+    out
 }

@@ -5,7 +5,7 @@
 //! palette the command line chose (`--color`, `NO_COLOR`, a terminal).
 
 use super::model::{RepoReport, Report};
-use super::{location, metrics_text};
+use super::{areas, location, metrics_text, status_mark, Grade};
 use crate::roadmap::{ItemEvidence, Status};
 use crate::rules::area_title;
 use crate::rules::levels::{CompetencyLevel, Evidence};
@@ -58,12 +58,12 @@ impl Palette {
         }
     }
 
-    /// A score out of 100, coloured as the badge is (75 and 50 are the steps).
+    /// A score out of 100, coloured as the badge is.
     fn score(&self, score: u32) -> Style {
-        match score {
-            75.. => self.met,
-            50..=74 => self.partial,
-            _ => self.missing,
+        match Grade::of(score) {
+            Grade::Good => self.met,
+            Grade::Fair => self.partial,
+            Grade::Low => self.missing,
         }
     }
 }
@@ -84,17 +84,6 @@ fn bar(level: u8) -> &'static str {
 
 fn place(repo: &str, e: &Evidence) -> String {
     location(repo, &e.path, e.cell, e.line)
-}
-
-/// Areas in the order the report shows them: rule order of first appearance.
-fn areas(comps: &[CompetencyLevel]) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
-    for c in comps {
-        if !out.contains(&c.area.as_str()) {
-            out.push(&c.area);
-        }
-    }
-    out
 }
 
 fn metric_text(c: &CompetencyLevel) -> String {
@@ -191,16 +180,6 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write, p: &Palette) -> io::Result<(
 fn progress_bar(score: u32) -> String {
     let filled = (score as usize + 5) / 10;
     format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled.min(10)))
-}
-
-fn status_mark(s: Status) -> &'static str {
-    match s {
-        Status::Met => "✔",
-        Status::Partial => "◐",
-        Status::Missing => "✘",
-        Status::SelfReport => "?",
-        Status::NotApplicable => "–",
-    }
 }
 
 fn item_place(e: &ItemEvidence) -> String {
