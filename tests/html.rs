@@ -166,8 +166,16 @@ fn the_page_shows_the_score_every_repository_and_every_item() {
         .iter()
         .filter(|i| i["status"] == "partial" || i["status"] == "missing");
     for gap in gaps {
-        assert!(text(next).contains(gap["next_step"].as_str().unwrap()));
+        // Code between backticks is shown as code, without the backticks.
+        let step = gap["next_step"].as_str().unwrap();
+        assert_eq!(step.matches('`').count() % 2, 0, "{step}");
+        assert!(text(next).contains(&step.replace('`', "")), "{step}");
     }
+    assert!(
+        next.descendants()
+            .any(|n| n.has_tag_name("code") && text(n) == "pathlib.Path"),
+        "`pathlib.Path` in a next step is code"
+    );
 }
 
 #[test]

@@ -78,6 +78,7 @@ struct ItemView<'a> {
     status: &'static str,
     mark: &'static str,
     label: &'static str,
+    next_step: Vec<Span<'a>>,
     /// Where each met requirement shows, and which competency it is.
     evidence: Vec<(String, String)>,
 }
@@ -143,7 +144,32 @@ struct Cell {
 struct FindingRow<'a> {
     id: &'a str,
     at: String,
-    message: &'a str,
+    message: Vec<Span<'a>>,
+}
+
+/// A piece of advice or message text; `code` for what stood between
+/// backticks (rules and findings write code the Markdown way).
+struct Span<'a> {
+    code: bool,
+    text: &'a str,
+}
+
+/// Text cut at its backticks into plain and code spans; with an odd number
+/// of backticks it stays one plain span, backticks and all.
+fn spans(text: &str) -> Vec<Span<'_>> {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return vec![Span { code: false, text }];
+    }
+    parts
+        .into_iter()
+        .enumerate()
+        .filter(|(_, t)| !t.is_empty())
+        .map(|(i, t)| Span {
+            code: i % 2 == 1,
+            text: t,
+        })
+        .collect()
 }
 
 struct RepoView<'a> {
@@ -218,6 +244,7 @@ fn item_view(i: &ChecklistItem) -> ItemView<'_> {
         status,
         mark,
         label,
+        next_step: spans(&i.next_step),
         evidence: i
             .evidence
             .iter()
@@ -502,7 +529,7 @@ fn page(report: &Report) -> Page<'_> {
                 r.findings.iter().map(move |f| FindingRow {
                     id: &f.id,
                     at: location(&r.name, &f.path, f.cell, f.line),
-                    message: &f.message,
+                    message: spans(&f.message),
                 })
             })
             .collect(),
@@ -513,4 +540,29 @@ fn page(report: &Report) -> Page<'_> {
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let html = page(report).render().map_err(io::Error::other)?;
     out.write_all(html.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spans;
+
+    fn shown(text: &str) -> Vec<(bool, &str)> {
+        spans(text).into_iter().map(|s| (s.code, s.text)).collect()
+    }
+
+    #[test]
+    fn backticks_make_code_spans() {
+        assert_eq!(
+            shown("Use `re.compile` then `match`."),
+            vec![
+                (false, "Use "),
+                (true, "re.compile"),
+                (false, " then "),
+                (true, "match"),
+                (false, "."),
+            ]
+        );
+        assert_eq!(shown("an odd ` stays"), vec![(false, "an odd ` stays")]);
+        assert_eq!(shown("`all code`"), vec![(true, "all code")]);
+    }
 }
