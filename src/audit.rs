@@ -191,6 +191,7 @@ pub fn audit(
         metrics,
         history: listing.history,
         error: None,
+        checklist: None,
     })
 }
 

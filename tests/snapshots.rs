@@ -7,7 +7,7 @@
 mod common;
 
 use portfolio_audit::report::model::Report;
-use portfolio_audit::report::{csv, json, markdown, text};
+use portfolio_audit::report::{csv, html, json, markdown, text};
 
 fn render(f: fn(&Report, &mut dyn std::io::Write) -> std::io::Result<()>, r: &Report) -> String {
     let mut out = Vec::new();
@@ -40,6 +40,7 @@ fn every_renderer_on_the_fixture_portfolio() {
         insta::assert_snapshot!("portfolio_text", render(text::render, &report));
         insta::assert_snapshot!("portfolio_markdown", render(markdown::render, &report));
         insta::assert_snapshot!("portfolio_csv", render(csv::render, &report));
+        insta::assert_snapshot!("portfolio_html", render(html::render, &report));
         insta::assert_snapshot!("portfolio_json", run.out);
     });
 }

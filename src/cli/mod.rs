@@ -1,6 +1,7 @@
 //! The command line: arguments (clap), one module per subcommand.
 //! `anyhow` lives here and nowhere deeper.
 
+mod badge;
 mod bench;
 mod diff;
 mod progress;
@@ -18,6 +19,8 @@ const AFTER_HELP: &str = "\
 Examples:
   portfolio-audit scan ~/code                 every repository under ~/code
   portfolio-audit scan . --format json -o report.json
+  portfolio-audit scan students/* --format html -o cohort.html
+  portfolio-audit badge . --output badge.svg
   portfolio-audit scan my-repo --rev v1.0     a git revision, read without checkout
   portfolio-audit scan . --roadmap backend-and-ai
   portfolio-audit diff --base origin/main     what this branch gained or lost
@@ -48,6 +51,9 @@ enum Command {
     /// What changed between two git revisions, or two JSON reports: competencies, checklist, findings.
     #[command(after_help = diff::AFTER_HELP)]
     Diff(diff::DiffArgs),
+    /// Write a shields-style SVG badge with the checklist score ("portfolio | 72%").
+    #[command(after_help = badge::AFTER_HELP)]
+    Badge(badge::BadgeArgs),
     /// List, check, test and explain competency rules.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -65,6 +71,32 @@ pub struct RulesArg {
     /// A folder of extra rules (`*.toml`); a rule with a built-in id replaces it.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+}
+
+/// `--color`, for commands that print text for a person.
+#[derive(Debug, clap::Args)]
+pub struct ColorArg {
+    /// Colour the text report: auto (when standard output is a terminal and
+    /// NO_COLOR is unset), always or never.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = clap::ColorChoice::Auto)]
+    pub color: clap::ColorChoice,
+}
+
+impl ColorArg {
+    /// Whether to write colour; `to_stdout` is false when the output goes to a file.
+    /// `auto` follows anstream: NO_COLOR wins, then CLICOLOR_FORCE, then a
+    /// colour terminal on standard output.
+    pub fn enabled(&self, to_stdout: bool) -> bool {
+        match self.color {
+            clap::ColorChoice::Always => true,
+            clap::ColorChoice::Never => false,
+            clap::ColorChoice::Auto => {
+                to_stdout
+                    && anstream::AutoStream::choice(&std::io::stdout())
+                        != anstream::ColorChoice::Never
+            }
+        }
+    }
 }
 
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
@@ -96,6 +128,7 @@ where
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args, out, err),
         Command::Diff(args) => diff::run(&args, out, err),
+        Command::Badge(args) => badge::run(&args, out, err),
         Command::Rules(cmd) => rules_cmd::run(&cmd, out, err),
         Command::Roadmaps(cmd) => roadmaps_cmd::run(&cmd, out, err),
         Command::BenchParse(args) => bench::run(&args, out),

@@ -1,14 +1,14 @@
 //! `portfolio-audit scan`: audit repositories and print the report.
 
 use super::progress::Progress;
-use super::RulesArg;
+use super::{ColorArg, RulesArg};
 use crate::audit::audit;
 use crate::exit_codes;
 use crate::report::model::{RepoReport, Report};
-use crate::report::{csv, json, markdown, text, Format};
+use crate::report::{csv, html, json, markdown, text, Format};
 use crate::roadmap::cohort::cohort;
 use crate::roadmap::config::{Config, FILE_NAME};
-use crate::roadmap::{evaluate, Roadmap};
+use crate::roadmap::{evaluate, evaluate_each_repo, Roadmap};
 use crate::rules::{RuleErrors, RuleSet};
 use crate::source::input::{read_repos_file, Input, Target};
 use crate::source::remote::{self, FetchSettings};
@@ -48,6 +48,7 @@ Examples:
   portfolio-audit scan fixtures/portfolio
   portfolio-audit scan . --format json -o report.json
   portfolio-audit scan students/* --jobs 2
+  portfolio-audit scan students/* --format html -o cohort.html
   portfolio-audit scan repo.git --rev main~3
   portfolio-audit scan https://github.com/ada/portfolio
   portfolio-audit scan --repos-file class.txt --format json -o cohort.json
@@ -58,6 +59,25 @@ error, 3 some repositories could not be audited (the others are reported).";
 
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with code 1 when the checklist score is below this (0-100).
+    #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub fail_under: Option<u32>,
+    #[command(flatten)]
+    pub color: ColorArg,
+    #[command(flatten)]
+    pub audit: AuditArgs,
+}
+
+/// What to audit: shared by `scan` and `badge`.
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
     /// Repositories, folders of repositories, or repository URLs (default: `.`).
     #[arg(value_name = "PATH|URL")]
     pub paths: Vec<PathBuf>,
@@ -80,16 +100,6 @@ pub struct ScanArgs {
     /// tree (a URL is read at the remote's default branch unless this is given).
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Write the report to this file instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Exit with code 1 when the checklist score is below this (0-100).
-    #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
-    pub fail_under: Option<u32>,
-    #[command(flatten)]
-    pub audit: AuditArgs,
 }
 
 /// Options of every command that audits repositories (`scan`, `diff`).
@@ -210,6 +220,7 @@ impl Auditor {
         }
         let mut report = Report::new(repos);
         report.portfolio.checklist = evaluate(&self.roadmap, &report.repos, &self.rules, &config);
+        evaluate_each_repo(&self.roadmap, &mut report.repos, &self.rules, &config);
         report.cohort = cohort(&self.roadmap, &report.repos, &self.rules, &configs, &config);
         report.roadmap = Some(self.roadmap.name.clone());
         report.config = config
@@ -221,13 +232,28 @@ impl Auditor {
     }
 }
 
-pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
-    let auditor = Auditor::load(&args.audit)?;
+/// A report over every input, and the exit code so far.
+pub struct Audited {
+    pub report: Report,
+    /// [`exit_codes::USAGE`] for an input that was not found,
+    /// [`exit_codes::SOME_FAILED`] for a repository that could not be audited.
+    pub code: u8,
+}
+
+/// Gathers the inputs (paths, URLs fetched into the cache, the repos file),
+/// audits them and measures them against the checklist. `None` when the
+/// inputs themselves are malformed (the reason is on `err`).
+pub fn audit_inputs(
+    args: &InputArgs,
+    audit: &AuditArgs,
+    err: &mut dyn Write,
+) -> anyhow::Result<Option<Audited>> {
+    let auditor = Auditor::load(audit)?;
     let progress = Progress::new(args.quiet);
     let mut code = exit_codes::OK;
 
     let Some(given) = gather_inputs(args, err)? else {
-        return Ok(exit_codes::USAGE);
+        return Ok(None);
     };
     let has_url = given.iter().any(|i| matches!(i.target, Target::Url(_)));
     let cache = match args.cache_dir.clone().or_else(remote::default_cache_dir) {
@@ -237,7 +263,7 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
                 err,
                 "error: no cache folder for cloned repositories on this system: give --cache-dir DIR"
             )?;
-            return Ok(exit_codes::USAGE);
+            return Ok(None);
         }
         None => PathBuf::new(),
     };
@@ -307,12 +333,27 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     if failed > 0 {
         code = some_failed(code);
     }
+    Ok(Some(Audited { report, code }))
+}
+
+pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+    let Some(Audited { report, mut code }) = audit_inputs(&args.inputs, &args.audit, err)? else {
+        return Ok(exit_codes::USAGE);
+    };
     let mut buffer: Vec<u8> = Vec::new();
     match args.format {
-        Format::Text => text::render(&report, &mut buffer)?,
+        Format::Text => {
+            let palette = if args.color.enabled(args.output.is_none()) {
+                text::Palette::ANSI
+            } else {
+                text::Palette::PLAIN
+            };
+            text::render_with(&report, &mut buffer, &palette)?
+        }
         Format::Json => json::render(&report, &mut buffer)?,
         Format::Markdown => markdown::render(&report, &mut buffer)?,
         Format::Csv => csv::render(&report, &mut buffer)?,
+        Format::Html => html::render(&report, &mut buffer)?,
     }
     // Below the threshold is the mildest failure: a usage error (2) or a
     // repository that could not be audited (3) says more, and wins.
@@ -341,7 +382,7 @@ pub fn write_output(file: Option<&Path>, buffer: &[u8], out: &mut dyn Write) -> 
 
 /// The inputs on the command line and in the repos file, or `.`; `None`
 /// after printing why when one is malformed.
-fn gather_inputs(args: &ScanArgs, err: &mut dyn Write) -> anyhow::Result<Option<Vec<Input>>> {
+fn gather_inputs(args: &InputArgs, err: &mut dyn Write) -> anyhow::Result<Option<Vec<Input>>> {
     let mut given: Vec<Input> = Vec::new();
     for path in &args.paths {
         match path.to_str().map(Input::from_arg) {

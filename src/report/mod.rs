@@ -2,14 +2,19 @@
 //!
 //! Renderers never compute; everything they print is in the model.
 
+pub mod badge;
 pub mod csv;
 pub mod diff;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod text;
 
+use crate::roadmap::Status;
+use crate::rules::levels::CompetencyLevel;
 use clap::ValueEnum;
+use std::collections::BTreeMap;
 
 /// Formats of a scan report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -22,6 +27,9 @@ pub enum Format {
     Markdown,
     /// The repositories × competencies matrix of levels, for spreadsheets.
     Csv,
+    /// One self-contained page (no scripts, no network): charts, checklist,
+    /// evidence, findings, and repositories × items for several repositories.
+    Html,
 }
 
 /// Formats of a listing (`rules list`, `roadmaps show`).
@@ -42,4 +50,62 @@ pub fn location(repo: &str, path: &str, cell: Option<u32>, line: u32) -> String 
         (_, Some(c)) => format!("{repo}/{path} cell {c}:{line}"),
         (_, None) => format!("{repo}/{path}:{line}"),
     }
+}
+
+/// A competency's metrics as every format writes them: `name value, ...`,
+/// ratios (coverage, shares: 0..1) as percentages.
+pub fn metrics_text(metrics: &BTreeMap<String, f64>) -> String {
+    metrics
+        .iter()
+        .map(|(k, v)| {
+            if k.ends_with("_coverage") || k.ends_with("_ratio") {
+                format!("{k} {:.0}%", v * 100.0)
+            } else {
+                format!("{k} {v}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How a score (0..100) reads, with the steps every format colours it by:
+/// the badge's red below 50, yellow below 75, green from 75.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grade {
+    Low,
+    Fair,
+    Good,
+}
+
+impl Grade {
+    pub fn of(score: u32) -> Grade {
+        match score {
+            75.. => Grade::Good,
+            50..=74 => Grade::Fair,
+            _ => Grade::Low,
+        }
+    }
+}
+
+/// A checklist status as one character (text and HTML).
+pub fn status_mark(s: Status) -> &'static str {
+    match s {
+        Status::Met => "✔",
+        Status::Partial => "◐",
+        Status::Missing => "✘",
+        Status::SelfReport => "?",
+        Status::NotApplicable => "–",
+    }
+}
+
+/// A repository's areas in the order the reports show them: rule order of
+/// first appearance.
+pub fn areas(comps: &[CompetencyLevel]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for c in comps {
+        if !out.contains(&c.area.as_str()) {
+            out.push(&c.area);
+        }
+    }
+    out
 }

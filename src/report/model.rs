@@ -3,7 +3,8 @@
 
 use crate::analyze::facts::Finding;
 pub use crate::roadmap::cohort::Cohort;
-pub use crate::roadmap::Checklist;
+pub use crate::roadmap::{Checklist, RepoChecklist};
+use crate::rules::area_title;
 use crate::rules::levels::CompetencyLevel;
 use crate::source::{History, Note};
 use serde::{Deserialize, Serialize};
@@ -64,6 +65,9 @@ pub struct RepoReport {
     /// Why this repository could not be audited; the others still were.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub error: Option<String>,
+    /// This repository alone against the checklist (absent when not audited).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub checklist: Option<RepoChecklist>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +88,22 @@ pub struct Stats {
 pub struct Portfolio {
     pub competencies: Vec<PortfolioCompetency>,
     pub checklist: Checklist,
+    /// Each area of competencies, in rule order, with its best levels over the repositories.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub areas: Vec<AreaSummary>,
+}
+
+/// How far the portfolio goes in one area of competencies (what the
+/// HTML report's area chart draws).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaSummary {
+    pub id: String,
+    pub title: String,
+    pub competencies: u32,
+    /// How many competencies of the area are at level 0, 1, 2 and 3.
+    pub at_level: [u32; 4],
+    /// 0..100: the sum of the levels over the most they could be (3 each).
+    pub score: u32,
 }
 
 /// A competency's best level over the repositories, and where it shows.
@@ -125,6 +145,9 @@ impl Report {
             })
             .collect();
         competencies.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        let competencies: Vec<PortfolioCompetency> =
+            competencies.into_iter().map(|(_, c)| c).collect();
+        let areas = area_summaries(&repos, &competencies);
         Report {
             schema_version: SCHEMA_VERSION,
             tool: Tool::this(),
@@ -132,10 +155,48 @@ impl Report {
             config: Vec::new(),
             repos,
             portfolio: Portfolio {
-                competencies: competencies.into_iter().map(|(_, c)| c).collect(),
+                competencies,
                 checklist: Checklist::default(),
+                areas,
             },
             cohort: None,
         }
     }
+}
+
+/// Areas in the order of their first competency, each with the portfolio's
+/// levels of its competencies.
+fn area_summaries(repos: &[RepoReport], best: &[PortfolioCompetency]) -> Vec<AreaSummary> {
+    let area_of: BTreeMap<&str, &str> = repos
+        .iter()
+        .flat_map(|r| &r.competencies)
+        .map(|c| (c.id.as_str(), c.area.as_str()))
+        .collect();
+    let mut areas: Vec<AreaSummary> = Vec::new();
+    for c in best {
+        let Some(area) = area_of.get(c.id.as_str()) else {
+            continue;
+        };
+        let at = match areas.iter().position(|a| a.id == *area) {
+            Some(i) => i,
+            None => {
+                areas.push(AreaSummary {
+                    id: area.to_string(),
+                    title: area_title(area).to_string(),
+                    competencies: 0,
+                    at_level: [0; 4],
+                    score: 0,
+                });
+                areas.len() - 1
+            }
+        };
+        let a = &mut areas[at];
+        a.competencies += 1;
+        a.at_level[usize::from(c.level.min(3))] += 1;
+    }
+    for a in &mut areas {
+        let sum: u32 = (1..4u32).map(|l| l * a.at_level[l as usize]).sum();
+        a.score = (f64::from(sum) * 100.0 / f64::from(3 * a.competencies.max(1))).round() as u32;
+    }
+    areas
 }

@@ -1,12 +1,77 @@
 //! The terminal report: per repository, each area with its competencies'
 //! levels and the strongest evidence, then the findings.
+//!
+//! Colour is a [`Palette`]: [`render`] writes none, [`render_with`] the
+//! palette the command line chose (`--color`, `NO_COLOR`, a terminal).
 
-use super::location;
 use super::model::{RepoReport, Report};
+use super::{areas, location, metrics_text, status_mark, Grade};
 use crate::roadmap::{ItemEvidence, Status};
 use crate::rules::area_title;
 use crate::rules::levels::{CompetencyLevel, Evidence};
+use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
+
+/// Styles of the terminal report; [`Palette::PLAIN`] writes no escape codes.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    pub heading: Style,
+    pub met: Style,
+    pub partial: Style,
+    pub missing: Style,
+    /// Secondary text: locations, what was not seen.
+    pub dim: Style,
+}
+
+impl Palette {
+    pub const PLAIN: Palette = Palette {
+        heading: Style::new(),
+        met: Style::new(),
+        partial: Style::new(),
+        missing: Style::new(),
+        dim: Style::new(),
+    };
+    /// Modest ANSI colours: bold headings, green/yellow/red for met/partial/missing.
+    pub const ANSI: Palette = Palette {
+        heading: Style::new().bold(),
+        met: AnsiColor::Green.on_default(),
+        partial: AnsiColor::Yellow.on_default(),
+        missing: AnsiColor::Red.on_default(),
+        dim: Style::new().dimmed(),
+    };
+
+    fn status(&self, s: Status) -> Style {
+        match s {
+            Status::Met => self.met,
+            Status::Partial => self.partial,
+            Status::Missing => self.missing,
+            Status::SelfReport | Status::NotApplicable => self.dim,
+        }
+    }
+
+    /// A competency level: 3 reads as met, 1-2 as on the way.
+    fn level(&self, level: u8) -> Style {
+        match level {
+            0 => self.dim,
+            1 | 2 => self.partial,
+            _ => self.met,
+        }
+    }
+
+    /// A score out of 100, coloured as the badge is.
+    fn score(&self, score: u32) -> Style {
+        match Grade::of(score) {
+            Grade::Good => self.met,
+            Grade::Fair => self.partial,
+            Grade::Low => self.missing,
+        }
+    }
+}
+
+/// `text` in `style` (nothing added for a plain style).
+fn paint(style: Style, text: impl std::fmt::Display) -> String {
+    format!("{style}{text}{style:#}")
+}
 
 fn bar(level: u8) -> &'static str {
     match level {
@@ -21,44 +86,22 @@ fn place(repo: &str, e: &Evidence) -> String {
     location(repo, &e.path, e.cell, e.line)
 }
 
-/// Areas in the order the report shows them: rule order of first appearance.
-fn areas(comps: &[CompetencyLevel]) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
-    for c in comps {
-        if !out.contains(&c.area.as_str()) {
-            out.push(&c.area);
-        }
-    }
-    out
-}
-
 fn metric_text(c: &CompetencyLevel) -> String {
-    let parts: Vec<String> = c
-        .metrics
-        .iter()
-        .map(|(k, v)| {
-            // Ratios (coverage, shares) are 0..1 and read best as percentages.
-            if k.ends_with("_coverage") || k.ends_with("_ratio") {
-                format!("{k} {:.0}%", v * 100.0)
-            } else {
-                format!("{k} {v}")
-            }
-        })
-        .collect();
-    if parts.is_empty() {
+    if c.metrics.is_empty() {
         String::new()
     } else {
-        format!(" [{}]", parts.join(", "))
+        format!(" [{}]", metrics_text(&c.metrics))
     }
 }
 
-fn render_repo(r: &RepoReport, out: &mut dyn Write) -> io::Result<()> {
+fn render_repo(r: &RepoReport, out: &mut dyn Write, p: &Palette) -> io::Result<()> {
+    let name = paint(p.heading, &r.name);
     match &r.label {
-        Some(label) => writeln!(out, "{label}: {} ({})", r.name, r.source)?,
-        None => writeln!(out, "{} ({})", r.name, r.source)?,
+        Some(label) => writeln!(out, "{label}: {name} ({})", r.source)?,
+        None => writeln!(out, "{name} ({})", r.source)?,
     }
     if let Some(err) = &r.error {
-        writeln!(out, "  not audited: {err}")?;
+        writeln!(out, "  {}: {err}", paint(p.missing, "not audited"))?;
         return writeln!(out);
     }
     let s = &r.stats;
@@ -97,7 +140,7 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "    {} {:width$}  {}{}",
-                bar(c.level),
+                paint(p.level(c.level), bar(c.level)),
                 c.id,
                 evidence,
                 metric_text(c)
@@ -109,18 +152,28 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write) -> io::Result<()> {
             .map(|c| c.id.as_str())
             .collect();
         if !missing.is_empty() {
-            writeln!(out, "    not seen: {}", missing.join(", "))?;
+            writeln!(
+                out,
+                "    {}",
+                paint(p.dim, format!("not seen: {}", missing.join(", ")))
+            )?;
         }
     }
     if !r.findings.is_empty() {
-        writeln!(out, "  findings ({})", r.findings.len())?;
+        let heading = format!("findings ({})", r.findings.len());
+        writeln!(out, "  {}", paint(p.heading, heading))?;
         for f in &r.findings {
             let at = location(&r.name, &f.path, f.cell, f.line);
-            writeln!(out, "    {:24} {at}  {}", f.id, f.message)?;
+            let id = paint(p.missing, format!("{:24}", f.id));
+            writeln!(out, "    {id} {at}  {}", f.message)?;
         }
     }
     if !r.notes.is_empty() {
-        writeln!(out, "  notes ({})", r.notes.len())?;
+        writeln!(
+            out,
+            "  {}",
+            paint(p.heading, format!("notes ({})", r.notes.len()))
+        )?;
         for n in &r.notes {
             writeln!(out, "    {}: {}", n.path, n.message)?;
         }
@@ -133,32 +186,30 @@ fn progress_bar(score: u32) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled.min(10)))
 }
 
-fn status_mark(s: Status) -> &'static str {
-    match s {
-        Status::Met => "✔",
-        Status::Partial => "◐",
-        Status::Missing => "✘",
-        Status::SelfReport => "?",
-        Status::NotApplicable => "–",
-    }
-}
-
 fn item_place(e: &ItemEvidence) -> String {
     location(&e.repo, &e.path, e.cell, e.line)
 }
 
-fn render_checklist(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn render_checklist(report: &Report, out: &mut dyn Write, p: &Palette) -> io::Result<()> {
     let Some(roadmap) = &report.roadmap else {
         return Ok(());
     };
     let c = &report.portfolio.checklist;
     let count = |s: Status| c.items.iter().filter(|i| i.status == s).count();
     let audited = report.repos.iter().filter(|r| r.error.is_none()).count();
+    let heading = format!(
+        "Checklist `{roadmap}` over {audited} {}:",
+        if audited == 1 {
+            "repository"
+        } else {
+            "repositories"
+        }
+    );
     writeln!(
         out,
-        "Checklist `{roadmap}` over {audited} {}: score {}/100 ({} met, {} partial, {} missing of {} measurable; {} self-report)",
-        if audited == 1 { "repository" } else { "repositories" },
-        c.score,
+        "{} score {} ({} met, {} partial, {} missing of {} measurable; {} self-report)",
+        paint(p.heading, heading),
+        paint(p.score(c.score), format!("{}/100", c.score)),
         count(Status::Met),
         count(Status::Partial),
         count(Status::Missing),
@@ -171,22 +222,22 @@ fn render_checklist(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .map(|p| p.title.chars().count())
         .max()
         .unwrap_or(0);
-    for p in &c.phases {
-        let measured = p.met + p.partial + p.missing;
+    for phase in &c.phases {
+        let measured = phase.met + phase.partial + phase.missing;
         if measured == 0 {
             writeln!(
                 out,
                 "  {:width$}  (self-report only: {})",
-                p.title, p.self_report
+                phase.title, phase.self_report
             )?;
         } else {
             writeln!(
                 out,
                 "  {:width$}  {} {:3}%  {}/{} met",
-                p.title,
-                progress_bar(p.score),
-                p.score,
-                p.met,
+                phase.title,
+                paint(p.score(phase.score), progress_bar(phase.score)),
+                phase.score,
+                phase.met,
                 measured
             )?;
         }
@@ -197,12 +248,13 @@ fn render_checklist(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .filter(|i| matches!(i.status, Status::Partial | Status::Missing))
         .collect();
     if !gaps.is_empty() {
-        writeln!(out, "\nGaps, in roadmap order ({})", gaps.len())?;
+        let heading = format!("Gaps, in roadmap order ({})", gaps.len());
+        writeln!(out, "\n{}", paint(p.heading, heading))?;
         for i in gaps {
             writeln!(
                 out,
                 "  {} {}  [{}]",
-                status_mark(i.status),
+                paint(p.status(i.status), status_mark(i.status)),
                 i.title,
                 i.reason
             )?;
@@ -214,10 +266,15 @@ fn render_checklist(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     let met: Vec<_> = c.items.iter().filter(|i| i.status == Status::Met).collect();
     if !met.is_empty() {
-        writeln!(out, "\nMet ({})", met.len())?;
+        writeln!(
+            out,
+            "\n{}",
+            paint(p.heading, format!("Met ({})", met.len()))
+        )?;
         for i in met {
             let shown = i.evidence.first().map(item_place).unwrap_or_default();
-            writeln!(out, "  {} {}  {shown}", status_mark(i.status), i.title)?;
+            let mark = paint(p.status(i.status), status_mark(i.status));
+            writeln!(out, "  {mark} {}  {shown}", i.title)?;
         }
     }
     let self_report: Vec<_> = c
@@ -227,11 +284,11 @@ fn render_checklist(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     if !self_report.is_empty() {
         let recorded = self_report.iter().filter(|i| i.claim.is_some()).count();
-        writeln!(
-            out,
-            "\nSelf-report, not measured ({}; {recorded} recorded in portfolio-audit.toml)",
+        let heading = format!(
+            "Self-report, not measured ({}; {recorded} recorded in portfolio-audit.toml)",
             self_report.len()
-        )?;
+        );
+        writeln!(out, "\n{}", paint(p.heading, heading))?;
         for i in self_report {
             match &i.claim {
                 Some(note) => writeln!(out, "  ? {}  (you: {note})", i.title)?,
@@ -251,7 +308,7 @@ fn render_checklist(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Each student's score and first gaps, then who meets each item.
-fn render_cohort(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn render_cohort(report: &Report, out: &mut dyn Write, p: &Palette) -> io::Result<()> {
     let Some(cohort) = &report.cohort else {
         return Ok(());
     };
@@ -279,9 +336,9 @@ fn render_cohort(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             continue;
         }
         let mut line = format!(
-            "  {:width$}  {:3}/100  {} met, {} partial, {} missing  [{}]",
+            "  {:width$}  {}/100  {} met, {} partial, {} missing  [{}]",
             s.label,
-            s.score,
+            paint(p.score(s.score), format!("{:3}", s.score)),
             s.met,
             s.partial,
             s.missing,
@@ -296,7 +353,7 @@ fn render_cohort(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 out,
                 "  {:width$}      {} {}",
                 "",
-                status_mark(g.status),
+                paint(p.status(g.status), status_mark(g.status)),
                 g.title
             )?;
         }
@@ -323,21 +380,27 @@ fn render_cohort(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
+/// The report without colour.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    render_cohort(report, out)?;
-    render_checklist(report, out)?;
+    render_with(report, out, &Palette::PLAIN)
+}
+
+/// The report in the palette's styles.
+pub fn render_with(report: &Report, out: &mut dyn Write, p: &Palette) -> io::Result<()> {
+    render_cohort(report, out, p)?;
+    render_checklist(report, out, p)?;
     for r in &report.repos {
-        render_repo(r, out)?;
+        render_repo(r, out, p)?;
     }
     let audited = report.repos.iter().filter(|r| r.error.is_none()).count();
     if report.repos.len() > 1 {
         let comps = &report.portfolio.competencies;
         let seen = comps.iter().filter(|c| c.level > 0).count();
-        writeln!(
-            out,
+        let heading = format!(
             "Portfolio: {audited} repositories, {seen} of {} competencies seen",
             comps.len()
-        )?;
+        );
+        writeln!(out, "{}", paint(p.heading, heading))?;
         for level in (1..=3).rev() {
             let ids: Vec<&str> = comps
                 .iter()
@@ -345,7 +408,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .map(|c| c.id.as_str())
                 .collect();
             if !ids.is_empty() {
-                writeln!(out, "  {} {}", bar(level), ids.join(", "))?;
+                writeln!(
+                    out,
+                    "  {} {}",
+                    paint(p.level(level), bar(level)),
+                    ids.join(", ")
+                )?;
             }
         }
     }

@@ -1,7 +1,10 @@
 //! A roadmap against a portfolio: each item's status, evidence and next step.
 
 use super::config::Config;
-use super::{Checklist, ChecklistItem, ItemEvidence, PhaseProgress, Requirement, Roadmap, Status};
+use super::{
+    Checklist, ChecklistItem, ItemEvidence, PhaseProgress, RepoChecklist, Requirement, Roadmap,
+    Status,
+};
 use crate::report::model::RepoReport;
 use crate::rules::RuleSet;
 use std::collections::BTreeMap;
@@ -225,5 +228,20 @@ pub fn evaluate_over(
         measurable,
         items,
         phases,
+    }
+}
+
+/// Measures each audited repository alone against the roadmap (a cohort's
+/// matrix: which student shows which item); a repository that could not be
+/// audited gets none.
+pub fn evaluate_each_repo(
+    roadmap: &Roadmap,
+    repos: &mut [RepoReport],
+    rules: &RuleSet,
+    config: &Config,
+) {
+    for repo in repos.iter_mut().filter(|r| r.error.is_none()) {
+        let alone = evaluate(roadmap, std::slice::from_ref(repo), rules, config);
+        repo.checklist = Some(RepoChecklist::from(&alone));
     }
 }

@@ -14,7 +14,7 @@ pub mod file;
 
 use crate::rules::compile::field_offset;
 use crate::rules::error::{line_at, RuleError, RuleErrors};
-pub use evaluate::evaluate;
+pub use evaluate::{evaluate, evaluate_each_repo};
 use file::RoadmapFile;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -343,4 +343,46 @@ pub struct Checklist {
     pub measurable: u32,
     pub items: Vec<ChecklistItem>,
     pub phases: Vec<PhaseProgress>,
+}
+
+/// One repository measured alone against the checklist: a column of a
+/// cohort's repositories × items matrix.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepoChecklist {
+    /// 0..100, as the portfolio's score but over this repository only.
+    pub score: u32,
+    pub measurable: u32,
+    /// Every item's status for this repository alone, in roadmap order.
+    pub items: Vec<ItemStatus>,
+}
+
+/// A checklist item's status, by item id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemStatus {
+    pub id: String,
+    pub status: Status,
+}
+
+impl From<&Checklist> for RepoChecklist {
+    fn from(c: &Checklist) -> RepoChecklist {
+        RepoChecklist {
+            score: c.score,
+            measurable: c.measurable,
+            items: c
+                .items
+                .iter()
+                .map(|i| ItemStatus {
+                    id: i.id.clone(),
+                    status: i.status,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl RepoChecklist {
+    /// The status of item `id` for this repository, if the roadmap has it.
+    pub fn status(&self, id: &str) -> Option<Status> {
+        self.items.iter().find(|i| i.id == id).map(|i| i.status)
+    }
 }

@@ -2,6 +2,8 @@
 //! git repositories at run time from files under `fixtures/`.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod browser;
+
 use git2::{Repository, Signature, Time};
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,49 @@
+//! `portfolio-audit badge`: audit like `scan`, write an SVG badge of the score.
+
+use super::scan::{audit_inputs, AuditArgs, Audited, InputArgs};
+use crate::exit_codes;
+use crate::report::badge;
+use anyhow::Context;
+use std::io::Write;
+use std::path::PathBuf;
+
+pub const AFTER_HELP: &str = "\
+The badge shows the checklist score as scan computes it, with the same
+inputs (PATHs or URLs, --repos-file, --rev, --roadmap, --rules, --config): red below 50, yellow
+below 75, green from 75.
+
+Examples:
+  portfolio-audit badge . --output badge.svg
+  portfolio-audit badge my-repo --rev v1.0 --roadmap backend-and-ai > badge.svg
+
+Exit codes: 0 ok, 2 usage or input error, 3 some repositories could not be
+audited (the badge is still written).";
+
+#[derive(Debug, clap::Args)]
+pub struct BadgeArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    /// Write the badge to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The badge's left-hand text.
+    #[arg(long, value_name = "TEXT", default_value = "portfolio")]
+    pub label: String,
+}
+
+pub fn run(args: &BadgeArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+    let Some(Audited { report, code }) = audit_inputs(&args.inputs, &args.audit, err)? else {
+        return Ok(exit_codes::USAGE);
+    };
+    let mut svg = Vec::new();
+    badge::render(&report, &args.label, &mut svg)?;
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &svg).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => out.write_all(&svg)?,
+    }
+    Ok(code)
+}
