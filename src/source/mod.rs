@@ -7,12 +7,13 @@
 //! through a [`Reader`], so a large repository is never held in memory at once.
 //! This stage never interprets file contents.
 
+pub mod blame;
 mod git;
 mod skip;
 mod workdir;
 
 use crate::analyze::facts::Finding;
-pub use git::History;
+pub use git::{list_commit, open as open_git, History, HistoryWalk};
 use serde::Serialize;
 use skip::Skip;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,8 @@ pub enum SourceError {
     },
     #[error("{path}: git: {message}")]
     Git { path: PathBuf, message: String },
+    #[error("{path}: --author needs a git repository (it reads `git blame`), and this folder is not one")]
+    NotGit { path: PathBuf },
     #[error("{path}: revision `{rev}` not found: {message}")]
     Revision {
         path: PathBuf,
@@ -78,6 +81,16 @@ pub struct Entry {
     /// Over the size cap: the path counts, the content is not read.
     pub oversize: bool,
     loc: Loc,
+}
+
+impl Entry {
+    /// The git blob this file's content is, when it comes from a git revision.
+    pub fn blob(&self) -> Option<git2::Oid> {
+        match self.loc {
+            Loc::Blob(oid) => Some(oid),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
