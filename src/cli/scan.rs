@@ -1,14 +1,15 @@
 //! `portfolio-audit scan`: audit repositories and print the report.
 
 use super::RulesArg;
-use crate::audit::audit;
+use crate::audit::{audit, audit_authored};
 use crate::exit_codes;
 use crate::report::model::{RepoReport, Report};
 use crate::report::{csv, json, markdown, text, Format};
 use crate::roadmap::config::{Config, FILE_NAME};
 use crate::roadmap::{evaluate, Roadmap};
 use crate::rules::{RuleErrors, RuleSet};
-use crate::source::{discover, ListOptions, Repo, RepoInput, DEFAULT_MAX_FILE_SIZE};
+use crate::source::blame::Authors;
+use crate::source::{discover, ListOptions, Repo, RepoInput, SourceError, DEFAULT_MAX_FILE_SIZE};
 use anyhow::Context;
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -25,6 +26,7 @@ Examples:
   portfolio-audit scan students/* --jobs 2
   portfolio-audit scan repo.git --rev main~3
   portfolio-audit scan . --format markdown --fail-under 60 >> \"$GITHUB_STEP_SUMMARY\"
+  portfolio-audit scan student-repo --author student@example.com
 
 Exit codes: 0 ok, 1 checklist score below --fail-under, 2 usage or input
 error, 3 some repositories could not be audited (the others are reported).";
@@ -60,6 +62,11 @@ pub struct ScanArgs {
     /// Files larger than this many bytes are listed but not read.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Count only what this author wrote (repeatable): evidence in lines
+    /// `git blame` gives them at the scanned revision (a working tree is read
+    /// at HEAD). An email or a name, any case, after .mailmap. Needs git.
+    #[arg(long = "author", value_name = "EMAIL|NAME")]
+    pub authors: Vec<String>,
 }
 
 pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
@@ -91,8 +98,11 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     let mut repos: Vec<RepoReport> = Vec::new();
     let mut code = exit_codes::OK;
     let mut inputs = Vec::new();
+    // Blame reads commits: a working tree is scanned at its HEAD.
+    let authors = (!args.authors.is_empty()).then(|| Authors::new(&args.authors));
+    let rev = args.rev.as_deref().or(authors.as_ref().map(|_| "HEAD"));
     for path in &args.paths {
-        match discover(path, args.rev.as_deref()) {
+        match discover(path, rev) {
             Ok(found) => inputs.extend(found),
             Err(e) => {
                 writeln!(err, "error: {e}")?;
@@ -118,11 +128,17 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         if progress {
             eprint!("\r\x1b[2K[{}/{total}] {}", i + 1, input.name);
         }
-        match pool.install(|| audit(input, &rules, &opts)) {
+        let audited = pool.install(|| match &authors {
+            Some(a) => audit_authored(input, &rules, &opts, a),
+            None => audit(input, &rules, &opts),
+        });
+        match audited {
             Ok(r) => repos.push(r),
             Err(e) => {
                 writeln!(err, "error: {}: {e}", input.name)?;
-                if code == exit_codes::OK {
+                if matches!(e, SourceError::NotGit { .. }) {
+                    code = exit_codes::USAGE;
+                } else if code == exit_codes::OK {
                     code = exit_codes::SOME_FAILED;
                 }
                 repos.push(RepoReport {

@@ -42,3 +42,17 @@ pub fn location(repo: &str, path: &str, cell: Option<u32>, line: u32) -> String 
         (_, None) => format!("{repo}/{path}:{line}"),
     }
 }
+
+/// What `--author` kept, as every format words it: the authors' lines and
+/// commits, with their totals.
+pub fn authorship_line(a: &model::Authorship) -> String {
+    format!(
+        "only the work of {} counts: {} of {} lines of Python ({:.0}%), {} of {} commits",
+        a.authors.join(", "),
+        a.lines,
+        a.total,
+        a.share * 100.0,
+        a.commits,
+        a.total_commits
+    )
+}

@@ -1,8 +1,8 @@
 //! The terminal report: per repository, each area with its competencies'
 //! levels and the strongest evidence, then the findings.
 
-use super::location;
 use super::model::{RepoReport, Report};
+use super::{authorship_line, location};
 use crate::roadmap::{ItemEvidence, Status};
 use crate::rules::area_title;
 use crate::rules::levels::{CompetencyLevel, Evidence};
@@ -73,6 +73,12 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write) -> io::Result<()> {
         ));
     }
     writeln!(out, "{line}")?;
+    if let Some(a) = &r.authorship {
+        writeln!(out, "  {}", authorship_line(a))?;
+    }
+    for f in &r.flags {
+        writeln!(out, "  ⚑ {}: {}", f.id, f.reason)?;
+    }
     let width = r.competencies.iter().map(|c| c.id.len()).max().unwrap_or(0);
     for area in areas(&r.competencies) {
         let in_area: Vec<&CompetencyLevel> =

@@ -153,14 +153,20 @@ fn template_match(paths: &[&str], templates: &[Template]) -> Option<String> {
                 } else {
                     format!(" in `{top}/`")
                 };
+                let shown: Vec<&str> = found.iter().take(3).copied().collect();
+                let more = if found.len() > shown.len() {
+                    ", …"
+                } else {
+                    ""
+                };
                 return Some(format!(
-                    "its layout matches {} {} ({}){place}: {} of its {} marker files, e.g. {}",
-                    t.kind,
+                    "its layout{place} matches {}, a known {} ({}): {} of its {} marker files ({}{more})",
                     t.name,
+                    t.kind,
                     t.url,
                     found.len(),
                     t.markers.len(),
-                    found.iter().take(3).copied().collect::<Vec<_>>().join(", ")
+                    shown.join(", "),
                 ));
             }
         }
