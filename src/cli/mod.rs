@@ -5,6 +5,7 @@ mod bench;
 mod roadmaps_cmd;
 mod rules_cmd;
 mod scan;
+mod timeline;
 
 use crate::exit_codes;
 use clap::{Parser, Subcommand};
@@ -18,6 +19,8 @@ Examples:
   portfolio-audit scan . --format json -o report.json
   portfolio-audit scan my-repo --rev v1.0     a git revision, read without checkout
   portfolio-audit scan . --roadmap backend-and-ai
+  portfolio-audit scan . --author me@example.com   only what I wrote (git blame)
+  portfolio-audit timeline my-repo            when each competency appeared, by commit
   portfolio-audit roadmaps list
   portfolio-audit rules list
 
@@ -41,6 +44,10 @@ enum Command {
     /// Scan repositories and report each competency's level with its evidence.
     #[command(after_help = scan::AFTER_HELP)]
     Scan(scan::ScanArgs),
+    /// Walk a repository's history (first parents: a merge is one step) and
+    /// report when each competency appeared, rose, fell or was lost, by commit.
+    #[command(after_help = timeline::AFTER_HELP)]
+    Timeline(timeline::TimelineArgs),
     /// List, check, test and explain competency rules.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -88,6 +95,7 @@ where
     };
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args, out, err),
+        Command::Timeline(args) => timeline::run(&args, out, err),
         Command::Rules(cmd) => rules_cmd::run(&cmd, out, err),
         Command::Roadmaps(cmd) => roadmaps_cmd::run(&cmd, out, err),
         Command::BenchParse(args) => bench::run(&args, out),

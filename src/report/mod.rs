@@ -7,6 +7,7 @@ pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod text;
+pub mod timeline;
 
 use clap::ValueEnum;
 
