@@ -16,7 +16,7 @@ use crate::report::timeline::{
 use crate::rules::levels::{CompetencyLevel, Evidence};
 use crate::rules::RuleSet;
 use crate::source::{
-    list_commit, open_git, HistoryWalk, ListOptions, Repo, RepoInput, SourceError,
+    is_cut, list_commit, open_git, HistoryWalk, ListOptions, Repo, RepoInput, SourceError,
 };
 use git2::Oid;
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,6 +49,11 @@ pub fn timeline(
         message: e.message().to_string(),
     };
     let repo = open_git(path)?;
+    if repo.is_empty().unwrap_or(false) {
+        return Err(SourceError::NoCommits {
+            path: path.to_path_buf(),
+        });
+    }
     let head = repo
         .revparse_single(opts.rev)
         .and_then(|o| o.peel_to_commit())
@@ -57,7 +62,8 @@ pub fn timeline(
             rev: opts.rev.to_string(),
             message: e.message().to_string(),
         })?;
-    let (line, reaches_root) = first_parent_line(&head);
+    let (line, oldest) = first_parent_line(&head);
+    let reaches_root = !is_cut(&repo, &oldest);
     let cut = opts.max_commits.filter(|&n| n < line.len());
     let line = &line[cut.map_or(0, |n| line.len() - n)..];
     let complete = reaches_root && cut.is_none();
@@ -170,9 +176,8 @@ pub fn timeline(
     })
 }
 
-/// The first-parent line ending at `head`, oldest first, and whether it
-/// reaches the repository's first commit (a shallow clone's does not).
-fn first_parent_line(head: &git2::Commit) -> (Vec<Oid>, bool) {
+/// The first-parent line ending at `head`, oldest first, and its oldest commit.
+fn first_parent_line<'r>(head: &git2::Commit<'r>) -> (Vec<Oid>, git2::Commit<'r>) {
     let mut line = vec![head.id()];
     let mut commit = head.clone();
     while let Ok(parent) = commit.parent(0) {
@@ -180,7 +185,7 @@ fn first_parent_line(head: &git2::Commit) -> (Vec<Oid>, bool) {
         commit = parent;
     }
     line.reverse();
-    (line, commit.parent_count() == 0)
+    (line, commit)
 }
 
 /// Evidence in files the commit changed, else the competency's first items.

@@ -219,13 +219,20 @@ pub fn history_of(
 }
 
 /// The first commit of the first-parent line from `start`, and whether the
-/// line is cut there (a shallow clone: that commit has parents we do not have).
+/// line is cut there (see [`is_cut`]).
 fn first_parent_root(repo: &Repository, start: Oid) -> Result<(Oid, bool), git2::Error> {
     let mut commit = repo.find_commit(start)?;
     while let Ok(parent) = commit.parent(0) {
         commit = parent;
     }
-    Ok((commit.id(), commit.parent_count() > 0))
+    Ok((commit.id(), is_cut(repo, &commit)))
+}
+
+/// Whether the oldest commit a walk reached is not the repository's first:
+/// a shallow clone (git hides the parents of its boundary commits), or a
+/// parent that is missing from the object database.
+pub fn is_cut(repo: &Repository, oldest: &git2::Commit) -> bool {
+    repo.is_shallow() || oldest.parent_count() > 0
 }
 
 /// A history built commit by commit. A timeline moves it forward along the

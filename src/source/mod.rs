@@ -13,7 +13,7 @@ mod skip;
 mod workdir;
 
 use crate::analyze::facts::Finding;
-pub use git::{list_commit, open as open_git, History, HistoryWalk};
+pub use git::{is_cut, list_commit, open as open_git, History, HistoryWalk};
 use serde::Serialize;
 use skip::Skip;
 use std::path::{Path, PathBuf};
@@ -36,6 +36,8 @@ pub enum SourceError {
     Git { path: PathBuf, message: String },
     #[error("{path}: --author needs a git repository (it reads `git blame`), and this folder is not one")]
     NotGit { path: PathBuf },
+    #[error("{path}: the repository has no commits yet")]
+    NoCommits { path: PathBuf },
     #[error("{path}: revision `{rev}` not found: {message}")]
     Revision {
         path: PathBuf,
