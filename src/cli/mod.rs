@@ -67,6 +67,16 @@ pub struct RulesArg {
     pub rules: Option<PathBuf>,
 }
 
+/// The worker threads for analysis: `--jobs N`, or one per core.
+fn thread_pool(jobs: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    use anyhow::Context;
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = jobs {
+        builder = builder.num_threads(n.max(1));
+    }
+    builder.build().context("starting worker threads")
+}
+
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
 where
     I: IntoIterator<Item = T>,

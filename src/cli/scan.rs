@@ -85,11 +85,7 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
             return Ok(exit_codes::USAGE);
         }
     };
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.jobs {
-        builder = builder.num_threads(n.max(1));
-    }
-    let pool = builder.build().context("starting worker threads")?;
+    let pool = super::thread_pool(args.jobs)?;
     let opts = ListOptions {
         max_file_size: args.max_file_size,
     };

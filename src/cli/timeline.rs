@@ -83,11 +83,7 @@ pub fn run(args: &TimelineArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         )?;
         return Ok(exit_codes::USAGE);
     };
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.jobs {
-        builder = builder.num_threads(n.max(1));
-    }
-    let pool = builder.build().context("starting worker threads")?;
+    let pool = super::thread_pool(args.jobs)?;
     let opts = TimelineOptions {
         rev: &args.rev,
         max_commits: args.max_commits.map(|n| n as usize),

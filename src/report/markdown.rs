@@ -56,7 +56,7 @@ fn at(e: &ItemEvidence) -> String {
 }
 
 /// Appends lines while they fit in `budget` characters; then says how many did not.
-fn push_limited(out: &mut String, lines: &[String], budget: usize) {
+pub(crate) fn push_limited(out: &mut String, lines: &[String], budget: usize) {
     let start = out.chars().count();
     for (i, line) in lines.iter().enumerate() {
         if out.chars().count() - start + line.chars().count() + 1 > budget {

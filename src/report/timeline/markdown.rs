@@ -5,7 +5,7 @@
 use super::text::change;
 use super::Timeline;
 use crate::report::location;
-use crate::report::markdown::{escape, LIMIT};
+use crate::report::markdown::{escape, push_limited, LIMIT};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -30,35 +30,29 @@ pub fn render(t: &Timeline, out: &mut dyn Write) -> io::Result<()> {
         md,
         "| Date | Commit | Author | Competency | Change | Evidence |\n|---|---|---|---|---|---|"
     );
-    let mut used = md.chars().count();
-    for (i, e) in t.events.iter().enumerate() {
-        let at = e
-            .evidence
-            .first()
-            .map(|ev| escape(&location(&t.name, &ev.path, ev.cell, ev.line)))
-            .unwrap_or_default();
-        let row = format!(
-            "| {} | {} {} | {} | {} | {} | {} |\n",
-            escape(&e.commit.date),
-            escape(&e.commit.short_id),
-            escape(&e.commit.summary),
-            escape(&e.commit.author),
-            escape(&e.competency),
-            escape(&change(e)),
-            at
-        );
-        let n = row.chars().count();
-        if used + n > LIMIT - RESERVE {
-            let _ = writeln!(
-                md,
-                "\n… {} more changes not shown (the JSON format has them all)",
-                t.events.len() - i
-            );
-            break;
-        }
-        used += n;
-        md.push_str(&row);
-    }
+    let rows: Vec<String> = t
+        .events
+        .iter()
+        .map(|e| {
+            let at = e
+                .evidence
+                .first()
+                .map(|ev| escape(&location(&t.name, &ev.path, ev.cell, ev.line)))
+                .unwrap_or_default();
+            format!(
+                "| {} | {} {} | {} | {} | {} | {} |",
+                escape(&e.commit.date),
+                escape(&e.commit.short_id),
+                escape(&e.commit.summary),
+                escape(&e.commit.author),
+                escape(&e.competency),
+                escape(&change(e)),
+                at
+            )
+        })
+        .collect();
+    let budget = LIMIT.saturating_sub(md.chars().count() + RESERVE);
+    push_limited(&mut md, &rows, budget);
     let _ = writeln!(md, "\n<sub>{}</sub>", escape(&t.stats.line()));
     out.write_all(md.as_bytes())
 }
