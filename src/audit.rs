@@ -257,7 +257,7 @@ fn audit_listing(
     let authorship = match (authors, blames.as_ref(), &input.repo, &listing.revision) {
         (Some(a), Some(b), Repo::Git { path, .. }, Some(rev)) => {
             let theirs = blame::authored_history(path, rev, a)?;
-            let share = authorship(a, &outcomes, b, theirs.as_ref(), history.as_ref());
+            let share = authorship_of(a, &outcomes, b, theirs.as_ref(), history.as_ref());
             // Metrics (and the history competency) count their commits only;
             // the report's `history` stays the whole repository's.
             Some((share, theirs))
@@ -360,7 +360,7 @@ fn blame_files(
 
 /// How much of the repository the authors wrote: lines of its Python files
 /// and notebooks, and commits.
-fn authorship(
+fn authorship_of(
     authors: &Authors,
     outcomes: &[Arc<FileOutcome>],
     blames: &[Blamed],

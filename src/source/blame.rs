@@ -93,9 +93,10 @@ impl FileBlame {
 /// and blob diffs: from the commit back through the history, a line passes
 /// to the parent where it is unchanged (all of them to a parent holding the
 /// same blob, which is most commits; renames are followed as git detects
-/// them), and belongs to the commit where no parent has it. libgit2's own
-/// `blame_file` gives the same answer (a test compares them) but took ~300 ms
-/// a file on a 1,000-commit history where this walk takes a few.
+/// them), and belongs to the commit where no parent has it. It agrees with
+/// libgit2's `blame_file` (a test compares them) and, on the repositories
+/// measured, with `git blame`; libgit2's blame took ~250 ms a file on a
+/// 1,000-commit history, this walk ~2 ms.
 pub struct Blamer {
     repo: Repository,
     commit: Oid,
