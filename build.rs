@@ -1,5 +1,6 @@
-//! Embeds `rules/*.toml` and `rules/roadmaps/*.toml` into the binary: the
-//! rules and checklists users get by default.
+//! Embeds `rules/*.toml`, `rules/roadmaps/*.toml` and `rules/templates/*.toml`
+//! into the binary: the rules, checklists and known project templates users
+//! get by default.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -9,6 +10,7 @@ fn main() {
     for (name, sub, file) in [
         ("RULES", "rules", "embedded_rules.rs"),
         ("ROADMAPS", "rules/roadmaps", "embedded_roadmaps.rs"),
+        ("TEMPLATES", "rules/templates", "embedded_templates.rs"),
     ] {
         let mut out = String::new();
         let dir = root.join(sub);

@@ -3,32 +3,51 @@
 //!
 //! Files are analyzed independently (rayon); everything after that runs in
 //! path order, so the result is the same whatever the thread count.
+//!
+//! Two variations: with `--author`, hits (and findings) in lines other
+//! people wrote are dropped before the levels are computed (git blame, see
+//! [`crate::source::blame`]); and a timeline audits many revisions of one
+//! repository through a [`FileCache`], so a revision costs its changed files
+//! plus the cross-module pass.
+
+mod cache;
 
 use crate::analyze::crossref::Exports;
 use crate::analyze::facts::{CodeMetrics, Export, Finding, Ref};
 use crate::analyze::notebook::{self, NotebookCode};
 use crate::analyze::{self, manifest, python, FileKind};
-use crate::report::model::{RepoReport, Stats};
+use crate::report::model::{Authorship, RepoReport, Stats};
 use crate::rules::levels::{Tally, SAMPLES_PER_SIGNAL};
 use crate::rules::matching::{summarize, FileHits, FileRef, Hit};
 use crate::rules::metrics::repo_metrics;
+use crate::rules::provenance;
 use crate::rules::RuleSet;
-use crate::source::{Entry, ListOptions, Note, Reader, RepoInput, SourceError};
+use crate::source::blame::{self, Authors, Blamer, FileBlame};
+use crate::source::{Entry, ListOptions, Listing, Note, Reader, Repo, RepoInput, SourceError};
+pub use cache::FileCache;
 use rayon::prelude::*;
 use std::collections::HashSet;
+use std::sync::Arc;
 
-/// What one file gave, before the cross-module pass.
+/// What one file gave, before the cross-module pass. A timeline shares it
+/// between the revisions that hold the same file (path and blob).
 #[derive(Default)]
 struct FileOutcome {
     path: String,
     is_test: bool,
     kind: Option<FileKind>,
+    /// Hits before the cross-module pass; empty once `alone` holds them.
     hits: Vec<Hit>,
-    /// What the tally keeps of `hits` once they are complete.
-    summary: FileHits,
+    /// The file's hits, summarized, when no other module can add to them
+    /// (nothing deferred) and no author filter needs them line by line.
+    alone: Option<FileHits>,
     deferred: Vec<Ref>,
     exports: Vec<(String, Export)>,
+    /// Names other modules import this one by (Python and notebooks).
     modules: Vec<String>,
+    /// The repository's module heads the analysis looked up, with their
+    /// answers (recorded for the cache only).
+    asked: Vec<(String, bool)>,
     metrics: CodeMetrics,
     lines: u64,
     syntax_error: bool,
@@ -45,6 +64,10 @@ struct RepoContext<'a> {
     rules: &'a RuleSet,
     local_heads: &'a HashSet<String>,
     packages: &'a HashSet<String>,
+    /// Record the heads each analysis looks up (for the cache).
+    record: bool,
+    /// Keep hits line by line until the author filter has seen them.
+    keep_hits: bool,
 }
 
 /// Audits one repository. Fails only when the repository cannot be listed;
@@ -55,6 +78,47 @@ pub fn audit(
     opts: &ListOptions,
 ) -> Result<RepoReport, SourceError> {
     let listing = input.repo.list(opts)?;
+    audit_listing(input, listing, rules, None, None)
+}
+
+/// Audits one repository counting only what `authors` wrote: evidence and
+/// findings in their lines (git blame at the scanned revision), code metrics
+/// of files they wrote at least half of, and their commits. Needs a git
+/// revision (`Repo::Git`).
+pub fn audit_authored(
+    input: &RepoInput,
+    rules: &RuleSet,
+    opts: &ListOptions,
+    authors: &Authors,
+) -> Result<RepoReport, SourceError> {
+    if !matches!(input.repo, Repo::Git { .. }) {
+        return Err(SourceError::NotGit {
+            path: input.source.clone().into(),
+        });
+    }
+    let listing = input.repo.list(opts)?;
+    audit_listing(input, listing, rules, None, Some(authors))
+}
+
+/// Audits one revision of a repository from its listing, reusing the
+/// analyses `cache` holds for files (path and blob) seen at other
+/// revisions, and keeping the new ones there.
+pub fn audit_revision(
+    input: &RepoInput,
+    listing: Listing,
+    rules: &RuleSet,
+    cache: &mut FileCache,
+) -> Result<RepoReport, SourceError> {
+    audit_listing(input, listing, rules, Some(cache), None)
+}
+
+fn audit_listing(
+    input: &RepoInput,
+    listing: Listing,
+    rules: &RuleSet,
+    cache: Option<&mut FileCache>,
+    authors: Option<&Authors>,
+) -> Result<RepoReport, SourceError> {
     let packages = analyze::package_dirs(listing.files.iter().map(|e| e.path.as_str()));
     // Generated protobuf stubs are not the learner's modules: references to
     // them stay qualified (`greeter_pb2_grpc.GreeterServicer`) for rules to match.
@@ -75,50 +139,54 @@ pub fn audit(
         rules,
         local_heads: &local_heads,
         packages: &packages,
+        record: cache.is_some(),
+        keep_hits: authors.is_some(),
     };
-
-    let outcomes: Vec<FileOutcome> = listing
-        .files
-        .par_iter()
-        .map_init(
-            || input.repo.reader(),
-            |reader, entry| match reader {
-                Ok(r) => analyze_file(entry, r, &ctx),
-                Err(e) => FileOutcome {
-                    path: entry.path.clone(),
-                    notes: vec![Note {
-                        path: entry.path.clone(),
-                        message: format!("not read: {e}"),
-                    }],
-                    ..Default::default()
-                },
-            },
-        )
-        .collect();
+    let outcomes = match cache {
+        Some(cache) => cache.analyze(&listing.files, &ctx, &input.repo),
+        None => analyze_files(&listing.files, &ctx, &input.repo)
+            .into_iter()
+            .map(Arc::new)
+            .collect(),
+    };
 
     let mut exports = Exports::default();
     for o in &outcomes {
         exports.add(&o.modules, &o.exports);
     }
 
+    let blames = match (authors, &listing.revision, &input.repo) {
+        (Some(a), Some(rev), Repo::Git { path, .. }) => Some(blame_files(&outcomes, path, rev, a)),
+        _ => None,
+    };
+    let blame_of = |i: usize| blames.as_ref().map(|b| &b[i]);
+
     // Second parallel pass: names from other modules, now that every
-    // module's exports are known.
-    let mut outcomes = outcomes;
-    outcomes.par_iter_mut().for_each(|o| {
-        if !o.deferred.is_empty() {
-            let (refs, features) = exports.resolve(&o.deferred, &local_heads);
-            let scope = rules.scope(FileRef {
-                path: &o.path,
-                is_test: o.is_test,
-                generated: o.generated,
-            });
-            rules.match_refs(&scope, &refs, &mut o.hits);
-            rules.match_features(&scope, &features, &mut o.hits);
-        }
-        o.summary = summarize(std::mem::take(&mut o.hits), SAMPLES_PER_SIGNAL);
-        o.deferred = Vec::new();
-        o.exports = Vec::new();
-    });
+    // module's exports are known; then the author filter.
+    let resolved: Vec<Option<FileHits>> = outcomes
+        .par_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            if o.deferred.is_empty() && blames.is_none() {
+                return None;
+            }
+            let mut hits = o.hits.clone();
+            if !o.deferred.is_empty() {
+                let (refs, features) = exports.resolve(&o.deferred, &local_heads);
+                let scope = rules.scope(FileRef {
+                    path: &o.path,
+                    is_test: o.is_test,
+                    generated: o.generated,
+                });
+                rules.match_refs(&scope, &refs, &mut hits);
+                rules.match_features(&scope, &features, &mut hits);
+            }
+            if let Some(b) = blame_of(i) {
+                hits.retain(|h| b.counts(o, h.line));
+            }
+            Some(summarize(hits, SAMPLES_PER_SIGNAL))
+        })
+        .collect();
 
     let mut tally = Tally::new(rules);
     let mut code = CodeMetrics::default();
@@ -128,7 +196,7 @@ pub fn audit(
     };
     let mut findings = listing.findings;
     let mut notes = listing.notes;
-    for mut o in outcomes {
+    for (i, (o, hits)) in outcomes.iter().zip(&resolved).enumerate() {
         match o.kind {
             Some(FileKind::Python) => {
                 stats.python_files += 1;
@@ -142,27 +210,41 @@ pub fn audit(
         }
         stats.syntax_errors += u64::from(o.syntax_error);
         stats.not_utf8 += u64::from(o.lossy);
-        if !o.generated {
+        let blame = blame_of(i);
+        if !o.generated && blame.is_none_or(|b| b.theirs.as_ref().is_some_and(|b| b.mostly_mine()))
+        {
             code.add(&o.metrics);
         }
         let locate = o
             .notebook
             .as_ref()
             .map(|nb| move |line: u32| nb.locate(line));
+        let empty = FileHits::default();
+        let hits = hits.as_ref().or(o.alone.as_ref()).unwrap_or(&empty);
         tally.add_file(
             &o.path,
-            &o.summary,
+            hits,
             locate.as_ref().map(|f| f as &dyn Fn(u32) -> (u32, u32)),
         );
-        if let Some(nb) = &o.notebook {
-            for f in &mut o.findings {
+        for f in &o.findings {
+            if blame.is_some_and(|b| !b.counts(o, f.line)) {
+                continue;
+            }
+            let mut f = f.clone();
+            if let Some(nb) = &o.notebook {
                 let (cell, line) = nb.locate(f.line);
                 f.cell = Some(cell);
                 f.line = line;
             }
+            findings.push(f);
         }
-        findings.append(&mut o.findings);
-        notes.append(&mut o.notes);
+        notes.extend(o.notes.iter().cloned());
+        if let Some(Blamed { error: Some(e), .. }) = blame {
+            notes.push(Note {
+                path: o.path.clone(),
+                message: format!("not blamed, so not counted for --author: {e}"),
+            });
+        }
     }
     stats.skipped = notes
         .iter()
@@ -171,14 +253,31 @@ pub fn audit(
     findings
         .sort_by(|a, b| (&a.path, a.cell, a.line, &a.id).cmp(&(&b.path, b.cell, b.line, &b.id)));
     notes.sort();
+    let history = listing.history;
+    let authorship = match (authors, blames.as_ref(), &input.repo, &listing.revision) {
+        (Some(a), Some(b), Repo::Git { path, .. }, Some(rev)) => {
+            let theirs = blame::authored_history(path, rev, a)?;
+            let share = authorship_of(a, &outcomes, b, theirs.as_ref(), history.as_ref());
+            // Metrics (and the history competency) count their commits only;
+            // the report's `history` stays the whole repository's.
+            Some((share, theirs))
+        }
+        _ => None,
+    };
+    let counted_history = match &authorship {
+        Some((_, theirs)) => theirs.as_ref(),
+        None => history.as_ref(),
+    };
     let metrics = repo_metrics(
         &code,
         stats.python_files + stats.notebooks,
         stats.lines,
-        listing.history.as_ref(),
+        counted_history,
     );
     tally.add_metrics(rules, &metrics);
     let competencies = tally.levels(rules, &metrics);
+    let paths: Vec<&str> = listing.files.iter().map(|e| e.path.as_str()).collect();
+    let flags = provenance::flags(&paths, stats.lines, history.as_ref());
     Ok(RepoReport {
         name: input.name.clone(),
         source: input.source.clone(),
@@ -189,10 +288,130 @@ pub fn audit(
         findings,
         notes,
         metrics,
-        history: listing.history,
+        history,
         error: None,
         checklist: None,
+        authorship: authorship.map(|(a, _)| a),
+        flags,
     })
+}
+
+/// One file's blame for `--author`; a file not blamed counts for nobody.
+#[derive(Default)]
+struct Blamed {
+    theirs: Option<FileBlame>,
+    error: Option<String>,
+}
+
+impl Blamed {
+    /// Whether a hit or finding on this line counts: the authors wrote the
+    /// line; in a notebook (whose lines are its cells' code, not the file's),
+    /// they wrote at least half of the file.
+    fn counts(&self, o: &FileOutcome, line: u32) -> bool {
+        let Some(b) = &self.theirs else {
+            return false;
+        };
+        if o.kind == Some(FileKind::Notebook) {
+            b.mostly_mine()
+        } else {
+            b.is_mine(line)
+        }
+    }
+}
+
+/// Blames (in parallel) the files that carry hits, findings or code.
+fn blame_files(
+    outcomes: &[Arc<FileOutcome>],
+    path: &std::path::Path,
+    rev: &str,
+    authors: &Authors,
+) -> Vec<Blamed> {
+    outcomes
+        .par_iter()
+        .map_init(
+            || Blamer::open(path, rev),
+            |blamer, o| {
+                let code = matches!(o.kind, Some(FileKind::Python | FileKind::Notebook));
+                let carries = !o.hits.is_empty()
+                    || !o.deferred.is_empty()
+                    || !o.findings.is_empty()
+                    || o.alone.as_ref().is_some_and(|a| !a.counts.is_empty());
+                if !code && !carries {
+                    return Blamed::default();
+                }
+                match blamer {
+                    Ok(b) => match b.blame(&o.path, authors) {
+                        Ok(theirs) => Blamed {
+                            theirs: Some(theirs),
+                            error: None,
+                        },
+                        Err(e) => Blamed {
+                            theirs: None,
+                            error: Some(e),
+                        },
+                    },
+                    Err(e) => Blamed {
+                        theirs: None,
+                        error: Some(e.to_string()),
+                    },
+                }
+            },
+        )
+        .collect()
+}
+
+/// How much of the repository the authors wrote: lines of its Python files
+/// and notebooks, and commits.
+fn authorship_of(
+    authors: &Authors,
+    outcomes: &[Arc<FileOutcome>],
+    blames: &[Blamed],
+    theirs: Option<&crate::source::History>,
+    all: Option<&crate::source::History>,
+) -> Authorship {
+    let (mut lines, mut total) = (0u64, 0u64);
+    for (o, b) in outcomes.iter().zip(blames) {
+        if !matches!(o.kind, Some(FileKind::Python | FileKind::Notebook)) {
+            continue;
+        }
+        if let Some(t) = &b.theirs {
+            lines += t.mine();
+            total += t.lines();
+        }
+    }
+    Authorship {
+        authors: authors.given().to_vec(),
+        lines,
+        total,
+        share: if total == 0 {
+            0.0
+        } else {
+            ((lines as f64 / total as f64) * 1000.0).round() / 1000.0
+        },
+        commits: theirs.map_or(0, |h| h.commits),
+        total_commits: all.map_or(0, |h| h.commits),
+    }
+}
+
+/// Analyzes files in parallel, each on its own.
+fn analyze_files(files: &[Entry], ctx: &RepoContext, repo: &Repo) -> Vec<FileOutcome> {
+    files
+        .par_iter()
+        .map_init(
+            || repo.reader(),
+            |reader, entry| match reader {
+                Ok(r) => analyze_file(entry, r, ctx),
+                Err(e) => FileOutcome {
+                    path: entry.path.clone(),
+                    notes: vec![Note {
+                        path: entry.path.clone(),
+                        message: format!("not read: {e}"),
+                    }],
+                    ..Default::default()
+                },
+            },
+        )
+        .collect()
 }
 
 /// Text from bytes: UTF-8 (a byte-order mark dropped), UTF-16 with a
@@ -229,6 +448,14 @@ fn decode(bytes: Vec<u8>, lossy: &mut bool) -> String {
 }
 
 fn analyze_file(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOutcome {
+    let mut o = analyze_content(entry, reader, ctx);
+    if o.deferred.is_empty() && !ctx.keep_hits {
+        o.alone = Some(summarize(std::mem::take(&mut o.hits), SAMPLES_PER_SIGNAL));
+    }
+    o
+}
+
+fn analyze_content(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOutcome {
     let rules = ctx.rules;
     let kind = analyze::classify(&entry.path);
     let is_test = analyze::is_test_path(&entry.path);
@@ -238,6 +465,9 @@ fn analyze_file(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOutcom
         kind: Some(kind),
         ..Default::default()
     };
+    if matches!(kind, FileKind::Python | FileKind::Notebook) {
+        o.modules = analyze::module_candidates(&entry.path, ctx.packages);
+    }
     let file = FileRef {
         path: &entry.path,
         is_test,
@@ -281,16 +511,16 @@ fn analyze_file(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOutcom
     }
     match kind {
         FileKind::Python => {
-            o.modules = analyze::module_candidates(&entry.path, ctx.packages);
             o.generated = analyze::is_generated(&entry.path, &text);
             let is_package = entry.path.ends_with("__init__.py");
             analyze_python(&mut o, &text, ctx, is_package);
         }
         FileKind::Notebook => match notebook::extract(text.as_bytes()) {
-            Ok(nb) => {
-                o.modules = analyze::module_candidates(&entry.path, ctx.packages);
+            Ok(mut nb) => {
                 analyze_python(&mut o, &nb.source, ctx, false);
                 o.lines = nb.source.lines().filter(|l| !l.trim().is_empty()).count() as u64;
+                // Only the map from lines to cells is needed from here on.
+                nb.source = String::new();
                 o.notebook = Some(nb);
             }
             Err(e) => o.notes.push(Note {
@@ -326,15 +556,21 @@ fn analyze_file(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOutcom
 fn analyze_python(o: &mut FileOutcome, text: &str, repo: &RepoContext, is_package: bool) {
     let rules = repo.rules;
     let module = o.modules.first().cloned().unwrap_or_default();
+    let heads = if repo.record {
+        python::LocalHeads::recording(repo.local_heads)
+    } else {
+        python::LocalHeads::new(repo.local_heads)
+    };
     let ctx = python::Context {
         path: &o.path,
         module: &module,
         is_package,
         is_test: o.is_test,
-        local_heads: repo.local_heads,
+        local_heads: &heads,
         syntax_kinds: &rules.syntax_kinds,
     };
     let mut facts = python::analyze(text, &ctx);
+    o.asked = heads.into_asked();
     if facts.syntax_error {
         o.syntax_error = true;
         o.notes.push(Note {

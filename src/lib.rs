@@ -5,7 +5,8 @@
 //! The pipeline runs one way, one module per stage:
 //! `source` (files of a repository) → `analyze` (facts per file) → `rules`
 //! (levels per competency, with evidence) → `report` (text, JSON). `audit`
-//! runs the stages for one repository; `cli` is the command line.
+//! runs the stages for one repository, `timeline` for each commit of its
+//! history; `cli` is the command line.
 
 pub mod analyze;
 pub mod audit;
@@ -15,6 +16,7 @@ pub mod report;
 pub mod roadmap;
 pub mod rules;
 pub mod source;
+pub mod timeline;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -5,7 +5,6 @@
 
 use crate::analyze::{self, python, FileKind};
 use crate::source::{discover, ListOptions};
-use anyhow::Context;
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
@@ -19,11 +18,7 @@ pub struct BenchArgs {
 }
 
 pub fn run(args: &BenchArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.jobs {
-        builder = builder.num_threads(n.max(1));
-    }
-    let pool = builder.build().context("starting worker threads")?;
+    let pool = super::thread_pool(args.jobs)?;
     let mut files = 0usize;
     let mut nodes = 0usize;
     for path in &args.paths {

@@ -180,6 +180,6 @@ fn audit_at(
     }
     let slots: Vec<Slot> = inputs.into_iter().map(Ok).collect();
     let progress = Progress::new(false);
-    let (report, failed) = auditor.report(&slots, &BTreeMap::new(), &progress, err)?;
-    Ok((failed == 0).then_some(report))
+    let outcome = auditor.report(&slots, &BTreeMap::new(), &progress, err)?;
+    Ok((outcome.failed == 0).then_some(outcome.report))
 }

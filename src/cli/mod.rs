@@ -8,6 +8,7 @@ mod progress;
 mod roadmaps_cmd;
 mod rules_cmd;
 mod scan;
+mod timeline;
 
 use crate::exit_codes;
 use clap::{Parser, Subcommand};
@@ -24,6 +25,8 @@ Examples:
   portfolio-audit scan my-repo --rev v1.0     a git revision, read without checkout
   portfolio-audit scan . --roadmap backend-and-ai
   portfolio-audit diff --base origin/main     what this branch gained or lost
+  portfolio-audit scan . --author me@example.com   only what I wrote (git blame)
+  portfolio-audit timeline my-repo            when each competency appeared, by commit
   portfolio-audit roadmaps list
   portfolio-audit rules list
 
@@ -54,6 +57,10 @@ enum Command {
     /// Write a shields-style SVG badge with the checklist score ("portfolio | 72%").
     #[command(after_help = badge::AFTER_HELP)]
     Badge(badge::BadgeArgs),
+    /// Walk a repository's history (first parents: a merge is one step) and
+    /// report when each competency appeared, rose, fell or was lost, by commit.
+    #[command(after_help = timeline::AFTER_HELP)]
+    Timeline(timeline::TimelineArgs),
     /// List, check, test and explain competency rules.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -99,6 +106,16 @@ impl ColorArg {
     }
 }
 
+/// The worker threads for analysis: `--jobs N`, or one per core.
+fn thread_pool(jobs: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    use anyhow::Context;
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = jobs {
+        builder = builder.num_threads(n.max(1));
+    }
+    builder.build().context("starting worker threads")
+}
+
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
 where
     I: IntoIterator<Item = T>,
@@ -129,6 +146,7 @@ where
         Command::Scan(args) => scan::run(&args, out, err),
         Command::Diff(args) => diff::run(&args, out, err),
         Command::Badge(args) => badge::run(&args, out, err),
+        Command::Timeline(args) => timeline::run(&args, out, err),
         Command::Rules(cmd) => rules_cmd::run(&cmd, out, err),
         Command::Roadmaps(cmd) => roadmaps_cmd::run(&cmd, out, err),
         Command::BenchParse(args) => bench::run(&args, out),

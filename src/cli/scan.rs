@@ -2,7 +2,7 @@
 
 use super::progress::Progress;
 use super::{ColorArg, RulesArg};
-use crate::audit::audit;
+use crate::audit::{audit, audit_authored};
 use crate::exit_codes;
 use crate::report::model::{RepoReport, Report};
 use crate::report::{csv, html, json, markdown, text, Format};
@@ -10,6 +10,7 @@ use crate::roadmap::cohort::cohort;
 use crate::roadmap::config::{Config, FILE_NAME};
 use crate::roadmap::{evaluate, evaluate_each_repo, Roadmap};
 use crate::rules::{RuleErrors, RuleSet};
+use crate::source::blame::Authors;
 use crate::source::input::{read_repos_file, Input, Target};
 use crate::source::remote::{self, FetchSettings};
 use crate::source::{
@@ -52,6 +53,7 @@ Examples:
   portfolio-audit scan repo.git --rev main~3
   portfolio-audit scan https://github.com/ada/portfolio
   portfolio-audit scan --repos-file class.txt --format json -o cohort.json
+  portfolio-audit scan student-repo --author student@example.com
   portfolio-audit scan . --format markdown --fail-under 60 >> \"$GITHUB_STEP_SUMMARY\"
 
 Exit codes: 0 ok, 1 checklist score below --fail-under, 2 usage or input
@@ -121,6 +123,11 @@ pub struct AuditArgs {
     /// Files larger than this many bytes are listed but not read.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Count only what this author wrote (repeatable): evidence in lines
+    /// `git blame` gives them at the scanned revision (a working tree is read
+    /// at HEAD). An email or a name, any case, after .mailmap. Needs git.
+    #[arg(long = "author", value_name = "EMAIL|NAME")]
+    pub authors: Vec<String>,
 }
 
 /// An input in the order given: ready to audit, or already failed (its report says why).
@@ -133,6 +140,18 @@ pub struct Auditor {
     pool: rayon::ThreadPool,
     opts: ListOptions,
     config: Option<PathBuf>,
+    /// With `--author`: only their lines count.
+    authors: Option<Authors>,
+}
+
+/// What [`Auditor::report`] gives: the report, and how many repositories
+/// could not be audited.
+pub struct Outcome {
+    pub report: Report,
+    /// Repositories that could not be audited (each named on `err`).
+    pub failed: usize,
+    /// One of them failed for a usage reason (`--author` on a folder that is not git).
+    pub usage: bool,
 }
 
 impl Auditor {
@@ -143,11 +162,7 @@ impl Auditor {
         let ids: BTreeSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
         let roadmap =
             Roadmap::find(&args.roadmap, &ids).map_err(|e| anyhow::anyhow!("roadmap: {e}"))?;
-        let mut builder = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = args.jobs {
-            builder = builder.num_threads(n.max(1));
-        }
-        let pool = builder.build().context("starting worker threads")?;
+        let pool = super::thread_pool(args.jobs)?;
         Ok(Auditor {
             rules,
             roadmap,
@@ -156,6 +171,7 @@ impl Auditor {
                 max_file_size: args.max_file_size,
             },
             config: args.config.clone(),
+            authors: (!args.authors.is_empty()).then(|| Authors::new(&args.authors)),
         })
     }
 
@@ -171,7 +187,7 @@ impl Auditor {
         notes: &BTreeMap<PathBuf, Note>,
         progress: &Progress,
         err: &mut dyn Write,
-    ) -> anyhow::Result<(Report, usize)> {
+    ) -> anyhow::Result<Outcome> {
         let ids: BTreeSet<&str> = self.rules.rules.iter().map(|r| r.id.as_str()).collect();
         let ready: Vec<&RepoInput> = slots.iter().filter_map(|s| s.as_ref().ok()).collect();
         let config = load_config(self.config.as_deref(), &ready, &ids)?;
@@ -188,7 +204,11 @@ impl Auditor {
                         Ok(input) => input,
                         Err(report) => return (report.clone(), None),
                     };
-                    let outcome = match audit(input, &self.rules, &self.opts) {
+                    let audited = match &self.authors {
+                        Some(a) => audit_authored(input, &self.rules, &self.opts, a),
+                        None => audit(input, &self.rules, &self.opts),
+                    };
+                    let outcome = match audited {
                         Ok(mut r) => {
                             let note = match &input.repo {
                                 Repo::Git { path, .. } => notes.get(path),
@@ -210,11 +230,13 @@ impl Auditor {
         });
         bar.finish_and_clear();
         let mut failed = 0;
+        let mut usage = false;
         let mut repos = Vec::with_capacity(outcomes.len());
         for (report, failure) in outcomes {
             if let Some(e) = failure {
                 writeln!(err, "error: {}: {e}", report.name)?;
                 failed += 1;
+                usage |= matches!(e, SourceError::NotGit { .. });
             }
             repos.push(report);
         }
@@ -228,7 +250,11 @@ impl Auditor {
             .iter()
             .map(|p| p.display().to_string())
             .collect();
-        Ok((report, failed))
+        Ok(Outcome {
+            report,
+            failed,
+            usage,
+        })
     }
 }
 
@@ -270,8 +296,13 @@ pub fn audit_inputs(
 
     // Inputs in the order given; one that cannot be read stays in its place as an error.
     let mut slots: Vec<Result<RepoInput, RepoReport>> = Vec::new();
+    // Blame reads commits: a working tree is scanned at its HEAD.
+    let rev = args
+        .rev
+        .as_deref()
+        .or((!audit.authors.is_empty()).then_some("HEAD"));
     for input in &given {
-        match discover_input(input, args.rev.as_deref(), &cache) {
+        match discover_input(input, rev, &cache) {
             Ok(found) => slots.extend(found.into_iter().map(Ok)),
             Err(e) => {
                 writeln!(err, "error: {e}")?;
@@ -329,8 +360,14 @@ pub fn audit_inputs(
         }
     }
 
-    let (report, failed) = auditor.report(&slots, &stale, &progress, err)?;
-    if failed > 0 {
+    let Outcome {
+        report,
+        failed,
+        usage,
+    } = auditor.report(&slots, &stale, &progress, err)?;
+    if usage {
+        code = exit_codes::USAGE;
+    } else if failed > 0 {
         code = some_failed(code);
     }
     Ok(Some(Audited { report, code }))

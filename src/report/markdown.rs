@@ -283,6 +283,12 @@ fn repo_lines(r: &RepoReport) -> Vec<String> {
         r.stats.python_files,
         r.stats.lines
     )];
+    if let Some(a) = &r.authorship {
+        lines.push(format!("  - {}", escape(&super::authorship_line(a))));
+    }
+    for f in &r.flags {
+        lines.push(format!("  - ⚑ {}: {}", escape(&f.id), escape(&f.reason)));
+    }
     for c in r.competencies.iter().filter(|c| c.level > 0) {
         let shown = c
             .evidence

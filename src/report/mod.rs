@@ -10,6 +10,7 @@ pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod text;
+pub mod timeline;
 
 use crate::roadmap::Status;
 use crate::rules::levels::CompetencyLevel;
@@ -108,4 +109,18 @@ pub fn areas(comps: &[CompetencyLevel]) -> Vec<&str> {
         }
     }
     out
+}
+
+/// What `--author` kept, as every format words it: the authors' lines and
+/// commits, with their totals.
+pub fn authorship_line(a: &model::Authorship) -> String {
+    format!(
+        "only the work of {} counts: {} of {} lines of Python ({:.0}%), {} of {} commits",
+        a.authors.join(", "),
+        a.lines,
+        a.total,
+        a.share * 100.0,
+        a.commits,
+        a.total_commits
+    )
 }

@@ -6,6 +6,7 @@ pub use crate::roadmap::cohort::Cohort;
 pub use crate::roadmap::{Checklist, RepoChecklist};
 use crate::rules::area_title;
 use crate::rules::levels::CompetencyLevel;
+pub use crate::rules::provenance::Flag;
 use crate::source::{History, Note};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -68,6 +69,30 @@ pub struct RepoReport {
     /// This repository alone against the checklist (absent when not audited).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub checklist: Option<RepoChecklist>,
+    /// With `--author`: how much of the repository those authors wrote.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub authorship: Option<Authorship>,
+    /// What a reader should know before trusting the levels (`possibly-copied`).
+    #[serde(default)]
+    pub flags: Vec<Flag>,
+}
+
+/// How much of a repository the `--author` authors wrote (git blame at the
+/// scanned revision, after `.mailmap`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Authorship {
+    /// As given with `--author`.
+    pub authors: Vec<String>,
+    /// Lines of the Python files and notebooks that they wrote last.
+    pub lines: u64,
+    /// All lines of those files.
+    pub total: u64,
+    /// `lines / total` (0..1; 0 when there are no lines).
+    pub share: f64,
+    /// Commits they authored, reachable from the scanned revision.
+    pub commits: u64,
+    /// All commits reachable from the scanned revision.
+    pub total_commits: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@
 //! palette the command line chose (`--color`, `NO_COLOR`, a terminal).
 
 use super::model::{RepoReport, Report};
-use super::{areas, location, metrics_text, status_mark, Grade};
+use super::{areas, authorship_line, location, metrics_text, status_mark, Grade};
 use crate::roadmap::{ItemEvidence, Status};
 use crate::rules::area_title;
 use crate::rules::levels::{CompetencyLevel, Evidence};
@@ -119,6 +119,12 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write, p: &Palette) -> io::Result<(
         ));
     }
     writeln!(out, "{line}")?;
+    if let Some(a) = &r.authorship {
+        writeln!(out, "  {}", authorship_line(a))?;
+    }
+    for f in &r.flags {
+        writeln!(out, "  ⚑ {}: {}", f.id, f.reason)?;
+    }
     let width = r.competencies.iter().map(|c| c.id.len()).max().unwrap_or(0);
     for area in areas(&r.competencies) {
         let in_area: Vec<&CompetencyLevel> =

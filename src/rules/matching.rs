@@ -307,7 +307,7 @@ pub fn normalize(hits: &mut Vec<Hit>) {
 /// A file's hits as a repository's tally needs them: how many per signal,
 /// and the first few of each. Kept instead of every hit, so memory does not
 /// grow with the size of the files.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct FileHits {
     pub counts: Vec<(SignalId, u32)>,
     pub samples: Vec<Hit>,

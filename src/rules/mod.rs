@@ -12,6 +12,7 @@ pub mod levels;
 pub mod matching;
 pub mod metrics;
 pub mod names;
+pub mod provenance;
 
 use crate::analyze::facts::Feature;
 pub use compile::RuleSource;

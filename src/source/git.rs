@@ -2,14 +2,14 @@
 //! on bare repositories. Also the repository's history.
 
 use super::skip::{classify_dir, Skip};
-use super::{skip_finding, ListOptions, Listing, Loc, Note, SourceError};
+use super::{skip_finding, Entry, ListOptions, Listing, Loc, Note, SourceError};
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 /// What a repository's history shows.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct History {
     /// The scanned commit.
     pub head: String,
@@ -21,6 +21,19 @@ pub struct History {
     pub branches: u64,
     pub tags: u64,
     pub descriptive_commits: u64,
+    /// The first commit of the first-parent line (in a shallow clone, the
+    /// first one the clone has).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_commit: Option<String>,
+    /// Share (0..1) of the non-blank Python lines at the scanned revision that
+    /// the first commit already held at the same path: near 1, the first
+    /// commit imported the bulk of the code. Null without Python code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_commit_share: Option<f64>,
+    /// A shallow clone: the history is cut, and `first_commit` is only the
+    /// first commit the clone has, not the repository's first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shallow: bool,
 }
 
 pub fn open(path: &Path) -> Result<Repository, SourceError> {
@@ -47,6 +60,32 @@ pub fn list(path: &Path, rev: &str, opts: &ListOptions) -> Result<Listing, Sourc
             message: e.message().to_string(),
         })?;
     let commit = object.peel_to_commit().map_err(git_err(path))?;
+    let mut listing = list_commit(&repo, path, &commit, opts)?;
+    listing.history = history_at(&repo, path, &commit.id().to_string())?;
+    if let Some(h) = &mut listing.history {
+        let read = |e: &Entry| {
+            let blob = repo.find_blob(e.blob()?).ok()?;
+            Some(blob.content().to_vec())
+        };
+        h.first_commit_share = first_commit_share(&repo, h, &listing.files, &read);
+    }
+    if repo.is_shallow() {
+        listing.notes.push(Note {
+            path: ".".into(),
+            message: "shallow clone (--depth): the history counts only the commits fetched".into(),
+        });
+    }
+    Ok(listing)
+}
+
+/// The files of one commit's tree, without its history (a timeline keeps
+/// that itself, commit after commit).
+pub fn list_commit(
+    repo: &Repository,
+    path: &Path,
+    commit: &git2::Commit,
+    opts: &ListOptions,
+) -> Result<Listing, SourceError> {
     let tree = commit.tree().map_err(git_err(path))?;
     let odb = repo.odb().map_err(git_err(path))?;
     let mut listing = Listing {
@@ -102,13 +141,6 @@ pub fn list(path: &Path, rev: &str, opts: &ListOptions) -> Result<Listing, Sourc
             listing.findings.push(f);
         }
     }
-    listing.history = history_at(&repo, path, &commit.id().to_string())?;
-    if repo.is_shallow() {
-        listing.notes.push(Note {
-            path: ".".into(),
-            message: "shallow clone (--depth): the history counts only the commits fetched".into(),
-        });
-    }
     Ok(listing)
 }
 
@@ -162,6 +194,17 @@ pub fn history_at(
     path: &Path,
     rev: &str,
 ) -> Result<Option<History>, SourceError> {
+    history_of(repo, path, rev, None)
+}
+
+/// The history reachable from `rev`, counting only the commits `counts`
+/// accepts (all of them without it); `None` for a repository without commits.
+pub fn history_of(
+    repo: &Repository,
+    path: &Path,
+    rev: &str,
+    counts: Option<&dyn Fn(&git2::Commit) -> bool>,
+) -> Result<Option<History>, SourceError> {
     let start: Oid = match repo.revparse_single(rev).and_then(|o| o.peel_to_commit()) {
         Ok(c) => c.id(),
         Err(e)
@@ -172,44 +215,166 @@ pub fn history_at(
         }
         Err(e) => return Err(git_err(path)(e)),
     };
-    let mut walk = repo.revwalk().map_err(git_err(path))?;
-    walk.push(start).map_err(git_err(path))?;
-    let mut h = History {
-        head: start.to_string(),
-        ..Default::default()
-    };
-    let mut days = BTreeSet::new();
-    let mut authors = BTreeSet::new();
-    let (mut first, mut last) = (i64::MAX, i64::MIN);
-    for oid in walk {
-        // A shallow clone ends its walk early; what was walked still counts.
-        let Ok(oid) = oid else { break };
-        let Ok(commit) = repo.find_commit(oid) else {
-            continue;
-        };
-        h.commits += 1;
-        let t = commit.author().when().seconds();
-        first = first.min(t);
-        last = last.max(t);
-        days.insert(t.div_euclid(86_400));
-        authors.insert(commit.author().email().unwrap_or("").to_lowercase());
-        if commit.parent_count() > 1 {
-            h.merges += 1;
-        }
-        if is_descriptive(commit.message().unwrap_or("")) {
-            h.descriptive_commits += 1;
+    let mut walk = HistoryWalk::new(repo);
+    walk.advance(repo, start, counts).map_err(git_err(path))?;
+    let mut h = walk.history();
+    let (first, shallow) = first_parent_root(repo, start).map_err(git_err(path))?;
+    h.first_commit = Some(first.to_string());
+    h.shallow = shallow;
+    Ok(Some(h))
+}
+
+/// The first commit of the first-parent line from `start`, and whether the
+/// line is cut there (see [`is_cut`]).
+fn first_parent_root(repo: &Repository, start: Oid) -> Result<(Oid, bool), git2::Error> {
+    let mut commit = repo.find_commit(start)?;
+    while let Ok(parent) = commit.parent(0) {
+        commit = parent;
+    }
+    Ok((commit.id(), is_cut(repo, &commit)))
+}
+
+/// Whether the oldest commit a walk reached is not the repository's first:
+/// a shallow clone (git hides the parents of its boundary commits), or a
+/// parent that is missing from the object database.
+pub fn is_cut(repo: &Repository, oldest: &git2::Commit) -> bool {
+    repo.is_shallow() || oldest.parent_count() > 0
+}
+
+/// A history built commit by commit. A timeline moves it forward along the
+/// first-parent line; each step walks only the commits the step adds (a
+/// merged branch's commits included), so a walk over N commits costs N.
+pub struct HistoryWalk {
+    h: History,
+    days: BTreeSet<i64>,
+    authors: BTreeSet<String>,
+    span: Option<(i64, i64)>,
+    last: Option<Oid>,
+}
+
+impl HistoryWalk {
+    pub fn new(repo: &Repository) -> Self {
+        HistoryWalk {
+            h: History {
+                branches: repo.branches(None).map(|b| b.count() as u64).unwrap_or(0),
+                tags: repo.tag_names(None).map(|t| t.len() as u64).unwrap_or(0),
+                ..Default::default()
+            },
+            days: BTreeSet::new(),
+            authors: BTreeSet::new(),
+            span: None,
+            last: None,
         }
     }
-    h.active_days = days.len() as u64;
-    h.span_days = if h.commits > 0 {
-        ((last - first).max(0) / 86_400) as u64
-    } else {
-        0
-    };
-    h.authors = authors.len() as u64;
-    h.branches = repo.branches(None).map(|b| b.count() as u64).unwrap_or(0);
-    h.tags = repo.tag_names(None).map(|t| t.len() as u64).unwrap_or(0);
-    Ok(Some(h))
+
+    /// Moves to `commit`, a descendant of the commit it was at: counts the
+    /// commits reachable from it and not from that one.
+    pub fn advance(
+        &mut self,
+        repo: &Repository,
+        commit: Oid,
+        counts: Option<&dyn Fn(&git2::Commit) -> bool>,
+    ) -> Result<(), git2::Error> {
+        let mut walk = repo.revwalk()?;
+        walk.push(commit)?;
+        if let Some(prev) = self.last {
+            walk.hide(prev)?;
+        }
+        for oid in walk {
+            // A shallow clone ends its walk early; what was walked still counts.
+            let Ok(oid) = oid else { break };
+            let Ok(c) = repo.find_commit(oid) else {
+                continue;
+            };
+            if counts.is_some_and(|f| !f(&c)) {
+                continue;
+            }
+            let h = &mut self.h;
+            h.commits += 1;
+            let t = c.author().when().seconds();
+            self.span = Some(match self.span {
+                Some((first, last)) => (first.min(t), last.max(t)),
+                None => (t, t),
+            });
+            self.days.insert(t.div_euclid(86_400));
+            self.authors
+                .insert(c.author().email().unwrap_or("").to_lowercase());
+            if c.parent_count() > 1 {
+                h.merges += 1;
+            }
+            if is_descriptive(c.message().unwrap_or("")) {
+                h.descriptive_commits += 1;
+            }
+        }
+        self.last = Some(commit);
+        self.h.head = commit.to_string();
+        Ok(())
+    }
+
+    /// The history up to the commit it is at.
+    pub fn history(&self) -> History {
+        History {
+            active_days: self.days.len() as u64,
+            span_days: self
+                .span
+                .map_or(0, |(first, last)| ((last - first).max(0) / 86_400) as u64),
+            authors: self.authors.len() as u64,
+            ..self.h.clone()
+        }
+    }
+}
+
+/// How much of the Python code of `files` (a listing at the scanned
+/// revision) the first commit already held: non-blank lines found at the
+/// same path in the first commit's tree (a file whose blob is unchanged
+/// counts whole), over all non-blank lines. `None` without Python code.
+pub fn first_commit_share(
+    repo: &Repository,
+    history: &History,
+    files: &[Entry],
+    read: &dyn Fn(&Entry) -> Option<Vec<u8>>,
+) -> Option<f64> {
+    let first = Oid::from_str(history.first_commit.as_deref()?).ok()?;
+    let tree = repo.find_commit(first).ok()?.tree().ok()?;
+    let (mut now, mut then) = (0u64, 0u64);
+    for e in files
+        .iter()
+        .filter(|e| e.path.ends_with(".py") && !e.oversize)
+    {
+        let Some(bytes) = read(e) else { continue };
+        let lines = code_lines(&bytes);
+        now += lines.len() as u64;
+        let Ok(old) = tree.get_path(Path::new(&e.path)) else {
+            continue;
+        };
+        if Some(old.id()) == e.blob() {
+            then += lines.len() as u64;
+            continue;
+        }
+        let Ok(old) = repo.find_blob(old.id()) else {
+            continue;
+        };
+        let mut before: HashMap<&[u8], u32> = HashMap::new();
+        for l in code_lines(old.content()) {
+            *before.entry(l).or_default() += 1;
+        }
+        for l in lines {
+            if let Some(n) = before.get_mut(l).filter(|n| **n > 0) {
+                *n -= 1;
+                then += 1;
+            }
+        }
+    }
+    (now > 0).then(|| ((then as f64 / now as f64) * 1000.0).round() / 1000.0)
+}
+
+/// Non-blank lines, trimmed.
+fn code_lines(bytes: &[u8]) -> Vec<&[u8]> {
+    bytes
+        .split(|&b| b == b'\n')
+        .map(|l| l.trim_ascii())
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 #[cfg(test)]

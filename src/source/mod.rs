@@ -8,6 +8,7 @@
 //! This stage never interprets file contents. A URL input is fetched into a
 //! cache folder first ([`remote`]) and then read as a bare repository.
 
+pub mod blame;
 mod git;
 pub mod input;
 pub mod remote;
@@ -15,7 +16,7 @@ mod skip;
 mod workdir;
 
 use crate::analyze::facts::Finding;
-pub use git::History;
+pub use git::{is_cut, list_commit, open as open_git, History, HistoryWalk};
 use serde::Serialize;
 use skip::Skip;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,10 @@ pub enum SourceError {
     },
     #[error("{path}: git: {message}")]
     Git { path: PathBuf, message: String },
+    #[error("{path}: --author needs a git repository (it reads `git blame`), and this folder is not one")]
+    NotGit { path: PathBuf },
+    #[error("{path}: the repository has no commits yet")]
+    NoCommits { path: PathBuf },
     #[error("{path}: revision `{rev}` not found: {message}")]
     Revision {
         path: PathBuf,
@@ -87,6 +92,16 @@ pub struct Entry {
     /// Over the size cap: the path counts, the content is not read.
     pub oversize: bool,
     loc: Loc,
+}
+
+impl Entry {
+    /// The git blob this file's content is, when it comes from a git revision.
+    pub fn blob(&self) -> Option<git2::Oid> {
+        match self.loc {
+            Loc::Blob(oid) => Some(oid),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

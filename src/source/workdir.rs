@@ -92,7 +92,18 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
         }
     }
     if root.join(".git").exists() {
-        match git::open(root).and_then(|repo| git::history_at(&repo, root, "HEAD")) {
+        let read = |e: &super::Entry| match &e.loc {
+            Loc::Disk(p) => std::fs::read(p).ok(),
+            _ => None,
+        };
+        let history = git::open(root).and_then(|repo| {
+            let mut h = git::history_at(&repo, root, "HEAD")?;
+            if let Some(h) = &mut h {
+                h.first_commit_share = git::first_commit_share(&repo, h, &listing.files, &read);
+            }
+            Ok(h)
+        });
+        match history {
             Ok(Some(h)) => {
                 listing.revision = Some(h.head.clone());
                 listing.history = Some(h);

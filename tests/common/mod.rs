@@ -86,12 +86,13 @@ pub fn git_repo(dir: &Path, commits: &[Commit]) -> Repository {
     repo
 }
 
-/// Stages every file of the working tree and commits it.
+/// Stages the working tree as it is (new, changed and deleted files) and commits it.
 pub fn commit_all(repo: &Repository, message: &str, author: (&str, &str), day: i64) -> git2::Oid {
     let mut index = repo.index().unwrap();
     index
         .add_all(["*"].iter(), git2::IndexAddOption::FORCE, None)
         .unwrap();
+    index.update_all(["*"].iter(), None).unwrap();
     index.write().unwrap();
     let tree_id = index.write_tree().unwrap();
     let tree = repo.find_tree(tree_id).unwrap();
@@ -143,4 +144,45 @@ pub fn competency<'a>(json: &'a serde_json::Value, repo: &str, id: &str) -> &'a 
 
 pub fn level(json: &serde_json::Value, repo: &str, id: &str) -> u64 {
     competency(json, repo, id)["level"].as_u64().unwrap()
+}
+
+/// A commit of a `fixtures/histories/<name>/history.toml`.
+#[derive(serde::Deserialize)]
+struct HistoryCommit {
+    message: String,
+    /// `Name <email>`.
+    author: String,
+    /// Repository path = fixture file, relative to the history's folder.
+    #[serde(default)]
+    write: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    delete: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct HistoryFile {
+    commit: Vec<HistoryCommit>,
+}
+
+/// Makes the git repository that `fixtures/histories/<name>/history.toml`
+/// describes in `dest`, one commit per day; returns the commits, oldest first.
+pub fn history_repo(name: &str, dest: &Path) -> Vec<git2::Oid> {
+    let dir = root().join("fixtures/histories").join(name);
+    let text = std::fs::read_to_string(dir.join("history.toml")).unwrap();
+    let history: HistoryFile = toml::from_str(&text).unwrap();
+    let repo = Repository::init(dest).unwrap();
+    let mut ids = Vec::new();
+    for (day, c) in history.commit.iter().enumerate() {
+        for (path, from) in &c.write {
+            let full = dest.join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::copy(dir.join(from), &full).unwrap_or_else(|e| panic!("{name}: {from}: {e}"));
+        }
+        for path in &c.delete {
+            std::fs::remove_file(dest.join(path)).unwrap();
+        }
+        let (author, email) = c.author.trim_end_matches('>').split_once(" <").unwrap();
+        ids.push(commit_all(&repo, &c.message, (author, email), day as i64));
+    }
+    ids
 }

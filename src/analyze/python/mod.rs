@@ -13,7 +13,7 @@ pub mod scope;
 use crate::analyze::facts::{role, Export, Feature, Finding, PythonFacts, Ref};
 use scope::{absolute_module, Binding, Chain, ScopeId, ScopeKind, Scopes};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 use tree_sitter::{Language, Node, Parser};
 
@@ -29,9 +29,49 @@ pub struct Context<'a> {
     pub is_test: bool,
     /// First segments of this repository's module names: references to them
     /// are resolved once the whole repository is read.
-    pub local_heads: &'a HashSet<String>,
+    pub local_heads: &'a LocalHeads<'a>,
     /// Indexed by node kind id: record nodes of this kind (`syntax = [...]` in rules).
     pub syntax_kinds: &'a [bool],
+}
+
+/// First segments of a repository's module names. Lookups may be recorded:
+/// the analysis then knows which answers it depended on, and can be reused
+/// for another revision of the repository that gives the same answers.
+pub struct LocalHeads<'a> {
+    set: &'a HashSet<String>,
+    asked: Option<RefCell<BTreeMap<String, bool>>>,
+}
+
+impl<'a> LocalHeads<'a> {
+    pub fn new(set: &'a HashSet<String>) -> Self {
+        LocalHeads { set, asked: None }
+    }
+
+    /// Heads that record every lookup, for [`LocalHeads::into_asked`].
+    pub fn recording(set: &'a HashSet<String>) -> Self {
+        LocalHeads {
+            set,
+            asked: Some(RefCell::default()),
+        }
+    }
+
+    pub fn contains(&self, head: &str) -> bool {
+        let yes = self.set.contains(head);
+        if let Some(asked) = &self.asked {
+            let mut asked = asked.borrow_mut();
+            if !asked.contains_key(head) {
+                asked.insert(head.to_string(), yes);
+            }
+        }
+        yes
+    }
+
+    /// Every head looked up, with the answer it got.
+    pub fn into_asked(self) -> Vec<(String, bool)> {
+        self.asked
+            .map(|a| a.into_inner().into_iter().collect())
+            .unwrap_or_default()
+    }
 }
 
 pub fn language() -> Language {

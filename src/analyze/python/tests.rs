@@ -11,6 +11,7 @@ fn facts_at(path: &str, src: &str, heads: &[&str]) -> PythonFacts {
         .into_iter()
         .collect();
     let module = crate::analyze::module_name(path, &packages);
+    let heads = LocalHeads::new(&heads);
     let ctx = Context {
         path,
         module: &module,

@@ -1,0 +1,91 @@
+//! Per-file analyses kept across the revisions of one repository (a
+//! timeline), by path and git blob id.
+//!
+//! A file's analysis depends on its path, its content (the blob) and, for
+//! Python, on two things of the revision around it: the names other modules
+//! import it by (which folders are packages) and which of the names it
+//! imports are the repository's own modules. Both are checked before an
+//! analysis is reused; the second through the lookups the analysis recorded.
+
+use super::{analyze_files, FileOutcome, RepoContext};
+use crate::analyze;
+use crate::source::{Entry, Repo};
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
+
+/// Analyses of files by blob id (each blob may sit at several paths).
+#[derive(Default)]
+pub struct FileCache {
+    by_blob: FxHashMap<git2::Oid, Vec<Arc<FileOutcome>>>,
+    /// Files (path and blob) analyzed.
+    pub analyzed: u64,
+    /// Files whose analysis was reused from an earlier revision.
+    pub reused: u64,
+}
+
+impl FileCache {
+    pub fn new() -> Self {
+        FileCache::default()
+    }
+
+    /// Analyses kept: one per distinct (path, blob) analyzed.
+    pub fn len(&self) -> usize {
+        self.by_blob.values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_blob.is_empty()
+    }
+
+    /// Every file's analysis, in listing order: reused when still valid,
+    /// otherwise made (in parallel) and kept.
+    pub(super) fn analyze(
+        &mut self,
+        files: &[Entry],
+        ctx: &RepoContext,
+        repo: &Repo,
+    ) -> Vec<Arc<FileOutcome>> {
+        let mut out: Vec<Option<Arc<FileOutcome>>> =
+            files.iter().map(|e| self.lookup(e, ctx)).collect();
+        let missing: Vec<Entry> = files
+            .iter()
+            .zip(&out)
+            .filter(|(_, o)| o.is_none())
+            .map(|(e, _)| e.clone())
+            .collect();
+        self.reused += (files.len() - missing.len()) as u64;
+        self.analyzed += missing.len() as u64;
+        let mut fresh = analyze_files(&missing, ctx, repo).into_iter();
+        for (slot, entry) in out.iter_mut().zip(files) {
+            if slot.is_some() {
+                continue;
+            }
+            let Some(o) = fresh.next() else { break };
+            let o = Arc::new(o);
+            if let Some(blob) = entry.blob() {
+                let kept = self.by_blob.entry(blob).or_default();
+                // An analysis no longer valid for this path is replaced.
+                kept.retain(|k| k.path != o.path);
+                kept.push(Arc::clone(&o));
+            }
+            *slot = Some(o);
+        }
+        out.into_iter().flatten().collect()
+    }
+
+    fn lookup(&self, entry: &Entry, ctx: &RepoContext) -> Option<Arc<FileOutcome>> {
+        let kept = self.by_blob.get(&entry.blob()?)?;
+        let o = kept.iter().find(|o| o.path == entry.path)?;
+        still_valid(o, ctx).then(|| Arc::clone(o))
+    }
+}
+
+/// Whether an analysis made at another revision holds at this one.
+fn still_valid(o: &FileOutcome, ctx: &RepoContext) -> bool {
+    if !o.modules.is_empty() && o.modules != analyze::module_candidates(&o.path, ctx.packages) {
+        return false;
+    }
+    o.asked
+        .iter()
+        .all(|(head, was)| ctx.local_heads.contains(head.as_str()) == *was)
+}
