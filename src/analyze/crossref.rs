@@ -4,13 +4,19 @@
 
 use super::facts::{role, Export, Feature, Ref};
 use super::python::head_of;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashSet;
+use std::ops::Range;
 
 /// Every module-level name of the repository, by full dotted name.
 #[derive(Debug, Default)]
 pub struct Exports {
-    table: HashMap<String, Export>,
+    table: FxHashMap<String, Export>,
 }
+
+/// Where one name's resolution sits in the shared result vectors: its
+/// references and its features.
+type Resolved = (Range<usize>, Range<usize>);
 
 /// Alias chains and inheritance are followed this deep at most.
 const MAX_DEPTH: u32 = 8;
@@ -37,17 +43,40 @@ impl Exports {
     ) -> (Vec<Ref>, Vec<(Feature, u32, String)>) {
         let mut refs = Vec::new();
         let mut features = Vec::new();
+        // A module repeats its names: each (name, roles) is resolved once,
+        // with no line, and its results are copied out at each use's line.
+        let mut memo: FxHashMap<(&str, u8), Resolved> = FxHashMap::default();
+        let mut done_refs: Vec<Ref> = Vec::new();
+        let mut done_features: Vec<(Feature, u32, String)> = Vec::new();
+        let mut visited = FxHashSet::default();
         for r in deferred {
-            let mut visited = HashSet::new();
-            self.resolve_one(
-                r.qname.clone(),
-                r.roles,
-                r.line,
-                0,
-                local_heads,
-                &mut visited,
-                &mut refs,
-                &mut features,
+            let (rr, fr) = memo
+                .entry((r.qname.as_str(), r.roles))
+                .or_insert_with(|| {
+                    let (r0, f0) = (done_refs.len(), done_features.len());
+                    visited.clear();
+                    self.resolve_one(
+                        r.qname.clone(),
+                        r.roles,
+                        0,
+                        0,
+                        local_heads,
+                        &mut visited,
+                        &mut done_refs,
+                        &mut done_features,
+                    );
+                    (r0..done_refs.len(), f0..done_features.len())
+                })
+                .clone();
+            refs.extend(done_refs[rr].iter().map(|x| Ref {
+                qname: x.qname.clone(),
+                roles: x.roles,
+                line: r.line,
+            }));
+            features.extend(
+                done_features[fr]
+                    .iter()
+                    .map(|(f, _, d)| (*f, r.line, d.clone())),
             );
         }
         (refs, features)
@@ -61,7 +90,7 @@ impl Exports {
         line: u32,
         depth: u32,
         local_heads: &HashSet<String>,
-        visited: &mut HashSet<String>,
+        visited: &mut FxHashSet<String>,
         refs: &mut Vec<Ref>,
         features: &mut Vec<(Feature, u32, String)>,
     ) {
@@ -130,14 +159,9 @@ impl Exports {
         if let Some(e) = self.table.get(qname) {
             return Some((qname, e));
         }
-        let cuts = qname
-            .char_indices()
-            .filter(|(_, c)| *c == '.' || *c == '(')
-            .map(|(i, _)| i);
-        let mut cuts: Vec<usize> = cuts.collect();
-        cuts.reverse();
-        cuts.into_iter()
-            .find_map(|i| self.table.get(&qname[..i]).map(|e| (&qname[..i], e)))
+        qname
+            .rmatch_indices(['.', '('])
+            .find_map(|(i, _)| self.table.get(&qname[..i]).map(|e| (&qname[..i], e)))
     }
 }
 
