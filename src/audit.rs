@@ -15,7 +15,7 @@ mod cache;
 use crate::analyze::crossref::Exports;
 use crate::analyze::facts::{CodeMetrics, Export, Finding, Ref};
 use crate::analyze::notebook::{self, NotebookCode};
-use crate::analyze::{self, manifest, python, FileKind};
+use crate::analyze::{self, config, python, FileKind};
 use crate::report::model::{Authorship, RepoReport, Stats};
 use crate::rules::levels::{Tally, SAMPLES_PER_SIGNAL};
 use crate::rules::matching::{summarize, FileHits, FileRef, Hit};
@@ -57,6 +57,8 @@ struct FileOutcome {
     findings: Vec<Finding>,
     notes: Vec<Note>,
     notebook: Option<NotebookCode>,
+    /// Files a configuration file pulls in (`-r base.txt`), as written.
+    includes: Vec<(String, u32)>,
 }
 
 /// What every file of one repository is analyzed against.
@@ -476,7 +478,7 @@ fn analyze_content(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOut
     rules.match_path(file, &mut o.hits);
     let dotenv = analyze::dotenv::is_dotenv(&entry.path);
     let wants_text = match kind {
-        FileKind::Python | FileKind::Notebook | FileKind::Manifest(_) => true,
+        FileKind::Python | FileKind::Notebook | FileKind::Config(_) => true,
         FileKind::Other => dotenv || rules.wants_text(&entry.path),
     };
     if !wants_text || entry.oversize {
@@ -528,17 +530,18 @@ fn analyze_content(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOut
                 message: format!("notebook not analyzed: {e}"),
             }),
         },
-        FileKind::Manifest(m) => {
-            let declared = manifest::declared(m, &text);
-            if let Some(p) = declared.problem {
+        FileKind::Config(k) => {
+            let found = config::analyze(k, &text);
+            for p in found.problems {
                 o.notes.push(Note {
                     path: entry.path.clone(),
                     message: p,
                 });
             }
+            o.includes = found.includes;
             let scope = rules.scope(file);
-            rules.match_deps(&scope, &declared.deps, &mut o.hits);
-            rules.match_facts(&scope, &declared.facts, &mut o.hits);
+            rules.match_deps(&scope, &found.deps, &mut o.hits);
+            rules.match_facts(&scope, &found.facts, &mut o.hits);
             if rules.wants_text(&entry.path) {
                 rules.match_text(&scope, &text, &mut o.hits);
             }

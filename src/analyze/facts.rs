@@ -207,6 +207,30 @@ impl ConfigFact {
     }
 }
 
+/// What a configuration analyzer (manifests, CI, Docker, infrastructure)
+/// learned from one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigFacts {
+    /// Declared dependencies: pip-normalized name and line.
+    pub deps: Vec<(String, u32)>,
+    pub facts: Vec<ConfigFact>,
+    /// What could not be read, each saying where: `line 3: ...`.
+    pub problems: Vec<String>,
+    /// Other files this one pulls in (`-r base.txt`), as written, with the
+    /// line; resolved against the repository once every file is listed.
+    pub includes: Vec<(String, u32)>,
+}
+
+impl ConfigFacts {
+    pub fn fact(&mut self, name: &'static str, line: u32, detail: impl Into<String>) {
+        self.facts.push(ConfigFact::new(name, line, detail));
+    }
+
+    pub fn problem(&mut self, message: impl Into<String>) {
+        self.problems.push(message.into());
+    }
+}
+
 /// A fact name an analyzer may state, and what it means (for `rules features`
 /// and for checking rule files).
 #[derive(Debug, Clone, Copy)]

@@ -3,7 +3,7 @@
 //! Declared dependencies are supporting evidence and hints only: a package in
 //! `requirements.txt` that no module imports shows nothing by itself.
 
-use super::facts::{ConfigFact, FactInfo};
+use super::facts::{ConfigFact, ConfigFacts, FactInfo};
 use crate::rules::compile::normalize_dep;
 
 /// The facts manifests state. A `tool.<name>` fact is stated for a
@@ -53,6 +53,10 @@ pub enum Manifest {
 }
 
 impl Manifest {
+    pub fn of_path(path: &str) -> Option<Manifest> {
+        Manifest::of(path.rsplit('/').next().unwrap_or(path))
+    }
+
     pub fn of(file_name: &str) -> Option<Manifest> {
         let lower = file_name.to_ascii_lowercase();
         Some(match lower.as_str() {
@@ -96,6 +100,16 @@ fn line_of_name(text: &str, name: &str) -> u32 {
         .or_else(|| lower.find(&alt))
         .unwrap_or(0);
     text[..pos].matches('\n').count() as u32 + 1
+}
+
+pub fn analyze(kind: Manifest, text: &str) -> ConfigFacts {
+    let d = declared(kind, text);
+    ConfigFacts {
+        deps: d.deps,
+        facts: d.facts,
+        problems: d.problem.into_iter().collect(),
+        includes: Vec::new(),
+    }
 }
 
 pub fn declared(kind: Manifest, text: &str) -> Declared {

@@ -1,23 +1,31 @@
 //! Analyzers: one per kind of file, each pure (bytes in, facts out).
 //!
 //! In: a file's path and bytes. Out: [`facts`]. Python modules and notebook
-//! code cells go through tree-sitter (`python`); dependency manifests are
-//! read by `manifest`; everything else is known by its path (and, for
-//! configuration files some rule asks about, its text, matched in `rules`).
+//! code cells go through tree-sitter (`python`); configuration files
+//! (`config`: dependency `manifest`s, `ci` pipelines, `docker` files,
+//! `infra`structure) through parsers of their formats, helped by `yaml`
+//! and `shell`; everything else is known by its path (and, for files some
+//! rule asks about, its text, matched in `rules`).
 
+pub mod ci;
+pub mod config;
 pub mod crossref;
+pub mod docker;
 pub mod dotenv;
 pub mod facts;
+pub mod infra;
 pub mod manifest;
 pub mod notebook;
 pub mod python;
+pub mod shell;
+pub mod yaml;
 
 use facts::FactInfo;
 use std::collections::HashSet;
 
 /// Every fact name the configuration analyzers may state, in listing order.
 pub fn known_facts() -> impl Iterator<Item = &'static FactInfo> {
-    [manifest::FACTS].into_iter().flatten()
+    config::known_facts()
 }
 
 /// The fact named `name`, as the `'static` name analyzers use.
@@ -30,7 +38,7 @@ pub fn fact_info(name: &str) -> Option<&'static FactInfo> {
 pub enum FileKind {
     Python,
     Notebook,
-    Manifest(manifest::Manifest),
+    Config(config::ConfigKind),
     Other,
 }
 
@@ -42,8 +50,8 @@ pub fn classify(path: &str) -> FileKind {
     if name.ends_with(".ipynb") {
         return FileKind::Notebook;
     }
-    match manifest::Manifest::of(name) {
-        Some(m) => FileKind::Manifest(m),
+    match config::kind_of(path) {
+        Some(k) => FileKind::Config(k),
         None => FileKind::Other,
     }
 }

@@ -1,0 +1,50 @@
+//! Files that configure a project rather than being its code: dependency
+//! manifests, CI pipelines, Dockerfiles and compose files, deployment and
+//! infrastructure. Each is read by a parser of its format (TOML, YAML,
+//! PEP 508, Dockerfile instructions, shell commands) and states named
+//! [facts](super::facts::ConfigFact) that rules ask for with `facts = [...]`.
+
+use super::facts::{ConfigFacts, FactInfo};
+use super::{ci, docker, infra, manifest};
+
+/// Which analyzer reads a configuration file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigKind {
+    Manifest(manifest::Manifest),
+    Ci(ci::Kind),
+    Docker(docker::Kind),
+    Infra(infra::Kind),
+}
+
+/// The analyzer of a file, by its path inside the repository (`/`-separated).
+pub fn kind_of(path: &str) -> Option<ConfigKind> {
+    manifest::Manifest::of_path(path)
+        .map(ConfigKind::Manifest)
+        .or_else(|| ci::kind_of(path).map(ConfigKind::Ci))
+        .or_else(|| docker::kind_of(path).map(ConfigKind::Docker))
+        .or_else(|| infra::kind_of(path).map(ConfigKind::Infra))
+}
+
+/// Reads one configuration file. Never fails: what cannot be read is a
+/// problem in the result, and what could be read is still stated.
+pub fn analyze(kind: ConfigKind, text: &str) -> ConfigFacts {
+    let mut out = match kind {
+        ConfigKind::Manifest(m) => manifest::analyze(m, text),
+        ConfigKind::Ci(k) => ci::analyze(k, text),
+        ConfigKind::Docker(k) => docker::analyze(k, text),
+        ConfigKind::Infra(k) => infra::analyze(k, text),
+    };
+    out.deps.sort();
+    out.deps.dedup_by(|a, b| a.0 == b.0);
+    out.facts
+        .sort_by(|a, b| (a.line, a.name, &a.detail).cmp(&(b.line, b.name, &b.detail)));
+    out.facts.dedup();
+    out
+}
+
+/// Every fact name the configuration analyzers may state, in listing order.
+pub fn known_facts() -> impl Iterator<Item = &'static FactInfo> {
+    [manifest::FACTS, ci::FACTS, docker::FACTS, infra::FACTS]
+        .into_iter()
+        .flatten()
+}
