@@ -37,7 +37,11 @@ fn files_under(dir: &Path, base: &Path, out: &mut Vec<String>) {
         if path.is_dir() {
             files_under(&path, base, out);
         } else {
-            let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             if rel != "expected.toml" {
                 out.push(rel);
             }
@@ -58,7 +62,10 @@ fn check_folder(name: &str) {
     let mut on_disk = Vec::new();
     files_under(&dir, &dir, &mut on_disk);
     let listed: BTreeSet<&str> = expected.file.iter().map(|f| f.path.as_str()).collect();
-    let unlisted: Vec<&String> = on_disk.iter().filter(|p| !listed.contains(p.as_str())).collect();
+    let unlisted: Vec<&String> = on_disk
+        .iter()
+        .filter(|p| !listed.contains(p.as_str()))
+        .collect();
     assert!(
         unlisted.is_empty(),
         "fixtures/config/{name}: files without expectations: {unlisted:?}"
@@ -100,8 +107,11 @@ fn check_folder(name: &str) {
                 ));
             }
         }
-        let got_includes: Vec<String> =
-            got.includes.iter().map(|(p, l)| format!("{p}:{l}")).collect();
+        let got_includes: Vec<String> = got
+            .includes
+            .iter()
+            .map(|(p, l)| format!("{p}:{l}"))
+            .collect();
         if got_includes != f.includes {
             failures.push(format!(
                 "{}: includes {:?}, expected {:?}",
@@ -117,7 +127,10 @@ fn check_folder(name: &str) {
             }
         }
         if f.problems.is_empty() && !got.problems.is_empty() {
-            failures.push(format!("{}: unexpected problems {:?}", f.path, got.problems));
+            failures.push(format!(
+                "{}: unexpected problems {:?}",
+                f.path, got.problems
+            ));
         }
     }
     assert!(

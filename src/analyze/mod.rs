@@ -14,6 +14,7 @@ pub mod docker;
 pub mod dotenv;
 pub mod facts;
 pub mod infra;
+pub mod ini;
 pub mod manifest;
 pub mod notebook;
 pub mod python;
