@@ -50,9 +50,29 @@ impl std::fmt::Display for YamlError {
 
 /// Every document of a YAML stream (`---` separates them).
 pub fn load(text: &str) -> Result<Vec<Node>, YamlError> {
-    let docs = MarkedYaml::load_from_str(text).map_err(|e| YamlError {
-        line: e.marker().line() as u32,
-        reason: e.info().to_string(),
+    let docs = MarkedYaml::load_from_str(text).map_err(|e| {
+        let mut line = e.marker().line() as u32;
+        // The scanner reports a tab where the token it was reading began;
+        // the line a person must fix is the one indented with the tab.
+        if e.info().contains("tab") {
+            if let Some(i) = text
+                .lines()
+                .enumerate()
+                .skip(line.saturating_sub(1) as usize)
+                .find(|(_, l)| {
+                    l.chars()
+                        .take_while(|c| c.is_whitespace())
+                        .any(|c| c == '\t')
+                })
+                .map(|(i, _)| i)
+            {
+                line = i as u32 + 1;
+            }
+        }
+        YamlError {
+            line,
+            reason: e.info().to_string(),
+        }
     })?;
     let lines: Vec<&str> = text.lines().collect();
     Ok(docs.iter().map(|d| convert(d, &lines, 0)).collect())
@@ -280,6 +300,8 @@ mod tests {
         assert_eq!(load("a: 1\n---\nb: 2\n").unwrap().len(), 2);
         let e = load("jobs:\n  test:\n\t- run: pytest\n").unwrap_err();
         assert_eq!(e.line, 3);
+        let e = load("deps:\n  - numpy\n\t- pandas\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
         assert!(e.to_string().starts_with("not valid YAML: line 3: "), "{e}");
     }
 }

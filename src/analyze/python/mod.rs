@@ -114,6 +114,9 @@ pub fn analyze(src: &str, ctx: &Context) -> PythonFacts {
     };
     let root = tree.root_node();
     facts.syntax_error = root.has_error();
+    if crate::analyze::manifest::setup_py::is_setup_py(ctx.path) {
+        facts.config = crate::analyze::manifest::setup_py::read(root, src);
+    }
     let mut w = Walker::new(src, ctx, facts);
     w.walk(root);
     w.finish()

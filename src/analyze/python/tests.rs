@@ -415,6 +415,40 @@ fn garbage_never_panics() {
         "é",
         "\0",
     ];
+    const CONFIG_PATHS: &[&str] = &[
+        "requirements.txt",
+        "requirements/dev.txt",
+        "pyproject.toml",
+        "Pipfile",
+        "Pipfile.lock",
+        "setup.cfg",
+        "environment.yml",
+        "uv.lock",
+        "poetry.lock",
+        "pylock.toml",
+        "conda-lock.yml",
+        "mypy.ini",
+        ".coveragerc",
+        "ruff.toml",
+        "pyrightconfig.json",
+        ".github/workflows/ci.yml",
+        ".gitlab-ci.yml",
+        ".circleci/config.yml",
+        "azure-pipelines.yml",
+        ".travis.yml",
+        "Jenkinsfile",
+        "tox.ini",
+        ".pre-commit-config.yaml",
+        "Dockerfile",
+        "docker-compose.yml",
+        "k8s/deployment.yaml",
+        "main.tf",
+        "template.yaml",
+        "Procfile",
+        "fly.toml",
+        "app.yaml",
+        "serverless.yml",
+    ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
         state ^= state << 13;
@@ -434,16 +468,14 @@ fn garbage_never_panics() {
         let _ = facts(&text);
         let _ = crate::analyze::notebook::extract(&bytes);
         let _ = crate::analyze::notebook::extract(src.as_bytes());
-        for kind in [
-            crate::analyze::manifest::Manifest::Requirements,
-            crate::analyze::manifest::Manifest::Pyproject,
-            crate::analyze::manifest::Manifest::Pipfile,
-            crate::analyze::manifest::Manifest::SetupCfg,
-            crate::analyze::manifest::Manifest::CondaEnv,
-        ] {
-            let _ = crate::analyze::manifest::declared(kind, &text);
-            let _ = crate::analyze::manifest::declared(kind, &src);
+        // Every configuration analyzer, chosen by a path of its kind.
+        for path in CONFIG_PATHS {
+            if let Some(kind) = crate::analyze::config::kind_of(path) {
+                let _ = crate::analyze::config::analyze(kind, &text);
+                let _ = crate::analyze::config::analyze(kind, &src);
+            }
         }
+        let _ = facts_at("setup.py", &src, &[]);
         let _ = crate::analyze::dotenv::findings(".env", &src);
     }
 }
