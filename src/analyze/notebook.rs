@@ -13,6 +13,8 @@ pub struct NotebookCode {
     /// For line `i + 1` of `source`: (cell number from 1, line in the cell from 1).
     pub lines: Vec<(u32, u32)>,
     pub code_cells: u32,
+    /// Cells that could not be read (`cell 4: ...`); the others still are.
+    pub skipped: Vec<String>,
 }
 
 impl NotebookCode {
@@ -31,8 +33,6 @@ pub enum NotebookError {
     Json(#[from] serde_json::Error),
     #[error("no `cells` list (nbformat 4) or `worksheets` (nbformat 3)")]
     NoCells,
-    #[error("cell {0}: `source` is neither a string nor a list of strings")]
-    BadSource(usize),
 }
 
 fn cell_source(cell: &Value, key: &str) -> Option<String> {
@@ -66,10 +66,21 @@ pub fn extract(bytes: &[u8]) -> Result<NotebookCode, NotebookError> {
         };
     let mut out = NotebookCode::default();
     for (i, cell) in cells.iter().enumerate() {
+        if !cell.is_object() {
+            out.skipped
+                .push(format!("cell {}: not a JSON object, skipped", i + 1));
+            continue;
+        }
         if cell.get("cell_type").and_then(Value::as_str) != Some("code") {
             continue;
         }
-        let src = cell_source(cell, key).ok_or(NotebookError::BadSource(i + 1))?;
+        let Some(src) = cell_source(cell, key) else {
+            out.skipped.push(format!(
+                "cell {}: `{key}` is neither a string nor a list of strings, skipped",
+                i + 1
+            ));
+            continue;
+        };
         out.code_cells += 1;
         let cell_no = i as u32 + 1;
         let is_cell_magic = src.trim_start().starts_with("%%");
@@ -113,7 +124,23 @@ mod tests {
     #[test]
     fn malformed_notebooks_are_errors_not_panics() {
         assert!(extract(b"{not json").is_err());
-        assert!(extract(br#"{"cells": [{"cell_type": "code", "source": 3}]}"#).is_err());
         assert!(extract(br#"{"metadata": {}}"#).is_err());
+    }
+
+    #[test]
+    fn a_bad_cell_is_skipped_and_the_others_read() {
+        let code = extract(
+            br#"{"cells": [{"cell_type": "code", "source": 3}, 7, {"cell_type": "code", "source": "import os"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(code.code_cells, 1);
+        assert_eq!(
+            code.skipped,
+            vec![
+                "cell 1: `source` is neither a string nor a list of strings, skipped",
+                "cell 2: not a JSON object, skipped"
+            ]
+        );
+        assert_eq!(code.locate(1), (3, 1));
     }
 }
