@@ -258,3 +258,29 @@ fn the_text_report_leads_with_levels_and_evidence() {
     );
     assert!(run.out.contains("findings"), "{}", run.out);
 }
+
+#[test]
+fn a_declared_package_that_nothing_uses_is_said() {
+    // calculator-and-todo's requirements.txt lists pytest, and no test exists.
+    let json = portfolio();
+    let c = competency(json, "calculator-and-todo", "testing.unit");
+    assert_eq!(c["level"], 0);
+    let unused = c["declared_unused"].as_array().expect("declared_unused");
+    assert_eq!(unused.len(), 1, "{unused:?}");
+    assert_eq!(unused[0]["path"], "requirements.txt");
+    assert_eq!(unused[0]["line"], 1);
+    assert!(unused[0]["detail"].as_str().unwrap().contains("pytest"));
+    // Where the package is used, it is evidence, not a hint.
+    let flask = competency(json, "flask-blog", "testing.unit");
+    assert!(flask["level"].as_u64().unwrap() > 0);
+    assert!(flask.get("declared_unused").is_none());
+
+    let path = common::fixture("calculator-and-todo");
+    let run = common::cli(&["scan", path.to_str().unwrap()]);
+    assert!(
+        run.out.contains("declared but not used (1)")
+            && run.out.contains("calculator-and-todo/requirements.txt:1  test runner declared (declares pytest), but nothing uses it for testing.unit"),
+        "{}",
+        run.out
+    );
+}

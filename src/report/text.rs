@@ -165,6 +165,27 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write, p: &Palette) -> io::Result<(
             )?;
         }
     }
+    let unused: Vec<String> = r
+        .competencies
+        .iter()
+        .flat_map(|c| {
+            c.declared_unused.iter().map(move |e| {
+                format!(
+                    "{}  {}, but nothing uses it for {}",
+                    place(&r.name, e),
+                    e.detail,
+                    c.id
+                )
+            })
+        })
+        .collect();
+    if !unused.is_empty() {
+        let heading = format!("declared but not used ({})", unused.len());
+        writeln!(out, "  {}", paint(p.heading, heading))?;
+        for u in unused {
+            writeln!(out, "    {}", paint(p.dim, u))?;
+        }
+    }
     if !r.findings.is_empty() {
         let heading = format!("findings ({})", r.findings.len());
         writeln!(out, "  {}", paint(p.heading, heading))?;

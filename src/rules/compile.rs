@@ -533,6 +533,7 @@ fn compile_signal(
         name: s.name.clone(),
         detail: s.detail.clone(),
         hint: s.hint,
+        declares: s.hint && !s.deps.is_empty(),
         scope: s.scope,
         has_files,
         text,

@@ -35,6 +35,10 @@ pub struct CompetencyLevel {
     /// Shown, never counted: a declared dependency, say.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub hints: Vec<Evidence>,
+    /// At level 0: packages for this competency declared in a manifest but
+    /// never used in the code (`pytest` in requirements.txt, no test).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub declared_unused: Vec<Evidence>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub metrics: BTreeMap<String, f64>,
 }
@@ -192,6 +196,16 @@ impl Tally {
                     (Vec::new(), 0)
                 };
                 let (mut hints, _) = self.evidence(&hinted, rules);
+                let declared_unused = if level == 0 {
+                    let declaring: Vec<usize> = hinted
+                        .iter()
+                        .copied()
+                        .filter(|&s| rules.signals[s].declares)
+                        .collect();
+                    self.evidence(&declaring, rules).0
+                } else {
+                    Vec::new()
+                };
                 if level == 0 {
                     // Below level 1, what was seen is only a hint (e.g. one half of an `all`).
                     let (seen, _) = self.evidence(&counted, rules);
@@ -206,6 +220,7 @@ impl Tally {
                     evidence_count,
                     evidence,
                     hints,
+                    declared_unused,
                     metrics: rule
                         .metrics
                         .iter()

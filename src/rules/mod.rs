@@ -87,6 +87,9 @@ pub struct Signal {
     pub name: String,
     pub detail: Option<String>,
     pub hint: bool,
+    /// A hint made of declared dependencies: at level 0 it says a package
+    /// is declared but never used.
+    pub declares: bool,
     pub scope: Scope,
     /// Limited by `files` globs (kept in [`RuleSet::file_filters`]).
     pub has_files: bool,
@@ -126,6 +129,7 @@ impl Signal {
             name: name.to_string(),
             detail: None,
             hint: true,
+            declares: false,
             scope: Scope::Any,
             has_files: false,
             text: None,

@@ -381,6 +381,7 @@ mod tests {
                         })
                         .collect(),
                     hints: Vec::new(),
+                    declared_unused: Vec::new(),
                     metrics: Default::default(),
                 })
                 .collect(),
