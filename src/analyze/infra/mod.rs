@@ -1,5 +1,7 @@
 //! Deployment and infrastructure files: Kubernetes manifests and Helm charts, Terraform, CloudFormation and SAM, Ansible, and platform configurations (Procfile, fly.toml, ...).
 
+pub(crate) mod trees;
+
 use super::facts::{ConfigFacts, FactInfo};
 
 /// The facts this analyzer states.
