@@ -61,6 +61,7 @@ pub fn analyze(text: &str) -> ConfigFacts {
             },
         }
     }
+    out.problems.sort_by_key(|p| problem_line(p));
     if stages.is_empty() {
         if !parsed.instructions.is_empty() {
             out.problem("no FROM instruction: this Dockerfile builds no image");
@@ -73,6 +74,14 @@ pub fn analyze(text: &str) -> ConfigFacts {
     }
     final_image_facts(&stages, &global, &mut out);
     out
+}
+
+/// The line a problem names (`line 3: ...`), to list problems in file order.
+fn problem_line(p: &str) -> u32 {
+    p.strip_prefix("line ")
+        .and_then(|r| r.split(':').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u32::MAX)
 }
 
 fn from_stage<'a>(
