@@ -142,7 +142,7 @@ fn service_facts(name: &str, s: &Node, out: &mut ConfigFacts) {
                     out.fact(
                         "compose.healthy_dependency",
                         ck.line,
-                        format!("{name} waits for {} ({c})", dep.text),
+                        format!("{name} waits for {}: {c}", dep.text),
                     );
                 }
             }

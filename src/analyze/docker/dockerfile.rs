@@ -193,14 +193,14 @@ fn stage_facts(index: usize, s: &Stage, stages: &[Stage], out: &mut ConfigFacts)
                         out.fact(
                             "docker.deps_before_code",
                             *line,
-                            format!("{shown}, installed before the code (line {})", ins.line),
+                            format!("{shown}; installed at line {}", ins.line),
                         );
                         layer_stated = true;
                     } else if let Some(src) = run.mounted_manifest() {
                         out.fact(
                             "docker.deps_before_code",
                             ins.line,
-                            format!("RUN --mount of {src} installs before the code"),
+                            format!("RUN --mount of {src}; installed at line {}", ins.line),
                         );
                         layer_stated = true;
                     }

@@ -421,4 +421,37 @@ mod tests {
         let broken = analyze(Kind::Json, "{\"AWSTemplateFormatVersion\": }");
         assert!(broken.problems[0].starts_with("not valid JSON: line 1"));
     }
+
+    /// Truncated files are the commonest malformed input: every prefix of
+    /// every Docker and infrastructure fixture is read without a panic.
+    #[test]
+    fn every_prefix_of_the_fixtures_is_read() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config");
+        let mut files = Vec::new();
+        for dir in ["docker", "infra"] {
+            let mut stack = vec![root.join(dir)];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                    let p = e.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else {
+                        let rel = p.strip_prefix(root.join(dir)).map(|r| r.to_path_buf());
+                        files.push((rel, p));
+                    }
+                }
+            }
+        }
+        assert!(files.len() > 20);
+        for (rel, p) in files {
+            let rel = rel.unwrap().to_string_lossy().replace('\\', "/");
+            let Some(kind) = crate::analyze::config::kind_of(&rel) else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&p).unwrap();
+            for (i, _) in text.char_indices() {
+                let _ = crate::analyze::config::analyze(kind, &text[..i]);
+            }
+        }
+    }
 }
