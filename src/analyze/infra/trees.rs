@@ -15,7 +15,40 @@ use toml::Spanned;
 
 /// Every document of a YAML stream, or why it cannot be read.
 pub fn yaml(text: &str) -> Result<Vec<Node>, YamlError> {
+    too_deep(text)?;
     yaml::load(text).map_err(|e| tab_line(text, e))
+}
+
+/// Block nesting beyond this is refused before parsing: saphyr recurses
+/// once per block level, and about a thousand levels overflow a worker
+/// thread's stack (an abort, not an error). Flow collections have their
+/// own limit in saphyr. No configuration file comes near it.
+const MAX_BLOCK_NESTING: usize = 200;
+
+/// Refuses a text whose block nesting may exceed [`MAX_BLOCK_NESTING`]:
+/// each level needs a column of indentation or a `- `/`? ` indicator, so a
+/// line's indentation plus its leading indicators bounds its depth.
+fn too_deep(text: &str) -> Result<(), YamlError> {
+    for (i, line) in text.lines().enumerate() {
+        let mut depth = 0;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            let indicator = matches!(c, '-' | '?' | ':')
+                && chars.peek().is_none_or(|n| *n == ' ' || *n == '\t');
+            match c {
+                ' ' | '\t' => depth += 1,
+                _ if indicator => depth += 2,
+                _ => break,
+            }
+        }
+        if depth > MAX_BLOCK_NESTING {
+            return Err(YamlError {
+                line: i as u32 + 1,
+                reason: format!("nested more than {MAX_BLOCK_NESTING} levels deep; not read"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The documents that can be read, and the first error if one cannot: on an
@@ -212,6 +245,21 @@ fn toml_node(v: &Spanned<DeValue>, starts: &[usize]) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let dashes = format!("{}x\n", "- ".repeat(5_000));
+        assert!(yaml(&dashes).unwrap_err().reason.contains("levels deep"));
+        let stairs: String = (0..5_000)
+            .map(|i| format!("{}a:\n", " ".repeat(i)))
+            .collect();
+        assert_eq!(yaml(&stairs).unwrap_err().line, 202);
+        let (docs, err) = yaml_documents(&format!("a: 1\n---\n{dashes}"));
+        assert_eq!((docs.len(), err.map(|e| e.line)), (1, Some(3)));
+        assert!(yaml("- - - x\n").is_ok());
+        // A long rule of dashes in a block scalar is text, not nesting.
+        assert!(yaml(&format!("notes: |\n  {}\n", "-".repeat(300))).is_ok());
+    }
 
     #[test]
     fn a_tab_error_names_the_tab_line() {
