@@ -33,7 +33,7 @@ pub fn analyze(text: &str) -> ConfigFacts {
     };
     let mut global: HashMap<String, String> = HashMap::new();
     let mut stages: Vec<Stage> = Vec::new();
-    let mut before_from_reported = false;
+    let mut before_from: Option<&Instruction> = None;
     for ins in &parsed.instructions {
         match ins.keyword.as_str() {
             "FROM" => {
@@ -50,24 +50,24 @@ pub fn analyze(text: &str) -> ConfigFacts {
             _ => match stages.last_mut() {
                 Some(s) => s.instructions.push(ins),
                 None => {
-                    if !before_from_reported {
-                        before_from_reported = true;
-                        out.problem(format!(
-                            "line {}: {} before the first FROM (only ARG may come first)",
-                            ins.line, ins.keyword
-                        ));
-                    }
+                    before_from.get_or_insert(ins);
                 }
             },
         }
     }
-    out.problems.sort_by_key(|p| problem_line(p));
     if stages.is_empty() {
         if !parsed.instructions.is_empty() {
             out.problem("no FROM instruction: this Dockerfile builds no image");
         }
         return out;
     }
+    if let Some(ins) = before_from {
+        out.problem(format!(
+            "line {}: {} before the first FROM (only ARG may come first)",
+            ins.line, ins.keyword
+        ));
+    }
+    out.problems.sort_by_key(|p| problem_line(p));
     for (i, s) in stages.iter().enumerate() {
         base_facts(i, s, &stages, &mut out);
         stage_facts(i, s, &stages, &mut out);
@@ -920,7 +920,10 @@ mod tests {
 
     #[test]
     fn files_without_from_are_problems() {
-        assert_eq!(analyze("RUN echo hi\n").problems.len(), 2);
+        assert_eq!(
+            analyze("RUN echo hi\n").problems,
+            vec!["no FROM instruction: this Dockerfile builds no image"]
+        );
         assert!(analyze("").problems.is_empty());
         assert!(analyze("# just a comment\n").facts.is_empty());
     }

@@ -1,11 +1,11 @@
 //! Deployment and infrastructure files: Kubernetes manifests and Helm charts, Terraform, CloudFormation and SAM, Ansible, and platform configurations (Procfile, fly.toml, ...).
 //!
 //! Files are known by name first (`Chart.yaml`, `fly.toml`, `serverless.yml`,
-//! `*.tf`, ...). Any other YAML, JSON or `.template` file that no other
-//! analyzer claims may be a Kubernetes manifest, a CloudFormation template
-//! or an Ansible playbook: its text is searched for a word each format needs
-//! (`apiVersion` and `kind`, `AWSTemplateFormatVersion` or `AWS::`, `hosts:`)
-//! and only then parsed, so the many YAML files that are none of these cost
+//! `*.tf`, ...). Any other YAML or `.template` file that no other analyzer
+//! claims may be a Kubernetes manifest, a CloudFormation template or an
+//! Ansible playbook, and any JSON file a CloudFormation template: its text is
+//! searched for a word each format needs (`apiVersion` and `kind`,
+//! `AWSTemplateFormatVersion` or `AWS::`, `hosts:`) and only then parsed, so the many YAML files that are none of these cost
 //! a substring search. Such a file that fails to parse is a problem only when
 //! its top-level lines look like one of these formats; a broken YAML that is
 //! something else is not this analyzer's concern.
@@ -151,7 +151,7 @@ pub enum Kind {
     HelmTemplate,
     HelmChart,
     Kustomization,
-    /// A JSON file no one else claims: a CloudFormation template (or a Kubernetes manifest) when its text says so.
+    /// A JSON file no one else claims: a CloudFormation template when its text says so.
     Json,
     /// A `.template` file: CloudFormation in JSON or YAML.
     Template,
@@ -299,11 +299,38 @@ fn generic_yaml(text: &str, app_yaml: bool) -> ConfigFacts {
     out
 }
 
+/// The top-level sections of a CloudFormation template.
+const TEMPLATE_SECTIONS: &[&str] = &[
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Transform",
+    "Resources",
+    "Outputs",
+];
+
+/// A JSON object whose first key is a template section: decided from the
+/// first bytes, so the many large JSON data files cost nothing more.
+fn starts_like_a_template(text: &str) -> bool {
+    let rest = text.trim_start().strip_prefix('{').unwrap_or("");
+    let Some(key) = rest.trim_start().strip_prefix('"') else {
+        return false;
+    };
+    key.split_once('"')
+        .is_some_and(|(k, _)| TEMPLATE_SECTIONS.contains(&k))
+}
+
 fn generic_json(text: &str) -> ConfigFacts {
     let mut out = ConfigFacts::default();
-    let cfn = text.contains("AWSTemplateFormatVersion") || text.contains("\"AWS::");
-    let k8s = text.contains("\"apiVersion\"") && text.contains("\"kind\"");
-    if !(cfn || k8s) {
+    // Kubernetes manifests are read in YAML only: `"apiVersion"` and
+    // `"kind"` are also fields of every Google API discovery document.
+    let cfn = starts_like_a_template(text)
+        && (text.contains("AWSTemplateFormatVersion") || text.contains("\"AWS::"));
+    if !cfn {
         return out;
     }
     match trees::json(text) {
@@ -317,7 +344,8 @@ fn generic_json(text: &str) -> ConfigFacts {
     out
 }
 
-/// One document of a YAML or JSON file, by what it turns out to be.
+/// One document of a YAML or JSON file, by what it turns out to be (a JSON
+/// document passed the CloudFormation prefilter, so the other checks are cheap no-ops).
 fn document(doc: &Node, app_yaml: bool, out: &mut ConfigFacts) {
     if kubernetes::is_resource(doc) {
         kubernetes::resource(doc, out);
@@ -420,6 +448,11 @@ mod tests {
         assert!(analyze(Kind::Json, "{\"name\": \"pkg\"}").facts.is_empty());
         let broken = analyze(Kind::Json, "{\"AWSTemplateFormatVersion\": }");
         assert!(broken.problems[0].starts_with("not valid JSON: line 1"));
+        // Google discovery documents hold apiVersion and kind: not read.
+        assert!(!starts_like_a_template(
+            "{\"kind\": \"discovery#restDescription\"}"
+        ));
+        assert!(starts_like_a_template(" \n{\n  \"Description\": \"x\""));
     }
 
     /// Truncated files are the commonest malformed input: every prefix of

@@ -52,6 +52,9 @@ pub fn analyze(p: Platform, text: &str) -> ConfigFacts {
             return out;
         }
     };
+    if !has_platform_shape(p, &doc) {
+        return out;
+    }
     let first_line = doc.entries().first().map_or(1, |(k, _)| k.line);
     let at = |key: &str| doc.entry(key).map_or(first_line, |(k, _)| k.line);
     match p {
@@ -138,6 +141,35 @@ pub fn analyze(p: Platform, text: &str) -> ConfigFacts {
         }
     }
     out
+}
+
+/// Whether a file named like a platform's is shaped like one: the name
+/// alone is not enough for generic names (a CLI's `render.yaml` command
+/// definition is not a Render blueprint).
+fn has_platform_shape(p: Platform, doc: &Node) -> bool {
+    match p {
+        Platform::Render => {
+            let typed = |key: &str| {
+                doc.get(key)
+                    .is_some_and(|s| s.items().iter().any(|i| i.get("type").is_some()))
+            };
+            typed("services") || doc.get("databases").is_some_and(|d| !d.items().is_empty())
+        }
+        Platform::HerokuYml => ["build", "run", "setup"]
+            .iter()
+            .any(|k| doc.get(k).is_some()),
+        Platform::AppRunner => doc.get("runtime").is_some(),
+        Platform::ZappaJson | Platform::ZappaYaml => {
+            doc.entries().iter().any(|(_, stage)| stage.is_map())
+        }
+        Platform::Dockerrun => doc.get("AWSEBDockerrunVersion").is_some(),
+        // Names no other tool uses: any table or object is the platform's configuration.
+        Platform::Fly
+        | Platform::RailwayJson
+        | Platform::RailwayToml
+        | Platform::Vercel
+        | Platform::Nixpacks => doc.is_map(),
+    }
 }
 
 /// `deploy.serves_production` when a start command (a string, or a list of
@@ -288,6 +320,12 @@ mod tests {
         );
         let f = analyze(Platform::Vercel, "{}");
         assert_eq!(names(&f), vec!["deploy.platform:1"]);
+        // A render.yaml that is not a blueprint (a CLI's command definition).
+        let f = analyze(
+            Platform::Render,
+            "release_tracks: [GA]\nhelp_text:\n  brief: Render a version\n",
+        );
+        assert!(f.facts.is_empty() && f.problems.is_empty());
         let f = analyze(Platform::HerokuYml, "build:\n  docker:\n    web: Dockerfile\nrun:\n  web: gunicorn -b 0.0.0.0:$PORT app:app\n");
         assert_eq!(
             names(&f),
