@@ -452,7 +452,9 @@ pub fn expand(s: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
 pub struct ImageRef<'a> {
     /// Everything before the tag: `ghcr.io/org/app`, `python`.
     pub path: &'a str,
+    /// After the last `:` of the last path segment (`3.12-slim`).
     pub tag: Option<&'a str>,
+    /// After `@` (`sha256:...`).
     pub digest: Option<&'a str>,
 }
 
@@ -462,6 +464,7 @@ const RELEASE_NAMES: &[&str] = &[
 ];
 
 impl<'a> ImageRef<'a> {
+    /// Splits a reference as written; never fails.
     pub fn parse(image: &'a str) -> Self {
         let (rest, digest) = match image.split_once('@') {
             Some((r, d)) => (r, Some(d)),

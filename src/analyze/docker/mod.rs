@@ -158,6 +158,8 @@ pub fn kind_of(path: &str) -> Option<Kind> {
     compose.then_some(Kind::Compose)
 }
 
+/// States the facts of one Dockerfile or compose file. Never fails: what
+/// cannot be read is a problem naming its line.
 pub fn analyze(kind: Kind, text: &str) -> ConfigFacts {
     let out = match kind {
         Kind::Dockerfile => dockerfile::analyze(text),

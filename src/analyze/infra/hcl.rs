@@ -12,8 +12,11 @@
 /// A block: its type, labels and line, and the blocks inside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
+    /// `resource`, `variable`, `backend`, ...
     pub kind: String,
+    /// The quoted (or bare) labels: `["aws_s3_bucket", "data"]`.
     pub labels: Vec<String>,
+    /// The line of the block's type.
     pub line: u32,
     pub blocks: Vec<Block>,
 }

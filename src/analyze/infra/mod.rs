@@ -210,6 +210,8 @@ pub fn kind_of(path: &str) -> Option<Kind> {
     }
 }
 
+/// States the facts of one deployment or infrastructure file. Never fails:
+/// what cannot be read is a problem naming its line.
 pub fn analyze(kind: Kind, text: &str) -> ConfigFacts {
     let out = match kind {
         Kind::Yaml => generic_yaml(text, false),
