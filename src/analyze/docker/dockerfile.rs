@@ -274,9 +274,26 @@ fn final_image_facts(stages: &[Stage], global: &HashMap<String, String>, out: &m
             }
         }
     }
-    if let Some((line, u)) = user {
-        if !is_root(&u) {
-            out.fact("docker.non_root_user", line, format!("USER {u}"));
+    match user {
+        Some((line, u)) => {
+            if !is_root(&u) {
+                out.fact("docker.non_root_user", line, format!("USER {u}"));
+            }
+        }
+        None => {
+            // Without a USER, the base image's user runs: distroless
+            // `:nonroot` tags and Chainguard images are not root.
+            let base = &stages[final_chain(stages)[0]];
+            let image = ImageRef::parse(&base.image);
+            let nonroot = image.tag.is_some_and(|t| t.contains("nonroot"))
+                || image.path.starts_with("cgr.dev/chainguard/");
+            if base.parent.is_none() && nonroot {
+                out.fact(
+                    "docker.non_root_user",
+                    base.line,
+                    format!("{} runs as nonroot", base.image),
+                );
+            }
         }
     }
     if let Some((line, Some(c))) = health {
@@ -608,7 +625,8 @@ fn source_kind(source: &str) -> SourceKind {
     let lower = name.to_ascii_lowercase();
     if is_manifest(name) {
         SourceKind::Manifest
-    } else if lower.starts_with("readme")
+    } else if source.contains("://")
+        || lower.starts_with("readme")
         || lower.starts_with("license")
         || lower == ".python-version"
     {
@@ -837,6 +855,13 @@ mod tests {
             vec![3]
         );
         assert!(has("FROM x\nENV U=root\nUSER $U\n", "docker.non_root_user").is_empty());
+        // A base that runs as nonroot, unless a USER says otherwise.
+        assert_eq!(has("FROM python:3.12 AS b\nFROM gcr.io/distroless/python3:nonroot\nCOPY --from=b /a /a\n", "docker.non_root_user"), vec![2]);
+        assert!(has(
+            "FROM gcr.io/distroless/python3:nonroot\nUSER root\n",
+            "docker.non_root_user"
+        )
+        .is_empty());
     }
 
     #[test]
@@ -849,6 +874,8 @@ mod tests {
         assert!(has(upgrade_only, "docker.deps_before_code").is_empty());
         let lock = "FROM python:3.12\nCOPY pyproject.toml uv.lock README.md ./\nRUN uv sync --frozen --no-install-project\nCOPY src ./src\n";
         assert_eq!(has(lock, "docker.deps_before_code"), vec![2]);
+        let url_first = "FROM python:3.12\nADD https://example.com/tool.tgz /opt/\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n";
+        assert_eq!(has(url_first, "docker.deps_before_code"), vec![3]);
         let mount = "FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache \\\n    --mount=type=bind,source=requirements.txt,target=r.txt \\\n    pip install -r r.txt\nCOPY . .\n";
         assert_eq!(has(mount, "docker.deps_before_code"), vec![2]);
     }

@@ -36,7 +36,7 @@ pub const FACTS: &[FactInfo] = &[
     },
     FactInfo {
         name: "docker.non_root_user",
-        description: "the final image runs as a non-root USER (the last USER of the final stage or the stage it builds on)",
+        description: "the final image runs as a non-root user: the last USER of the final stage (or the stage it builds on), or a nonroot base (distroless :nonroot, Chainguard) with no USER",
     },
     FactInfo {
         name: "docker.healthcheck",
