@@ -457,10 +457,8 @@ mod tests {
         assert!(starts_like_a_template(" \n{\n  \"Description\": \"x\""));
     }
 
-    /// Truncated files are the commonest malformed input: every prefix of
-    /// every Docker and infrastructure fixture is read without a panic.
-    #[test]
-    fn every_prefix_of_the_fixtures_is_read() {
+    /// The Docker and infrastructure fixtures: (path in the repository, text).
+    fn fixtures() -> Vec<(String, String)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config");
         let mut files = Vec::new();
         for dir in ["docker", "infra"] {
@@ -478,15 +476,43 @@ mod tests {
             }
         }
         assert!(files.len() > 20);
-        for (rel, p) in files {
-            let rel = rel.unwrap().to_string_lossy().replace('\\', "/");
+        files
+            .into_iter()
+            .map(|(rel, p)| {
+                let rel = rel.unwrap().to_string_lossy().replace('\\', "/");
+                (rel, std::fs::read_to_string(&p).unwrap())
+            })
+            .collect()
+    }
+
+    /// Truncated files are the commonest malformed input: every prefix of
+    /// every Docker and infrastructure fixture is read without a panic.
+    #[test]
+    fn every_prefix_of_the_fixtures_is_read() {
+        for (rel, text) in fixtures() {
             let Some(kind) = crate::analyze::config::kind_of(&rel) else {
                 continue;
             };
-            let text = std::fs::read_to_string(&p).unwrap();
             for (i, _) in text.char_indices() {
                 let _ = crate::analyze::config::analyze(kind, &text[..i]);
             }
+        }
+    }
+
+    /// Files written on Windows give the same facts at the same lines.
+    #[test]
+    fn crlf_line_endings_give_the_same_facts() {
+        for (rel, text) in fixtures() {
+            let Some(kind) = crate::analyze::config::kind_of(&rel) else {
+                continue;
+            };
+            let lf = crate::analyze::config::analyze(kind, &text);
+            let crlf = crate::analyze::config::analyze(kind, &text.replace('\n', "\r\n"));
+            let names = |f: &ConfigFacts| -> Vec<(&str, u32)> {
+                f.facts.iter().map(|x| (x.name, x.line)).collect()
+            };
+            assert_eq!(names(&lf), names(&crlf), "{rel}");
+            assert_eq!(lf.problems.len(), crlf.problems.len(), "{rel}");
         }
     }
 }
