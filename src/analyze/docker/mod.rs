@@ -1,19 +1,269 @@
 //! Dockerfiles and compose files: instructions and services, each at its line.
+//!
+//! A Dockerfile is read by an instruction parser (`instructions`) and its
+//! stages interpreted (`dockerfile`); a compose file is read as YAML
+//! (`compose`). Commands (`RUN`, `CMD`, `command:`) are classified by
+//! [`shell`](crate::analyze::shell).
+
+mod compose;
+mod dockerfile;
+mod instructions;
 
 use super::facts::{ConfigFacts, FactInfo};
+use super::shell::{self, Action};
 
 /// The facts this analyzer states.
-pub const FACTS: &[FactInfo] = &[];
+pub const FACTS: &[FactInfo] = &[
+    FactInfo {
+        name: "docker.from",
+        description: "a Dockerfile builds an image from a base (each FROM, with the image as resolved)",
+    },
+    FactInfo {
+        name: "docker.multi_stage",
+        description: "a multi-stage build: each stage after the first, at its FROM",
+    },
+    FactInfo {
+        name: "docker.copy_from_stage",
+        description: "COPY/ADD --from= an earlier stage of the same Dockerfile (build artifacts passed on)",
+    },
+    FactInfo {
+        name: "docker.slim_base",
+        description: "a base image that is slim, alpine or distroless",
+    },
+    FactInfo {
+        name: "docker.pinned_base",
+        description: "a base image pinned by a version tag or a digest (not latest, not untagged)",
+    },
+    FactInfo {
+        name: "docker.non_root_user",
+        description: "the final image runs as a non-root user: the last USER of the final stage (or the stage it builds on), or a nonroot base (distroless :nonroot, Chainguard) with no USER",
+    },
+    FactInfo {
+        name: "docker.healthcheck",
+        description: "the final image has a HEALTHCHECK command (not NONE)",
+    },
+    FactInfo {
+        name: "docker.deps_before_code",
+        description: "dependency manifests copied and installed before the code (the layer-caching idiom), at the COPY of the manifests",
+    },
+    FactInfo {
+        name: "docker.installs_requirements",
+        description: "a RUN installs from a requirements file (pip install -r)",
+    },
+    FactInfo {
+        name: "docker.installs_locked",
+        description: "a RUN installs exactly what a lock file says (uv sync, poetry install, pip-sync, --require-hashes)",
+    },
+    FactInfo {
+        name: "docker.serves_production",
+        description: "the final image's CMD/ENTRYPOINT runs a production server (gunicorn, uvicorn workers, uwsgi, ...)",
+    },
+    FactInfo {
+        name: "compose.services",
+        description: "a compose file defines services (at `services:`)",
+    },
+    FactInfo {
+        name: "compose.build",
+        description: "a compose service built from a Dockerfile of the repository (`build:`)",
+    },
+    FactInfo {
+        name: "compose.image",
+        description: "a compose service running a published image (`image:` without `build:`)",
+    },
+    FactInfo {
+        name: "compose.depends_on",
+        description: "a compose service depends on others (`depends_on:` or `links:`)",
+    },
+    FactInfo {
+        name: "compose.healthcheck",
+        description: "a compose service has a health check (not disabled)",
+    },
+    FactInfo {
+        name: "compose.healthy_dependency",
+        description: "a dependency waited on until healthy or completed (`condition: service_healthy` / `service_completed_successfully`)",
+    },
+    FactInfo {
+        name: "compose.database",
+        description: "a compose service runs a database image (postgres, mysql, mariadb, mongo)",
+    },
+    FactInfo {
+        name: "compose.cache",
+        description: "a compose service runs a cache (redis, valkey, memcached)",
+    },
+    FactInfo {
+        name: "compose.broker",
+        description: "a compose service runs a message broker (rabbitmq, kafka, nats)",
+    },
+    FactInfo {
+        name: "compose.named_volume",
+        description: "a named volume declared under the top-level `volumes:`",
+    },
+    FactInfo {
+        name: "compose.env_file",
+        description: "a compose service reads its settings from an env_file",
+    },
+    FactInfo {
+        name: "compose.serves_production",
+        description: "a compose service's command runs a production server",
+    },
+];
 
 /// The kinds of file this analyzer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {}
+pub enum Kind {
+    Dockerfile,
+    Compose,
+}
+
+/// Extensions that make `Dockerfile.<ext>` something else: documentation,
+/// a per-Dockerfile ignore file, or a template that is not buildable as is.
+const NOT_DOCKERFILE: &[&str] = &[
+    "dockerignore",
+    "md",
+    "txt",
+    "rst",
+    "json",
+    "yml",
+    "yaml",
+    "toml",
+    "sh",
+    "j2",
+    "jinja",
+    "jinja2",
+    "tmpl",
+    "tpl",
+    "template",
+];
 
 /// The kind of a file, by its path inside the repository.
-pub fn kind_of(_path: &str) -> Option<Kind> {
+pub fn kind_of(path: &str) -> Option<Kind> {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let ext = name.rsplit_once('.').map(|(_, e)| e);
+    let dockerfile = name == "dockerfile"
+        || name == "containerfile"
+        || ((name.starts_with("dockerfile.") || name.starts_with("containerfile."))
+            && !ext.is_some_and(|e| NOT_DOCKERFILE.contains(&e)))
+        || name.ends_with(".dockerfile")
+        || name.ends_with(".containerfile");
+    if dockerfile {
+        return Some(Kind::Dockerfile);
+    }
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    let compose = yaml
+        && (matches!(
+            name.as_str(),
+            "docker-compose.yml" | "docker-compose.yaml" | "compose.yml" | "compose.yaml"
+        ) || name.starts_with("docker-compose.")
+            || name.starts_with("compose."));
+    compose.then_some(Kind::Compose)
+}
+
+/// States the facts of one Dockerfile or compose file. Never fails: what
+/// cannot be read is a problem naming its line.
+pub fn analyze(kind: Kind, text: &str) -> ConfigFacts {
+    let out = match kind {
+        Kind::Dockerfile => dockerfile::analyze(text),
+        Kind::Compose => compose::analyze(text),
+    };
+    debug_assert!(
+        out.facts
+            .iter()
+            .all(|f| FACTS.iter().any(|k| k.name == f.name)),
+        "a fact missing from FACTS: {:?}",
+        out.facts
+    );
+    out
+}
+
+/// What one command given as words does (a Dockerfile exec form, a compose
+/// `command:` list, a Procfile process): `sh -c "..."` is read as the script
+/// it runs.
+pub(crate) fn command_actions(words: &[String]) -> Vec<Action> {
+    if let Some(script) = shell_script(words) {
+        let mut acts: Vec<Action> = shell::classify_script(script)
+            .into_iter()
+            .map(|(_, a, _)| a)
+            .collect();
+        acts.sort();
+        acts.dedup();
+        return acts;
+    }
+    shell::classify(words)
+}
+
+/// The script of `sh -c SCRIPT` (also `bash -lc`, `/bin/sh -ec`).
+fn shell_script(words: &[String]) -> Option<&str> {
+    let (first, rest) = words.split_first()?;
+    let name = first.rsplit('/').next().unwrap_or(first);
+    if !matches!(name, "sh" | "bash" | "ash" | "dash" | "zsh") {
+        return None;
+    }
+    let mut it = rest.iter();
+    while let Some(w) = it.next() {
+        let flags = w.strip_prefix('-')?;
+        if flags.contains('c') {
+            return it.next().map(String::as_str);
+        }
+    }
     None
 }
 
-pub fn analyze(kind: Kind, _text: &str) -> ConfigFacts {
-    match kind {}
+/// What a command line does: a script (`command: gunicorn app:app`) or an
+/// exec list (`command: ["gunicorn", "app:app"]`).
+pub(crate) fn script_actions(script: &str) -> Vec<Action> {
+    let mut acts: Vec<Action> = shell::commands(script)
+        .iter()
+        .flat_map(|c| command_actions(&c.words))
+        .collect();
+    acts.sort();
+    acts.dedup();
+    acts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dockerfile_and_compose_paths() {
+        for p in [
+            "Dockerfile",
+            "docker/Dockerfile.prod",
+            "api.Dockerfile",
+            "build/app.dockerfile",
+            "Containerfile",
+            "dockerfile",
+        ] {
+            assert_eq!(kind_of(p), Some(Kind::Dockerfile), "{p}");
+        }
+        for p in [
+            "Dockerfile.dockerignore",
+            "Dockerfile.md",
+            "Dockerfile.j2",
+            "docs/Dockerfile.txt",
+        ] {
+            assert_eq!(kind_of(p), None, "{p}");
+        }
+        for p in [
+            "docker-compose.yml",
+            "deploy/compose.yaml",
+            "docker-compose.prod.yml",
+            "compose.override.yaml",
+        ] {
+            assert_eq!(kind_of(p), Some(Kind::Compose), "{p}");
+        }
+        assert_eq!(kind_of("compose.py"), None);
+        assert_eq!(kind_of("k8s/deployment.yaml"), None);
+    }
+
+    #[test]
+    fn shell_wrappers_are_read_as_scripts() {
+        let w = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            command_actions(&w(&["/bin/sh", "-ec", "gunicorn -w 2 app:app"])),
+            vec![Action::Serves]
+        );
+        assert!(command_actions(&w(&["sh", "run.sh"])).is_empty());
+        assert!(command_actions(&w(&["bash", "-c"])).is_empty());
+    }
 }

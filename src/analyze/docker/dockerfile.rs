@@ -1,0 +1,960 @@
+//! What a Dockerfile's instructions say about the image: its stages and
+//! bases, who it runs as, how dependencies are installed, what it serves.
+//!
+//! Variables in `FROM` and `USER` are resolved from `ARG` defaults (global
+//! ones for `FROM`) and `ENV` values when the file gives them; a value set
+//! only by `--build-arg` stays as written. The image that runs is the last
+//! stage, together with the earlier stages it builds on (`FROM base`), so
+//! `USER`, `HEALTHCHECK`, `CMD` and `ENTRYPOINT` count only there.
+
+use super::command_actions;
+use super::instructions::{self, Instruction};
+use crate::analyze::facts::ConfigFacts;
+use crate::analyze::shell::{self, Action};
+use std::collections::HashMap;
+
+/// One build stage: a `FROM` and the instructions up to the next.
+struct Stage<'a> {
+    line: u32,
+    /// The image as resolved (`python:3.12-slim`), or the earlier stage's name.
+    image: String,
+    name: Option<String>,
+    /// The earlier stage this one builds on.
+    parent: Option<usize>,
+    instructions: Vec<&'a Instruction>,
+}
+
+/// States the facts of one Dockerfile.
+pub fn analyze(text: &str) -> ConfigFacts {
+    let parsed = instructions::parse(text);
+    let mut out = ConfigFacts {
+        problems: parsed.problems,
+        ..ConfigFacts::default()
+    };
+    let mut global: HashMap<String, String> = HashMap::new();
+    let mut stages: Vec<Stage> = Vec::new();
+    let mut before_from: Option<&Instruction> = None;
+    for ins in &parsed.instructions {
+        match ins.keyword.as_str() {
+            "FROM" => {
+                let stage = from_stage(ins, &global, &stages);
+                stages.push(stage);
+            }
+            "ARG" if stages.is_empty() => {
+                for (k, v) in arg_defaults(&ins.args) {
+                    if let Some(v) = v {
+                        global.insert(k, v);
+                    }
+                }
+            }
+            _ => match stages.last_mut() {
+                Some(s) => s.instructions.push(ins),
+                None => {
+                    before_from.get_or_insert(ins);
+                }
+            },
+        }
+    }
+    if stages.is_empty() {
+        if !parsed.instructions.is_empty() {
+            out.problem("no FROM instruction: this Dockerfile builds no image");
+        }
+        return out;
+    }
+    if let Some(ins) = before_from {
+        out.problem(format!(
+            "line {}: {} before the first FROM (only ARG may come first)",
+            ins.line, ins.keyword
+        ));
+    }
+    out.problems.sort_by_key(|p| problem_line(p));
+    for (i, s) in stages.iter().enumerate() {
+        base_facts(i, s, &stages, &mut out);
+        stage_facts(i, s, &stages, &mut out);
+    }
+    final_image_facts(&stages, &global, &mut out);
+    out
+}
+
+/// The line a problem names (`line 3: ...`), to list problems in file order.
+fn problem_line(p: &str) -> u32 {
+    p.strip_prefix("line ")
+        .and_then(|r| r.split(':').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u32::MAX)
+}
+
+fn from_stage<'a>(
+    ins: &'a Instruction,
+    global: &HashMap<String, String>,
+    earlier: &[Stage],
+) -> Stage<'a> {
+    let words: Vec<&str> = ins
+        .args
+        .split_whitespace()
+        .filter(|w| !w.starts_with("--"))
+        .collect();
+    let written = words.first().copied().unwrap_or("");
+    let image = expand(written, &|k| global.get(k).cloned());
+    let name = match words.get(1..) {
+        Some([as_kw, name, ..]) if as_kw.eq_ignore_ascii_case("as") => {
+            Some(name.to_ascii_lowercase())
+        }
+        _ => None,
+    };
+    let parent = earlier
+        .iter()
+        .position(|s| s.name.as_deref() == Some(image.to_ascii_lowercase().as_str()));
+    Stage {
+        line: ins.line,
+        image,
+        name,
+        parent,
+        instructions: Vec::new(),
+    }
+}
+
+/// `docker.from`, the base image's facts, and `docker.multi_stage`.
+fn base_facts(i: usize, s: &Stage, stages: &[Stage], out: &mut ConfigFacts) {
+    let shown = match &s.name {
+        Some(n) => format!("FROM {} AS {n}", s.image),
+        None => format!("FROM {}", s.image),
+    };
+    out.fact("docker.from", s.line, shown.clone());
+    if stages.len() > 1 && i > 0 {
+        out.fact(
+            "docker.multi_stage",
+            s.line,
+            format!("stage {} of {}: {shown}", i + 1, stages.len()),
+        );
+    }
+    if s.parent.is_some() || s.image.eq_ignore_ascii_case("scratch") || s.image.is_empty() {
+        return;
+    }
+    let image = ImageRef::parse(&s.image);
+    if image.is_slim() {
+        out.fact("docker.slim_base", s.line, format!("slim base {}", s.image));
+    }
+    if image.is_pinned() {
+        out.fact(
+            "docker.pinned_base",
+            s.line,
+            format!("pinned base {}", s.image),
+        );
+    }
+}
+
+/// Facts of the instructions inside one stage: installs, copies between
+/// stages, and the dependency layer before the code.
+fn stage_facts(index: usize, s: &Stage, stages: &[Stage], out: &mut ConfigFacts) {
+    // The layer-caching idiom: manifests copied, dependencies installed, then the code.
+    let mut manifest_copy: Option<(u32, String)> = None;
+    let mut code_copied = false;
+    let mut layer_stated = false;
+    for ins in &s.instructions {
+        match ins.keyword.as_str() {
+            "COPY" | "ADD" => {
+                let copy = Copy::parse(ins);
+                if let Some(from) = &copy.from {
+                    if earlier_stage(from, index, stages) {
+                        out.fact(
+                            "docker.copy_from_stage",
+                            ins.line,
+                            format!("{} --from={from}", ins.keyword),
+                        );
+                    }
+                    continue;
+                }
+                match copy.content() {
+                    Content::Manifests => {
+                        if !code_copied && manifest_copy.is_none() {
+                            manifest_copy = Some((
+                                ins.line,
+                                format!("{} {}", ins.keyword, copy.sources.join(" ")),
+                            ));
+                        }
+                    }
+                    Content::Code => code_copied = true,
+                    Content::Neutral => {}
+                }
+            }
+            "RUN" => {
+                let run = Run::parse(ins);
+                for (action, shown) in run.actions() {
+                    let name = match action {
+                        Action::InstallsRequirements => "docker.installs_requirements",
+                        Action::InstallsLocked => "docker.installs_locked",
+                        _ => continue,
+                    };
+                    out.fact(name, ins.line, shown);
+                }
+                if !layer_stated && !code_copied && run.installs_dependencies() {
+                    if let Some((line, shown)) = &manifest_copy {
+                        out.fact(
+                            "docker.deps_before_code",
+                            *line,
+                            format!("{shown}; installed at line {}", ins.line),
+                        );
+                        layer_stated = true;
+                    } else if let Some(src) = run.mounted_manifest() {
+                        out.fact(
+                            "docker.deps_before_code",
+                            ins.line,
+                            format!("RUN --mount of {src}; installed at line {}", ins.line),
+                        );
+                        layer_stated = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `--from=` names an earlier stage (by name or index), not another image.
+fn earlier_stage(from: &str, index: usize, stages: &[Stage]) -> bool {
+    let from = from.to_ascii_lowercase();
+    if let Ok(n) = from.parse::<usize>() {
+        return n < index;
+    }
+    stages[..index]
+        .iter()
+        .any(|s| s.name.as_deref() == Some(from.as_str()))
+}
+
+/// The stages that make the image that runs: the last one and those it
+/// builds on, the base first.
+fn final_chain(stages: &[Stage]) -> Vec<usize> {
+    let mut chain = Vec::new();
+    let mut at = Some(stages.len() - 1);
+    while let Some(i) = at {
+        if chain.contains(&i) {
+            break;
+        }
+        chain.push(i);
+        at = stages[i].parent;
+    }
+    chain.reverse();
+    chain
+}
+
+/// Who the image runs as, its health check, and what it serves.
+fn final_image_facts(stages: &[Stage], global: &HashMap<String, String>, out: &mut ConfigFacts) {
+    let mut user: Option<(u32, String)> = None;
+    let mut health: Option<(u32, Option<String>)> = None;
+    let mut cmd: Option<&Instruction> = None;
+    let mut entrypoint: Option<&Instruction> = None;
+    let mut vars = global.clone();
+    for &i in &final_chain(stages) {
+        for ins in &stages[i].instructions {
+            match ins.keyword.as_str() {
+                "ARG" => {
+                    for (k, v) in arg_defaults(&ins.args) {
+                        match v {
+                            Some(v) => {
+                                vars.insert(k, v);
+                            }
+                            None => {
+                                if let Some(g) = global.get(&k) {
+                                    vars.insert(k, g.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+                "ENV" => vars.extend(env_pairs(&ins.args)),
+                "USER" => {
+                    let written = ins.args.split_whitespace().next().unwrap_or("");
+                    user = Some((ins.line, expand(written, &|k| vars.get(k).cloned())));
+                }
+                "HEALTHCHECK" => health = Some((ins.line, healthcheck_command(&ins.args))),
+                "CMD" => cmd = Some(ins),
+                "ENTRYPOINT" => entrypoint = Some(ins),
+                _ => {}
+            }
+        }
+    }
+    match user {
+        Some((line, u)) => {
+            if !is_root(&u) {
+                out.fact("docker.non_root_user", line, format!("USER {u}"));
+            }
+        }
+        None => {
+            // Without a USER, the base image's user runs: distroless
+            // `:nonroot` tags and Chainguard images are not root.
+            let base = &stages[final_chain(stages)[0]];
+            let image = ImageRef::parse(&base.image);
+            let nonroot = image.tag.is_some_and(|t| t.contains("nonroot"))
+                || image.path.starts_with("cgr.dev/chainguard/");
+            if base.parent.is_none() && nonroot {
+                out.fact(
+                    "docker.non_root_user",
+                    base.line,
+                    format!("{} runs as nonroot", base.image),
+                );
+            }
+        }
+    }
+    if let Some((line, Some(c))) = health {
+        out.fact("docker.healthcheck", line, format!("HEALTHCHECK {c}"));
+    }
+    serves(entrypoint, cmd, out);
+}
+
+/// `docker.serves_production`: the CMD, the ENTRYPOINT, or the two together
+/// (`ENTRYPOINT ["gunicorn"]` + `CMD ["app:app", "-b", ":8000"]`).
+fn serves(entrypoint: Option<&Instruction>, cmd: Option<&Instruction>, out: &mut ConfigFacts) {
+    let form = |i: &Instruction| exec_form(&i.args);
+    let mut candidates: Vec<(u32, Vec<String>)> = Vec::new();
+    for ins in [entrypoint, cmd].into_iter().flatten() {
+        match form(ins) {
+            Some(words) => candidates.push((ins.line, words)),
+            None => {
+                for c in shell::commands(&ins.args) {
+                    candidates.push((ins.line, c.words));
+                }
+            }
+        }
+    }
+    if let (Some(e), Some(c)) = (entrypoint, cmd) {
+        if let (Some(mut ew), Some(cw)) = (form(e), form(c)) {
+            ew.extend(cw);
+            candidates.push((e.line, ew));
+        }
+    }
+    for (line, words) in candidates {
+        if command_actions(&words).contains(&Action::Serves) {
+            out.fact(
+                "docker.serves_production",
+                line,
+                shell::Command { line: 0, words }.display(),
+            );
+            return;
+        }
+    }
+}
+
+/// The words of an exec-form argument (`["a", "b"]`); None for shell form.
+/// A malformed array is shell form, as Docker reads it.
+pub fn exec_form(args: &str) -> Option<Vec<String>> {
+    let t = args.trim();
+    if !t.starts_with('[') {
+        return None;
+    }
+    serde_json::from_str::<Vec<String>>(t).ok()
+}
+
+/// `HEALTHCHECK [OPTIONS] CMD command`: the command, or None for `NONE`.
+fn healthcheck_command(args: &str) -> Option<String> {
+    let mut rest = args.trim();
+    while rest.starts_with("--") {
+        rest = rest
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, r)| r.trim_start());
+    }
+    let (word, cmd) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    if !word.eq_ignore_ascii_case("CMD") {
+        return None;
+    }
+    let shown = match exec_form(cmd) {
+        Some(w) => w.join(" "),
+        None => cmd.trim().to_string(),
+    };
+    Some(
+        shell::Command {
+            line: 0,
+            words: vec![shown],
+        }
+        .display(),
+    )
+}
+
+/// `root`, `0`, `root:anything`, `0:0`: the user part names root.
+fn is_root(user: &str) -> bool {
+    let u = user.split(':').next().unwrap_or("").trim();
+    u.is_empty() || u == "root" || u == "0"
+}
+
+/// `ARG A=1 B`: each name with its default, if any.
+fn arg_defaults(args: &str) -> Vec<(String, Option<String>)> {
+    args.split_whitespace()
+        .map(|w| match w.split_once('=') {
+            Some((k, v)) => (k.to_string(), Some(unquote(v).to_string())),
+            None => (w.to_string(), None),
+        })
+        .collect()
+}
+
+/// `ENV A=1 B="two words"` or the old `ENV A value with spaces`.
+fn env_pairs(args: &str) -> Vec<(String, String)> {
+    let t = args.trim();
+    let first = t.split_whitespace().next().unwrap_or("");
+    if !first.contains('=') {
+        return match t.split_once(char::is_whitespace) {
+            Some((k, v)) => vec![(k.to_string(), v.trim().to_string())],
+            None => Vec::new(),
+        };
+    }
+    shell::commands(t)
+        .into_iter()
+        .flat_map(|c| c.words)
+        .filter_map(|w| {
+            w.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+fn unquote(s: &str) -> &str {
+    s.strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .or_else(|| s.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')))
+        .unwrap_or(s)
+}
+
+/// Replaces `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` with
+/// their values; a variable without a value stays as written.
+pub fn expand(s: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(p) = rest.find('$') {
+        out.push_str(&rest[..p]);
+        let after = &rest[p + 1..];
+        if let Some(inner) = after.strip_prefix('{') {
+            let Some(end) = inner.find('}') else {
+                out.push_str(&rest[p..]);
+                return out;
+            };
+            let expr = &inner[..end];
+            let written = &rest[p..p + 2 + end + 1];
+            let name_end = expr
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(expr.len());
+            let (name, op) = expr.split_at(name_end);
+            let v = value(name).filter(|v| !v.is_empty());
+            let replaced = if let Some(default) = op.strip_prefix(":-") {
+                Some(v.unwrap_or_else(|| default.to_string()))
+            } else if let Some(alt) = op.strip_prefix(":+") {
+                Some(if v.is_some() {
+                    alt.to_string()
+                } else {
+                    String::new()
+                })
+            } else if op.is_empty() {
+                v
+            } else {
+                None
+            };
+            out.push_str(replaced.as_deref().unwrap_or(written));
+            rest = &inner[end + 1..];
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            let name = &after[..end];
+            match (!name.is_empty()).then(|| value(name)).flatten() {
+                Some(v) => out.push_str(&v),
+                None => out.push_str(&rest[p..p + 1 + end]),
+            }
+            rest = &after[end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// An image reference: `registry/path/name:tag@digest`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ImageRef<'a> {
+    /// Everything before the tag: `ghcr.io/org/app`, `python`.
+    pub path: &'a str,
+    /// After the last `:` of the last path segment (`3.12-slim`).
+    pub tag: Option<&'a str>,
+    /// After `@` (`sha256:...`).
+    pub digest: Option<&'a str>,
+}
+
+/// Debian and Ubuntu release names: a tag naming one is a fixed release.
+const RELEASE_NAMES: &[&str] = &[
+    "buster", "bullseye", "bookworm", "trixie", "focal", "jammy", "noble",
+];
+
+impl<'a> ImageRef<'a> {
+    /// Splits a reference as written; never fails.
+    pub fn parse(image: &'a str) -> Self {
+        let (rest, digest) = match image.split_once('@') {
+            Some((r, d)) => (r, Some(d)),
+            None => (image, None),
+        };
+        // A colon before the last slash is a registry port, not a tag.
+        let slash = rest.rfind('/').map_or(0, |p| p + 1);
+        let (path, tag) = match rest[slash..].rfind(':') {
+            Some(c) => (&rest[..slash + c], Some(&rest[slash + c + 1..])),
+            None => (rest, None),
+        };
+        ImageRef { path, tag, digest }
+    }
+
+    /// The name without registry or namespace: `postgres` for `docker.io/library/postgres`.
+    pub fn name(&self) -> &'a str {
+        self.path.rsplit('/').next().unwrap_or(self.path)
+    }
+
+    /// A small base: a slim or alpine variant, alpine itself, or distroless/chainguard.
+    fn is_slim(&self) -> bool {
+        let tag = self.tag.unwrap_or("").to_ascii_lowercase();
+        let path = self.path.to_ascii_lowercase();
+        tag.contains("slim")
+            || tag.contains("alpine")
+            || self.name().eq_ignore_ascii_case("alpine")
+            || path.contains("distroless")
+            || path.starts_with("cgr.dev/chainguard")
+    }
+
+    /// Pinned by a digest, or by a tag naming a version or a release
+    /// (`3.12-slim`, `bookworm`), not `latest`, nothing, or a variable.
+    fn is_pinned(&self) -> bool {
+        if self.digest.is_some_and(|d| d.contains(':')) {
+            return true;
+        }
+        let Some(tag) = self.tag else { return false };
+        if tag.contains('$') || tag.eq_ignore_ascii_case("latest") {
+            return false;
+        }
+        tag.chars().any(|c| c.is_ascii_digit())
+            || RELEASE_NAMES
+                .iter()
+                .any(|r| tag.split(['-', '.']).any(|p| p.eq_ignore_ascii_case(r)))
+    }
+}
+
+/// What a COPY or ADD brings into the image.
+struct Copy {
+    from: Option<String>,
+    sources: Vec<String>,
+}
+
+enum Content {
+    /// Only dependency manifests (and files such as a README that builds read).
+    Manifests,
+    /// Anything else: the application's code.
+    Code,
+    /// Nothing that counts either way (a heredoc, a README alone).
+    Neutral,
+}
+
+impl Copy {
+    fn parse(ins: &Instruction) -> Copy {
+        let mut from = None;
+        let mut rest = ins.args.trim();
+        while rest.starts_with("--") {
+            let (flag, r) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            if let Some(v) = flag.strip_prefix("--from=") {
+                from = Some(v.to_string());
+            }
+            rest = r.trim_start();
+        }
+        let mut words: Vec<String> = match exec_form(rest) {
+            Some(w) => w,
+            None => rest.split_whitespace().map(str::to_string).collect(),
+        };
+        // The last word is the destination.
+        words.pop();
+        let markers: Vec<&str> = ins.heredocs.iter().map(|h| h.marker.as_str()).collect();
+        words.retain(|w| !markers.contains(&w.as_str()));
+        Copy {
+            from,
+            sources: words,
+        }
+    }
+
+    fn content(&self) -> Content {
+        let mut manifests = false;
+        for s in &self.sources {
+            match source_kind(s) {
+                SourceKind::Manifest => manifests = true,
+                SourceKind::Neutral => {}
+                SourceKind::Code => return Content::Code,
+            }
+        }
+        if manifests {
+            Content::Manifests
+        } else {
+            Content::Neutral
+        }
+    }
+}
+
+enum SourceKind {
+    Manifest,
+    Neutral,
+    Code,
+}
+
+/// Files that declare dependencies: copying them alone lets the install
+/// layer be cached until they change.
+fn is_manifest(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "pyproject.toml"
+            | "poetry.lock"
+            | "uv.lock"
+            | "pipfile"
+            | "pipfile.lock"
+            | "pdm.lock"
+            | "pylock.toml"
+            | "setup.py"
+            | "setup.cfg"
+            | "environment.yml"
+            | "environment.yaml"
+            | "conda-lock.yml"
+            | "requirements"
+            | "package.json"
+            | "package-lock.json"
+            | "yarn.lock"
+            | "pnpm-lock.yaml"
+    ) || n.starts_with("requirements")
+        || n.ends_with("requirements.txt")
+}
+
+fn source_kind(source: &str) -> SourceKind {
+    let s = source.trim_end_matches('/');
+    let name = s.rsplit('/').next().unwrap_or(s);
+    let lower = name.to_ascii_lowercase();
+    if is_manifest(name) {
+        SourceKind::Manifest
+    } else if source.contains("://")
+        || lower.starts_with("readme")
+        || lower.starts_with("license")
+        || lower == ".python-version"
+    {
+        SourceKind::Neutral
+    } else {
+        SourceKind::Code
+    }
+}
+
+/// A RUN instruction: its flags, its command line and the scripts it runs.
+struct Run<'a> {
+    flags: Vec<&'a str>,
+    /// Each simple command's words, from the line and the heredoc scripts.
+    commands: Vec<Vec<String>>,
+}
+
+impl<'a> Run<'a> {
+    fn parse(ins: &'a Instruction) -> Run<'a> {
+        let mut flags = Vec::new();
+        let mut rest = ins.args.trim();
+        while rest.starts_with("--") {
+            let (flag, r) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            flags.push(flag);
+            rest = r.trim_start();
+        }
+        let mut commands: Vec<Vec<String>> = Vec::new();
+        if let Some(words) = exec_form(rest) {
+            commands.push(words);
+            return Run { flags, commands };
+        }
+        let markers: Vec<&str> = ins.heredocs.iter().map(|h| h.marker.as_str()).collect();
+        let line: String = rest
+            .split_whitespace()
+            .filter(|w| !markers.iter().any(|m| w.ends_with(m)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let line_cmds = shell::commands(&line);
+        // `RUN <<EOF` (or `RUN bash <<EOF`) runs the body as a script; `RUN
+        // python3 <<EOF` feeds it to another program.
+        let runs_body = line_cmds.is_empty()
+            || line_cmds
+                .first()
+                .and_then(|c| c.words.first())
+                .is_some_and(|w| {
+                    matches!(
+                        w.rsplit('/').next().unwrap_or(w),
+                        "sh" | "bash" | "ash" | "dash" | "zsh"
+                    )
+                });
+        commands.extend(line_cmds.into_iter().map(|c| c.words));
+        if runs_body {
+            if let Some(h) = ins.heredocs.first() {
+                commands.extend(shell::commands(&h.body).into_iter().map(|c| c.words));
+            }
+        }
+        Run { flags, commands }
+    }
+
+    /// Each action with the command that does it.
+    fn actions(&self) -> Vec<(Action, String)> {
+        let mut out = Vec::new();
+        for words in &self.commands {
+            for a in command_actions(words) {
+                out.push((
+                    a,
+                    shell::Command {
+                        line: 0,
+                        words: words.clone(),
+                    }
+                    .display(),
+                ));
+            }
+        }
+        out
+    }
+
+    /// Installs the project's dependencies from its manifests: a lock sync,
+    /// `pip install -r`, `pip wheel -r`, `poetry install`, `conda env create`,
+    /// `npm ci`, ... (`pip install --upgrade pip` installs none of them).
+    fn installs_dependencies(&self) -> bool {
+        self.commands.iter().any(|w| {
+            command_actions(w)
+                .iter()
+                .any(|a| matches!(a, Action::InstallsLocked | Action::InstallsRequirements))
+                || installs_from_manifest(w)
+        })
+    }
+
+    /// `--mount=type=bind,source=requirements.txt,...`: a manifest bound
+    /// into the RUN instead of copied.
+    fn mounted_manifest(&self) -> Option<&'a str> {
+        self.flags.iter().find_map(|f| {
+            let spec = f.strip_prefix("--mount=")?;
+            let mut bind = false;
+            let mut source = None;
+            for part in spec.split(',') {
+                match part.split_once('=') {
+                    Some(("type", "bind")) => bind = true,
+                    Some(("source" | "src", s)) => source = Some(s),
+                    _ => {}
+                }
+            }
+            source.filter(|s| bind && matches!(source_kind(s), SourceKind::Manifest))
+        })
+    }
+}
+
+/// A package manager installing what the copied manifests declare.
+fn installs_from_manifest(words: &[String]) -> bool {
+    let base = |w: &String| w.rsplit('/').next().unwrap_or(w).to_ascii_lowercase();
+    let has = |opts: &[&str]| {
+        words.iter().any(|a| {
+            opts.iter()
+                .any(|o| a == o || a.starts_with(&format!("{o}=")))
+        })
+    };
+    words.iter().enumerate().any(|(i, w)| {
+        let sub = words.get(i + 1).map(|s| s.as_str()).unwrap_or("");
+        match base(w).as_str() {
+            "pip" | "pip3" => {
+                matches!(sub, "install" | "wheel" | "download")
+                    && (has(&["-r", "--requirement"])
+                        || words.iter().any(|a| a.starts_with("-r") && a.len() > 2))
+            }
+            "poetry" | "pipenv" | "pdm" => matches!(sub, "install" | "sync"),
+            "uv" => sub == "sync",
+            "conda" | "mamba" | "micromamba" => {
+                sub == "env" || (sub == "install" && has(&["-f", "--file"]))
+            }
+            "npm" => matches!(sub, "ci" | "install" | "i"),
+            "yarn" => i == 0 && (sub.is_empty() || sub == "install" || sub.starts_with('-')),
+            "pnpm" => matches!(sub, "install" | "i"),
+            _ => false,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(text: &str) -> Vec<(String, u32)> {
+        let mut v: Vec<(String, u32)> = analyze(text)
+            .facts
+            .iter()
+            .map(|f| (f.name.to_string(), f.line))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn has(text: &str, name: &str) -> Vec<u32> {
+        facts(text)
+            .into_iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, l)| l)
+            .collect()
+    }
+
+    #[test]
+    fn image_references() {
+        let r = ImageRef::parse("localhost:5000/team/app:1.2@sha256:abc");
+        assert_eq!(
+            (r.path, r.tag, r.digest),
+            ("localhost:5000/team/app", Some("1.2"), Some("sha256:abc"))
+        );
+        assert_eq!(ImageRef::parse("localhost:5000/app").tag, None);
+        assert_eq!(
+            ImageRef::parse("docker.io/library/postgres:16").name(),
+            "postgres"
+        );
+        assert!(ImageRef::parse("python:3.12-slim").is_pinned());
+        assert!(ImageRef::parse("debian:bookworm-slim").is_pinned());
+        assert!(!ImageRef::parse("python:latest").is_pinned());
+        assert!(!ImageRef::parse("python").is_pinned());
+        assert!(!ImageRef::parse("python:slim").is_pinned());
+        assert!(ImageRef::parse("python@sha256:0123").is_pinned());
+        assert!(ImageRef::parse("gcr.io/distroless/python3").is_slim());
+        assert!(!ImageRef::parse("python:3.12").is_slim());
+    }
+
+    #[test]
+    fn variables_expand_from_defaults() {
+        let vars = |k: &str| (k == "PY").then(|| "3.12".to_string());
+        assert_eq!(expand("python:${PY}-slim", &vars), "python:3.12-slim");
+        assert_eq!(expand("python:$PY", &vars), "python:3.12");
+        assert_eq!(expand("${NOPE:-app}", &vars), "app");
+        assert_eq!(expand("${PY:+x}${NOPE:+y}", &vars), "x");
+        assert_eq!(expand("${NOPE}-$NOPE", &vars), "${NOPE}-$NOPE");
+        assert_eq!(expand("$ ${ ${PY", &vars), "$ ${ ${PY");
+    }
+
+    #[test]
+    fn global_arg_defaults_resolve_in_from() {
+        let t = "ARG PY=3.11\nARG VARIANT\nFROM python:${PY}-slim\nFROM python:${VARIANT}\n";
+        assert_eq!(has(t, "docker.pinned_base"), vec![3]);
+        assert_eq!(has(t, "docker.slim_base"), vec![3]);
+        let d = analyze(t);
+        assert!(d.facts.iter().any(|f| f.detail == "FROM python:3.11-slim"));
+    }
+
+    #[test]
+    fn the_user_that_runs_is_the_last_of_the_final_stage() {
+        // A USER in a builder stage does not change the final image.
+        assert!(has(
+            "FROM python:3.12 AS b\nUSER app\nFROM python:3.12\nCOPY --from=b /x /x\n",
+            "docker.non_root_user"
+        )
+        .is_empty());
+        // The final stage builds on a stage that switched user.
+        assert_eq!(
+            has(
+                "FROM python:3.12 AS base\nUSER app\nFROM base\nCMD x\n",
+                "docker.non_root_user"
+            ),
+            vec![2]
+        );
+        assert!(has("FROM x\nUSER app\nUSER root:root\n", "docker.non_root_user").is_empty());
+        assert!(has("FROM x\nUSER 0:0\n", "docker.non_root_user").is_empty());
+        assert_eq!(
+            has("FROM x\nUSER 1000:1000\n", "docker.non_root_user"),
+            vec![2]
+        );
+        assert_eq!(
+            has("FROM x\nARG U=app\nUSER ${U}\n", "docker.non_root_user"),
+            vec![3]
+        );
+        assert!(has("FROM x\nENV U=root\nUSER $U\n", "docker.non_root_user").is_empty());
+        // A base that runs as nonroot, unless a USER says otherwise.
+        assert_eq!(has("FROM python:3.12 AS b\nFROM gcr.io/distroless/python3:nonroot\nCOPY --from=b /a /a\n", "docker.non_root_user"), vec![2]);
+        assert!(has(
+            "FROM gcr.io/distroless/python3:nonroot\nUSER root\n",
+            "docker.non_root_user"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn dependency_layer_before_the_code() {
+        let good = "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n";
+        assert_eq!(has(good, "docker.deps_before_code"), vec![3]);
+        let bad = "FROM python:3.12-slim\nCOPY . .\nRUN pip install -r requirements.txt\n";
+        assert!(has(bad, "docker.deps_before_code").is_empty());
+        let upgrade_only = "FROM python:3.12\nCOPY requirements.txt .\nRUN pip install --upgrade pip\nCOPY . .\nRUN pip install -r requirements.txt\n";
+        assert!(has(upgrade_only, "docker.deps_before_code").is_empty());
+        let lock = "FROM python:3.12\nCOPY pyproject.toml uv.lock README.md ./\nRUN uv sync --frozen --no-install-project\nCOPY src ./src\n";
+        assert_eq!(has(lock, "docker.deps_before_code"), vec![2]);
+        let url_first = "FROM python:3.12\nADD https://example.com/tool.tgz /opt/\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n";
+        assert_eq!(has(url_first, "docker.deps_before_code"), vec![3]);
+        let mount = "FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache \\\n    --mount=type=bind,source=requirements.txt,target=r.txt \\\n    pip install -r r.txt\nCOPY . .\n";
+        assert_eq!(has(mount, "docker.deps_before_code"), vec![2]);
+    }
+
+    #[test]
+    fn multi_stage_and_copies_between_stages() {
+        let t = "FROM python:3.12 AS build\nRUN pip wheel -r requirements.txt -w /w\nFROM python:3.12-slim\nCOPY --from=build /w /w\nCOPY --from=0 /x /x\nCOPY --from=nginx:1.25 /etc/nginx /etc/nginx\n";
+        assert_eq!(has(t, "docker.multi_stage"), vec![3]);
+        assert_eq!(has(t, "docker.copy_from_stage"), vec![4, 5]);
+        assert!(has("FROM python:3.12 AS app\nCOPY . .\n", "docker.multi_stage").is_empty());
+    }
+
+    #[test]
+    fn servers_in_exec_shell_and_split_forms() {
+        assert_eq!(
+            has(
+                "FROM x\nCMD [\"gunicorn\", \"app:app\", \"-b\", \"0.0.0.0:8000\"]\n",
+                "docker.serves_production"
+            ),
+            vec![2]
+        );
+        assert_eq!(
+            has(
+                "FROM x\nCMD gunicorn -w 4 app:app\n",
+                "docker.serves_production"
+            ),
+            vec![2]
+        );
+        assert_eq!(
+            has(
+                "FROM x\nENTRYPOINT [\"gunicorn\"]\nCMD [\"app.wsgi:application\"]\n",
+                "docker.serves_production"
+            ),
+            vec![2]
+        );
+        assert_eq!(has("FROM x\nCMD [\"sh\", \"-c\", \"alembic upgrade head && uvicorn app:app --host 0.0.0.0\"]\n", "docker.serves_production"), vec![2]);
+        assert!(has(
+            "FROM x\nCMD [\"flask\", \"run\"]\n",
+            "docker.serves_production"
+        )
+        .is_empty());
+        // Only the final image's command counts.
+        assert!(has(
+            "FROM x AS a\nCMD gunicorn app:app\nFROM y\nCMD python main.py\n",
+            "docker.serves_production"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn healthcheck_and_none() {
+        assert_eq!(has("FROM x\nHEALTHCHECK --interval=30s \\\n  CMD curl -f http://localhost/ || exit 1\n", "docker.healthcheck"), vec![2]);
+        assert!(has("FROM x\nHEALTHCHECK NONE\n", "docker.healthcheck").is_empty());
+        assert!(has(
+            "FROM x\nHEALTHCHECK CMD true\nHEALTHCHECK NONE\n",
+            "docker.healthcheck"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn installs_from_heredoc_scripts() {
+        let t = "FROM python:3.12\nCOPY requirements.txt .\nRUN <<EOF\nset -e\npip install -r requirements.txt\nEOF\nCOPY . .\nRUN python3 <<EOF\nimport subprocess\nEOF\nUSER app\n";
+        let f = facts(t);
+        assert!(
+            f.contains(&("docker.installs_requirements".into(), 3)),
+            "{f:?}"
+        );
+        assert!(f.contains(&("docker.deps_before_code".into(), 2)), "{f:?}");
+        assert!(f.contains(&("docker.non_root_user".into(), 11)), "{f:?}");
+    }
+
+    #[test]
+    fn files_without_from_are_problems() {
+        assert_eq!(
+            analyze("RUN echo hi\n").problems,
+            vec!["no FROM instruction: this Dockerfile builds no image"]
+        );
+        assert!(analyze("").problems.is_empty());
+        assert!(analyze("# just a comment\n").facts.is_empty());
+    }
+}

@@ -1,0 +1,296 @@
+//! Configuration text of any format as [`yaml::Node`] trees that know their
+//! lines, so one reader serves YAML, JSON and TOML files alike.
+//!
+//! - YAML: [`yaml::load`], with a tab error moved to the line of the tab
+//!   (saphyr reports where the scalar being scanned started), and a
+//!   per-document retry so one broken document of a multi-document stream
+//!   does not hide the others.
+//! - JSON: checked by serde_json (its errors say line and reason), then read
+//!   by the YAML loader, which gives lines (JSON is YAML 1.2).
+//! - TOML: parsed by the `toml` crate's spanned tables; spans become lines.
+
+use crate::analyze::yaml::{self, Key, Node, Value, YamlError};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// Every document of a YAML stream, or why it cannot be read.
+pub fn yaml(text: &str) -> Result<Vec<Node>, YamlError> {
+    too_deep(text)?;
+    yaml::load(text).map_err(|e| tab_line(text, e))
+}
+
+/// Block nesting beyond this is refused before parsing: saphyr recurses
+/// once per block level, and about a thousand levels overflow a worker
+/// thread's stack (an abort, not an error). Flow collections have their
+/// own limit in saphyr. No configuration file comes near it.
+const MAX_BLOCK_NESTING: usize = 200;
+
+/// Refuses a text whose block nesting may exceed [`MAX_BLOCK_NESTING`]:
+/// each level needs a column of indentation or a `- `/`? ` indicator, so a
+/// line's indentation plus its leading indicators bounds its depth.
+fn too_deep(text: &str) -> Result<(), YamlError> {
+    for (i, line) in text.lines().enumerate() {
+        let mut depth = 0;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            let indicator = matches!(c, '-' | '?' | ':')
+                && chars.peek().is_none_or(|n| *n == ' ' || *n == '\t');
+            match c {
+                ' ' | '\t' => depth += 1,
+                _ if indicator => depth += 2,
+                _ => break,
+            }
+        }
+        if depth > MAX_BLOCK_NESTING {
+            return Err(YamlError {
+                line: i as u32 + 1,
+                reason: format!("nested more than {MAX_BLOCK_NESTING} levels deep; not read"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The documents that can be read, and the first error if one cannot: on an
+/// error the stream is read again one `---` document at a time.
+pub fn yaml_documents(text: &str) -> (Vec<Node>, Option<YamlError>) {
+    match yaml(text) {
+        Ok(docs) => (docs, None),
+        Err(first) => {
+            let mut docs = Vec::new();
+            let mut error = None;
+            for (offset, chunk) in document_chunks(text) {
+                match yaml(&chunk) {
+                    Ok(ds) => docs.extend(ds.into_iter().map(|mut d| {
+                        shift(&mut d, offset);
+                        d
+                    })),
+                    Err(mut e) => {
+                        e.line += offset;
+                        error.get_or_insert(e);
+                    }
+                }
+            }
+            (docs, Some(error.unwrap_or(first)))
+        }
+    }
+}
+
+/// The text of each document with the number of lines before it.
+fn document_chunks(text: &str) -> Vec<(u32, String)> {
+    let mut out = Vec::new();
+    let mut start = 0u32;
+    let mut chunk = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let marker = line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
+        if marker {
+            out.push((start, std::mem::take(&mut chunk)));
+            start = i as u32;
+        }
+        chunk.push_str(line);
+        chunk.push('\n');
+    }
+    out.push((start, chunk));
+    out
+}
+
+fn shift(n: &mut Node, by: u32) {
+    n.line += by;
+    match &mut n.value {
+        Value::Seq(items) => items.iter_mut().for_each(|i| shift(i, by)),
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                k.line += by;
+                shift(v, by);
+            }
+        }
+        Value::Null | Value::Scalar { .. } => {}
+    }
+}
+
+/// saphyr places a tab error at the start of the scalar it was scanning;
+/// the reader needs the line holding the tab.
+fn tab_line(text: &str, mut e: YamlError) -> YamlError {
+    if !e.reason.contains("tab") {
+        return e;
+    }
+    let from = e.line.saturating_sub(1) as usize;
+    let tabbed = text.lines().enumerate().skip(from).find(|(_, l)| {
+        l.chars()
+            .take_while(|c| c.is_whitespace())
+            .any(|c| c == '\t')
+    });
+    if let Some((i, _)) = tabbed {
+        e.line = i as u32 + 1;
+    }
+    e
+}
+
+/// A JSON document, or a problem (`not valid JSON: line N: reason`).
+pub fn json(text: &str) -> Result<Node, String> {
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        let full = e.to_string();
+        let reason = full
+            .rsplit_once(" at line ")
+            .map_or(full.as_str(), |(r, _)| r);
+        return Err(format!("not valid JSON: line {}: {reason}", e.line()));
+    }
+    match yaml::load(text) {
+        Ok(docs) => Ok(docs.into_iter().next().unwrap_or(Node {
+            line: 1,
+            value: Value::Null,
+        })),
+        // Valid JSON the YAML reader refuses: read it without lines.
+        Err(_) => Ok(serde_json::from_str::<serde_json::Value>(text)
+            .map(|v| from_json(&v))
+            .unwrap_or(Node {
+                line: 1,
+                value: Value::Null,
+            })),
+    }
+}
+
+fn from_json(v: &serde_json::Value) -> Node {
+    let value = match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => scalar(b.to_string()),
+        serde_json::Value::Number(n) => scalar(n.to_string()),
+        serde_json::Value::String(s) => scalar(s.clone()),
+        serde_json::Value::Array(a) => Value::Seq(a.iter().map(from_json).collect()),
+        serde_json::Value::Object(o) => Value::Map(
+            o.iter()
+                .map(|(k, v)| {
+                    (
+                        Key {
+                            text: k.clone(),
+                            line: 1,
+                        },
+                        from_json(v),
+                    )
+                })
+                .collect(),
+        ),
+    };
+    Node { line: 1, value }
+}
+
+fn scalar(text: String) -> Value {
+    Value::Scalar { text, block: false }
+}
+
+/// A TOML document, or a problem (`not valid TOML: line N: reason`).
+pub fn toml(text: &str) -> Result<Node, String> {
+    let starts = line_starts(text);
+    match DeTable::parse(text) {
+        Ok(t) => Ok(Node {
+            line: 1,
+            value: table(t.get_ref(), &starts),
+        }),
+        Err(e) => {
+            let line = e.span().map_or(1, |s| line_at(&starts, s.start));
+            Err(format!(
+                "not valid TOML: line {line}: {}",
+                e.message().trim()
+            ))
+        }
+    }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+fn line_at(starts: &[usize], offset: usize) -> u32 {
+    match starts.binary_search(&offset) {
+        Ok(i) => i as u32 + 1,
+        Err(i) => i as u32,
+    }
+}
+
+fn table(t: &DeTable, starts: &[usize]) -> Value {
+    let mut entries: Vec<(Key, Node)> = t
+        .iter()
+        .map(|(k, v)| {
+            (
+                Key {
+                    text: k.get_ref().to_string(),
+                    line: line_at(starts, k.span().start),
+                },
+                toml_node(v, starts),
+            )
+        })
+        .collect();
+    entries.sort_by_key(|(k, _)| k.line);
+    Value::Map(entries)
+}
+
+fn toml_node(v: &Spanned<DeValue>, starts: &[usize]) -> Node {
+    let value = match v.get_ref() {
+        DeValue::String(s) => scalar(s.to_string()),
+        DeValue::Integer(i) => scalar(i.as_str().to_string()),
+        DeValue::Float(f) => scalar(f.as_str().to_string()),
+        DeValue::Boolean(b) => scalar(b.to_string()),
+        DeValue::Datetime(d) => scalar(d.to_string()),
+        DeValue::Array(a) => Value::Seq(a.iter().map(|x| toml_node(x, starts)).collect()),
+        DeValue::Table(t) => table(t, starts),
+    };
+    Node {
+        line: line_at(starts, v.span().start),
+        value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let dashes = format!("{}x\n", "- ".repeat(5_000));
+        assert!(yaml(&dashes).unwrap_err().reason.contains("levels deep"));
+        let stairs: String = (0..5_000)
+            .map(|i| format!("{}a:\n", " ".repeat(i)))
+            .collect();
+        assert_eq!(yaml(&stairs).unwrap_err().line, 202);
+        let (docs, err) = yaml_documents(&format!("a: 1\n---\n{dashes}"));
+        assert_eq!((docs.len(), err.map(|e| e.line)), (1, Some(3)));
+        assert!(yaml("- - - x\n").is_ok());
+        // A long rule of dashes in a block scalar is text, not nesting.
+        assert!(yaml(&format!("notes: |\n  {}\n", "-".repeat(300))).is_ok());
+    }
+
+    #[test]
+    fn a_tab_error_names_the_tab_line() {
+        let e = yaml("services:\n  web:\n    build: .\n\tports: []\n").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+    }
+
+    #[test]
+    fn broken_documents_do_not_hide_the_others() {
+        let (docs, err) = yaml_documents("a: 1\n---\nb: [\n---\nc:\n  d: 3\n");
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[1].entry("c").unwrap().0.line, 5);
+        assert_eq!(docs[1].get("c").unwrap().get("d").unwrap().line, 6);
+        assert_eq!(err.unwrap().line, 4);
+    }
+
+    #[test]
+    fn json_with_lines_and_errors() {
+        let n = json("{\n\t\"a\": {\n\t\t\"b\": [1, true]\n\t}\n}\n").unwrap();
+        assert_eq!(n.get("a").unwrap().entry("b").unwrap().0.line, 3);
+        let e = json("{\n  \"a\": 1,\n}\n").unwrap_err();
+        assert!(e.starts_with("not valid JSON: line 3: "), "{e}");
+    }
+
+    #[test]
+    fn toml_with_lines_and_errors() {
+        let n = toml("app = \"x\"\n\n[http_service]\n  internal_port = 8080\n").unwrap();
+        assert_eq!(n.entry("http_service").unwrap().0.line, 3);
+        let port = n.get("http_service").unwrap().get("internal_port").unwrap();
+        assert_eq!((port.line, port.as_str()), (4, Some("8080")));
+        let e = toml("app = \"x\"\n[http_service\nport = 1\n").unwrap_err();
+        assert!(e.starts_with("not valid TOML: line 2: "), "{e}");
+    }
+}
