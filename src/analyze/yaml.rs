@@ -50,6 +50,7 @@ impl std::fmt::Display for YamlError {
 
 /// Every document of a YAML stream (`---` separates them).
 pub fn load(text: &str) -> Result<Vec<Node>, YamlError> {
+    too_deep(text)?;
     let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let mut line = e.marker().line() as u32;
         // The scanner reports a tab where the token it was reading began;
@@ -76,6 +77,38 @@ pub fn load(text: &str) -> Result<Vec<Node>, YamlError> {
     })?;
     let lines: Vec<&str> = text.lines().collect();
     Ok(docs.iter().map(|d| convert(d, &lines, 0)).collect())
+}
+
+/// Block nesting beyond this is refused before parsing: saphyr recurses
+/// once per block level, and about a thousand levels overflow a worker
+/// thread's stack (an abort, not an error). Flow collections have their
+/// own limit in saphyr. No configuration file comes near it.
+const MAX_BLOCK_NESTING: usize = 200;
+
+/// Refuses a text whose block nesting may exceed [`MAX_BLOCK_NESTING`]:
+/// each level needs a column of indentation or a `- `/`? ` indicator, so a
+/// line's indentation plus its leading indicators bounds its depth.
+fn too_deep(text: &str) -> Result<(), YamlError> {
+    for (i, line) in text.lines().enumerate() {
+        let mut depth = 0;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            let indicator = matches!(c, '-' | '?' | ':')
+                && chars.peek().is_none_or(|n| *n == ' ' || *n == '\t');
+            match c {
+                ' ' | '\t' => depth += 1,
+                _ if indicator => depth += 2,
+                _ => break,
+            }
+        }
+        if depth > MAX_BLOCK_NESTING {
+            return Err(YamlError {
+                line: i as u32 + 1,
+                reason: format!("nested more than {MAX_BLOCK_NESTING} levels deep; not read"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Deeper than this, a document is cut (a node becomes null): no CI file
@@ -293,6 +326,25 @@ mod tests {
         assert_eq!(y.get("image").unwrap().as_str(), Some("python:3.12"));
         let x = docs[0].get("x").unwrap();
         assert_eq!(x.get("v").unwrap().as_str(), Some("3.10"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let dashes = format!("{}x\n", "- ".repeat(5_000));
+        assert!(load(&dashes).unwrap_err().reason.contains("levels deep"));
+        let stairs: String = (0..5_000)
+            .map(|i| format!("{}a:\n", " ".repeat(i)))
+            .collect();
+        assert_eq!(load(&stairs).unwrap_err().line, 202);
+        assert!(load("- - - x\n").is_ok());
+        // A long rule of dashes in a block scalar is text, not nesting.
+        assert!(load(&format!("notes: |\n  {}\n", "-".repeat(300))).is_ok());
+    }
+
+    #[test]
+    fn a_tab_error_names_the_tab_line() {
+        let e = load("services:\n  web:\n    build: .\n\tports: []\n").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
     }
 
     #[test]

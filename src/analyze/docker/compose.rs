@@ -7,9 +7,8 @@
 use super::dockerfile::ImageRef;
 use super::{command_actions, script_actions};
 use crate::analyze::facts::ConfigFacts;
-use crate::analyze::infra::trees;
 use crate::analyze::shell::Action;
-use crate::analyze::yaml::{Node, Value};
+use crate::analyze::yaml::{self, Node, Value};
 
 /// Database images, by name (the last path segment before the tag).
 const DATABASES: &[&str] = &[
@@ -39,7 +38,7 @@ const WAITING_CONDITIONS: &[&str] = &["service_healthy", "service_completed_succ
 /// States the facts of one compose file.
 pub fn analyze(text: &str) -> ConfigFacts {
     let mut out = ConfigFacts::default();
-    let docs = match trees::yaml(text) {
+    let docs = match yaml::load(text) {
         Ok(d) => d,
         Err(e) => {
             out.problem(e.to_string());

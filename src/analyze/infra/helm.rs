@@ -11,13 +11,12 @@
 //! holds depends on values.yaml, and the chart's default is often `{}`.
 
 use super::kubernetes::{self, KINDS, WORKLOADS};
-use super::trees;
 use crate::analyze::facts::ConfigFacts;
-use crate::analyze::yaml::{Node, Value};
+use crate::analyze::yaml::{self, Node, Value};
 
 /// `Chart.yaml`: a chart with its apiVersion and name.
 pub fn chart(text: &str, out: &mut ConfigFacts) {
-    let docs = match trees::yaml(text) {
+    let docs = match yaml::load(text) {
         Ok(d) => d,
         Err(e) => {
             out.problem(e.to_string());

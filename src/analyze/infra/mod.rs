@@ -21,7 +21,7 @@ mod terraform;
 pub(crate) mod trees;
 
 use super::facts::{ConfigFacts, FactInfo};
-use super::yaml::Node;
+use super::yaml::{self, Node};
 pub use platforms::Platform;
 
 /// The facts this analyzer states.
@@ -362,7 +362,7 @@ fn document(doc: &Node, app_yaml: bool, out: &mut ConfigFacts) {
 
 fn kustomization(text: &str) -> ConfigFacts {
     let mut out = ConfigFacts::default();
-    match trees::yaml(text) {
+    match yaml::load(text) {
         Ok(docs) => {
             if let Some(doc) = docs.first() {
                 kubernetes::kustomization(doc, &mut out);

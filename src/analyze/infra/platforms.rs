@@ -10,7 +10,7 @@ use super::trees;
 use crate::analyze::docker::{command_actions, script_actions};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::Action;
-use crate::analyze::yaml::{Node, Value};
+use crate::analyze::yaml::{self, Node, Value};
 
 /// Platform files read as a whole (the Procfile and app.yaml have their own readers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub fn analyze(p: Platform, text: &str) -> ConfigFacts {
             trees::json(text)
         }
         Platform::Render | Platform::ZappaYaml | Platform::HerokuYml | Platform::AppRunner => {
-            trees::yaml(text).map_err(|e| e.to_string()).map(|d| {
+            yaml::load(text).map_err(|e| e.to_string()).map(|d| {
                 d.into_iter().next().unwrap_or(Node {
                     line: 1,
                     value: Value::Null,

@@ -2,14 +2,14 @@
 //! with their handlers, and the CloudFormation `resources:` it adds.
 //! `${self:custom.x}` variables stay text.
 
-use super::{cloudformation, trees};
+use super::cloudformation;
 use crate::analyze::facts::ConfigFacts;
-use crate::analyze::yaml::Node;
+use crate::analyze::yaml::{self, Node};
 
 /// States the facts of one serverless.yml.
 pub fn analyze(text: &str) -> ConfigFacts {
     let mut out = ConfigFacts::default();
-    let docs = match trees::yaml(text) {
+    let docs = match yaml::load(text) {
         Ok(d) => d,
         Err(e) => {
             out.problem(e.to_string());

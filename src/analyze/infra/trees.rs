@@ -1,10 +1,8 @@
 //! Configuration text of any format as [`yaml::Node`] trees that know their
 //! lines, so one reader serves YAML, JSON and TOML files alike.
 //!
-//! - YAML: [`yaml::load`], with a tab error moved to the line of the tab
-//!   (saphyr reports where the scalar being scanned started), and a
-//!   per-document retry so one broken document of a multi-document stream
-//!   does not hide the others.
+//! - YAML: [`yaml::load`], with a per-document retry so one broken
+//!   document of a multi-document stream does not hide the others.
 //! - JSON: checked by serde_json (its errors say line and reason), then read
 //!   by the YAML loader, which gives lines (JSON is YAML 1.2).
 //! - TOML: parsed by the `toml` crate's spanned tables; spans become lines.
@@ -13,54 +11,16 @@ use crate::analyze::yaml::{self, Key, Node, Value, YamlError};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-/// Every document of a YAML stream, or why it cannot be read.
-pub fn yaml(text: &str) -> Result<Vec<Node>, YamlError> {
-    too_deep(text)?;
-    yaml::load(text).map_err(|e| tab_line(text, e))
-}
-
-/// Block nesting beyond this is refused before parsing: saphyr recurses
-/// once per block level, and about a thousand levels overflow a worker
-/// thread's stack (an abort, not an error). Flow collections have their
-/// own limit in saphyr. No configuration file comes near it.
-const MAX_BLOCK_NESTING: usize = 200;
-
-/// Refuses a text whose block nesting may exceed [`MAX_BLOCK_NESTING`]:
-/// each level needs a column of indentation or a `- `/`? ` indicator, so a
-/// line's indentation plus its leading indicators bounds its depth.
-fn too_deep(text: &str) -> Result<(), YamlError> {
-    for (i, line) in text.lines().enumerate() {
-        let mut depth = 0;
-        let mut chars = line.chars().peekable();
-        while let Some(c) = chars.next() {
-            let indicator = matches!(c, '-' | '?' | ':')
-                && chars.peek().is_none_or(|n| *n == ' ' || *n == '\t');
-            match c {
-                ' ' | '\t' => depth += 1,
-                _ if indicator => depth += 2,
-                _ => break,
-            }
-        }
-        if depth > MAX_BLOCK_NESTING {
-            return Err(YamlError {
-                line: i as u32 + 1,
-                reason: format!("nested more than {MAX_BLOCK_NESTING} levels deep; not read"),
-            });
-        }
-    }
-    Ok(())
-}
-
 /// The documents that can be read, and the first error if one cannot: on an
 /// error the stream is read again one `---` document at a time.
 pub fn yaml_documents(text: &str) -> (Vec<Node>, Option<YamlError>) {
-    match yaml(text) {
+    match yaml::load(text) {
         Ok(docs) => (docs, None),
         Err(first) => {
             let mut docs = Vec::new();
             let mut error = None;
             for (offset, chunk) in document_chunks(text) {
-                match yaml(&chunk) {
+                match yaml::load(&chunk) {
                     Ok(ds) => docs.extend(ds.into_iter().map(|mut d| {
                         shift(&mut d, offset);
                         d
@@ -106,24 +66,6 @@ fn shift(n: &mut Node, by: u32) {
         }
         Value::Null | Value::Scalar { .. } => {}
     }
-}
-
-/// saphyr places a tab error at the start of the scalar it was scanning;
-/// the reader needs the line holding the tab.
-fn tab_line(text: &str, mut e: YamlError) -> YamlError {
-    if !e.reason.contains("tab") {
-        return e;
-    }
-    let from = e.line.saturating_sub(1) as usize;
-    let tabbed = text.lines().enumerate().skip(from).find(|(_, l)| {
-        l.chars()
-            .take_while(|c| c.is_whitespace())
-            .any(|c| c == '\t')
-    });
-    if let Some((i, _)) = tabbed {
-        e.line = i as u32 + 1;
-    }
-    e
 }
 
 /// A JSON document, or a problem (`not valid JSON: line N: reason`).
@@ -247,24 +189,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn deep_nesting_is_refused_not_a_stack_overflow() {
+    fn a_broken_document_past_the_nesting_limit_does_not_hide_the_first() {
         let dashes = format!("{}x\n", "- ".repeat(5_000));
-        assert!(yaml(&dashes).unwrap_err().reason.contains("levels deep"));
-        let stairs: String = (0..5_000)
-            .map(|i| format!("{}a:\n", " ".repeat(i)))
-            .collect();
-        assert_eq!(yaml(&stairs).unwrap_err().line, 202);
         let (docs, err) = yaml_documents(&format!("a: 1\n---\n{dashes}"));
         assert_eq!((docs.len(), err.map(|e| e.line)), (1, Some(3)));
-        assert!(yaml("- - - x\n").is_ok());
-        // A long rule of dashes in a block scalar is text, not nesting.
-        assert!(yaml(&format!("notes: |\n  {}\n", "-".repeat(300))).is_ok());
-    }
-
-    #[test]
-    fn a_tab_error_names_the_tab_line() {
-        let e = yaml("services:\n  web:\n    build: .\n\tports: []\n").unwrap_err();
-        assert_eq!(e.line, 4, "{e}");
     }
 
     #[test]
