@@ -182,22 +182,29 @@ pub fn commands_in(script: &str, dialect: Dialect) -> Vec<Command> {
                     }
                 }
             }
-            '$' if dialect != Dialect::Cmd && chars.peek() == Some(&'(') => {
+            '$' if dialect != Dialect::Cmd && matches!(chars.peek(), Some('(' | '{')) => {
+                // `$(...)` and `${...}` stay in their word, whatever they hold.
+                let (open, close) = match chars.peek() {
+                    Some('{') => ('{', '}'),
+                    _ => ('(', ')'),
+                };
+                if words.is_empty() && !in_word {
+                    start = line;
+                }
                 in_word = true;
                 word.push(c);
                 let mut depth = 0;
                 for q in chars.by_ref() {
                     word.push(q);
-                    match q {
-                        '(' => depth += 1,
-                        ')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
+                    if q == open {
+                        depth += 1;
+                    } else if q == close {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
                         }
-                        '\n' => line += 1,
-                        _ => {}
+                    } else if q == '\n' {
+                        line += 1;
                     }
                 }
             }
@@ -546,7 +553,9 @@ pub fn task_actions(name: &str) -> Vec<Action> {
         // tox/nox environments named after interpreters: py312, pypy3, 3.12.
         (p.starts_with("py") && p[2..].chars().all(|c| c.is_ascii_digit()) && p.len() > 2)
             || (p.starts_with("pypy") && p[4..].chars().all(|c| c.is_ascii_digit()))
-    }) {
+    }) || parts.first() == Some(&"py")
+    {
+        // `tox -e py`, `py-django42`: the current interpreter's environment.
         acts.push(Action::RunsTests);
     }
     if has(&["cov", "coverage"]) {
@@ -990,5 +999,9 @@ mod tests {
         assert_eq!(acts("npx pyright"), vec![TypeChecks]);
         assert_eq!(acts("tox -e pre-commit"), vec![Lints, PreCommit]);
         assert_eq!(acts("make pre-build"), vec![]);
+        assert_eq!(acts("tox -e py"), vec![RunsTests]);
+        assert_eq!(acts("tox -e \"py${PY//./}\""), vec![RunsTests]);
+        let c = commands("echo ${A:-x y} && pytest");
+        assert_eq!(c[0].words, ["echo", "${A:-x y}"]);
     }
 }
