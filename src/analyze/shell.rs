@@ -364,7 +364,8 @@ fn unwrap<'w>(mut w: &'w [String], acts: &mut Vec<Action>) -> &'w [String] {
         let next: &[String] = match (name.as_str(), sub) {
             ("then" | "else" | "elif" | "do" | "if" | "while" | "until" | "!" | "{", _) => &w[1..],
             (
-                "sudo" | "time" | "exec" | "nohup" | "xvfb-run" | "command" | "env" | "timeout",
+                "sudo" | "time" | "exec" | "nohup" | "xvfb-run" | "command" | "env" | "timeout"
+                | "sshpass",
                 _,
             ) => {
                 let mut rest = skip_options(&w[1..]);
@@ -554,6 +555,9 @@ pub fn task_actions(name: &str) -> Vec<Action> {
         (p.starts_with("py") && p[2..].chars().all(|c| c.is_ascii_digit()) && p.len() > 2)
             || (p.starts_with("pypy") && p[4..].chars().all(|c| c.is_ascii_digit()))
     }) || parts.first() == Some(&"py")
+        // `tox -e 3.13` (tox 4 reads a version as an interpreter); `make ci`.
+        || (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        || n == "ci"
     {
         // `tox -e py`, `py-django42`: the current interpreter's environment.
         acts.push(Action::RunsTests);
@@ -599,7 +603,8 @@ pub fn task_actions(name: &str) -> Vec<Action> {
     if has(&["security", "audit", "bandit", "safety"]) {
         acts.push(Action::SecurityScan);
     }
-    if has(&["deploy", "release"]) {
+    // Not "release": release tasks tag, write notes or publish as often as they deploy.
+    if has(&["deploy"]) {
         acts.push(Action::Deploys);
     }
     acts
@@ -651,12 +656,21 @@ fn tool_actions(tool: &str, args: &[String], acts: &mut Vec<Action>) {
             } else {
                 &["-s", "--session", "--sessions", "-t", "--tags", "-k"]
             };
+            // `tox --notest` only builds the environments.
+            if args.iter().any(|a| a == "--notest") {
+                return;
+            }
             let envs = option_values(args, names);
             if envs.is_empty() {
                 acts.push(Action::RunsTests);
             }
             for e in envs.iter().flat_map(|e| e.split(',')) {
-                acts.extend(task_actions(e));
+                if e.contains('$') {
+                    // `-e $TOXENV`: chosen elsewhere; tox and nox run the tests by default.
+                    acts.push(Action::RunsTests);
+                } else {
+                    acts.extend(task_actions(e));
+                }
             }
         }
         "make" | "just" | "invoke" | "inv" | "task" | "poe" | "mise" | "nmake" => {
@@ -772,6 +786,12 @@ fn tool_actions(tool: &str, args: &[String], acts: &mut Vec<Action>) {
         "pulumi" if sub == "up" => acts.push(Action::Deploys),
         "ansible-playbook" => acts.push(Action::Deploys),
         "mkdocs" if sub == "gh-deploy" => acts.push(Action::Deploys),
+        // A command run on another machine, or files copied to one: how a
+        // pipeline deploys to a server it can reach (appleboy/ssh-action's way).
+        "ssh" if ssh_runs_remote_command(args) => acts.push(Action::Deploys),
+        "scp" | "rsync" if args.last().is_some_and(|a| is_remote_path(a)) => {
+            acts.push(Action::Deploys)
+        }
         "twine" if sub == "upload" => acts.push(Action::Publishes),
         "poetry" => match sub {
             "publish" => acts.push(Action::Publishes),
@@ -836,6 +856,44 @@ fn tool_actions(tool: &str, args: &[String], acts: &mut Vec<Action>) {
         "fastapi" if sub == "run" => acts.push(Action::Serves),
         _ => {}
     }
+}
+
+/// `ssh [options] host command...`: true when a command follows the host.
+fn ssh_runs_remote_command(args: &[String]) -> bool {
+    const VALUED: &[&str] = &[
+        "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p",
+        "-Q", "-R", "-S", "-W", "-w",
+    ];
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if a == "-N" {
+            return false;
+        }
+        if !a.starts_with('-') {
+            // `args[i]` is the host; anything after it is the remote command.
+            return args.len() > i + 1;
+        }
+        i += if VALUED.contains(&a.as_str()) { 2 } else { 1 };
+    }
+    false
+}
+
+/// `user@host:path`, `host:path` or `rsync://host/path`, not `C:\dir` or `./a:b`.
+fn is_remote_path(arg: &str) -> bool {
+    if arg.starts_with('-') {
+        return false;
+    }
+    if arg.starts_with("rsync://") {
+        return true;
+    }
+    let Some((host, _)) = arg.split_once(':') else {
+        return false;
+    };
+    let host = host.rsplit('@').next().unwrap_or(host);
+    host.len() > 1
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '$' | '{' | '}'))
 }
 
 /// `pip install ...`: from a requirements file, with hashes, or a sync.
@@ -1000,6 +1058,26 @@ mod tests {
         assert_eq!(acts("tox -e pre-commit"), vec![Lints, PreCommit]);
         assert_eq!(acts("make pre-build"), vec![]);
         assert_eq!(acts("tox -e py"), vec![RunsTests]);
+        assert_eq!(acts("tox run -e 3.13"), vec![RunsTests]);
+        assert_eq!(acts("tox run --notest -e 3.13"), vec![]);
+        assert_eq!(acts("tox -e $TOXENV"), vec![RunsTests]);
+        assert_eq!(acts("make ci"), vec![RunsTests]);
+        assert_eq!(acts("tox -e release"), vec![]);
+        assert_eq!(
+            acts("ssh -o StrictHostKeyChecking=no deploy@$HOST \"cd app && docker compose up -d\""),
+            vec![Deploys]
+        );
+        assert_eq!(
+            acts("sshpass -p $PW scp -P 22 dist/app.tar.gz u@example.com:/srv"),
+            vec![Deploys]
+        );
+        assert_eq!(
+            acts("rsync -avz --delete site/ www@host:/var/www"),
+            vec![Deploys]
+        );
+        assert_eq!(acts("ssh -T git@github.com"), vec![]);
+        assert_eq!(acts("scp u@host:/var/log/app.log ."), vec![]);
+        assert_eq!(acts("rsync -a C:/src/ backup/"), vec![]);
         assert_eq!(acts("tox -e \"py${PY//./}\""), vec![RunsTests]);
         let c = commands("echo ${A:-x y} && pytest");
         assert_eq!(c[0].words, ["echo", "${A:-x y}"]);

@@ -40,17 +40,17 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
             template(&mut r, t);
         }
         let windows = pool_is_windows(&doc);
-        for stage in doc.get("stages").map(Node::items).unwrap_or_default() {
+        for stage in items(&mut r, doc.get("stages"), 0) {
             if let Some(t) = stage.get("template") {
                 template(&mut r, t);
             }
             condition(&mut r, stage.get("condition"));
             let windows = windows || pool_is_windows(stage);
-            for j in stage.get("jobs").map(Node::items).unwrap_or_default() {
+            for j in items(&mut r, stage.get("jobs"), 0) {
                 job(&mut r, j, windows);
             }
         }
-        for j in doc.get("jobs").map(Node::items).unwrap_or_default() {
+        for j in items(&mut r, doc.get("jobs"), 0) {
             job(&mut r, j, windows);
         }
         if let Some((k, s)) = doc.entry("steps") {
@@ -62,6 +62,37 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
         }
     }
     r.finish()
+}
+
+/// The items of a list of stages, jobs or steps, with the items of
+/// conditional insertions (`- ${{ if startsWith(...) }}:` holding a list)
+/// taken in; a condition on tags is a release trigger.
+fn items<'a>(r: &mut Recorder, list: Option<&'a Node>, depth: u32) -> Vec<&'a Node> {
+    let mut out = Vec::new();
+    if depth > MAX_DEPTH {
+        return out;
+    }
+    for item in list.map(Node::items).unwrap_or_default() {
+        let entries = item.entries();
+        let inserted =
+            !entries.is_empty() && entries.iter().all(|(k, _)| k.text.starts_with("${{"));
+        if !inserted {
+            out.push(item);
+            continue;
+        }
+        for (k, v) in entries {
+            if is_tag_condition(&k.text) {
+                r.fact("ci.release_trigger", k.line, k.text.trim().to_string());
+            }
+            out.extend(items(r, Some(v), depth + 1));
+        }
+    }
+    out
+}
+
+fn is_tag_condition(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.contains("'refs/tags/") && !compact.contains("not(startsWith(")
 }
 
 /// A template file of this repository (`path@repo` is another repository's).
@@ -90,8 +121,7 @@ fn pool_is_windows(n: &Node) -> bool {
 fn condition(r: &mut Recorder, cond: Option<&Node>) {
     let Some(cond) = cond else { return };
     let Some(text) = cond.as_str() else { return };
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.contains("'refs/tags/") && !compact.contains("not(startsWith(") {
+    if is_tag_condition(text) {
         r.fact(
             "ci.release_trigger",
             cond.line,
@@ -101,8 +131,12 @@ fn condition(r: &mut Recorder, cond: Option<&Node>) {
 }
 
 fn job(r: &mut Recorder, j: &Node, windows: bool) {
-    if let Some(t) = j.get("template") {
+    // A job from a template: a job of the pipeline, whose steps are in the
+    // template (read as its own file when it is in this repository).
+    if let Some((k, t)) = j.entry("template") {
         template(r, t);
+        let path = t.as_str().unwrap_or("");
+        r.fact("ci.pipeline", k.line, format!("jobs from template {path}"));
         return;
     }
     let Some((key, name)) = j.entry("job").or_else(|| j.entry("deployment")) else {
@@ -153,7 +187,7 @@ fn nested_steps(r: &mut Recorder, n: &Node, windows: bool, did: &mut Did, depth:
 }
 
 fn steps(r: &mut Recorder, steps: &Node, windows: bool, did: &mut Did) {
-    for step in steps.items() {
+    for step in items(r, Some(steps), 0) {
         if !step.is_map() {
             continue;
         }
@@ -224,4 +258,47 @@ fn inline_script<'a>(
     };
     let script = input("script").or_else(|| input("inlineScript"))?;
     Some((script, dialect))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(text: &str) -> Vec<String> {
+        let mut v: Vec<String> = analyze(text)
+            .facts
+            .iter()
+            .map(|f| format!("{}:{}", f.name, f.line))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn conditional_insertions_and_remote_templates() {
+        let f = facts(concat!(
+            "jobs:\n",                                                                  // 1
+            "- template: run-tox-env.yml@tox\n",                                        // 2
+            "- ${{ if startsWith(variables['Build.SourceBranch'], 'refs/tags/') }}:\n", // 3
+            "  - job: publish\n",                                                       // 4
+            "    steps:\n",                                                             // 5
+            "    - ${{ each py in parameters.versions }}:\n",                           // 6
+            "      - script: twine upload dist/*\n",                                    // 7
+            "    strategy:\n",                                                          // 8
+            "      matrix:\n",                                                          // 9
+            "        ${{ each py in parameters.versions }}:\n",                         // 10
+            "          ${{ py }}:\n",                                                   // 11
+            "            python.version: ${{ py }}\n",                                  // 12
+        ));
+        assert_eq!(
+            f,
+            vec![
+                "ci.matrix:9",
+                "ci.pipeline:2",
+                "ci.pipeline:4",
+                "ci.publishes:7",
+                "ci.release_trigger:3",
+            ]
+        );
+    }
 }

@@ -42,7 +42,7 @@ pub(super) fn composite_action(text: &str) -> ConfigFacts {
         };
         let mut did = Did::default();
         for step in runs.get("steps").map(Node::items).unwrap_or_default() {
-            self::step(&mut r, step, Some(Dialect::Posix), &mut did);
+            self::step(&mut r, step, Some(Dialect::Posix), &[], &mut did);
         }
     }
     r.finish()
@@ -118,9 +118,11 @@ fn job(r: &mut Recorder, name: &str, line: u32, job: &Node, default_shell: Optio
         None if windows => Some(Dialect::PowerShell),
         None => Some(Dialect::Posix),
     };
+    let matrix = job.get("strategy").and_then(|s| s.get("matrix"));
+    let vars = matrix.map(matrix_values).unwrap_or_default();
     let mut did = Did::default();
     for step in job.get("steps").map(Node::items).unwrap_or_default() {
-        self::step(r, step, dialect, &mut did);
+        self::step(r, step, dialect, &vars, &mut did);
     }
     let calls = job.get("uses").and_then(Node::as_str);
     if did.steps {
@@ -138,7 +140,13 @@ fn job(r: &mut Recorder, name: &str, line: u32, job: &Node, default_shell: Optio
 }
 
 /// One step: a `run:` script in its shell, or a `uses:` action.
-fn step(r: &mut Recorder, step: &Node, job_dialect: Option<Dialect>, did: &mut Did) {
+fn step(
+    r: &mut Recorder,
+    step: &Node,
+    job_dialect: Option<Dialect>,
+    vars: &[(String, Vec<String>)],
+    did: &mut Did,
+) {
     if !step.is_map() {
         r.problem(format!(
             "line {}: a step is a mapping with `run:` or `uses:`, not {}",
@@ -157,7 +165,13 @@ fn step(r: &mut Recorder, step: &Node, job_dialect: Option<Dialect>, did: &mut D
             None => job_dialect,
         };
         if let Some(d) = dialect {
-            r.script_node(run, d, did);
+            if let Value::Scalar { text, block } = &run.value {
+                let first = run.line + u32::from(*block);
+                let mut budget = MAX_EXPANSIONS;
+                for script in expand_matrix(text, vars, &mut budget) {
+                    r.script(&script, first, d, did);
+                }
+            }
         }
     }
     if let Some(uses) = step.get("uses") {
@@ -165,6 +179,80 @@ fn step(r: &mut Recorder, step: &Node, job_dialect: Option<Dialect>, did: &mut D
         let acts = known::github_action(name, step.get("with"));
         r.actions(uses.line, &acts, &format!("uses {name}"), did);
     }
+}
+
+/// A script is read once per value of the matrix variables it names, at
+/// most this many times.
+const MAX_EXPANSIONS: usize = 32;
+
+/// Each variable of a matrix (`python-version`, `tox_env`) with the values
+/// its axis lists and its `include` entries set.
+fn matrix_values(m: &Node) -> Vec<(String, Vec<String>)> {
+    let mut vars: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |name: &str, value: &Node| {
+        let Some(v) = value.as_str().filter(|v| !v.contains('\n')) else {
+            return;
+        };
+        match vars.iter_mut().find(|(n, _)| n == name) {
+            Some((_, values)) => {
+                if !values.iter().any(|x| x == v) {
+                    values.push(v.to_string());
+                }
+            }
+            None => vars.push((name.to_string(), vec![v.to_string()])),
+        }
+    };
+    for (k, v) in m.entries() {
+        match k.text.as_str() {
+            "exclude" => {}
+            "include" => {
+                for entry in v.items() {
+                    for (ik, iv) in entry.entries() {
+                        add(&ik.text, iv);
+                    }
+                }
+            }
+            name => {
+                for item in v.items() {
+                    add(name, item);
+                }
+            }
+        }
+    }
+    vars
+}
+
+/// The script with each `${{ matrix.NAME }}` replaced by each value the
+/// matrix gives NAME (`tox -e ${{ matrix.env }}` is read as `tox -e lint`,
+/// `tox -e type`, ...); unknown variables stay as written.
+fn expand_matrix(text: &str, vars: &[(String, Vec<String>)], budget: &mut usize) -> Vec<String> {
+    let mut from = 0;
+    while let Some(open) = text[from..].find("${{").map(|i| from + i) {
+        let Some(close) = text[open..].find("}}").map(|i| open + i + 2) else {
+            break;
+        };
+        let expr = &text[open..close];
+        let inner = expr[3..expr.len() - 2].trim();
+        let values = inner
+            .strip_prefix("matrix.")
+            .and_then(|name| vars.iter().find(|(n, _)| n == name))
+            .map(|(_, v)| v);
+        if let Some(values) = values {
+            let mut out = Vec::new();
+            for v in values {
+                if *budget == 0 {
+                    break;
+                }
+                *budget -= 1;
+                out.extend(expand_matrix(&text.replace(expr, v), vars, budget));
+            }
+            if !out.is_empty() {
+                return out;
+            }
+        }
+        from = close;
+    }
+    vec![text.to_string()]
 }
 
 /// An `if:` that holds only for a tag or a release.
@@ -282,6 +370,26 @@ mod tests {
             Combos::Computed
         );
         assert_eq!(n("matrix: 3\n"), Combos::Known(0));
+    }
+
+    #[test]
+    fn matrix_variables_in_scripts() {
+        let f = facts("on: push\njobs:\n  t:\n    strategy:\n      matrix:\n        env: [lint, type]\n        include:\n          - env: py312\n    steps:\n      - run: tox -e ${{ matrix.env }} ${{ matrix.unknown }}\n");
+        assert_eq!(
+            f,
+            vec![
+                "ci.lints:10",
+                "ci.matrix:5",
+                "ci.pipeline:3",
+                "ci.runs_tests:10",
+                "ci.tests_on_matrix:5",
+                "ci.type_checks:10"
+            ]
+        );
+        let vars = vec![("a".to_string(), vec!["1".to_string(); 100])];
+        let mut budget = MAX_EXPANSIONS;
+        let many = expand_matrix("x ${{ matrix.a }} ${{matrix.a}}", &vars, &mut budget);
+        assert!(many.len() <= MAX_EXPANSIONS);
     }
 
     #[test]

@@ -237,7 +237,14 @@ pub fn kind_of(path: &str) -> Option<Kind> {
         _ if yaml && under(".gitlab", "ci") => Kind::Gitlab,
         "config.yml" | "config.yaml" if parent == ".circleci" => Kind::Circle,
         n if yaml && n.starts_with("azure-pipelines") => Kind::Azure,
-        _ if yaml && dirs.contains(&".azure-pipelines") => Kind::Azure,
+        // Template folders: `.azure-pipelines/`, `azure-pipelines/`, `_azure-pipelines/`.
+        _ if yaml
+            && dirs.iter().any(|d| {
+                d.to_ascii_lowercase().trim_start_matches(['.', '_']) == "azure-pipelines"
+            }) =>
+        {
+            Kind::Azure
+        }
         ".travis.yml" | ".travis.yaml" => Kind::Travis,
         "bitbucket-pipelines.yml" | "bitbucket-pipelines.yaml" => Kind::Bitbucket,
         ".drone.yml" | ".drone.yaml" => Kind::Drone,
@@ -305,6 +312,10 @@ mod tests {
         assert_eq!(kind_of("ci/lint.gitlab-ci.yml"), Some(Kind::Gitlab));
         assert_eq!(kind_of(".circleci/config.yml"), Some(Kind::Circle));
         assert_eq!(kind_of("azure-pipelines.yml"), Some(Kind::Azure));
+        assert_eq!(
+            kind_of("_azure-pipelines/template-linux.yml"),
+            Some(Kind::Azure)
+        );
         assert_eq!(kind_of("Jenkinsfile"), Some(Kind::Jenkins));
         assert_eq!(kind_of("ci/Jenkinsfile.release"), Some(Kind::Jenkins));
         assert_eq!(kind_of("Jenkinsfile.md"), None);

@@ -5,6 +5,7 @@
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::{self, Action, Command, Dialect};
 use crate::analyze::yaml::{self, Node, Value};
+use std::collections::BTreeSet;
 
 /// The fact names one analyzer states for what commands do; `None` where
 /// the format cannot do it (a tox environment does not deploy).
@@ -72,6 +73,10 @@ impl Did {
 pub(super) struct Recorder {
     pub out: ConfigFacts,
     names: &'static Names,
+    /// Facts stated so far, by name and line: one line states a fact once,
+    /// with the first command's detail (a script read once per matrix value
+    /// would otherwise state it once per value).
+    seen: BTreeSet<(&'static str, u32)>,
 }
 
 impl Recorder {
@@ -79,11 +84,14 @@ impl Recorder {
         Recorder {
             out: ConfigFacts::default(),
             names,
+            seen: BTreeSet::new(),
         }
     }
 
     pub fn fact(&mut self, name: &'static str, line: u32, detail: impl Into<String>) {
-        self.out.fact(name, line, detail);
+        if self.seen.insert((name, line)) {
+            self.out.fact(name, line, detail);
+        }
     }
 
     pub fn problem(&mut self, message: impl Into<String>) {
@@ -95,6 +103,15 @@ impl Recorder {
         match yaml::load(text) {
             Ok(docs) => docs,
             Err(e) => {
+                // GitHub, GitLab and PyYAML accept a flow list closed at its
+                // key's indentation (`name: [` ... `]`), which the YAML spec
+                // (and saphyr) reject; indenting the closing line changes
+                // nothing else, so such a file is read again that way.
+                if let Some(docs) =
+                    closer_at(text, e.line).and_then(|_| yaml::load(&indent_closers(text)).ok())
+                {
+                    return docs;
+                }
                 self.problem(e.to_string());
                 Vec::new()
             }
@@ -186,7 +203,7 @@ impl Recorder {
             Combos::Computed => "matrix computed by an expression".to_string(),
         };
         if did.tests {
-            self.fact("ci.tests_on_matrix", line, format!("tests on a {detail}"));
+            self.fact("ci.tests_on_matrix", line, detail.clone());
         }
         self.fact("ci.matrix", line, detail);
     }
@@ -194,6 +211,24 @@ impl Recorder {
     pub fn finish(self) -> ConfigFacts {
         self.out
     }
+}
+
+/// Whether line `line` (1-based) holds only a flow collection's closing bracket.
+fn closer_at(text: &str, line: u32) -> Option<()> {
+    let l = text.lines().nth(line.checked_sub(1)? as usize)?;
+    l.trim_start().starts_with([']', '}']).then_some(())
+}
+
+/// The text with every line that starts with `]` or `}` indented further.
+fn indent_closers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    for l in text.split_inclusive('\n') {
+        if l.trim_start().starts_with([']', '}']) {
+            out.push_str("  ");
+        }
+        out.push_str(l);
+    }
+    out
 }
 
 /// How many combinations a matrix has.
@@ -244,5 +279,41 @@ pub(super) fn dialect_of(shell: &str) -> Option<Dialect> {
         "cmd" => Some(Dialect::Cmd),
         "bash" | "sh" | "zsh" | "dash" | "ash" | "ksh" | "" => Some(Dialect::Posix),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flow_lists_closed_at_their_key_are_read() {
+        let text = "jobs:\n  t:\n    strategy:\n      matrix:\n        py: [\n          \"3.11\",\n          \"3.12\",\n        ]\n    steps:\n      - run: pytest\n";
+        assert!(
+            yaml::load(text).is_err(),
+            "saphyr now accepts it; the retry can go"
+        );
+        let mut r = Recorder::new(&CI);
+        let docs = r.load_yaml(text);
+        assert!(r.out.problems.is_empty(), "{:?}", r.out.problems);
+        let py = docs[0]
+            .get("jobs")
+            .and_then(|j| j.get("t"))
+            .and_then(|t| t.get("strategy"));
+        let py = py.and_then(|s| s.get("matrix")).and_then(|m| m.get("py"));
+        assert_eq!(py.map(|p| p.items().len()), Some(2));
+        // Lines keep their numbers.
+        assert_eq!(
+            docs[0]
+                .get("jobs")
+                .and_then(|j| j.get("t"))
+                .and_then(|t| t.get("steps"))
+                .map(|s| s.items()[0].line),
+            Some(10)
+        );
+        // Other errors are still problems.
+        let mut r = Recorder::new(&CI);
+        assert!(r.load_yaml("a:\n\t- b\n").is_empty());
+        assert_eq!(r.out.problems.len(), 1);
     }
 }

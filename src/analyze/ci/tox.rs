@@ -147,7 +147,12 @@ fn substitute(cmd: &str) -> String {
         {
             ("envpython", _) => out.push_str("python"),
             ("envbindir" | "envdir" | "toxinidir" | "toxworkdir", _) => out.push('.'),
-            ("posargs", default) => out.push_str(default.unwrap_or("")),
+            ("posargs", default) => out.push_str(&substitute(default.unwrap_or(""))),
+            // `{env:NAME:default}`: the variable is unknown here; its default stands.
+            ("env", rest) => {
+                let default = rest.and_then(|r| r.split_once(':')).map_or("", |(_, d)| d);
+                out.push_str(&substitute(default));
+            }
             ("/", _) => out.push('/'),
             _ => {
                 out.push('{');
@@ -268,29 +273,31 @@ mod tests {
     #[test]
     fn commands_factors_and_substitutions() {
         let f = facts(concat!(
-            "[testenv]\n",                           // 1
-            "commands =\n",                          // 2
-            "    py311: {envpython} -m pytest \\\n", // 3
-            "        --cov {posargs:tests}\n",       // 4
-            "    -{envbindir}/ruff check .\n",       // 5
-            "[testenv:type]\n",                      // 6
-            "commands = mypy --strict src\n",        // 7
-            "[testenv:all]\n",                       // 8
-            "commands =\n",                          // 9
-            "    {[testenv:type]commands}\n",        // 10
-            "    {[testenv:all]commands}\n",         // 11
+            "[testenv]\n",
+            "commands =\n",
+            "    py311: {envpython} -m pytest \\\n",
+            "        --cov {posargs:tests}\n",
+            "    -{envbindir}/ruff check .\n",
+            "    {env:RUN:} pytest {posargs:{env:ARGS:tests}}\n",
+            "[testenv:type]\n",
+            "commands = mypy --strict src\n",
+            "[testenv:all]\n",
+            "commands =\n",
+            "    {[testenv:type]commands}\n",
+            "    {[testenv:all]commands}\n",
         ));
         assert_eq!(
             f,
             vec![
                 "tox.coverage:3",
                 "tox.env:1",
-                "tox.env:6",
-                "tox.env:8",
+                "tox.env:7",
+                "tox.env:9",
                 "tox.lints:5",
                 "tox.runs_tests:3",
-                "tox.type_checks:7",
-                "tox.type_checks_strict:7",
+                "tox.runs_tests:6",
+                "tox.type_checks:8",
+                "tox.type_checks_strict:8",
             ]
         );
     }

@@ -37,7 +37,7 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
         let did = build(&mut r, &doc);
         let jobs = doc.get("jobs").or_else(|| doc.get("matrix"));
         let mut all = did;
-        let mut versions = 0u64;
+        let mut included = 0u64;
         let mut include_line = None;
         if let Some((k, include)) = jobs.and_then(|j| j.entry("include")) {
             include_line = Some(k.line);
@@ -46,21 +46,27 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
                     continue;
                 }
                 all.add(build(&mut r, entry));
-                if entry.get("python").is_some() {
-                    versions += 1;
+                // An entry that varies the build (not a lint or deploy stage) is a combination.
+                if ["python", "os", "env", "arch"]
+                    .iter()
+                    .any(|k| entry.get(k).is_some())
+                {
+                    included += 1;
                 }
             }
         }
         for stage in doc.get("stages").map(Node::items).unwrap_or_default() {
             condition(&mut r, stage.get("if"));
         }
-        match doc.entry("python") {
-            Some((k, _)) => r.matrix(k.line, combos(&doc), all),
-            None => {
-                if let Some(line) = include_line {
-                    r.matrix(line, Combos::Known(versions), all);
-                }
-            }
+        // `jobs.include` entries add jobs to the matrix that the top-level lists expand to.
+        let Combos::Known(base) = combos(&doc) else {
+            continue;
+        };
+        match (doc.entry("python"), include_line) {
+            (Some((k, _)), _) if base >= 2 => r.matrix(k.line, Combos::Known(base + included), all),
+            (_, Some(line)) => r.matrix(line, Combos::Known(base + included), all),
+            (Some((k, _)), None) => r.matrix(k.line, Combos::Known(base), all),
+            (None, None) => {}
         }
     }
     r.finish()
