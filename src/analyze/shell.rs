@@ -64,9 +64,12 @@ impl Command {
 /// what escapes, quotes, continues a line and starts a comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Dialect {
+    /// sh, bash, zsh: `\` escapes, `#` comments, `'...'` and `"..."` quote.
     #[default]
     Posix,
+    /// pwsh and Windows PowerShell: `` ` `` escapes, `#` and `<# #>` comments.
     PowerShell,
+    /// cmd.exe: `^` escapes, `"..."` quotes, no comment character.
     Cmd,
 }
 

@@ -18,6 +18,9 @@ struct Block {
     /// Steps inside it and not inside a nested stage: a stage holding
     /// only stages (a matrix's, a parallel group's) is not itself a job.
     own_steps: bool,
+    /// Whether any call is written directly in it: a declarative `steps { }`
+    /// block with `echo`, `junit` or `checkout scm` is a job's steps too.
+    calls: bool,
     /// For a `matrix` block: the number of values of each axis.
     axes: Vec<u64>,
 }
@@ -42,6 +45,7 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
                     line: t.line,
                     did: Did::default(),
                     own_steps: false,
+                    calls: false,
                     axes: Vec::new(),
                 });
             }
@@ -51,6 +55,9 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
                 }
             }
             Tok::Ident(name) => {
+                if let Some(b) = stack.last_mut() {
+                    b.calls = true;
+                }
                 let prev = i.checked_sub(1).and_then(|j| toks.get(j)).map(|t| &t.tok);
                 // `x.sh`, `def sh`: not a step.
                 if matches!(prev, Some(Tok::Punct('.')))
@@ -100,7 +107,7 @@ fn close(r: &mut Recorder, b: Block, parent: Option<&mut Block>) -> bool {
     }
     if let Some(p) = parent {
         p.did.add(b.did);
-        p.own_steps |= b.own_steps && b.name != "stage";
+        p.own_steps |= (b.own_steps && b.name != "stage") || (b.name == "steps" && b.calls);
     }
     stage
 }
@@ -372,6 +379,12 @@ mod tests {
                 "ci.tests_on_matrix:5",
             ]
         );
+    }
+
+    #[test]
+    fn declarative_steps_without_scripts() {
+        let f = facts("pipeline {\n  agent any\n  stages {\n    stage('Hello') {\n      steps {\n        echo 'hi'\n      }\n    }\n    stage('Empty') {\n      agent any\n      steps { }\n    }\n  }\n}\n");
+        assert_eq!(f, vec!["ci.pipeline:4"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Woodpecker, Jenkinsfiles, tox and pre-commit. Each format has a parser
 //! that finds its jobs, steps and scripts; scripts are split into commands
 //! by [`shell`](super::shell) and named steps (actions, orbs, tasks, pipes)
-//! are looked up in [`known`]. What each pipeline does is stated as a fact
+//! are looked up in `known`. What each pipeline does is stated as a fact
 //! at the line of the command or step that does it.
 //!
 //! What is not evidence: comments, text in an `echo`, `pytest --version`,
