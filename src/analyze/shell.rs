@@ -58,11 +58,35 @@ impl Command {
     }
 }
 
+/// How a script's text is read: by a POSIX shell (`run:` on Linux, `sh`
+/// steps), by PowerShell (`shell: pwsh`, Windows runners' default) or by
+/// `cmd.exe` (`bat` steps, Azure `script:` on Windows). They differ in
+/// what escapes, quotes, continues a line and starts a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// sh, bash, zsh: `\` escapes, `#` comments, `'...'` and `"..."` quote.
+    #[default]
+    Posix,
+    /// pwsh and Windows PowerShell: `` ` `` escapes, `#` and `<# #>` comments.
+    PowerShell,
+    /// cmd.exe: `^` escapes, `"..."` quotes, no comment character.
+    Cmd,
+}
+
 /// The simple commands of a script. Operators (`&&`, `||`, `;`, `|`, `&`)
 /// and newlines end a command; a backslash before a newline continues it;
 /// `#` at the start of a word comments out the rest of the line; text in
 /// quotes is one word; `$(...)` and backticks stay inside their word.
 pub fn commands(script: &str) -> Vec<Command> {
+    commands_in(script, Dialect::Posix)
+}
+
+/// The simple commands of a script written for `dialect`. PowerShell
+/// escapes and continues lines with a backtick and comments with `#` and
+/// `<# ... #>`; cmd.exe escapes and continues with `^`, and has no comment
+/// character (`rem` and `::` are commands that do nothing). In both a
+/// backslash is a path separator (`.venv\Scripts\pytest`).
+pub fn commands_in(script: &str, dialect: Dialect) -> Vec<Command> {
     let mut out = Vec::new();
     let mut words: Vec<String> = Vec::new();
     let mut word = String::new();
@@ -70,6 +94,11 @@ pub fn commands(script: &str) -> Vec<Command> {
     let mut line = 0u32;
     let mut start = 0u32;
     let mut chars = script.chars().peekable();
+    let escape = match dialect {
+        Dialect::Posix => '\\',
+        Dialect::PowerShell => '`',
+        Dialect::Cmd => '^',
+    };
     let end_word = |word: &mut String, in_word: &mut bool, words: &mut Vec<String>| {
         if *in_word {
             words.push(std::mem::take(word));
@@ -86,7 +115,7 @@ pub fn commands(script: &str) -> Vec<Command> {
     };
     while let Some(c) = chars.next() {
         match c {
-            '\\' => match chars.next() {
+            c if c == escape => match chars.next() {
                 Some('\n') => {
                     line += 1;
                     end_word(&mut word, &mut in_word, &mut words);
@@ -105,20 +134,36 @@ pub fn commands(script: &str) -> Vec<Command> {
                 }
                 None => {}
             },
-            '\'' | '"' => {
+            '\'' | '"' if !(dialect == Dialect::Cmd && c == '\'') => {
                 if words.is_empty() && !in_word {
                     start = line;
                 }
                 in_word = true;
+                // Inside double quotes the dialect's escape still escapes
+                // (cmd.exe has none there); single quotes are literal.
+                let inner_escape = match (dialect, c) {
+                    (Dialect::Posix, '"') => Some('\\'),
+                    (Dialect::PowerShell, '"') => Some('`'),
+                    _ => None,
+                };
                 while let Some(q) = chars.next() {
                     if q == c {
+                        // PowerShell doubles a quote to put it inside.
+                        if dialect == Dialect::PowerShell && chars.peek() == Some(&c) {
+                            chars.next();
+                            word.push(c);
+                            continue;
+                        }
                         break;
                     }
                     if q == '\n' {
                         line += 1;
                     }
-                    if q == '\\' && c == '"' {
+                    if Some(q) == inner_escape {
                         if let Some(n) = chars.next() {
+                            if n == '\n' {
+                                line += 1;
+                            }
                             word.push(n);
                         }
                         continue;
@@ -126,37 +171,61 @@ pub fn commands(script: &str) -> Vec<Command> {
                     word.push(q);
                 }
             }
-            '`' => {
+            '`' if dialect == Dialect::Posix => {
                 // Command substitution: kept in the word, never a command of its own here.
                 in_word = true;
                 word.push(c);
                 for q in chars.by_ref() {
+                    if q == '\n' {
+                        line += 1;
+                    }
                     word.push(q);
                     if q == '`' {
                         break;
                     }
                 }
             }
-            '$' if chars.peek() == Some(&'(') => {
+            '$' if dialect != Dialect::Cmd && matches!(chars.peek(), Some('(' | '{')) => {
+                // `$(...)` and `${...}` stay in their word, whatever they hold.
+                let (open, close) = match chars.peek() {
+                    Some('{') => ('{', '}'),
+                    _ => ('(', ')'),
+                };
+                if words.is_empty() && !in_word {
+                    start = line;
+                }
                 in_word = true;
                 word.push(c);
                 let mut depth = 0;
                 for q in chars.by_ref() {
                     word.push(q);
-                    match q {
-                        '(' => depth += 1,
-                        ')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
+                    if q == open {
+                        depth += 1;
+                    } else if q == close {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
                         }
-                        '\n' => line += 1,
-                        _ => {}
+                    } else if q == '\n' {
+                        line += 1;
                     }
                 }
             }
-            '#' if !in_word => {
+            '<' if dialect == Dialect::PowerShell && !in_word && chars.peek() == Some(&'#') => {
+                // A block comment, to `#>`.
+                chars.next();
+                let mut prev = ' ';
+                for q in chars.by_ref() {
+                    if q == '\n' {
+                        line += 1;
+                    }
+                    if prev == '#' && q == '>' {
+                        break;
+                    }
+                    prev = q;
+                }
+            }
+            '#' if !in_word && dialect != Dialect::Cmd => {
                 for q in chars.by_ref() {
                     if q == '\n' {
                         break;
@@ -171,6 +240,9 @@ pub fn commands(script: &str) -> Vec<Command> {
                 if c == '\n' {
                     line += 1;
                 }
+            }
+            '@' if dialect == Dialect::Cmd && words.is_empty() && !in_word => {
+                // `@command` only hides the command's echo.
             }
             c if c.is_whitespace() => end_word(&mut word, &mut in_word, &mut words),
             c => {
@@ -189,8 +261,13 @@ pub fn commands(script: &str) -> Vec<Command> {
 
 /// What each command of a script does: (line from the script's start, action, command).
 pub fn classify_script(script: &str) -> Vec<(u32, Action, String)> {
+    classify_script_in(script, Dialect::Posix)
+}
+
+/// [`classify_script`] for a script written for `dialect`.
+pub fn classify_script_in(script: &str, dialect: Dialect) -> Vec<(u32, Action, String)> {
     let mut out = Vec::new();
-    for c in commands(script) {
+    for c in commands_in(script, dialect) {
         for a in classify(&c.words) {
             out.push((c.line, a, c.display()));
         }
@@ -211,9 +288,19 @@ pub fn classify(words: &[String]) -> Vec<Action> {
     acts
 }
 
-/// The last path segment of a program (`./.venv/bin/pytest` is `pytest`).
+/// The last path segment of a program, without a Windows executable's
+/// extension (`./.venv/bin/pytest` and `.venv\\Scripts\\pytest.exe` are `pytest`).
 fn base_name(word: &str) -> String {
-    word.rsplit('/').next().unwrap_or(word).to_ascii_lowercase()
+    let last = word.rsplit(['/', '\\']).next().unwrap_or(word);
+    let lower = last.to_ascii_lowercase();
+    for ext in [".exe", ".cmd", ".bat"] {
+        if let Some(stem) = lower.strip_suffix(ext) {
+            if !stem.is_empty() {
+                return stem.to_string();
+            }
+        }
+    }
+    lower
 }
 
 fn is_python(name: &str) -> bool {
@@ -280,7 +367,8 @@ fn unwrap<'w>(mut w: &'w [String], acts: &mut Vec<Action>) -> &'w [String] {
         let next: &[String] = match (name.as_str(), sub) {
             ("then" | "else" | "elif" | "do" | "if" | "while" | "until" | "!" | "{", _) => &w[1..],
             (
-                "sudo" | "time" | "exec" | "nohup" | "xvfb-run" | "command" | "env" | "timeout",
+                "sudo" | "time" | "exec" | "nohup" | "xvfb-run" | "command" | "env" | "timeout"
+                | "sshpass",
                 _,
             ) => {
                 let mut rest = skip_options(&w[1..]);
@@ -304,7 +392,19 @@ fn unwrap<'w>(mut w: &'w [String], acts: &mut Vec<Action>) -> &'w [String] {
                 }
                 rest
             }
-            ("uvx" | "pipx", _) => {
+            ("sh" | "bash" | "zsh" | "dash", _) => {
+                // `bash -c "pytest && ruff check ."`: the script is one word.
+                if let Some(i) = w.iter().position(|a| a == "-c" || a == "-ec" || a == "-ce") {
+                    if let Some(script) = w.get(i + 1) {
+                        for c in commands(script) {
+                            acts.extend(classify(&c.words));
+                        }
+                    }
+                }
+                return &[];
+            }
+            ("call", _) => &w[1..],
+            ("uvx" | "pipx" | "npx" | "bunx", _) => {
                 let rest = skip_options(&w[1..]);
                 if name == "pipx" && rest.first().is_some_and(|s| s == "run") {
                     skip_options(&rest[1..])
@@ -457,7 +557,12 @@ pub fn task_actions(name: &str) -> Vec<Action> {
         // tox/nox environments named after interpreters: py312, pypy3, 3.12.
         (p.starts_with("py") && p[2..].chars().all(|c| c.is_ascii_digit()) && p.len() > 2)
             || (p.starts_with("pypy") && p[4..].chars().all(|c| c.is_ascii_digit()))
-    }) {
+    }) || parts.first() == Some(&"py")
+        // `tox -e 3.13` (tox 4 reads a version as an interpreter); `make ci`.
+        || (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        || n == "ci"
+    {
+        // `tox -e py`, `py-django42`: the current interpreter's environment.
         acts.push(Action::RunsTests);
     }
     if has(&["cov", "coverage"]) {
@@ -475,11 +580,16 @@ pub fn task_actions(name: &str) -> Vec<Action> {
         "fmt",
         "black",
         "isort",
-        "precommit",
-        "pre",
         "codestyle",
         "pep8",
     ]) {
+        acts.push(Action::Lints);
+    }
+    // `pre-commit`, `precommit`: the hooks, which lint.
+    let pre_commit =
+        has(&["precommit"]) || parts.windows(2).any(|w| w[0] == "pre" && w[1] == "commit");
+    if pre_commit {
+        acts.push(Action::PreCommit);
         acts.push(Action::Lints);
     }
     if has(&[
@@ -496,7 +606,8 @@ pub fn task_actions(name: &str) -> Vec<Action> {
     if has(&["security", "audit", "bandit", "safety"]) {
         acts.push(Action::SecurityScan);
     }
-    if has(&["deploy", "release"]) {
+    // Not "release": release tasks tag, write notes or publish as often as they deploy.
+    if has(&["deploy"]) {
         acts.push(Action::Deploys);
     }
     acts
@@ -548,12 +659,21 @@ fn tool_actions(tool: &str, args: &[String], acts: &mut Vec<Action>) {
             } else {
                 &["-s", "--session", "--sessions", "-t", "--tags", "-k"]
             };
+            // `tox --notest` only builds the environments.
+            if args.iter().any(|a| a == "--notest") {
+                return;
+            }
             let envs = option_values(args, names);
             if envs.is_empty() {
                 acts.push(Action::RunsTests);
             }
             for e in envs.iter().flat_map(|e| e.split(',')) {
-                acts.extend(task_actions(e));
+                if e.contains('$') {
+                    // `-e $TOXENV`: chosen elsewhere; tox and nox run the tests by default.
+                    acts.push(Action::RunsTests);
+                } else {
+                    acts.extend(task_actions(e));
+                }
             }
         }
         "make" | "just" | "invoke" | "inv" | "task" | "poe" | "mise" | "nmake" => {
@@ -669,6 +789,12 @@ fn tool_actions(tool: &str, args: &[String], acts: &mut Vec<Action>) {
         "pulumi" if sub == "up" => acts.push(Action::Deploys),
         "ansible-playbook" => acts.push(Action::Deploys),
         "mkdocs" if sub == "gh-deploy" => acts.push(Action::Deploys),
+        // A command run on another machine, or files copied to one: how a
+        // pipeline deploys to a server it can reach (appleboy/ssh-action's way).
+        "ssh" if ssh_runs_remote_command(args) => acts.push(Action::Deploys),
+        "scp" | "rsync" if args.last().is_some_and(|a| is_remote_path(a)) => {
+            acts.push(Action::Deploys)
+        }
         "twine" if sub == "upload" => acts.push(Action::Publishes),
         "poetry" => match sub {
             "publish" => acts.push(Action::Publishes),
@@ -733,6 +859,44 @@ fn tool_actions(tool: &str, args: &[String], acts: &mut Vec<Action>) {
         "fastapi" if sub == "run" => acts.push(Action::Serves),
         _ => {}
     }
+}
+
+/// `ssh [options] host command...`: true when a command follows the host.
+fn ssh_runs_remote_command(args: &[String]) -> bool {
+    const VALUED: &[&str] = &[
+        "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p",
+        "-Q", "-R", "-S", "-W", "-w",
+    ];
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if a == "-N" {
+            return false;
+        }
+        if !a.starts_with('-') {
+            // `args[i]` is the host; anything after it is the remote command.
+            return args.len() > i + 1;
+        }
+        i += if VALUED.contains(&a.as_str()) { 2 } else { 1 };
+    }
+    false
+}
+
+/// `user@host:path`, `host:path` or `rsync://host/path`, not `C:\dir` or `./a:b`.
+fn is_remote_path(arg: &str) -> bool {
+    if arg.starts_with('-') {
+        return false;
+    }
+    if arg.starts_with("rsync://") {
+        return true;
+    }
+    let Some((host, _)) = arg.split_once(':') else {
+        return false;
+    };
+    let host = host.rsplit('@').next().unwrap_or(host);
+    host.len() > 1
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '$' | '{' | '}'))
 }
 
 /// `pip install ...`: from a requirements file, with hashes, or a sync.
@@ -842,5 +1006,83 @@ mod tests {
         assert_eq!(acts("uvicorn main:app --reload"), vec![]);
         assert_eq!(acts("echo \"pytest\"; pytest --version"), vec![]);
         assert_eq!(acts("pip install pytest ruff"), vec![]);
+    }
+    fn acts_in(script: &str, d: Dialect) -> Vec<Action> {
+        let mut v: Vec<Action> = classify_script_in(script, d)
+            .into_iter()
+            .map(|(_, a, _)| a)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn windows_shells() {
+        use Action::*;
+        let ps = commands_in(
+            ".venv\\Scripts\\python.exe -m pytest `\n  --cov=app\n<# mypy src\n#> Write-Host 'ruff check'\n# flake8\nruff check .",
+            Dialect::PowerShell,
+        );
+        let words: Vec<(u32, String)> = ps.iter().map(|c| (c.line, c.words.join(" "))).collect();
+        assert_eq!(
+            words,
+            vec![
+                (
+                    0,
+                    ".venv\\Scripts\\python.exe -m pytest --cov=app".to_string()
+                ),
+                (3, "Write-Host ruff check".to_string()),
+                (5, "ruff check .".to_string()),
+            ]
+        );
+        assert_eq!(
+            acts_in("& python -m pytest; mypy src", Dialect::PowerShell),
+            vec![RunsTests, TypeChecks]
+        );
+        assert_eq!(
+            acts_in("@echo off\r\ncall .venv\\Scripts\\activate.bat\r\npytest ^\r\n  --cov\r\nrem ruff check .", Dialect::Cmd),
+            vec![RunsTests, Coverage]
+        );
+        // In cmd.exe `#` is no comment and `'` no quote.
+        let words = &commands_in("echo 'a b' # c", Dialect::Cmd)[0].words;
+        assert_eq!(words, &["echo", "'a", "b'", "#", "c"]);
+    }
+
+    #[test]
+    fn nested_shells_and_launchers() {
+        use Action::*;
+        assert_eq!(
+            acts("bash -c \"pip install . && pytest -q\""),
+            vec![RunsTests]
+        );
+        assert_eq!(acts("sh ./scripts/setup.sh"), vec![]);
+        assert_eq!(acts("npx pyright"), vec![TypeChecks]);
+        assert_eq!(acts("tox -e pre-commit"), vec![Lints, PreCommit]);
+        assert_eq!(acts("make pre-build"), vec![]);
+        assert_eq!(acts("tox -e py"), vec![RunsTests]);
+        assert_eq!(acts("tox run -e 3.13"), vec![RunsTests]);
+        assert_eq!(acts("tox run --notest -e 3.13"), vec![]);
+        assert_eq!(acts("tox -e $TOXENV"), vec![RunsTests]);
+        assert_eq!(acts("make ci"), vec![RunsTests]);
+        assert_eq!(acts("tox -e release"), vec![]);
+        assert_eq!(
+            acts("ssh -o StrictHostKeyChecking=no deploy@$HOST \"cd app && docker compose up -d\""),
+            vec![Deploys]
+        );
+        assert_eq!(
+            acts("sshpass -p $PW scp -P 22 dist/app.tar.gz u@example.com:/srv"),
+            vec![Deploys]
+        );
+        assert_eq!(
+            acts("rsync -avz --delete site/ www@host:/var/www"),
+            vec![Deploys]
+        );
+        assert_eq!(acts("ssh -T git@github.com"), vec![]);
+        assert_eq!(acts("scp u@host:/var/log/app.log ."), vec![]);
+        assert_eq!(acts("rsync -a C:/src/ backup/"), vec![]);
+        assert_eq!(acts("tox -e \"py${PY//./}\""), vec![RunsTests]);
+        let c = commands("echo ${A:-x y} && pytest");
+        assert_eq!(c[0].words, ["echo", "${A:-x y}"]);
     }
 }

@@ -1,0 +1,164 @@
+//! `.pre-commit-config.yaml`: each hook by its `id`, what it checks
+//! (lint, type-check, tests, vulnerabilities and secrets), a local hook by
+//! the command in its `entry`, and a `ci:` section for pre-commit.ci.
+
+use super::github::shape;
+use super::record::{Recorder, CI};
+use crate::analyze::facts::ConfigFacts;
+use crate::analyze::shell::{self, Action};
+use crate::analyze::yaml::{Node, Value};
+
+/// Hook ids that lint or format Python, beyond those named after a tool
+/// the shell classifier knows.
+const LINT_HOOKS: &[&str] = &[
+    "ruff",
+    "ruff-check",
+    "ruff-format",
+    "black",
+    "black-jupyter",
+    "blacken-docs",
+    "flake8",
+    "isort",
+    "pylint",
+    "pyupgrade",
+    "autoflake",
+    "pydocstyle",
+    "pycodestyle",
+    "autopep8",
+    "yapf",
+    "codespell",
+    "docformatter",
+    "flynt",
+    "refurb",
+    "vulture",
+    "pyflakes",
+    "reorder-python-imports",
+    "add-trailing-comma",
+    "usort",
+    "ufmt",
+    "prospector",
+    "pylama",
+    "darker",
+    "yesqa",
+    "absolufy-imports",
+    "tryceratops",
+    "nbqa-ruff",
+    "nbqa-black",
+    "nbqa-flake8",
+    "nbqa-isort",
+    "nbqa-pylint",
+    "nbqa-pyupgrade",
+    "python-check-blanket-noqa",
+    "python-check-blanket-type-ignore",
+    "python-use-type-annotations",
+];
+
+const TYPE_HOOKS: &[&str] = &[
+    "mypy",
+    "dmypy",
+    "pyright",
+    "basedpyright",
+    "pytype",
+    "pyre-check",
+    "nbqa-mypy",
+];
+
+/// Scanners of dependencies, code or history for vulnerabilities and
+/// leaked secrets. (`detect-private-key`, a one-pattern check shipped
+/// with the standard hooks, is left out: it is hygiene, not an audit.)
+const SECURITY_HOOKS: &[&str] = &[
+    "bandit",
+    "pip-audit",
+    "safety",
+    "python-safety-dependencies-check",
+    "detect-secrets",
+    "gitleaks",
+    "trufflehog",
+    "semgrep",
+    "osv-scanner",
+    "ggshield",
+    "talisman-commit",
+];
+
+pub(super) fn analyze(text: &str) -> ConfigFacts {
+    let mut r = Recorder::new(&CI);
+    for doc in r.load_yaml(text) {
+        if !doc.is_map() {
+            if !matches!(doc.value, Value::Null) {
+                r.problem(format!(
+                    "line {}: a pre-commit config is a mapping with `repos:`, not {}",
+                    doc.line,
+                    shape(&doc)
+                ));
+            }
+            continue;
+        }
+        if let Some((k, v)) = doc.entry("ci") {
+            if v.is_map() {
+                r.fact("precommit.ci", k.line, "pre-commit.ci");
+            }
+        }
+        for repo in doc.get("repos").map(Node::items).unwrap_or_default() {
+            for hook in repo.get("hooks").map(Node::items).unwrap_or_default() {
+                let Some(id) = hook.get("id") else { continue };
+                let Some(name) = id.as_str() else { continue };
+                r.fact("precommit.hooks", id.line, name);
+                let entry = hook.get("entry").and_then(Node::as_str);
+                let acts = hook_actions(name, entry);
+                for a in &acts {
+                    let fact = match a {
+                        Action::Lints => "precommit.lints",
+                        Action::TypeChecks => "precommit.type_checks",
+                        Action::SecurityScan => "precommit.security",
+                        Action::RunsTests => "precommit.runs_tests",
+                        _ => continue,
+                    };
+                    r.fact(fact, id.line, name);
+                }
+                let strict = hook
+                    .get("args")
+                    .map(Node::strings)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|a| a.as_str() == Some("--strict"))
+                    || entry.is_some_and(|e| e.split_whitespace().any(|w| w == "--strict"));
+                if strict && acts.contains(&Action::TypeChecks) {
+                    r.fact(
+                        "precommit.type_checks_strict",
+                        id.line,
+                        format!("{name} --strict"),
+                    );
+                }
+            }
+        }
+    }
+    r.finish()
+}
+
+/// What a hook does: by its id, else by the command in its `entry`
+/// (local hooks: `entry: pytest`), else by the id as a tool name.
+fn hook_actions(id: &str, entry: Option<&str>) -> Vec<Action> {
+    let id = id.to_ascii_lowercase();
+    if LINT_HOOKS.contains(&id.as_str()) {
+        return vec![Action::Lints];
+    }
+    if TYPE_HOOKS.contains(&id.as_str()) {
+        return vec![Action::TypeChecks];
+    }
+    if SECURITY_HOOKS.contains(&id.as_str()) {
+        return vec![Action::SecurityScan];
+    }
+    if id.starts_with("pytest") {
+        return vec![Action::RunsTests];
+    }
+    if let Some(e) = entry {
+        let acts: Vec<Action> = shell::commands(e)
+            .first()
+            .map(|c| shell::classify(&c.words))
+            .unwrap_or_default();
+        if !acts.is_empty() {
+            return acts;
+        }
+    }
+    shell::classify(&[id])
+}
