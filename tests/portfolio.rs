@@ -27,7 +27,13 @@ struct RepoExpect {
 struct Expect {
     id: String,
     min_level: u64,
+    /// The level exactly, when a higher one would be wrong.
+    #[serde(default)]
+    level: Option<u64>,
     path: String,
+    /// An evidence item at this line of `path` must be listed.
+    #[serde(default)]
+    line: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +94,25 @@ fn each_repository_shows_its_competencies_with_evidence() {
                 .iter()
                 .map(|x| x["path"].as_str().unwrap())
                 .collect();
+            if let Some(exact) = e.level.filter(|&l| l != got) {
+                failures.push(format!(
+                    "{}: {} is level {got}, expected exactly {exact} (evidence {paths:?})",
+                    r.name, e.id
+                ));
+            }
+            if let Some(line) = e.line {
+                let at_line = c["evidence"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|x| x["path"] == e.path.as_str() && x["line"] == line);
+                if !at_line {
+                    failures.push(format!(
+                        "{}: {} has no evidence at {}:{line}: {}",
+                        r.name, e.id, e.path, c["evidence"]
+                    ));
+                }
+            }
             if got < e.min_level {
                 failures.push(format!(
                     "{}: {} is level {got}, expected >= {} (evidence {paths:?}, hints {})",
