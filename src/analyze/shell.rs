@@ -400,6 +400,10 @@ fn unwrap<'w>(mut w: &'w [String], acts: &mut Vec<Action>) -> &'w [String] {
                             acts.extend(classify(&c.words));
                         }
                     }
+                } else if let Some(script) = w[1..].iter().find(|a| !a.starts_with('-')) {
+                    // `bash scripts/tests-start.sh`: the script's own name
+                    // is all that says what it does.
+                    acts.extend(script_actions(script));
                 }
                 return &[];
             }
@@ -632,6 +636,19 @@ fn option_values<'a>(args: &'a [String], names: &[&str]) -> Vec<&'a str> {
     out
 }
 
+/// A shell script run by name (`./scripts/test.sh`, `bash run_tests.sh`),
+/// classified by its name as a task is: its content is another file.
+fn script_actions(path: &str) -> Vec<Action> {
+    let name = base_name(path);
+    match [".sh", ".bash", ".zsh"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+    {
+        Some(stem) => task_actions(stem),
+        None => Vec::new(),
+    }
+}
+
 fn tool_actions(tool: &str, args: &[String], acts: &mut Vec<Action>) {
     let sub = args.first().map(String::as_str).unwrap_or("");
     let has_arg = |p: &str| {
@@ -644,6 +661,9 @@ fn tool_actions(tool: &str, args: &[String], acts: &mut Vec<Action>) {
         return;
     }
     match tool {
+        t if t.ends_with(".sh") || t.ends_with(".bash") || t.ends_with(".zsh") => {
+            acts.extend(script_actions(t))
+        }
         "pytest" | "py.test" => {
             acts.push(Action::RunsTests);
             if any_arg_starts("--cov") {
@@ -1057,6 +1077,13 @@ mod tests {
             vec![RunsTests]
         );
         assert_eq!(acts("sh ./scripts/setup.sh"), vec![]);
+        assert_eq!(
+            acts("uv run bash scripts/tests-start.sh \"Coverage\""),
+            vec![RunsTests]
+        );
+        assert_eq!(acts("./scripts/lint.sh"), vec![Lints]);
+        assert_eq!(acts("bash -e run_tests.sh"), vec![RunsTests]);
+        assert_eq!(acts("./start.sh"), vec![]);
         assert_eq!(acts("npx pyright"), vec![TypeChecks]);
         assert_eq!(acts("tox -e pre-commit"), vec![Lints, PreCommit]);
         assert_eq!(acts("make pre-build"), vec![]);

@@ -157,7 +157,12 @@ pub fn run(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyh
                 };
                 let mut parts = Vec::new();
                 if !l.all.is_empty() {
-                    parts.push(format!("all of [{}]", names(&l.all)));
+                    let groups: Vec<String> = l
+                        .all
+                        .iter()
+                        .map(|g| names(g).replace(", ", " or "))
+                        .collect();
+                    parts.push(format!("all of [{}]", groups.join(", ")));
                 }
                 if !l.any.is_empty() {
                     parts.push(format!("any of [{}]", names(&l.any)));

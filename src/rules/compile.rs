@@ -567,7 +567,14 @@ fn compile_level(
     };
     Ok(Level {
         any: resolve(&l.any, "any")?,
-        all: resolve(&l.all, "all")?,
+        all: l
+            .all
+            .iter()
+            .map(|group| {
+                let names: Vec<String> = group.split('|').map(|n| n.trim().to_string()).collect();
+                resolve(&names, "all")
+            })
+            .collect::<Result<_, _>>()?,
         min: l.min.unwrap_or(1),
         min_files: l.min_files.unwrap_or(1),
         metric,

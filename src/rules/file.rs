@@ -124,7 +124,7 @@ pub struct LevelFile {
     /// At least one of these signals has a hit.
     #[serde(default)]
     pub any: Vec<String>,
-    /// Each of these signals has a hit.
+    /// Each of these has a hit; an entry may name alternatives, `"a | b"`.
     #[serde(default)]
     pub all: Vec<String>,
     /// Hits needed over the named signals (default 1).

@@ -138,9 +138,18 @@ impl Tally {
                 .filter(|&s| !rules.signals[s].hint)
                 .collect()
         } else {
-            level.any.iter().chain(&level.all).copied().collect()
+            level
+                .any
+                .iter()
+                .chain(level.all.iter().flatten())
+                .copied()
+                .collect()
         };
-        if !level.all.iter().all(|&s| self.count(s) > 0) {
+        if !level
+            .all
+            .iter()
+            .all(|group| group.iter().any(|&s| self.count(s) > 0))
+        {
             return false;
         }
         if !level.any.is_empty() && !level.any.iter().any(|&s| self.count(s) > 0) {

@@ -142,7 +142,8 @@ impl Signal {
 #[derive(Debug, Clone)]
 pub struct Level {
     pub any: Vec<usize>,
-    pub all: Vec<usize>,
+    /// Each group must have a hit in one of its signals (`all = ["a | b", "c"]`).
+    pub all: Vec<Vec<usize>>,
     pub min: u64,
     pub min_files: u64,
     pub metric: Option<(String, f64)>,

@@ -400,8 +400,8 @@ mod tests {
             for f in analyze(kind, &text).facts {
                 seen += 1;
                 assert!(
-                    FACTS.iter().any(|i| i.name == f.name),
-                    "{rel}: `{}` is not in FACTS",
+                    crate::analyze::config::known_facts().any(|i| i.name == f.name),
+                    "{rel}: `{}` is not a registered fact",
                     f.name
                 );
             }

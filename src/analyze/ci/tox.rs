@@ -54,7 +54,11 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
             }
         }
     }
-    r.finish()
+    let mut out = r.finish();
+    // tox.ini also holds other tools' sections ([flake8], [pytest],
+    // [coverage:run], [mypy]); the manifest analyzer knows them.
+    crate::analyze::manifest::ini_tool_sections(&sections, &mut out);
+    out
 }
 
 /// Each command of a `commands` value: one per line, a trailing backslash

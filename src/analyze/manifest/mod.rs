@@ -24,6 +24,7 @@ mod tools;
 
 use super::facts::{ConfigFacts, FactInfo};
 pub use requirement::Requirement;
+pub(crate) use tools::ini_tool_sections;
 
 /// The facts manifests state.
 pub const FACTS: &[FactInfo] = &[

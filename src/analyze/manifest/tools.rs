@@ -85,7 +85,7 @@ fn section_tool(name: &str) -> Option<&'static str> {
 
 /// `tool.*` facts for the sections that configure a known tool (the first
 /// section of each tool), and the settings that matter.
-pub(super) fn ini_tool_sections(sections: &[Section], out: &mut ConfigFacts) {
+pub(crate) fn ini_tool_sections(sections: &[Section], out: &mut ConfigFacts) {
     let mut seen: Vec<&str> = Vec::new();
     for s in sections {
         if let Some(fact) = section_tool(&s.name) {
