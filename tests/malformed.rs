@@ -51,6 +51,11 @@ fn each_broken_file_is_a_note_and_the_rest_is_audited() {
     assert_note(&notes, "environment.yml", "not valid YAML: line 4: ");
     assert_note(
         &notes,
+        ".github/workflows/ci.yml",
+        "not valid YAML: line 7: ",
+    );
+    assert_note(
+        &notes,
         "notebooks/analysis.ipynb",
         "notebook cell 2: `source` is neither a string nor a list of strings",
     );
@@ -70,4 +75,44 @@ fn each_broken_file_is_a_note_and_the_rest_is_audited() {
     assert!(level(repo, "quality.type_hints") >= 1);
     assert!(level(repo, "data.pandas") >= 1);
     assert!(level(repo, "env.dependencies") >= 1);
+    // A workflow that does not parse shows nothing, not a guess.
+    assert_eq!(level(repo, "devops.ci"), 0);
+}
+
+fn evidence_lines(repo: &Value, id: &str) -> Vec<(String, u64)> {
+    repo["competencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap().to_string(),
+                e["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn dockerfile_lines_stay_right_after_continuations_and_heredocs() {
+    let dir = common::root().join("fixtures/malformed");
+    let json = common::scan_json(&[dir.to_str().unwrap()]);
+    let repo = &json["repos"][0];
+    // Multi-stage with `USER app` in the final stage is level 3; the
+    // `# USER root` inside the heredoc is script text, not an instruction.
+    assert_eq!(level(repo, "devops.docker"), 3);
+    let docker = evidence_lines(repo, "devops.docker");
+    for line in [4, 14, 17] {
+        assert!(
+            docker.contains(&("Dockerfile".to_string(), line)),
+            "no devops.docker evidence at Dockerfile:{line}: {docker:?}"
+        );
+    }
+    assert!(evidence_lines(repo, "devops.deploy").contains(&("Dockerfile".to_string(), 18)));
+    assert!(notes_of(repo).iter().all(|(p, _)| p != "Dockerfile"));
 }
