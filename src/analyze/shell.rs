@@ -417,6 +417,12 @@ fn unwrap<'w>(mut w: &'w [String], acts: &mut Vec<Action>) -> &'w [String] {
                 }
             }
             ("docker", Some("compose")) => compose_wrapped(&w[2..]),
+            // `docker exec CONTAINER cmd`, `docker run [opts] IMAGE cmd`:
+            // the command run inside the container.
+            ("docker" | "podman" | "nerdctl", Some("exec" | "run")) => {
+                let rest = skip_container_options(&w[2..]);
+                rest.get(1..).unwrap_or(&[])
+            }
             ("docker-compose" | "podman-compose", _) => compose_wrapped(&w[1..]),
             ("coverage", Some("run")) => {
                 acts.push(Action::Coverage);
@@ -457,6 +463,63 @@ fn unwrap<'w>(mut w: &'w [String], acts: &mut Vec<Action>) -> &'w [String] {
         }
         w = next;
     }
+}
+
+/// `docker run`/`docker exec` options that take a value.
+const CONTAINER_VALUED_OPTIONS: &[&str] = &[
+    "-e",
+    "--env",
+    "--env-file",
+    "-u",
+    "--user",
+    "-w",
+    "--workdir",
+    "-p",
+    "--publish",
+    "-v",
+    "--volume",
+    "--name",
+    "--network",
+    "--net",
+    "--mount",
+    "--entrypoint",
+    "--platform",
+    "-m",
+    "--memory",
+    "--cpus",
+    "-l",
+    "--label",
+    "--hostname",
+    "--add-host",
+    "--restart",
+    "--gpus",
+    "--shm-size",
+    "--ulimit",
+    "--cap-add",
+    "--cap-drop",
+    "--device",
+    "--dns",
+    "--pull",
+    "--ipc",
+    "--pid",
+    "--security-opt",
+    "--tmpfs",
+    "--log-driver",
+    "--log-opt",
+    "--detach-keys",
+];
+
+/// Skips `docker run`/`exec` options up to the image or container.
+fn skip_container_options(words: &[String]) -> &[String] {
+    let mut i = 0;
+    while i < words.len() && words[i].starts_with('-') {
+        let opt = words[i].as_str();
+        i += 1;
+        if !opt.contains('=') && CONTAINER_VALUED_OPTIONS.contains(&opt) {
+            i += 1;
+        }
+    }
+    &words[i.min(words.len())..]
 }
 
 /// `coverage run` options that take a value.
@@ -1084,6 +1147,18 @@ mod tests {
         assert_eq!(acts("./scripts/lint.sh"), vec![Lints]);
         assert_eq!(acts("bash -e run_tests.sh"), vec![RunsTests]);
         assert_eq!(acts("./start.sh"), vec![]);
+        assert_eq!(
+            acts("docker exec fastapi-tdd python -m pytest ."),
+            vec![RunsTests]
+        );
+        assert_eq!(
+            acts("docker run --rm -e CI=1 -v $PWD:/app -w /app python:3.12 pytest -q"),
+            vec![RunsTests]
+        );
+        assert_eq!(
+            acts("docker run -d --name web -p 8000:8000 app:latest"),
+            vec![]
+        );
         assert_eq!(acts("npx pyright"), vec![TypeChecks]);
         assert_eq!(acts("tox -e pre-commit"), vec![Lints, PreCommit]);
         assert_eq!(acts("make pre-build"), vec![]);

@@ -127,6 +127,12 @@ fn job(r: &mut Recorder, name: &str, line: u32, job: &Node, default_shell: Optio
     let calls = job.get("uses").and_then(Node::as_str);
     if did.steps {
         r.fact("ci.pipeline", line, format!("job `{name}`"));
+        // Deploy steps are often the project's own scripts (`./release.sh`,
+        // an ssh command): a job named for deploying says what they do.
+        let title = job.get("name").and_then(Node::as_str).unwrap_or("");
+        if super::named_for_deploying(name) || super::named_for_deploying(title) {
+            r.fact("ci.deploys", line, format!("job `{name}` deploys"));
+        }
     } else if let Some(workflow) = calls {
         r.fact(
             "ci.pipeline",

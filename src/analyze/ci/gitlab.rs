@@ -120,8 +120,13 @@ fn job(r: &mut Recorder, doc: &Node, name: &str, line: u32, job: &Node) {
     // A job runs when it has a script (a `trigger:` job starts another pipeline).
     if did.steps && lookup(doc, job, "script", 0).is_some() {
         r.fact("ci.pipeline", line, format!("job `{name}`"));
+        let stage = lookup(doc, job, "stage", 0)
+            .and_then(Node::as_str)
+            .unwrap_or("");
         if name == "pages" {
             r.fact("ci.deploys", line, "GitLab Pages");
+        } else if super::named_for_deploying(name) || super::named_for_deploying(stage) {
+            r.fact("ci.deploys", line, format!("job `{name}` deploys"));
         }
     }
     if let Some(parallel) = lookup(doc, job, "parallel", 0) {

@@ -197,6 +197,14 @@ pub enum Kind {
 
 /// Folders whose files show how something is done rather than doing it:
 /// a workflow under `docs/` is an example, not the project's CI.
+/// A job or stage whose name says it deploys (`deploy`, `deploy-prod`,
+/// `Deploy to Heroku`, `deployment`), which `release` alone does not.
+pub(super) fn named_for_deploying(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| matches!(w, "deploy" | "deployment" | "deploys"))
+}
+
 fn is_sample_dir(dir: &str) -> bool {
     matches!(
         dir.to_ascii_lowercase().as_str(),
