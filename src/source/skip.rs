@@ -1,5 +1,7 @@
 //! Folders that are not the learner's code: version control, virtualenvs,
-//! installed packages, caches and build output.
+//! installed packages, caches, build output, and the folders of coding
+//! assistants (`.claude/`, `.cursor/`, ...), whose skills and scripts come
+//! ready-made with the tool.
 
 /// Why a folder was not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +21,15 @@ pub fn classify_dir(name: &str, has: &dyn Fn(&str) -> bool) -> Option<Skip> {
         ".git" | ".hg" | ".svn" | "node_modules" | ".tox" | ".nox" | ".eggs" | ".mypy_cache"
         | ".pytest_cache" | ".ruff_cache" | ".ipynb_checkpoints" | "htmlcov" | ".idea"
         | ".vscode" | "build" | "dist" | ".cache" => return Some(Skip::Quiet),
+        ".claude"
+        | ".cursor"
+        | ".agents"
+        | ".codex"
+        | ".gemini"
+        | ".windsurf"
+        | ".specify"
+        | ".kiro"
+        | ".aider.tags.cache.v3" => return Some(Skip::Quiet),
         "__pycache__" => return Some(Skip::PyCache),
         "site-packages" | "dist-packages" => return Some(Skip::Virtualenv),
         _ => {}
@@ -47,6 +58,15 @@ pub fn classify_dir(name: &str, has: &dyn Fn(&str) -> bool) -> Option<Skip> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assistant_folders_are_not_the_learners_code() {
+        // Found on a hackathon repository: `.claude/skills/*/scripts/*.py`
+        // counted as the learner's CLI, type hints and docstrings.
+        assert_eq!(classify_dir(".claude", &|_| false), Some(Skip::Quiet));
+        assert_eq!(classify_dir(".cursor", &|_| false), Some(Skip::Quiet));
+        assert_eq!(classify_dir("claude", &|_| false), None);
+    }
 
     #[test]
     fn virtualenvs_are_recognized_by_content() {
