@@ -39,6 +39,13 @@ pub fn analyze(kind: ConfigKind, text: &str) -> ConfigFacts {
     out.facts
         .sort_by(|a, b| (a.line, a.name, &a.detail).cmp(&(b.line, b.name, &b.detail)));
     out.facts.dedup();
+    debug_assert!(
+        out.facts
+            .iter()
+            .all(|f| known_facts().any(|k| k.name == f.name)),
+        "a fact missing from its analyzer's FACTS: {:?}",
+        out.facts
+    );
     out
 }
 

@@ -229,6 +229,31 @@ impl ConfigFacts {
     pub fn problem(&mut self, message: impl Into<String>) {
         self.problems.push(message.into());
     }
+
+    /// The facts as `name:line`, sorted and without repeats: what the
+    /// analyzers' unit tests compare.
+    #[cfg(test)]
+    pub fn fact_lines(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .facts
+            .iter()
+            .map(|f| format!("{}:{}", f.name, f.line))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// Text cut to `max` characters (with `…`) for evidence details and notes:
+/// a scanned file's line can be any length.
+pub fn shorten(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() > max {
+        s.chars().take(max.saturating_sub(1)).collect::<String>() + "…"
+    } else {
+        s.to_string()
+    }
 }
 
 /// A fact name an analyzer may state, and what it means (for `rules features`

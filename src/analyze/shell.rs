@@ -342,11 +342,17 @@ const VALUED_OPTIONS: &[&str] = &[
 
 /// Skips a wrapper's options (and their values) up to the wrapped command.
 fn skip_options(words: &[String]) -> &[String] {
+    skip_options_taking(words, VALUED_OPTIONS)
+}
+
+/// Skips options, and the value of those in `valued`, up to the first word
+/// that is not one.
+fn skip_options_taking<'w>(words: &'w [String], valued: &[&str]) -> &'w [String] {
     let mut i = 0;
     while i < words.len() && words[i].starts_with('-') {
         let opt = words[i].as_str();
         i += 1;
-        if !opt.contains('=') && VALUED_OPTIONS.contains(&opt) {
+        if !opt.contains('=') && valued.contains(&opt) {
             i += 1;
         }
     }
@@ -511,15 +517,7 @@ const CONTAINER_VALUED_OPTIONS: &[&str] = &[
 
 /// Skips `docker run`/`exec` options up to the image or container.
 fn skip_container_options(words: &[String]) -> &[String] {
-    let mut i = 0;
-    while i < words.len() && words[i].starts_with('-') {
-        let opt = words[i].as_str();
-        i += 1;
-        if !opt.contains('=') && CONTAINER_VALUED_OPTIONS.contains(&opt) {
-            i += 1;
-        }
-    }
-    &words[i.min(words.len())..]
+    skip_options_taking(words, CONTAINER_VALUED_OPTIONS)
 }
 
 /// `coverage run` options that take a value.

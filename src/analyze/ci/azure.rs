@@ -4,7 +4,6 @@
 //! in the repository are recorded as includes; `trigger: tags`,
 //! `schedules`, tag conditions and `strategy.matrix` are read.
 
-use super::github::shape;
 use super::known;
 use super::record::{self, Combos, Did, Recorder, CI};
 use crate::analyze::facts::ConfigFacts;
@@ -16,17 +15,10 @@ const MAX_DEPTH: u32 = 6;
 
 pub(super) fn analyze(text: &str) -> ConfigFacts {
     let mut r = Recorder::new(&CI);
-    for doc in r.load_yaml(text) {
-        if !doc.is_map() {
-            if !matches!(doc.value, Value::Null) {
-                r.problem(format!(
-                    "line {}: an Azure pipeline is a mapping with `stages:`, `jobs:` or `steps:`, not {}",
-                    doc.line,
-                    shape(&doc)
-                ));
-            }
-            continue;
-        }
+    for doc in r.mapping_documents(
+        text,
+        "an Azure pipeline is a mapping with `stages:`, `jobs:` or `steps:`",
+    ) {
         if let Some((k, _)) = doc.get("trigger").and_then(|t| t.entry("tags")) {
             r.fact("ci.release_trigger", k.line, "trigger: tags");
         }
@@ -265,13 +257,7 @@ mod tests {
     use super::*;
 
     fn facts(text: &str) -> Vec<String> {
-        let mut v: Vec<String> = analyze(text)
-            .facts
-            .iter()
-            .map(|f| format!("{}:{}", f.name, f.line))
-            .collect();
-        v.sort();
-        v
+        analyze(text).fact_lines()
     }
 
     #[test]

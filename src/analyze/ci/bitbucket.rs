@@ -3,7 +3,6 @@
 //! `stage` groups; a step's `script` holds commands and `pipe:`s.
 //! Steps shared through `definitions` anchors arrive already merged.
 
-use super::github::shape;
 use super::known;
 use super::record::{Did, Recorder, CI};
 use crate::analyze::facts::ConfigFacts;
@@ -15,17 +14,10 @@ const MAX_DEPTH: u32 = 6;
 
 pub(super) fn analyze(text: &str) -> ConfigFacts {
     let mut r = Recorder::new(&CI);
-    for doc in r.load_yaml(text) {
-        if !doc.is_map() {
-            if !matches!(doc.value, Value::Null) {
-                r.problem(format!(
-                    "line {}: a bitbucket-pipelines.yml is a mapping with `pipelines:`, not {}",
-                    doc.line,
-                    shape(&doc)
-                ));
-            }
-            continue;
-        }
+    for doc in r.mapping_documents(
+        text,
+        "a bitbucket-pipelines.yml is a mapping with `pipelines:`",
+    ) {
         let Some(pipelines) = doc.get("pipelines") else {
             continue;
         };

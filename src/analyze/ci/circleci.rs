@@ -2,7 +2,6 @@
 //! orb commands), and `workflows` that run the jobs, with matrices,
 //! tag filters and scheduled triggers.
 
-use super::github::shape;
 use super::known;
 use super::record::{self, Combos, Did, Recorder, CI};
 use crate::analyze::facts::ConfigFacts;
@@ -14,17 +13,10 @@ const MAX_DEPTH: u32 = 8;
 
 pub(super) fn analyze(text: &str) -> ConfigFacts {
     let mut r = Recorder::new(&CI);
-    for doc in r.load_yaml(text) {
-        if !doc.is_map() {
-            if !matches!(doc.value, Value::Null) {
-                r.problem(format!(
-                    "line {}: a CircleCI config is a mapping with `jobs:` and `workflows:`, not {}",
-                    doc.line,
-                    shape(&doc)
-                ));
-            }
-            continue;
-        }
+    for doc in r.mapping_documents(
+        text,
+        "a CircleCI config is a mapping with `jobs:` and `workflows:`",
+    ) {
         let mut jobs: Vec<(&str, Did)> = Vec::new();
         for (key, job) in doc.get("jobs").map(Node::entries).unwrap_or_default() {
             if !job.is_map() {

@@ -2,7 +2,6 @@
 //! each with `commands` or a plugin `image`; `trigger`/`when` events
 //! (`tag`, `cron`), and Woodpecker's top-level `matrix`.
 
-use super::github::shape;
 use super::known;
 use super::record::{self, Combos, Did, Recorder, CI};
 use crate::analyze::facts::ConfigFacts;
@@ -18,17 +17,7 @@ pub(super) enum Flavor {
 
 pub(super) fn analyze(text: &str, flavor: Flavor) -> ConfigFacts {
     let mut r = Recorder::new(&CI);
-    for doc in r.load_yaml(text) {
-        if !doc.is_map() {
-            if !matches!(doc.value, Value::Null) {
-                r.problem(format!(
-                    "line {}: a pipeline is a mapping with `steps:`, not {}",
-                    doc.line,
-                    shape(&doc)
-                ));
-            }
-            continue;
-        }
+    for doc in r.mapping_documents(text, "a pipeline is a mapping with `steps:`") {
         // Woodpecker before 2.0 called its steps `pipeline:`.
         let entry = doc.entry("steps").or_else(|| match flavor {
             Flavor::Woodpecker => doc.entry("pipeline"),

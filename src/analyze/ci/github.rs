@@ -10,17 +10,7 @@ use crate::analyze::yaml::{Node, Value};
 /// A workflow file: its triggers and each job.
 pub(super) fn workflow(text: &str) -> ConfigFacts {
     let mut r = Recorder::new(&CI);
-    for doc in r.load_yaml(text) {
-        if !doc.is_map() {
-            if !matches!(doc.value, Value::Null) {
-                r.problem(format!(
-                    "line {}: a workflow is a mapping with `on:` and `jobs:`, not {}",
-                    doc.line,
-                    shape(&doc)
-                ));
-            }
-            continue;
-        }
+    for doc in r.mapping_documents(text, "a workflow is a mapping with `on:` and `jobs:`") {
         if let Some((key, on)) = doc.entry("on") {
             triggers(&mut r, key.line, on);
         }
@@ -333,14 +323,7 @@ mod tests {
     use crate::analyze::yaml;
 
     fn facts(text: &str) -> Vec<String> {
-        let mut v: Vec<String> = workflow(text)
-            .facts
-            .iter()
-            .map(|f| format!("{}:{}", f.name, f.line))
-            .collect();
-        v.sort();
-        v.dedup();
-        v
+        workflow(text).fact_lines()
     }
 
     fn n(text: &str) -> Combos {

@@ -4,7 +4,6 @@
 //! `<<:` merges are already applied by the YAML reader. Hidden templates
 //! count only through the jobs that extend them, at the template's lines.
 
-use super::github::shape;
 use super::record::{self, Combos, Did, Recorder, CI};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::Dialect;
@@ -31,17 +30,7 @@ const MAX_EXTENDS: u32 = 11;
 
 pub(super) fn analyze(text: &str) -> ConfigFacts {
     let mut r = Recorder::new(&CI);
-    for doc in r.load_yaml(text) {
-        if !doc.is_map() {
-            if !matches!(doc.value, Value::Null) {
-                r.problem(format!(
-                    "line {}: a .gitlab-ci.yml is a mapping of jobs, not {}",
-                    doc.line,
-                    shape(&doc)
-                ));
-            }
-            continue;
-        }
+    for doc in r.mapping_documents(text, "a .gitlab-ci.yml is a mapping of jobs") {
         if let Some(inc) = doc.get("include") {
             includes(&mut r, inc);
         }
@@ -244,14 +233,7 @@ mod tests {
     use super::*;
 
     fn facts(text: &str) -> Vec<String> {
-        let mut v: Vec<String> = analyze(text)
-            .facts
-            .iter()
-            .map(|f| format!("{}:{}", f.name, f.line))
-            .collect();
-        v.sort();
-        v.dedup();
-        v
+        analyze(text).fact_lines()
     }
 
     #[test]

@@ -308,14 +308,7 @@ mod tests {
     use super::*;
 
     fn facts(text: &str) -> Vec<String> {
-        let mut v: Vec<String> = analyze(text)
-            .facts
-            .iter()
-            .map(|f| format!("{}:{}", f.name, f.line))
-            .collect();
-        v.sort();
-        v.dedup();
-        v
+        analyze(text).fact_lines()
     }
 
     #[test]

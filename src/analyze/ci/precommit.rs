@@ -2,11 +2,10 @@
 //! (lint, type-check, tests, vulnerabilities and secrets), a local hook by
 //! the command in its `entry`, and a `ci:` section for pre-commit.ci.
 
-use super::github::shape;
 use super::record::{Recorder, CI};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::{self, Action};
-use crate::analyze::yaml::{Node, Value};
+use crate::analyze::yaml::Node;
 
 /// Hook ids that lint or format Python, beyond those named after a tool
 /// the shell classifier knows.
@@ -82,17 +81,7 @@ const SECURITY_HOOKS: &[&str] = &[
 
 pub(super) fn analyze(text: &str) -> ConfigFacts {
     let mut r = Recorder::new(&CI);
-    for doc in r.load_yaml(text) {
-        if !doc.is_map() {
-            if !matches!(doc.value, Value::Null) {
-                r.problem(format!(
-                    "line {}: a pre-commit config is a mapping with `repos:`, not {}",
-                    doc.line,
-                    shape(&doc)
-                ));
-            }
-            continue;
-        }
+    for doc in r.mapping_documents(text, "a pre-commit config is a mapping with `repos:`") {
         if let Some((k, v)) = doc.entry("ci") {
             if v.is_map() {
                 r.fact("precommit.ci", k.line, "pre-commit.ci");

@@ -118,6 +118,24 @@ impl Recorder {
         }
     }
 
+    /// The documents that are mappings, as every CI format's top level is;
+    /// another shape is a problem naming its line (`line 1: <what>, not a list`).
+    pub fn mapping_documents(&mut self, text: &str, what: &str) -> Vec<Node> {
+        let mut docs = self.load_yaml(text);
+        docs.retain(|doc| {
+            let ok = doc.is_map();
+            if !ok && !matches!(doc.value, Value::Null) {
+                self.problem(format!(
+                    "line {}: {what}, not {}",
+                    doc.line,
+                    super::github::shape(doc)
+                ));
+            }
+            ok
+        });
+        docs
+    }
+
     /// The commands of a script that starts on `first_line`, each stated at its own line.
     pub fn script(&mut self, text: &str, first_line: u32, dialect: Dialect, did: &mut Did) {
         for c in shell::commands_in(text, dialect) {

@@ -3,7 +3,6 @@
 //! `python:` × `os:` × `env:` lists make, and `if:` conditions on tags
 //! and cron builds.
 
-use super::github::shape;
 use super::record::{Combos, Did, Recorder, CI};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::Dialect;
@@ -23,17 +22,10 @@ const PHASES: &[&str] = &[
 
 pub(super) fn analyze(text: &str) -> ConfigFacts {
     let mut r = Recorder::new(&CI);
-    for doc in r.load_yaml(text) {
-        if !doc.is_map() {
-            if !matches!(doc.value, Value::Null) {
-                r.problem(format!(
-                    "line {}: a .travis.yml is a mapping with `language:` and `script:`, not {}",
-                    doc.line,
-                    shape(&doc)
-                ));
-            }
-            continue;
-        }
+    for doc in r.mapping_documents(
+        text,
+        "a .travis.yml is a mapping with `language:` and `script:`",
+    ) {
         let did = build(&mut r, &doc);
         let jobs = doc.get("jobs").or_else(|| doc.get("matrix"));
         let mut all = did;

@@ -5,8 +5,8 @@
 //! `version:` key is ignored; YAML 1.1 spellings (`yes`, `80:80`) stay text.
 
 use super::dockerfile::ImageRef;
-use super::{command_actions, script_actions};
-use crate::analyze::facts::ConfigFacts;
+use super::node_command;
+use crate::analyze::facts::{shorten, ConfigFacts};
 use crate::analyze::shell::Action;
 use crate::analyze::yaml::{self, Node, Value};
 
@@ -164,24 +164,14 @@ fn service_facts(name: &str, s: &Node, out: &mut ConfigFacts) {
     }
     for key in ["command", "entrypoint"] {
         let Some((k, c)) = s.entry(key) else { continue };
-        let (acts, shown) = match &c.value {
-            Value::Scalar { text, .. } => (script_actions(text), text.clone()),
-            Value::Seq(_) => {
-                let words: Vec<String> = c
-                    .strings()
-                    .iter()
-                    .filter_map(|n| n.as_str())
-                    .map(str::to_string)
-                    .collect();
-                (command_actions(&words), words.join(" "))
-            }
-            _ => continue,
+        let Some((acts, shown)) = node_command(c) else {
+            continue;
         };
         if acts.contains(&Action::Serves) {
             out.fact(
                 "compose.serves_production",
                 k.line,
-                format!("{name}: {}", shorten(&shown)),
+                format!("{name}: {}", shorten(&shown, 80)),
             );
         }
     }
@@ -197,17 +187,8 @@ fn healthcheck_test(h: &Node) -> Option<String> {
     match words.first() {
         None => None,
         Some(w) if w.eq_ignore_ascii_case("NONE") => None,
-        Some(w) if matches!(*w, "CMD" | "CMD-SHELL") => Some(shorten(&words[1..].join(" "))),
-        Some(_) => Some(shorten(&words.join(" "))),
-    }
-}
-
-fn shorten(s: &str) -> String {
-    let s = s.trim();
-    if s.chars().count() > 80 {
-        s.chars().take(79).collect::<String>() + "…"
-    } else {
-        s.to_string()
+        Some(w) if matches!(*w, "CMD" | "CMD-SHELL") => Some(shorten(&words[1..].join(" "), 80)),
+        Some(_) => Some(shorten(&words.join(" "), 80)),
     }
 }
 
@@ -224,13 +205,7 @@ mod tests {
     use super::*;
 
     fn facts(text: &str) -> Vec<String> {
-        let mut v: Vec<String> = analyze(text)
-            .facts
-            .iter()
-            .map(|f| format!("{}:{}", f.name, f.line))
-            .collect();
-        v.sort();
-        v
+        analyze(text).fact_lines()
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod instructions;
 
 use super::facts::{ConfigFacts, FactInfo};
 use super::shell::{self, Action};
+use super::yaml::{Node, Value};
 
 /// The facts this analyzer states.
 pub const FACTS: &[FactInfo] = &[
@@ -161,18 +162,29 @@ pub fn kind_of(path: &str) -> Option<Kind> {
 /// States the facts of one Dockerfile or compose file. Never fails: what
 /// cannot be read is a problem naming its line.
 pub fn analyze(kind: Kind, text: &str) -> ConfigFacts {
-    let out = match kind {
+    match kind {
         Kind::Dockerfile => dockerfile::analyze(text),
         Kind::Compose => compose::analyze(text),
-    };
-    debug_assert!(
-        out.facts
-            .iter()
-            .all(|f| FACTS.iter().any(|k| k.name == f.name)),
-        "a fact missing from FACTS: {:?}",
-        out.facts
-    );
-    out
+    }
+}
+
+/// What a YAML command does (compose `command:`, a platform's start
+/// command), written as one string or as a list of words, and how it reads.
+pub(crate) fn node_command(cmd: &Node) -> Option<(Vec<Action>, String)> {
+    match &cmd.value {
+        Value::Scalar { text, .. } => Some((script_actions(text), text.clone())),
+        Value::Seq(_) => {
+            let words: Vec<String> = cmd
+                .strings()
+                .iter()
+                .filter_map(|n| n.as_str())
+                .map(str::to_string)
+                .collect();
+            let shown = words.join(" ");
+            Some((command_actions(&words), shown))
+        }
+        _ => None,
+    }
 }
 
 /// What one command given as words does (a Dockerfile exec form, a compose

@@ -7,8 +7,8 @@
 //! Runner's apprunner.yaml.
 
 use super::trees;
-use crate::analyze::docker::{command_actions, script_actions};
-use crate::analyze::facts::ConfigFacts;
+use crate::analyze::docker::{node_command, script_actions};
+use crate::analyze::facts::{shorten, ConfigFacts};
 use crate::analyze::shell::Action;
 use crate::analyze::yaml::{self, Node, Value};
 
@@ -175,34 +175,15 @@ fn has_platform_shape(p: Platform, doc: &Node) -> bool {
 /// `deploy.serves_production` when a start command (a string, or a list of
 /// words) runs a production server.
 fn serves(cmd: &Node, what: &str, out: &mut ConfigFacts) {
-    let (acts, shown) = match &cmd.value {
-        Value::Scalar { text, .. } => (script_actions(text), text.clone()),
-        Value::Seq(_) => {
-            let words: Vec<String> = cmd
-                .strings()
-                .iter()
-                .filter_map(|n| n.as_str())
-                .map(str::to_string)
-                .collect();
-            (command_actions(&words), words.join(" "))
-        }
-        _ => return,
+    let Some((acts, shown)) = node_command(cmd) else {
+        return;
     };
     if acts.contains(&Action::Serves) {
         out.fact(
             "deploy.serves_production",
             cmd.line,
-            format!("{what}: {}", shorten(&shown)),
+            format!("{what}: {}", shorten(&shown, 80)),
         );
-    }
-}
-
-fn shorten(s: &str) -> String {
-    let s = s.trim();
-    if s.chars().count() > 80 {
-        s.chars().take(79).collect::<String>() + "…"
-    } else {
-        s.to_string()
     }
 }
 
@@ -232,12 +213,16 @@ pub fn procfile(text: &str) -> ConfigFacts {
         let cmd = cmd.trim();
         first.get_or_insert(n);
         names.push(name.to_string());
-        out.fact("procfile.process", n, format!("{name}: {}", shorten(cmd)));
+        out.fact(
+            "procfile.process",
+            n,
+            format!("{name}: {}", shorten(cmd, 80)),
+        );
         if name == "web" && script_actions(cmd).contains(&Action::Serves) {
             out.fact(
                 "deploy.serves_production",
                 n,
-                format!("web: {}", shorten(cmd)),
+                format!("web: {}", shorten(cmd, 80)),
             );
         }
     }

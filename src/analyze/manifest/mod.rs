@@ -226,27 +226,37 @@ fn is_requirements(name: &str, parent: &str) -> bool {
 
 fn is_dev_requirements(name: &str, parent: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name);
-    let words: Vec<&str> = stem
+    is_dev_group(stem)
+        && (stem.contains("requirements") || matches!(parent, "requirements" | "reqs"))
+}
+
+/// A file, extra or group whose name says it is for development, not
+/// users: `requirements-dev`, `test`, `lint`, `docs`, `typing`.
+pub(super) fn is_dev_group(name: &str) -> bool {
+    name.to_ascii_lowercase()
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let dev = |w: &&str| {
-        matches!(
-            *w,
-            "dev"
-                | "develop"
-                | "development"
-                | "test"
-                | "tests"
-                | "testing"
-                | "lint"
-                | "ci"
-                | "local"
-                | "docs"
-        )
-    };
-    words.iter().any(dev)
-        && (words.contains(&"requirements") || matches!(parent, "requirements" | "reqs"))
+        .any(|w| {
+            matches!(
+                w,
+                "dev"
+                    | "develop"
+                    | "development"
+                    | "test"
+                    | "tests"
+                    | "testing"
+                    | "lint"
+                    | "linting"
+                    | "typing"
+                    | "types"
+                    | "docs"
+                    | "doc"
+                    | "ci"
+                    | "qa"
+                    | "check"
+                    | "style"
+                    | "local"
+            )
+        })
 }
 
 /// Reads one manifest.

@@ -4,6 +4,7 @@
 //! checkers, pytest and coverage, and the task tables of taskipy, poe, pdm,
 //! hatch and rye.
 
+use super::is_dev_group;
 use super::requirement::Requirement;
 use super::toml_doc::{as_array, as_bool, as_str, as_table, at, strings, TomlDoc};
 use crate::analyze::facts::ConfigFacts;
@@ -24,32 +25,6 @@ pub fn read(text: &str, out: &mut ConfigFacts) {
     src_layout(&doc, out);
     tools(&doc, out);
     tasks(&doc, out);
-}
-
-/// Extras and groups whose name says they are for development, not users.
-pub(super) fn is_dev_group(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
-        matches!(
-            w,
-            "dev"
-                | "develop"
-                | "development"
-                | "test"
-                | "tests"
-                | "testing"
-                | "lint"
-                | "linting"
-                | "typing"
-                | "types"
-                | "docs"
-                | "doc"
-                | "ci"
-                | "qa"
-                | "check"
-                | "style"
-        )
-    })
 }
 
 fn requirement_list(doc: &TomlDoc, v: &Spanned<DeValue>, out: &mut ConfigFacts) -> usize {

@@ -6,7 +6,7 @@
 //! and panics (an `expect`) on malformed names and extras, which a
 //! learner's requirements file may hold; this one only returns errors.
 
-use crate::analyze::facts::ConfigFacts;
+use crate::analyze::facts::{shorten, ConfigFacts};
 use crate::rules::compile::normalize_dep;
 
 /// What a manifest needs of a requirement.
@@ -80,7 +80,7 @@ impl Requirement {
             name: normalize_dep(name),
             constrained,
             pinned,
-            text: shorten(spec),
+            text: shorten(spec, 80),
         })
     }
 
@@ -103,7 +103,7 @@ impl Requirement {
             name: normalize_dep(name),
             constrained,
             pinned: pinned && constrained,
-            text: shorten(spec),
+            text: shorten(spec, 80),
         })
     }
 
@@ -202,14 +202,6 @@ fn check_marker(m: &str) -> Result<(), String> {
         return Err("unbalanced `(` in the environment marker".into());
     }
     Ok(())
-}
-
-fn shorten(s: &str) -> String {
-    if s.chars().count() > 80 {
-        s.chars().take(79).collect::<String>() + "…"
-    } else {
-        s.to_string()
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! (`--hash=...`), `\` continuations, ` #` comments, URLs and local paths.
 
 use super::requirement::Requirement;
-use crate::analyze::facts::ConfigFacts;
+use crate::analyze::facts::{shorten, ConfigFacts};
 use std::borrow::Cow;
 
 /// Fewer pinned requirements than this do not make a file "fully pinned":
@@ -90,19 +90,11 @@ fn requirement(spec: &str, line: u32, out: &mut ConfigFacts) -> Option<Requireme
         Err(reason) => {
             out.problem(format!(
                 "line {line}: `{}` is not a valid requirement: {reason}",
-                short(spec)
+                shorten(spec, 60)
             ));
             // `numpy=1.26` (conda syntax) still says which package is meant.
             Requirement::parse_conda(spec)
         }
-    }
-}
-
-fn short(s: &str) -> String {
-    if s.chars().count() > 60 {
-        s.chars().take(59).collect::<String>() + "…"
-    } else {
-        s.to_string()
     }
 }
 

@@ -2,7 +2,7 @@
 //! python_requires, package_dir), extras, entry points, and the sections
 //! of linters, pytest and coverage that many projects keep there.
 
-use super::pyproject::is_dev_group;
+use super::is_dev_group;
 use super::requirement::Requirement;
 use super::tools::ini_tool_sections;
 use crate::analyze::facts::ConfigFacts;

@@ -3,7 +3,7 @@
 //! literal lists and dicts, and names bound to them at the top of the module
 //! (`REQUIREMENTS = [...]`, then `install_requires=REQUIREMENTS`).
 
-use super::pyproject::is_dev_group;
+use super::is_dev_group;
 use super::requirement::Requirement;
 use crate::analyze::facts::ConfigFacts;
 use std::collections::HashMap;
