@@ -337,6 +337,7 @@ pub struct PythonFacts {
     pub lines: u64,
     /// The parse had errors; what parsed is still analyzed.
     pub syntax_error: bool,
-    /// What a `setup.py` declares (dependencies, entry points), read from its tree.
+    /// What a `setup.py` declares (dependencies, entry points) or a
+    /// `noxfile.py` runs, read from its tree.
     pub config: ConfigFacts,
 }

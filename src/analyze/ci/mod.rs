@@ -1,6 +1,7 @@
 //! CI pipelines and the tools they drive: GitHub Actions, GitLab CI,
 //! CircleCI, Azure Pipelines, Travis, Bitbucket Pipelines, Drone and
-//! Woodpecker, Jenkinsfiles, tox and pre-commit. Each format has a parser
+//! Woodpecker, Jenkinsfiles, tox, nox (from `noxfile.py`'s syntax tree) and
+//! pre-commit. Each format has a parser
 //! that finds its jobs, steps and scripts; scripts are split into commands
 //! by [`shell`](super::shell) and named steps (actions, orbs, tasks, pipes)
 //! are looked up in `known`. What each pipeline does is stated as a fact
@@ -19,6 +20,7 @@ mod gitlab;
 mod groovy;
 mod jenkins;
 mod known;
+pub mod nox;
 mod precommit;
 mod record;
 mod tox;
@@ -135,6 +137,26 @@ pub const FACTS: &[FactInfo] = &[
     FactInfo {
         name: "tox.matrix",
         description: "the tox envlist covers at least two Python versions, at the envlist",
+    },
+    FactInfo {
+        name: "nox.session",
+        description: "a nox session is defined (@nox.session in noxfile.py)",
+    },
+    FactInfo {
+        name: "nox.runs_tests",
+        description: "a nox session runs the test suite (session.run(\"pytest\", ...))",
+    },
+    FactInfo {
+        name: "nox.lints",
+        description: "a nox session runs a linter or formatter check",
+    },
+    FactInfo {
+        name: "nox.type_checks",
+        description: "a nox session runs a static type checker",
+    },
+    FactInfo {
+        name: "nox.coverage",
+        description: "a nox session measures coverage",
     },
     FactInfo {
         name: "precommit.hooks",

@@ -44,11 +44,11 @@ struct Reader<'s, 't> {
     bound: HashMap<&'s str, Node<'t>>,
 }
 
-fn line(n: Node) -> u32 {
+pub(crate) fn line(n: Node) -> u32 {
     n.start_position().row as u32 + 1
 }
 
-fn text<'s>(n: Node, src: &'s str) -> &'s str {
+pub(crate) fn text<'s>(n: Node, src: &'s str) -> &'s str {
     src.get(n.byte_range()).unwrap_or("")
 }
 
@@ -74,7 +74,7 @@ fn top_level_bindings<'s, 't>(root: Node<'t>, src: &'s str) -> HashMap<&'s str, 
 }
 
 /// A plain string literal's value (no f-string interpolation, no bytes).
-fn string_value(n: Node, src: &str) -> Option<String> {
+pub(crate) fn string_value(n: Node, src: &str) -> Option<String> {
     match n.kind() {
         "string" => {
             let mut s = String::new();

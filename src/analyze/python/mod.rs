@@ -116,6 +116,8 @@ pub fn analyze(src: &str, ctx: &Context) -> PythonFacts {
     facts.syntax_error = root.has_error();
     if crate::analyze::manifest::setup_py::is_setup_py(ctx.path) {
         facts.config = crate::analyze::manifest::setup_py::read(root, src);
+    } else if crate::analyze::ci::nox::is_noxfile(ctx.path) {
+        facts.config = crate::analyze::ci::nox::read(root, src);
     }
     let mut w = Walker::new(src, ctx, facts);
     w.walk(root);

@@ -476,6 +476,7 @@ fn garbage_never_panics() {
             }
         }
         let _ = facts_at("setup.py", &src, &[]);
+        let _ = facts_at("noxfile.py", &src, &[]);
         let _ = crate::analyze::dotenv::findings(".env", &src);
     }
 }
