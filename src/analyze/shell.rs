@@ -902,8 +902,12 @@ fn tool_actions(tool: &str, args: &[String], acts: &mut Vec<Action>) {
         "conda-lock" if sub == "install" => acts.push(Action::InstallsLocked),
         "pip" | "pip3" => pip_actions(args, false, acts),
         n if n.starts_with("pip3.") => pip_actions(args, false, acts),
+        // gunicorn has no development mode: any app it is given (`app:app`,
+        // Django's `project.wsgi`) is served for production.
         "gunicorn"
-            if args.iter().any(|a| !a.starts_with('-') && a.contains(':'))
+            if args
+                .iter()
+                .any(|a| !a.starts_with('-') && !a.starts_with('$'))
                 || ["-c", "--config", "--bind", "-b", "-w", "--workers"]
                     .iter()
                     .any(|o| has_arg(o)) =>
@@ -1085,6 +1089,8 @@ mod tests {
         assert_eq!(acts("uv sync --frozen"), vec![InstallsLocked]);
         assert_eq!(acts("gunicorn app:app -b 0.0.0.0:8000"), vec![Serves]);
         assert_eq!(acts("uvicorn main:app --reload"), vec![]);
+        assert_eq!(acts("gunicorn django_project.wsgi"), vec![Serves]);
+        assert_eq!(acts("gunicorn --version"), vec![]);
         assert_eq!(acts("echo \"pytest\"; pytest --version"), vec![]);
         assert_eq!(acts("pip install pytest ruff"), vec![]);
     }
