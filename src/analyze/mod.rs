@@ -3,8 +3,8 @@
 //! In: a file's path and bytes. Out: [`facts`]. Python modules and notebook
 //! code cells go through tree-sitter (`python`); configuration files
 //! (`config`: dependency `manifest`s, `ci` pipelines, `docker` files,
-//! `infra`structure) through parsers of their formats, helped by `yaml`
-//! and `shell`; everything else is known by its path (and, for files some
+//! `infra`structure) through parsers of their formats, helped by `yaml`,
+//! `toml_doc`, `ini` and `shell`; everything else is known by its path (and, for files some
 //! rule asks about, its text, matched in `rules`).
 
 pub mod ci;
@@ -19,6 +19,7 @@ pub mod manifest;
 pub mod notebook;
 pub mod python;
 pub mod shell;
+pub mod toml_doc;
 pub mod yaml;
 
 use facts::FactInfo;

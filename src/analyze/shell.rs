@@ -391,10 +391,9 @@ fn unwrap<'w>(mut w: &'w [String], acts: &mut Vec<Action>) -> &'w [String] {
             ("hatch", Some("run")) => {
                 let rest = skip_options(&w[2..]);
                 // `hatch run test:cov` runs script `cov` of env `test`.
-                if let Some((first, tail)) = rest.split_first() {
-                    if let Some((_, script)) = first.split_once(':') {
-                        return leak_task(script, tail, acts);
-                    }
+                if let Some((_, script)) = rest.first().and_then(|f| f.split_once(':')) {
+                    acts.extend(task_actions(script));
+                    return &[];
                 }
                 rest
             }
@@ -579,12 +578,6 @@ fn python_script<'w>(w: &'w [String], acts: &mut Vec<Action>) -> &'w [String] {
             }
         }
     }
-    &[]
-}
-
-/// A task runner's target classified by its name; returns nothing more to unwrap.
-fn leak_task<'w>(name: &str, _args: &[String], acts: &mut Vec<Action>) -> &'w [String] {
-    acts.extend(task_actions(name));
     &[]
 }
 

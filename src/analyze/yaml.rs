@@ -111,6 +111,15 @@ fn too_deep(text: &str) -> Result<(), YamlError> {
     Ok(())
 }
 
+/// The documents of a configuration file; when it cannot be read, none,
+/// and the reason is the file's problem.
+pub fn documents(text: &str, out: &mut crate::analyze::facts::ConfigFacts) -> Vec<Node> {
+    load(text).unwrap_or_else(|e| {
+        out.problem(e.to_string());
+        Vec::new()
+    })
+}
+
 /// Deeper than this, a document is cut (a node becomes null): no CI file
 /// nests this deep, and a hostile one cannot exhaust the stack.
 const MAX_DEPTH: u32 = 64;

@@ -38,13 +38,7 @@ const WAITING_CONDITIONS: &[&str] = &["service_healthy", "service_completed_succ
 /// States the facts of one compose file.
 pub fn analyze(text: &str) -> ConfigFacts {
     let mut out = ConfigFacts::default();
-    let docs = match yaml::load(text) {
-        Ok(d) => d,
-        Err(e) => {
-            out.problem(e.to_string());
-            return out;
-        }
-    };
+    let docs = yaml::documents(text, &mut out);
     let Some(doc) = docs.first() else {
         return out;
     };

@@ -10,6 +10,7 @@
 use super::command_actions;
 use super::instructions::{self, Instruction};
 use crate::analyze::facts::ConfigFacts;
+use crate::analyze::manifest::Manifest;
 use crate::analyze::shell::{self, Action};
 use std::collections::HashMap;
 
@@ -593,30 +594,23 @@ enum SourceKind {
 }
 
 /// Files that declare dependencies: copying them alone lets the install
-/// layer be cached until they change.
+/// layer be cached until they change. Python's are the dependency
+/// manifests and lock files the manifest analyzer reads (not the tools'
+/// configuration files), `setup.py` and a `requirements/` folder; the
+/// front end's are npm's and yarn's.
 fn is_manifest(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    matches!(
-        n.as_str(),
-        "pyproject.toml"
-            | "poetry.lock"
-            | "uv.lock"
-            | "pipfile"
-            | "pipfile.lock"
-            | "pdm.lock"
-            | "pylock.toml"
-            | "setup.py"
-            | "setup.cfg"
-            | "environment.yml"
-            | "environment.yaml"
-            | "conda-lock.yml"
-            | "requirements"
-            | "package.json"
-            | "package-lock.json"
-            | "yarn.lock"
-            | "pnpm-lock.yaml"
-    ) || n.starts_with("requirements")
-        || n.ends_with("requirements.txt")
+    let python = !matches!(Manifest::of_path(&n), None | Some(Manifest::Tool(_)));
+    python
+        || matches!(
+            n.as_str(),
+            "setup.py"
+                | "requirements"
+                | "package.json"
+                | "package-lock.json"
+                | "yarn.lock"
+                | "pnpm-lock.yaml"
+        )
 }
 
 fn source_kind(source: &str) -> SourceKind {

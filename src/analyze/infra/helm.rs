@@ -16,13 +16,7 @@ use crate::analyze::yaml::{self, Node, Value};
 
 /// `Chart.yaml`: a chart with its apiVersion and name.
 pub fn chart(text: &str, out: &mut ConfigFacts) {
-    let docs = match yaml::load(text) {
-        Ok(d) => d,
-        Err(e) => {
-            out.problem(e.to_string());
-            return;
-        }
-    };
+    let docs = yaml::documents(text, out);
     let Some(doc) = docs.first().filter(|d| !matches!(d.value, Value::Null)) else {
         return;
     };
@@ -147,13 +141,7 @@ mod tests {
     fn facts(text: &str) -> Vec<String> {
         let mut out = ConfigFacts::default();
         template(text, &mut out);
-        let mut v: Vec<String> = out
-            .facts
-            .iter()
-            .map(|f| format!("{}:{}", f.name, f.line))
-            .collect();
-        v.sort();
-        v
+        out.fact_lines()
     }
 
     #[test]

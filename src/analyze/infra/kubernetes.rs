@@ -193,13 +193,7 @@ mod tests {
                 resource(&d, &mut out);
             }
         }
-        let mut v: Vec<String> = out
-            .facts
-            .iter()
-            .map(|f| format!("{}:{}", f.name, f.line))
-            .collect();
-        v.sort();
-        v
+        out.fact_lines()
     }
 
     #[test]

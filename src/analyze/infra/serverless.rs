@@ -9,13 +9,7 @@ use crate::analyze::yaml::{self, Node};
 /// States the facts of one serverless.yml.
 pub fn analyze(text: &str) -> ConfigFacts {
     let mut out = ConfigFacts::default();
-    let docs = match yaml::load(text) {
-        Ok(d) => d,
-        Err(e) => {
-            out.problem(e.to_string());
-            return out;
-        }
-    };
+    let docs = yaml::documents(text, &mut out);
     let Some(doc) = docs.first() else {
         return out;
     };

@@ -7,6 +7,7 @@
 //!   by the YAML loader, which gives lines (JSON is YAML 1.2).
 //! - TOML: parsed by the `toml` crate's spanned tables; spans become lines.
 
+use crate::analyze::toml_doc::TomlDoc;
 use crate::analyze::yaml::{self, Key, Node, Value, YamlError};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
@@ -122,45 +123,26 @@ fn scalar(text: String) -> Value {
 
 /// A TOML document, or a problem (`not valid TOML: line N: reason`).
 pub fn toml(text: &str) -> Result<Node, String> {
-    let starts = line_starts(text);
-    match DeTable::parse(text) {
-        Ok(t) => Ok(Node {
-            line: 1,
-            value: table(t.get_ref(), &starts),
-        }),
-        Err(e) => {
-            let line = e.span().map_or(1, |s| line_at(&starts, s.start));
-            Err(format!(
-                "not valid TOML: line {line}: {}",
-                e.message().trim()
-            ))
-        }
+    let (doc, problem) = TomlDoc::parse(text);
+    if let Some(p) = problem {
+        return Err(p);
     }
+    Ok(Node {
+        line: 1,
+        value: table(&doc.root, &doc),
+    })
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
-}
-
-fn line_at(starts: &[usize], offset: usize) -> u32 {
-    match starts.binary_search(&offset) {
-        Ok(i) => i as u32 + 1,
-        Err(i) => i as u32,
-    }
-}
-
-fn table(t: &DeTable, starts: &[usize]) -> Value {
+fn table(t: &DeTable, doc: &TomlDoc) -> Value {
     let mut entries: Vec<(Key, Node)> = t
         .iter()
         .map(|(k, v)| {
             (
                 Key {
                     text: k.get_ref().to_string(),
-                    line: line_at(starts, k.span().start),
+                    line: doc.line(k),
                 },
-                toml_node(v, starts),
+                toml_node(v, doc),
             )
         })
         .collect();
@@ -168,18 +150,18 @@ fn table(t: &DeTable, starts: &[usize]) -> Value {
     Value::Map(entries)
 }
 
-fn toml_node(v: &Spanned<DeValue>, starts: &[usize]) -> Node {
+fn toml_node(v: &Spanned<DeValue>, doc: &TomlDoc) -> Node {
     let value = match v.get_ref() {
         DeValue::String(s) => scalar(s.to_string()),
         DeValue::Integer(i) => scalar(i.as_str().to_string()),
         DeValue::Float(f) => scalar(f.as_str().to_string()),
         DeValue::Boolean(b) => scalar(b.to_string()),
         DeValue::Datetime(d) => scalar(d.to_string()),
-        DeValue::Array(a) => Value::Seq(a.iter().map(|x| toml_node(x, starts)).collect()),
-        DeValue::Table(t) => table(t, starts),
+        DeValue::Array(a) => Value::Seq(a.iter().map(|x| toml_node(x, doc)).collect()),
+        DeValue::Table(t) => table(t, doc),
     };
     Node {
-        line: line_at(starts, v.span().start),
+        line: doc.line(v),
         value,
     }
 }

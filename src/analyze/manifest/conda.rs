@@ -7,13 +7,7 @@ use crate::analyze::facts::ConfigFacts;
 use crate::analyze::yaml::{self, Node, Value};
 
 pub fn read(text: &str, out: &mut ConfigFacts) {
-    let docs = match yaml::load(text) {
-        Ok(d) => d,
-        Err(e) => {
-            out.problem(e.to_string());
-            return;
-        }
-    };
+    let docs = yaml::documents(text, out);
     for doc in &docs {
         if let Some(deps) = doc.get("dependencies") {
             for item in deps.items() {

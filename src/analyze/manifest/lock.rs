@@ -2,8 +2,8 @@
 //! is read (TOML, JSON or YAML) to count its packages; one that does not
 //! parse is a problem, not a lock.
 
-use super::toml_doc::{as_array, TomlDoc};
 use crate::analyze::facts::ConfigFacts;
+use crate::analyze::toml_doc::{as_array, TomlDoc};
 use crate::analyze::yaml;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,7 +19,6 @@ mod requirement;
 mod requirements;
 mod setup_cfg;
 pub mod setup_py;
-mod toml_doc;
 mod tools;
 
 use super::facts::{ConfigFacts, FactInfo};
@@ -274,23 +273,6 @@ pub fn analyze(kind: Manifest, text: &str) -> ConfigFacts {
     out
 }
 
-/// Byte offsets to 1-based line numbers.
-pub(crate) struct Lines {
-    starts: Vec<usize>,
-}
-
-impl Lines {
-    pub fn new(text: &str) -> Lines {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines { starts }
-    }
-
-    pub fn of(&self, offset: usize) -> u32 {
-        self.starts.partition_point(|&s| s <= offset) as u32
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,14 +301,5 @@ mod tests {
         assert!(matches!(req("uv.lock"), Some(Manifest::Lock(_))));
         assert!(matches!(req("mypy.ini"), Some(Manifest::Tool(_))));
         assert_eq!(req("sub/pyproject.toml"), Some(Manifest::Pyproject));
-    }
-
-    #[test]
-    fn line_numbers_from_offsets() {
-        let l = Lines::new("a\nbb\n\nc");
-        assert_eq!(
-            (l.of(0), l.of(2), l.of(4), l.of(5), l.of(6)),
-            (1, 2, 2, 3, 4)
-        );
     }
 }

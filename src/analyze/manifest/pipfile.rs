@@ -2,8 +2,8 @@
 //! package categories), each `name = "version"` or a table with `version`.
 
 use super::requirement::Requirement;
-use super::toml_doc::{as_str, as_table, at, TomlDoc};
 use crate::analyze::facts::ConfigFacts;
+use crate::analyze::toml_doc::{as_str, as_table, at, TomlDoc};
 
 pub fn read(text: &str, out: &mut ConfigFacts) {
     let (doc, problem) = TomlDoc::parse(text);

@@ -6,9 +6,9 @@
 
 use super::is_dev_group;
 use super::requirement::Requirement;
-use super::toml_doc::{as_array, as_bool, as_str, as_table, at, strings, TomlDoc};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::{self, Action};
+use crate::analyze::toml_doc::{as_array, as_bool, as_str, as_table, at, strings, TomlDoc};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 

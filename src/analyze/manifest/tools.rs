@@ -3,9 +3,9 @@
 //! `pyrightconfig.json`, ...), and the same tools' sections in `setup.cfg`.
 //! A file that configures a tool says the learner set that tool up.
 
-use super::toml_doc::TomlDoc;
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::ini::{self, Section};
+use crate::analyze::toml_doc::TomlDoc;
 
 /// A tool's own configuration file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,10 +1,27 @@
 //! TOML documents with the line of every key and value (the `toml` crate's
 //! spanned parse), read with recovery: a broken file is a problem with its
-//! line, and what parsed is still read.
+//! line, and what parsed is still read. Manifests read the tables as they
+//! are; `infra::trees` turns them into [`yaml::Node`](super::yaml::Node)s.
 
-use super::Lines;
 use toml::de::{DeArray, DeTable, DeValue};
 use toml::Spanned;
+
+/// Byte offsets to 1-based line numbers.
+pub struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { starts }
+    }
+
+    pub fn of(&self, offset: usize) -> u32 {
+        self.starts.partition_point(|&s| s <= offset) as u32
+    }
+}
 
 pub struct TomlDoc<'i> {
     pub root: DeTable<'i>,
@@ -87,6 +104,15 @@ pub fn strings<'a, 'i>(v: &'a Spanned<DeValue<'i>>) -> Vec<(&'a Spanned<DeValue<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_numbers_from_offsets() {
+        let l = Lines::new("a\nbb\n\nc");
+        assert_eq!(
+            (l.of(0), l.of(2), l.of(4), l.of(5), l.of(6)),
+            (1, 2, 2, 3, 4)
+        );
+    }
 
     #[test]
     fn lines_of_keys_and_values() {
