@@ -7,6 +7,7 @@ use super::metrics::is_known_metric;
 use super::names::NameSet;
 use super::{Example, LazyRegex, Level, Rule, RuleSet, Signal, SignalId};
 use crate::analyze::facts::{role, Feature};
+use crate::analyze::manifest::normalize_dep;
 use crate::analyze::python::kind_ids;
 use globset::{Glob, GlobBuilder, GlobSetBuilder};
 use std::collections::{BTreeMap, HashSet};
@@ -56,24 +57,6 @@ pub fn path_glob(p: &str) -> Result<Glob, globset::Error> {
         format!("**/{p}")
     };
     GlobBuilder::new(&pattern).literal_separator(true).build()
-}
-
-/// pip's name normalization (PEP 503): lowercase, runs of `-_.` become `-`.
-pub fn normalize_dep(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.trim().chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.extend(c.to_lowercase());
-        }
-    }
-    out
 }
 
 struct Builders {
@@ -614,13 +597,6 @@ fn compile_example(e: &ExampleFile) -> Result<Example, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dependency_names_normalize_like_pip() {
-        assert_eq!(normalize_dep("Flask_SQLAlchemy"), "flask-sqlalchemy");
-        assert_eq!(normalize_dep("zope.interface"), "zope-interface");
-        assert_eq!(normalize_dep("pytest--cov"), "pytest-cov");
-    }
 
     #[test]
     fn ids_have_an_area_and_a_name() {

@@ -22,7 +22,7 @@ pub mod setup_py;
 mod tools;
 
 use super::facts::{ConfigFacts, FactInfo};
-pub use requirement::Requirement;
+pub use requirement::{normalize_dep, Requirement};
 pub(crate) use tools::ini_tool_sections;
 
 /// The facts manifests state.

@@ -7,7 +7,24 @@
 //! learner's requirements file may hold; this one only returns errors.
 
 use crate::analyze::facts::{shorten, ConfigFacts};
-use crate::rules::compile::normalize_dep;
+
+/// pip's name normalization (PEP 503): lowercase, runs of `-_.` become `-`.
+pub fn normalize_dep(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
 
 /// What a manifest needs of a requirement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,6 +224,13 @@ fn check_marker(m: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dependency_names_normalize_like_pip() {
+        assert_eq!(normalize_dep("Flask_SQLAlchemy"), "flask-sqlalchemy");
+        assert_eq!(normalize_dep("zope.interface"), "zope-interface");
+        assert_eq!(normalize_dep("pytest--cov"), "pytest-cov");
+    }
 
     #[test]
     fn names_constraints_and_pins() {
