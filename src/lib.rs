@@ -12,6 +12,8 @@ pub mod analyze;
 pub mod audit;
 pub mod cli;
 pub mod exit_codes;
+pub mod model;
+pub mod portfolio;
 pub mod report;
 pub mod roadmap;
 pub mod rules;

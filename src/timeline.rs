@@ -9,18 +9,18 @@
 //! so a commit costs the files it changed plus the cross-module pass.
 
 use crate::audit::{audit_revision, FileCache};
-use crate::report::model::Tool;
-use crate::report::timeline::{
+use crate::model::timeline::{
     CommitInfo, Event, EventKind, FinalLevel, Timeline, WalkStats, SCHEMA_VERSION,
 };
-use crate::rules::levels::{CompetencyLevel, Evidence};
+use crate::model::{CompetencyLevel, Evidence, Tool};
 use crate::rules::RuleSet;
+pub use crate::source::ListOptions;
 use crate::source::{
-    is_cut, list_commit, open_git, HistoryWalk, ListOptions, Repo, RepoInput, SourceError,
+    discover, is_cut, list_commit, open_git, HistoryWalk, Repo, RepoInput, SourceError,
 };
 use git2::Oid;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Evidence items shown per event.
 const EVIDENCE_PER_EVENT: usize = 3;
@@ -32,12 +32,58 @@ pub struct TimelineOptions<'a> {
     /// Walk only this many of the newest commits.
     pub max_commits: Option<usize>,
     pub list: ListOptions,
+    /// Threads for analysis (default: one per core).
+    pub jobs: Option<usize>,
+}
+
+/// Why a history could not be walked.
+#[derive(Debug, thiserror::Error)]
+pub enum TimelineError {
+    #[error("{}: a folder of repositories; timeline walks one repository's history", .path.display())]
+    Folder { path: PathBuf },
+    #[error("{}: not a git repository; timeline reads the commits of one", .path.display())]
+    NotGit { path: PathBuf },
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("starting worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+}
+
+/// Walks the history of `opts.rev` in the one git repository at `path` (a
+/// working tree with `.git`, or a bare repository). `progress` is told
+/// (commit number, total, repository name) before each commit.
+pub fn walk(
+    path: &Path,
+    rules: &RuleSet,
+    opts: &TimelineOptions,
+    progress: &mut (dyn FnMut(usize, usize, &str) + Send),
+) -> Result<Timeline, TimelineError> {
+    let mut found = discover(path, Some(opts.rev))?;
+    if found.len() != 1 {
+        return Err(TimelineError::Folder {
+            path: path.to_path_buf(),
+        });
+    }
+    let input = found.remove(0);
+    let Repo::Git { path: git, .. } = &input.repo else {
+        return Err(TimelineError::NotGit {
+            path: path.to_path_buf(),
+        });
+    };
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = opts.jobs {
+        builder = builder.num_threads(n.max(1));
+    }
+    let pool = builder.build()?;
+    let name = input.name.clone();
+    let mut tell = |i: usize, n: usize| progress(i, n, &name);
+    Ok(pool.install(|| timeline(git, &input.name, rules, opts, &mut tell))?)
 }
 
 /// Walks the history of `rev` in the repository at `path` and reports each
 /// competency's changes of level. `progress` is told (commit number, total)
 /// before each commit.
-pub fn timeline(
+fn timeline(
     path: &Path,
     name: &str,
     rules: &RuleSet,

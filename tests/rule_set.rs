@@ -2,7 +2,7 @@
 
 mod common;
 
-use portfolio_audit::rules::examples::{run_all, Status};
+use portfolio_audit::audit::examples::{run_all, Status};
 use portfolio_audit::rules::RuleSet;
 use std::collections::BTreeSet;
 
@@ -52,7 +52,7 @@ fn every_catalog_id_has_a_rule_and_every_rule_is_in_the_catalog() {
 #[test]
 fn every_rule_explains_itself_and_carries_both_kinds_of_example() {
     let set = RuleSet::embedded().unwrap();
-    let areas = portfolio_audit::rules::AREAS;
+    let areas = portfolio_audit::model::AREAS;
     for r in &set.rules {
         assert!(
             areas.iter().any(|(a, _)| *a == r.area),

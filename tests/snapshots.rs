@@ -6,7 +6,7 @@
 
 mod common;
 
-use portfolio_audit::report::model::Report;
+use portfolio_audit::model::Report;
 use portfolio_audit::report::{csv, html, json, markdown, text};
 
 fn render(f: fn(&Report, &mut dyn std::io::Write) -> std::io::Result<()>, r: &Report) -> String {

@@ -1,7 +1,7 @@
 //! `.env` files: a committed one with values is a finding (its secrets are in
 //! the repository's history); `.env.example` and friends are templates.
 
-use super::facts::Finding;
+use crate::model::Finding;
 
 /// Whether a file name is a dotenv file that holds real values (not a template).
 pub fn is_dotenv(path: &str) -> bool {

@@ -4,7 +4,11 @@
 //! repository's memory stays flat however many files it holds. Rules turn facts
 //! into hits in `rules::matching`.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+// Until findings are stated as features (then rules make them), the Python
+// analyzer still builds them.
+pub use crate::model::Finding;
 
 /// How a qualified name was referenced; a reference may play several roles.
 pub mod role {
@@ -290,19 +294,6 @@ impl CodeMetrics {
         self.docstrings += o.docstrings;
         self.test_functions += o.test_functions;
     }
-}
-
-/// A problem found in the code, reported beside the levels with its location.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Finding {
-    pub id: String,
-    pub path: String,
-    /// For a notebook: the line in its cell.
-    pub line: u32,
-    /// For a notebook: the cell (counting every cell from 1).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub cell: Option<u32>,
-    pub message: String,
 }
 
 /// A name bound at a module's top level, so other modules of the repo can resolve it.

@@ -7,7 +7,8 @@
 //! imports are the repository's own modules. Both are checked before an
 //! analysis is reused; the second through the lookups the analysis recorded.
 
-use super::{analyze_files, FileOutcome, RepoContext};
+use super::file::analyze_files;
+use super::{FileOutcome, RepoContext};
 use crate::analyze;
 use crate::source::{Entry, Repo};
 use rustc_hash::FxHashMap;

@@ -1,9 +1,8 @@
 //! `portfolio-audit badge`: audit like `scan`, write an SVG badge of the score.
 
-use super::scan::{audit_inputs, AuditArgs, Audited, InputArgs};
+use super::audit_args::{audit_inputs, write_output, AuditArgs, InputArgs};
 use crate::exit_codes;
 use crate::report::badge;
-use anyhow::Context;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -34,16 +33,11 @@ pub struct BadgeArgs {
 }
 
 pub fn run(args: &BadgeArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
-    let Some(Audited { report, code }) = audit_inputs(&args.inputs, &args.audit, err)? else {
+    let Some((audit, code)) = audit_inputs(&args.inputs, &args.audit, err)? else {
         return Ok(exit_codes::USAGE);
     };
     let mut svg = Vec::new();
-    badge::render(&report, &args.label, &mut svg)?;
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, &svg).with_context(|| format!("writing {}", path.display()))?
-        }
-        None => out.write_all(&svg)?,
-    }
+    badge::render(&audit.report, &args.label, &mut svg)?;
+    write_output(args.output.as_deref(), &svg, out)?;
     Ok(code)
 }

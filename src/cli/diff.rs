@@ -2,15 +2,15 @@
 //! repository (each audited from the object database), or between two JSON
 //! reports.
 
-use super::progress::Progress;
-use super::scan::{write_output, AuditArgs, Auditor, Slot};
+use super::audit_args::{report_problems, write_output, AuditArgs};
+use super::progress::Bars;
 use crate::exit_codes;
-use crate::report::diff::{self, compare, DiffFormat, Labelled, SideKind};
-use crate::report::json;
-use crate::report::model::Report;
-use crate::source::{discover, Repo};
+use crate::model::diff::SideKind;
+use crate::model::Report;
+use crate::portfolio::diff::{compare, load_report, Labelled};
+use crate::portfolio::{Portfolio, RevisionError};
+use crate::report::{diff, json};
 use anyhow::bail;
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -30,6 +30,17 @@ Examples:
 
 Exit codes: 0 ok, 1 --fail-on-regression and something was lost, 2 usage or
 input error (a bad revision, a report that cannot be read, not a git repository).";
+
+/// Formats of a diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// A readable summary for the terminal.
+    Text,
+    /// For a pull-request comment (escaped, under GitHub's 65,536-character limit).
+    Markdown,
+    /// The diff document (its own schema_version).
+    Json,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
@@ -104,17 +115,17 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     }
     let repo = path.unwrap_or(Path::new("."));
     // Rules and roadmap are loaded once, and only when a revision is audited.
-    let mut auditor: Option<Auditor> = None;
+    let mut portfolio: Option<Portfolio> = None;
     let mut side_report = |side: &Given| -> anyhow::Result<Option<Report>> {
         match side {
-            Given::Report(file) => Ok(Some(json::load(file)?)),
+            Given::Report(file) => Ok(Some(load_report(file)?)),
             Given::Revision(rev) => {
-                let a = match auditor.take() {
-                    Some(a) => a,
-                    None => Auditor::load(&args.audit)?,
+                let p = match portfolio.take() {
+                    Some(p) => p,
+                    None => args.audit.portfolio(None)?,
                 };
-                let report = audit_at(&a, repo, rev, err);
-                auditor = Some(a);
+                let report = audit_at(&p, repo, rev, err);
+                portfolio = Some(p);
                 report
             }
         }
@@ -159,27 +170,24 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
 /// The report of the one git repository at `path`, at `rev`; None when it
 /// could not be audited (the reason, naming the revision, is on `err`).
 fn audit_at(
-    auditor: &Auditor,
+    portfolio: &Portfolio,
     path: &Path,
     rev: &str,
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<Report>> {
-    let inputs = discover(path, Some(rev))?;
-    match inputs.as_slice() {
-        [one] if matches!(one.repo, Repo::Git { .. }) => {}
-        [_] => bail!(
+    let audit = match portfolio.audit_revision(path, rev, &Bars::new(false)) {
+        Ok(a) => a,
+        Err(RevisionError::NotGit { path }) => bail!(
             "{}: not a git repository: diff reads revisions from git \
              (or give two reports written by `scan --format json`)",
             path.display()
         ),
-        many => bail!(
-            "{}: holds {} repositories; diff compares revisions of one",
-            path.display(),
-            many.len()
+        Err(RevisionError::Several { path, count }) => bail!(
+            "{}: holds {count} repositories; diff compares revisions of one",
+            path.display()
         ),
-    }
-    let slots: Vec<Slot> = inputs.into_iter().map(Ok).collect();
-    let progress = Progress::new(false);
-    let outcome = auditor.report(&slots, &BTreeMap::new(), &progress, err)?;
-    Ok((outcome.failed == 0).then_some(outcome.report))
+        Err(e) => return Err(e.into()),
+    };
+    report_problems(&audit, false, err)?;
+    Ok((audit.failed() == 0).then_some(audit.report))
 }

@@ -1,6 +1,7 @@
 //! The command line: arguments (clap), one module per subcommand.
 //! `anyhow` lives here and nowhere deeper.
 
+mod audit_args;
 mod badge;
 mod bench;
 mod diff;
@@ -106,14 +107,13 @@ impl ColorArg {
     }
 }
 
-/// The worker threads for analysis: `--jobs N`, or one per core.
-fn thread_pool(jobs: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
-    use anyhow::Context;
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = jobs {
-        builder = builder.num_threads(n.max(1));
-    }
-    builder.build().context("starting worker threads")
+/// Formats of a listing (`rules list`, `roadmaps show`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns for the terminal.
+    Text,
+    /// JSON for tools.
+    Json,
 }
 
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8

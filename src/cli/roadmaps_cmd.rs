@@ -1,11 +1,8 @@
 //! `portfolio-audit roadmaps ...`: the checklists, their items and requirements.
 
-use super::RulesArg;
+use super::{ListFormat as Format, RulesArg};
 use crate::exit_codes;
-use crate::report::ListFormat as Format;
-use crate::roadmap::Roadmap;
-use crate::rules::RuleSet;
-use std::collections::BTreeSet;
+use crate::portfolio::{Roadmap, RuleSet};
 use std::io::Write;
 
 #[derive(Debug, clap::Subcommand)]
@@ -60,7 +57,7 @@ pub fn run(cmd: &RoadmapsCommand, out: &mut dyn Write, err: &mut dyn Write) -> a
             return Ok(exit_codes::USAGE);
         }
     };
-    let ids: BTreeSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
+    let ids = rules.ids();
     match cmd {
         RoadmapsCommand::List { format } => {
             let all = match Roadmap::embedded(&ids) {

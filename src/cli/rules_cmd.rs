@@ -1,13 +1,10 @@
 //! `portfolio-audit rules ...`: list, check, test and explain rules.
 
-use super::RulesArg;
-use crate::analyze::facts::Feature;
-use crate::analyze::python;
+use super::{ListFormat as Format, RulesArg};
+use crate::audit::examples::{run_all, Status};
 use crate::exit_codes;
-use crate::report::ListFormat as Format;
-use crate::rules::examples::{run_all, Status};
-use crate::rules::metrics::METRICS;
-use crate::rules::{read_dir, RuleSet};
+use crate::portfolio::reference;
+use crate::portfolio::{read_rule_dir, RuleSet};
 use anyhow::Context;
 use std::io::Write;
 use std::path::PathBuf;
@@ -88,7 +85,7 @@ pub fn run(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyh
             Ok(exit_codes::OK)
         }
         RulesCommand::Check { dir } => {
-            let sources = match read_dir(dir) {
+            let sources = match read_rule_dir(dir) {
                 Ok(s) => s,
                 Err(e) => {
                     writeln!(err, "{e}")?;
@@ -181,35 +178,30 @@ pub fn run(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyh
         }
         RulesCommand::Features => {
             writeln!(out, "Python features (`features = [...]`):")?;
-            for f in Feature::ALL {
-                writeln!(out, "  {:24} {}", f.name(), f.description())?;
+            for f in reference::features() {
+                writeln!(out, "  {:24} {}", f.name, f.description)?;
             }
             writeln!(
                 out,
                 "\nConfiguration facts (`facts = [...]`, `name.*` for a group):"
             )?;
-            for f in crate::analyze::known_facts() {
+            for f in reference::facts() {
                 writeln!(out, "  {:24} {}", f.name, f.description)?;
             }
             Ok(exit_codes::OK)
         }
         RulesCommand::Metrics => {
-            for (name, what) in METRICS {
-                writeln!(out, "{name:26} {what}")?;
+            for m in reference::metrics() {
+                writeln!(out, "{:26} {}", m.name, m.description)?;
             }
             Ok(exit_codes::OK)
         }
         RulesCommand::DumpTree { file } => {
             let src = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
             let src = String::from_utf8_lossy(&src);
-            let mut parser = tree_sitter::Parser::new();
-            parser
-                .set_language(&python::language())
-                .context("loading the Python grammar")?;
-            let tree = parser
-                .parse(src.as_ref(), None)
-                .context("tree-sitter gave no tree")?;
-            writeln!(out, "{}", tree.root_node().to_sexp())?;
+            let tree = reference::syntax_tree(&src)
+                .with_context(|| format!("reading {}", file.display()))?;
+            writeln!(out, "{tree}")?;
             Ok(exit_codes::OK)
         }
     }

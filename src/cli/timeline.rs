@@ -1,12 +1,11 @@
 //! `portfolio-audit timeline`: a repository's progress log, commit by commit.
 
+use super::audit_args::write_output;
 use super::RulesArg;
 use crate::exit_codes;
-use crate::report::timeline::{render, TimelineFormat};
-use crate::rules::RuleSet;
-use crate::source::{discover, ListOptions, Repo, DEFAULT_MAX_FILE_SIZE};
-use crate::timeline::{timeline, TimelineOptions};
-use anyhow::Context;
+use crate::portfolio::{RuleSet, DEFAULT_MAX_FILE_SIZE};
+use crate::report::timeline;
+use crate::timeline::{walk, ListOptions, TimelineOptions};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -23,6 +22,17 @@ Examples:
 
 Exit codes: 0 ok, 2 usage or input error (not a git repository, no commits,
 an unknown revision, invalid rules).";
+
+/// Formats of a timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TimelineFormat {
+    /// A progress log for the terminal, newest last.
+    Text,
+    /// The timeline document (its own schema_version 1).
+    Json,
+    /// A table for a pull-request comment or a job summary.
+    Markdown,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct TimelineArgs {
@@ -59,45 +69,21 @@ pub fn run(args: &TimelineArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             return Ok(exit_codes::USAGE);
         }
     };
-    // The input must be one git repository (its own, not a folder of them).
-    let input = match discover(&args.path, Some(&args.rev)) {
-        Ok(mut found) if found.len() == 1 => found.remove(0),
-        Ok(_) => {
-            writeln!(
-                err,
-                "error: {}: a folder of repositories; timeline walks one repository's history",
-                args.path.display()
-            )?;
-            return Ok(exit_codes::USAGE);
-        }
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(exit_codes::USAGE);
-        }
-    };
-    let Repo::Git { path, .. } = &input.repo else {
-        writeln!(
-            err,
-            "error: {}: not a git repository; timeline reads the commits of one",
-            args.path.display()
-        )?;
-        return Ok(exit_codes::USAGE);
-    };
-    let pool = super::thread_pool(args.jobs)?;
     let opts = TimelineOptions {
         rev: &args.rev,
         max_commits: args.max_commits.map(|n| n as usize),
         list: ListOptions {
             max_file_size: args.max_file_size,
         },
+        jobs: args.jobs,
     };
     let show = std::io::stderr().is_terminal();
-    let mut progress = |i: usize, n: usize| {
+    let mut progress = |i: usize, n: usize, name: &str| {
         if show {
-            eprint!("\r\x1b[2K[{i}/{n}] {}", input.name);
+            eprint!("\r\x1b[2K[{i}/{n}] {name}");
         }
     };
-    let walked = pool.install(|| timeline(path, &input.name, &rules, &opts, &mut progress));
+    let walked = walk(&args.path, &rules, &opts, &mut progress);
     if show {
         eprint!("\r\x1b[2K");
     }
@@ -109,12 +95,11 @@ pub fn run(args: &TimelineArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         }
     };
     let mut buffer: Vec<u8> = Vec::new();
-    render(&t, args.format, &mut buffer)?;
-    match &args.output {
-        Some(p) => {
-            std::fs::write(p, &buffer).with_context(|| format!("writing {}", p.display()))?
-        }
-        None => out.write_all(&buffer)?,
+    match args.format {
+        TimelineFormat::Text => timeline::text::render(&t, &mut buffer)?,
+        TimelineFormat::Json => timeline::render_json(&t, &mut buffer)?,
+        TimelineFormat::Markdown => timeline::markdown::render(&t, &mut buffer)?,
     }
+    write_output(args.output.as_deref(), &buffer, out)?;
     Ok(exit_codes::OK)
 }

@@ -2,8 +2,8 @@
 //! red below 50, yellow below 75, green from 75; grey "n/a" when nothing
 //! could be measured. The label is the user's and is escaped (askama).
 
-use super::model::Report;
 use super::Grade;
+use crate::model::Report;
 use askama::Template;
 use std::io::{self, Write};
 

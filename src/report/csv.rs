@@ -2,7 +2,7 @@
 //! (with its student's label when a repos file gave one), one column per
 //! competency level, for spreadsheets.
 
-use super::model::Report;
+use crate::model::Report;
 use std::io::{self, Write};
 
 /// A CSV field: quoted when it must be (RFC 4180), and a leading `=`, `+`,

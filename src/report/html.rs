@@ -11,11 +11,11 @@
 //! arrange the model's values and lay out the chart; they compute nothing
 //! the report states.
 
-use super::model::{AreaSummary, RepoReport, Report};
 use super::{areas, location, metrics_text, status_mark, Grade};
-use crate::roadmap::{ChecklistItem, PhaseProgress, Status};
-use crate::rules::area_title;
-use crate::rules::levels::CompetencyLevel;
+use crate::model::area_title;
+use crate::model::CompetencyLevel;
+use crate::model::{AreaSummary, RepoReport, Report};
+use crate::model::{ChecklistItem, PhaseProgress, Status};
 use askama::Template;
 use std::io::{self, Write};
 
@@ -350,7 +350,7 @@ fn area_chart(areas: &[AreaSummary]) -> AreaChart {
 }
 
 fn matrix<'a>(report: &'a Report, repos: &[RepoView<'a>]) -> Option<Matrix<'a>> {
-    let columns: Vec<(&RepoView, &crate::roadmap::RepoChecklist)> = repos
+    let columns: Vec<(&RepoView, &crate::model::RepoChecklist)> = repos
         .iter()
         .filter_map(|v| v.repo.checklist.as_ref().map(|c| (v, c)))
         .collect();
@@ -396,7 +396,7 @@ fn matrix<'a>(report: &'a Report, repos: &[RepoView<'a>]) -> Option<Matrix<'a>> 
     })
 }
 
-fn evidence_line<'a>(repo: &str, e: &'a crate::rules::levels::Evidence) -> (String, &'a str) {
+fn evidence_line<'a>(repo: &str, e: &'a crate::model::Evidence) -> (String, &'a str) {
     (location(repo, &e.path, e.cell, e.line), e.detail.as_str())
 }
 

@@ -9,8 +9,8 @@
 //! count of what was left out.
 
 use super::location;
-use super::model::{RepoReport, Report, Tool};
-use crate::roadmap::{ItemEvidence, Status};
+use crate::model::{ItemEvidence, Status};
+use crate::model::{RepoReport, Report, Tool};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 

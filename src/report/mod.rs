@@ -1,4 +1,4 @@
-//! Reports: one model ([`model::Report`]), one renderer per format.
+//! Renderers: one per format, each printing the model ([`crate::model`]).
 //!
 //! Renderers never compute; everything they print is in the model.
 
@@ -8,39 +8,12 @@ pub mod diff;
 pub mod html;
 pub mod json;
 pub mod markdown;
-pub mod model;
+
 pub mod text;
 pub mod timeline;
 
-use crate::roadmap::Status;
-use crate::rules::levels::CompetencyLevel;
-use clap::ValueEnum;
+use crate::model::{Authorship, CompetencyLevel, Status};
 use std::collections::BTreeMap;
-
-/// Formats of a scan report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A readable report for the terminal.
-    Text,
-    /// The versioned JSON document (schema_version 1).
-    Json,
-    /// For a pull-request comment or $GITHUB_STEP_SUMMARY (under GitHub's 65,536-character limit).
-    Markdown,
-    /// The repositories × competencies matrix of levels, for spreadsheets.
-    Csv,
-    /// One self-contained page (no scripts, no network): charts, checklist,
-    /// evidence, findings, and repositories × items for several repositories.
-    Html,
-}
-
-/// Formats of a listing (`rules list`, `roadmaps show`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
-    /// Aligned columns for the terminal.
-    Text,
-    /// JSON for tools.
-    Json,
-}
 
 /// Where something is, as every format writes it: `repo/path:line`,
 /// `repo/notebook.ipynb cell 3:2` in a notebook, or the whole repository
@@ -113,7 +86,7 @@ pub fn areas(comps: &[CompetencyLevel]) -> Vec<&str> {
 
 /// What `--author` kept, as every format words it: the authors' lines and
 /// commits, with their totals.
-pub fn authorship_line(a: &model::Authorship) -> String {
+pub fn authorship_line(a: &Authorship) -> String {
     format!(
         "only the work of {} counts: {} of {} lines of Python ({:.0}%), {} of {} commits",
         a.authors.join(", "),

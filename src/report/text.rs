@@ -4,11 +4,11 @@
 //! Colour is a [`Palette`]: [`render`] writes none, [`render_with`] the
 //! palette the command line chose (`--color`, `NO_COLOR`, a terminal).
 
-use super::model::{RepoReport, Report};
 use super::{areas, authorship_line, location, metrics_text, status_mark, Grade};
-use crate::roadmap::{ItemEvidence, Status};
-use crate::rules::area_title;
-use crate::rules::levels::{CompetencyLevel, Evidence};
+use crate::model::area_title;
+use crate::model::{CompetencyLevel, Evidence};
+use crate::model::{ItemEvidence, Status};
+use crate::model::{RepoReport, Report};
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
 

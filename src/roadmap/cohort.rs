@@ -7,69 +7,20 @@
 
 use super::config::Config;
 use super::evaluate::evaluate_over;
-use super::{Roadmap, Status};
-use crate::report::model::RepoReport;
-use crate::rules::RuleSet;
-use serde::{Deserialize, Serialize};
+use super::Roadmap;
+use crate::model::{Catalog, RepoReport};
+use crate::model::{ChecklistItem, Cohort, CohortItem, Status, Student, StudentGap};
 use std::collections::BTreeMap;
 
 /// Gaps listed per student: the first ones in roadmap order.
 pub const GAPS_PER_STUDENT: usize = 3;
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Cohort {
-    /// In the order their labels first appear among the inputs.
-    pub students: Vec<Student>,
-    /// Every measurable item of the roadmap (self-report items left out), in roadmap order.
-    pub items: Vec<CohortItem>,
-}
-
-/// One student's checklist, over their repositories only.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Student {
-    pub label: String,
-    /// Repositories audited.
-    pub repos: Vec<String>,
-    /// Repositories that could not be audited (each reported with its error).
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub not_audited: Vec<String>,
-    /// 0..100, as the portfolio's score: met counts 1, partial 1/2.
-    pub score: u32,
-    pub measurable: u32,
-    pub met: u32,
-    pub partial: u32,
-    pub missing: u32,
-    /// The first partial or missing items, by phase then item order.
-    pub gaps: Vec<StudentGap>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StudentGap {
-    pub id: String,
-    pub title: String,
-    pub phase: String,
-    pub status: Status,
-    pub next_step: String,
-}
-
-/// Which students meet one checklist item.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CohortItem {
-    pub id: String,
-    pub title: String,
-    pub phase: String,
-    /// How many students meet it.
-    pub met: u32,
-    pub met_by: Vec<String>,
-    pub partial_by: Vec<String>,
-}
 
 /// The cohort of labeled repositories, or `None` when fewer than two carry a label.
 /// `configs` holds each student's project file; `fallback` serves the others.
 pub fn cohort(
     roadmap: &Roadmap,
     repos: &[RepoReport],
-    rules: &RuleSet,
+    catalog: &Catalog,
     configs: &BTreeMap<String, Config>,
     fallback: &Config,
 ) -> Option<Cohort> {
@@ -103,9 +54,9 @@ pub fn cohort(
             .filter(|r| r.label.as_deref() == Some(label))
             .collect();
         let config = configs.get(label).unwrap_or(fallback);
-        let checklist = evaluate_over(roadmap, &own, rules, config);
+        let checklist = evaluate_over(roadmap, &own, catalog, config);
         let count = |s: Status| checklist.items.iter().filter(|i| i.status == s).count() as u32;
-        let mut gaps: Vec<(usize, &super::ChecklistItem)> = checklist
+        let mut gaps: Vec<(usize, &ChecklistItem)> = checklist
             .items
             .iter()
             .enumerate()

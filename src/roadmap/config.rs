@@ -3,7 +3,7 @@
 //! competencies ignored, each with a note. Claims are shown as claims and
 //! never raise the measured score.
 
-use crate::rules::error::{line_at, RuleError, RuleErrors};
+use crate::model::{line_at, DataError, DataErrors};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -42,28 +42,28 @@ fn key_line(text: &str, key: &str) -> usize {
 
 impl Config {
     /// Reads one project file; competency ids must be known.
-    pub fn load(path: &Path, competencies: &BTreeSet<&str>) -> Result<Config, RuleErrors> {
+    pub fn load(path: &Path, competencies: &BTreeSet<&str>) -> Result<Config, DataErrors> {
         let text = std::fs::read_to_string(path).map_err(|source| {
-            RuleErrors(vec![RuleError::Read {
+            DataErrors(vec![DataError::Read {
                 path: path.to_path_buf(),
                 source,
             }])
         })?;
         let file: ConfigFile = toml::from_str(&text).map_err(|e| {
             let line = e.span().map(|s| line_at(&text, s.start)).unwrap_or(1);
-            RuleErrors(vec![RuleError::invalid(path, line, e.message().trim())])
+            DataErrors(vec![DataError::invalid(path, line, e.message().trim())])
         })?;
         let mut errors = Vec::new();
         for (table, map) in [("claims", &file.claims), ("ignore", &file.ignore)] {
             for (id, note) in map {
                 if !competencies.contains(id.as_str()) {
-                    errors.push(RuleError::invalid(
+                    errors.push(DataError::invalid(
                         path,
                         key_line(&text, id),
                         format!("[{table}]: unknown competency `{id}`"),
                     ));
                 } else if note.trim().is_empty() {
-                    errors.push(RuleError::invalid(
+                    errors.push(DataError::invalid(
                         path,
                         key_line(&text, id),
                         format!("[{table}] `{id}`: say why, in a few words"),
@@ -73,7 +73,7 @@ impl Config {
         }
         for (item, note) in &file.self_report {
             if note.trim().is_empty() {
-                errors.push(RuleError::invalid(
+                errors.push(DataError::invalid(
                     path,
                     key_line(&text, item),
                     format!("[self_report] `{item}`: say what you did"),
@@ -81,7 +81,7 @@ impl Config {
             }
         }
         if !errors.is_empty() {
-            return Err(RuleErrors(errors));
+            return Err(DataErrors(errors));
         }
         Ok(Config {
             self_report: file.self_report,

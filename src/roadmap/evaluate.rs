@@ -1,12 +1,9 @@
 //! A roadmap against a portfolio: each item's status, evidence and next step.
 
 use super::config::Config;
-use super::{
-    Checklist, ChecklistItem, ItemEvidence, PhaseProgress, RepoChecklist, Requirement, Roadmap,
-    Status,
-};
-use crate::report::model::RepoReport;
-use crate::rules::RuleSet;
+use super::{Requirement, Roadmap};
+use crate::model::{Catalog, Evidence, RepoReport};
+use crate::model::{Checklist, ChecklistItem, ItemEvidence, PhaseProgress, RepoChecklist, Status};
 use std::collections::BTreeMap;
 
 /// Next steps name at most this many unmet requirements, so each stays one action.
@@ -16,7 +13,7 @@ const STEPS_PER_ITEM: usize = 2;
 struct Best<'a> {
     level: u8,
     repo: &'a str,
-    evidence: Option<&'a crate::rules::levels::Evidence>,
+    evidence: Option<&'a Evidence>,
 }
 
 fn best_levels<'a>(repos: &[&'a RepoReport]) -> BTreeMap<&'a str, Best<'a>> {
@@ -51,17 +48,17 @@ fn score(met: u32, partial: u32, measurable: u32) -> u32 {
 pub fn evaluate(
     roadmap: &Roadmap,
     repos: &[RepoReport],
-    rules: &RuleSet,
+    catalog: &Catalog,
     config: &Config,
 ) -> Checklist {
-    evaluate_over(roadmap, &repos.iter().collect::<Vec<_>>(), rules, config)
+    evaluate_over(roadmap, &repos.iter().collect::<Vec<_>>(), catalog, config)
 }
 
 /// [`evaluate`] over some of the repositories (one student's, in a cohort).
 pub fn evaluate_over(
     roadmap: &Roadmap,
     repos: &[&RepoReport],
-    rules: &RuleSet,
+    catalog: &Catalog,
     config: &Config,
 ) -> Checklist {
     let best = best_levels(repos);
@@ -171,7 +168,7 @@ pub fn evaluate_over(
                         .iter()
                         .take(STEPS_PER_ITEM)
                         .map(|r| {
-                            let advice = rules.rule(&r.id).map_or("", |rule| rule.advice.as_str());
+                            let advice = catalog.advice(&r.id);
                             format!(
                                 "{advice} ({} is at level {} of {})",
                                 r.id,
@@ -237,11 +234,11 @@ pub fn evaluate_over(
 pub fn evaluate_each_repo(
     roadmap: &Roadmap,
     repos: &mut [RepoReport],
-    rules: &RuleSet,
+    catalog: &Catalog,
     config: &Config,
 ) {
     for repo in repos.iter_mut().filter(|r| r.error.is_none()) {
-        let alone = evaluate(roadmap, std::slice::from_ref(repo), rules, config);
+        let alone = evaluate(roadmap, std::slice::from_ref(repo), catalog, config);
         repo.checklist = Some(RepoChecklist::from(&alone));
     }
 }

@@ -12,8 +12,7 @@ pub mod config;
 mod evaluate;
 pub mod file;
 
-use crate::rules::compile::field_offset;
-use crate::rules::error::{line_at, RuleError, RuleErrors};
+use crate::model::{field_offset, line_at, DataError, DataErrors};
 pub use evaluate::{evaluate, evaluate_each_repo};
 use file::RoadmapFile;
 use serde::{Deserialize, Serialize};
@@ -105,15 +104,15 @@ impl Roadmap {
         path: &Path,
         text: &str,
         competencies: &BTreeSet<&str>,
-    ) -> Result<Roadmap, RuleErrors> {
+    ) -> Result<Roadmap, DataErrors> {
         let file: RoadmapFile = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_at(text, s.start)).unwrap_or(1);
-            RuleErrors(vec![RuleError::invalid(path, line, e.message().trim())])
+            DataErrors(vec![DataError::invalid(path, line, e.message().trim())])
         })?;
         let mut errors = Vec::new();
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         if file.name != stem {
-            errors.push(RuleError::invalid(
+            errors.push(DataError::invalid(
                 path,
                 1,
                 format!(
@@ -127,7 +126,7 @@ impl Roadmap {
             let line = line_at(text, p.span().start);
             let p = p.get_ref();
             if phases.iter().any(|x| x.id == p.id) {
-                errors.push(RuleError::invalid(
+                errors.push(DataError::invalid(
                     path,
                     line,
                     format!("duplicate phase id `{}`", p.id),
@@ -149,7 +148,7 @@ impl Roadmap {
             };
             let it = it.get_ref();
             let mut err = |field: &str, m: String| {
-                errors.push(RuleError::invalid(
+                errors.push(DataError::invalid(
                     path,
                     at(field),
                     format!("item `{}`: {m}", it.id),
@@ -198,14 +197,14 @@ impl Roadmap {
             });
         }
         if items.is_empty() {
-            errors.push(RuleError::invalid(
+            errors.push(DataError::invalid(
                 path,
                 1,
                 "a roadmap needs at least one [[item]]",
             ));
         }
         if !errors.is_empty() {
-            return Err(RuleErrors(errors));
+            return Err(DataErrors(errors));
         }
         Ok(Roadmap {
             name: file.name,
@@ -219,7 +218,7 @@ impl Roadmap {
     }
 
     /// The built-in roadmaps, in name order.
-    pub fn embedded(competencies: &BTreeSet<&str>) -> Result<Vec<Roadmap>, RuleErrors> {
+    pub fn embedded(competencies: &BTreeSet<&str>) -> Result<Vec<Roadmap>, DataErrors> {
         let mut out = Vec::new();
         let mut errors = Vec::new();
         for (name, text) in embedded::ROADMAPS {
@@ -231,16 +230,16 @@ impl Roadmap {
         if errors.is_empty() {
             Ok(out)
         } else {
-            Err(RuleErrors(errors))
+            Err(DataErrors(errors))
         }
     }
 
     /// A built-in roadmap by name, or a roadmap file by path.
-    pub fn find(name_or_path: &str, competencies: &BTreeSet<&str>) -> Result<Roadmap, RuleErrors> {
+    pub fn find(name_or_path: &str, competencies: &BTreeSet<&str>) -> Result<Roadmap, DataErrors> {
         let as_path = Path::new(name_or_path);
         if name_or_path.ends_with(".toml") || as_path.is_file() {
             let text = std::fs::read_to_string(as_path).map_err(|source| {
-                RuleErrors(vec![RuleError::Read {
+                DataErrors(vec![DataError::Read {
                     path: as_path.to_path_buf(),
                     source,
                 }])
@@ -252,7 +251,7 @@ impl Roadmap {
         all.into_iter()
             .find(|r| r.name == name_or_path)
             .ok_or_else(|| {
-                RuleErrors(vec![RuleError::invalid(
+                DataErrors(vec![DataError::invalid(
                     Path::new(name_or_path),
                     0,
                     format!(
@@ -268,121 +267,5 @@ impl Roadmap {
             .iter()
             .find(|p| p.id == id)
             .map_or(id, |p| p.title.as_str())
-    }
-}
-
-/// A checklist item's status. `SelfReport` and `NotApplicable` never count in the score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    Met,
-    Partial,
-    Missing,
-    SelfReport,
-    NotApplicable,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Met => "met",
-            Status::Partial => "partial",
-            Status::Missing => "missing",
-            Status::SelfReport => "self-report",
-            Status::NotApplicable => "not-applicable",
-        }
-    }
-}
-
-/// Where a met requirement shows in the portfolio.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ItemEvidence {
-    pub competency: String,
-    pub level: u8,
-    pub repo: String,
-    pub path: String,
-    pub line: u32,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub cell: Option<u32>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ChecklistItem {
-    pub id: String,
-    pub title: String,
-    pub phase: String,
-    pub status: Status,
-    /// Every requirement, as `id` or `id:level`; `any` ones are listed after `|`.
-    pub requires: Vec<String>,
-    /// What to do next, for partial and missing items (empty otherwise).
-    pub next_step: String,
-    /// Why the status: which requirements hold, at which levels.
-    pub reason: String,
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub evidence: Vec<ItemEvidence>,
-    /// The learner's own word (portfolio-audit.toml), never counted as measured.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub claim: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct PhaseProgress {
-    pub id: String,
-    pub title: String,
-    pub met: u32,
-    pub partial: u32,
-    pub missing: u32,
-    pub self_report: u32,
-    pub score: u32,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Checklist {
-    /// 0..100 over the measurable items: met counts 1, partial counts 1/2.
-    pub score: u32,
-    pub measurable: u32,
-    pub items: Vec<ChecklistItem>,
-    pub phases: Vec<PhaseProgress>,
-}
-
-/// One repository measured alone against the checklist: a column of a
-/// cohort's repositories × items matrix.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RepoChecklist {
-    /// 0..100, as the portfolio's score but over this repository only.
-    pub score: u32,
-    pub measurable: u32,
-    /// Every item's status for this repository alone, in roadmap order.
-    pub items: Vec<ItemStatus>,
-}
-
-/// A checklist item's status, by item id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ItemStatus {
-    pub id: String,
-    pub status: Status,
-}
-
-impl From<&Checklist> for RepoChecklist {
-    fn from(c: &Checklist) -> RepoChecklist {
-        RepoChecklist {
-            score: c.score,
-            measurable: c.measurable,
-            items: c
-                .items
-                .iter()
-                .map(|i| ItemStatus {
-                    id: i.id.clone(),
-                    status: i.status,
-                })
-                .collect(),
-        }
-    }
-}
-
-impl RepoChecklist {
-    /// The status of item `id` for this repository, if the roadmap has it.
-    pub fn status(&self, id: &str) -> Option<Status> {
-        self.items.iter().find(|i| i.id == id).map(|i| i.status)
     }
 }

@@ -1,7 +1,6 @@
 //! Turns rule files into one [`RuleSet`]: every check of a rule happens here,
 //! and every matcher (globs, regexes, node kinds) is built once.
 
-use super::error::{line_at, RuleError, RuleErrors};
 use super::file::{ExampleFile, LevelFile, RuleFile, SignalFile};
 use super::metrics::is_known_metric;
 use super::names::NameSet;
@@ -9,6 +8,7 @@ use super::{Example, LazyRegex, Level, Rule, RuleSet, Signal, SignalId};
 use crate::analyze::facts::{role, Feature};
 use crate::analyze::manifest::normalize_dep;
 use crate::analyze::python::kind_ids;
+use crate::model::{field_offset, line_at, DataError, DataErrors};
 use globset::{Glob, GlobBuilder, GlobSetBuilder};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -97,7 +97,7 @@ impl Default for Builders {
 
 impl RuleSet {
     /// Compiles rule files. Fails with every problem found, each as `file:line: reason`.
-    pub fn compile(sources: &[RuleSource]) -> Result<RuleSet, RuleErrors> {
+    pub fn compile(sources: &[RuleSource]) -> Result<RuleSet, DataErrors> {
         let mut errors = Vec::new();
         let mut files = Vec::new();
         for src in sources {
@@ -106,7 +106,7 @@ impl RuleSet {
                 Err(e) => {
                     let line = e.span().map(|s| line_at(&src.text, s.start)).unwrap_or(1);
                     let msg = e.message().trim().to_string();
-                    errors.push(RuleError::invalid(&src.path, line, msg));
+                    errors.push(DataError::invalid(&src.path, line, msg));
                 }
             }
         }
@@ -117,7 +117,7 @@ impl RuleSet {
             if let Some(&j) = seen.get(&f.id) {
                 let (other, _) = &files[j];
                 if other.builtin == src.builtin {
-                    errors.push(RuleError::invalid(
+                    errors.push(DataError::invalid(
                         &src.path,
                         1,
                         format!(
@@ -141,15 +141,15 @@ impl RuleSet {
             }
         }
         if !errors.is_empty() {
-            return Err(RuleErrors(errors));
+            return Err(DataErrors(errors));
         }
         let build = |b: GlobSetBuilder, what: &str| {
             b.build().map_err(|e| {
-                RuleErrors(vec![RuleError::invalid(Path::new(what), 1, e.to_string())])
+                DataErrors(vec![DataError::invalid(Path::new(what), 1, e.to_string())])
             })
         };
         set.qnames = NameSet::build(&b.qname_patterns).map_err(|(_, e)| {
-            RuleErrors(vec![RuleError::invalid(
+            DataErrors(vec![DataError::invalid(
                 Path::new("rules"),
                 1,
                 e.to_string(),
@@ -158,7 +158,7 @@ impl RuleSet {
         set.qname_map = b.qname_map;
         let names = |patterns: &[String]| {
             NameSet::build(patterns).map_err(|(_, e)| {
-                RuleErrors(vec![RuleError::invalid(
+                DataErrors(vec![DataError::invalid(
                     Path::new("rules"),
                     1,
                     e.to_string(),
@@ -185,10 +185,10 @@ fn compile_rule(
     b: &mut Builders,
     src: &RuleSource,
     f: &RuleFile,
-) -> Result<(), Vec<RuleError>> {
+) -> Result<(), Vec<DataError>> {
     let path = &src.path;
     let mut errors = Vec::new();
-    let mut err = |line: usize, msg: String| errors.push(RuleError::invalid(path, line, msg));
+    let mut err = |line: usize, msg: String| errors.push(DataError::invalid(path, line, msg));
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     if !valid_id(&f.id) {
         err(
@@ -323,23 +323,6 @@ fn compile_rule(
         source: path.clone(),
     });
     Ok(())
-}
-
-/// Where `field = ...` starts in the table that begins `table` (up to the
-/// next table header).
-pub fn field_offset(table: &str, field: &str) -> Option<usize> {
-    let mut offset = 0;
-    for (i, line) in table.split_inclusive('\n').enumerate() {
-        let t = line.trim_start();
-        if i > 0 && t.starts_with('[') {
-            return None;
-        }
-        if t.starts_with(field) && t[field.len()..].trim_start().starts_with('=') {
-            return Some(offset + (line.len() - t.len()));
-        }
-        offset += line.len();
-    }
-    None
 }
 
 /// A signal's problem: the field it is in, and the reason.

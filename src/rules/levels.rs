@@ -1,47 +1,14 @@
 //! From a repository's hits to a level per competency, with its evidence.
 
 use super::{Level, Rule, RuleSet};
+use crate::model::{area_rank, CompetencyLevel, Evidence};
 use crate::rules::matching::FileHits;
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Evidence items kept per signal; the count is always exact.
 pub const SAMPLES_PER_SIGNAL: usize = 10;
 /// Evidence items listed per competency in a report.
 const EVIDENCE_PER_COMPETENCY: usize = 12;
-
-/// Where a competency shows: a file, a line, and what matched.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
-pub struct Evidence {
-    pub path: String,
-    /// For a notebook: the line in its cell.
-    pub line: u32,
-    /// For a notebook: the cell (counting every cell from 1).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub cell: Option<u32>,
-    pub detail: String,
-}
-
-/// A competency's level in one repository, and why.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct CompetencyLevel {
-    pub id: String,
-    pub title: String,
-    pub area: String,
-    pub level: u8,
-    /// How many hits the evidence list was taken from.
-    pub evidence_count: u64,
-    pub evidence: Vec<Evidence>,
-    /// Shown, never counted: a declared dependency, say.
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub hints: Vec<Evidence>,
-    /// At level 0: packages for this competency declared in a manifest but
-    /// never used in the code (`pytest` in requirements.txt, no test).
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub declared_unused: Vec<Evidence>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
-    pub metrics: BTreeMap<String, f64>,
-}
 
 #[derive(Debug, Default, Clone)]
 struct SignalTally {
@@ -238,9 +205,7 @@ impl Tally {
                 }
             })
             .collect();
-        out.sort_by(|a, b| {
-            (super::area_rank(&a.area), &a.id).cmp(&(super::area_rank(&b.area), &b.id))
-        });
+        out.sort_by(|a, b| (area_rank(&a.area), &a.id).cmp(&(area_rank(&b.area), &b.id)));
         out
     }
 

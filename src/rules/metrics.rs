@@ -1,7 +1,7 @@
 //! Repository metrics: the numbers behind ratios, and the names rules use for them.
 
 use crate::analyze::facts::CodeMetrics;
-use crate::source::History;
+use crate::model::History;
 use std::collections::BTreeMap;
 
 /// Every metric a rule may name, with what it measures.

@@ -5,8 +5,6 @@
 //! It never reads a repository itself.
 
 pub mod compile;
-pub mod error;
-pub mod examples;
 pub mod file;
 pub mod levels;
 pub mod matching;
@@ -15,47 +13,15 @@ pub mod names;
 pub mod provenance;
 
 use crate::analyze::facts::Feature;
+use crate::model::{Catalog, CompetencyInfo};
+pub use crate::model::{DataError, DataErrors};
 pub use compile::RuleSource;
-pub use error::{RuleError, RuleErrors};
 use file::Scope;
 use globset::GlobSet;
 use regex::Regex;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-
-/// The areas of the catalog, in the order roadmaps teach them, with their titles.
-/// Reports list competencies in this order; a custom rule's unknown area comes last.
-pub const AREAS: &[(&str, &str)] = &[
-    ("foundations", "Foundations"),
-    ("oop", "OOP and the data model"),
-    ("advanced", "Advanced language"),
-    ("quality", "Quality: types, tests, linting, docs"),
-    ("environment", "Environment, packaging, git"),
-    ("concurrency", "Concurrency and performance"),
-    ("persistence", "Data persistence and messaging"),
-    ("web", "Web and APIs"),
-    ("devops", "DevOps and deployment"),
-    ("data_ml", "Data science, ML and AI"),
-    ("automation", "Automation, scraping and other uses"),
-    ("security", "Security"),
-];
-
-/// An area's place in [`AREAS`] (unknown areas sort last).
-pub fn area_rank(area: &str) -> usize {
-    AREAS
-        .iter()
-        .position(|(a, _)| *a == area)
-        .unwrap_or(AREAS.len())
-}
-
-/// An area's title, or the area id itself for a custom area.
-pub fn area_title(area: &str) -> &str {
-    AREAS
-        .iter()
-        .find(|(a, _)| *a == area)
-        .map_or(area, |(_, t)| t)
-}
 
 /// Index of a signal in [`RuleSet::signals`].
 pub type SignalId = u32;
@@ -229,12 +195,12 @@ impl RuleSet {
     }
 
     /// The built-in rules.
-    pub fn embedded() -> Result<RuleSet, RuleErrors> {
+    pub fn embedded() -> Result<RuleSet, DataErrors> {
         RuleSet::compile(&RuleSet::embedded_sources())
     }
 
     /// The built-in rules plus (overridden by) the `*.toml` files of `dir`.
-    pub fn with_dir(dir: Option<&Path>) -> Result<RuleSet, RuleErrors> {
+    pub fn with_dir(dir: Option<&Path>) -> Result<RuleSet, DataErrors> {
         let mut sources = RuleSet::embedded_sources();
         if let Some(dir) = dir {
             sources.extend(read_dir(dir)?);
@@ -245,12 +211,27 @@ impl RuleSet {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
+
+    /// The competency ids, as roadmaps and project files check them.
+    pub fn ids(&self) -> std::collections::BTreeSet<&str> {
+        self.rules.iter().map(|r| r.id.as_str()).collect()
+    }
+
+    /// What the checklist needs of each competency: title, area, advice.
+    pub fn catalog(&self) -> Catalog {
+        Catalog::new(self.rules.iter().map(|r| CompetencyInfo {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            area: r.area.clone(),
+            advice: r.advice.clone(),
+        }))
+    }
 }
 
 /// The rule files of a folder (not its subfolders), sorted by name.
-pub fn read_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleErrors> {
+pub fn read_dir(dir: &Path) -> Result<Vec<RuleSource>, DataErrors> {
     let read_err = |source| {
-        RuleErrors(vec![RuleError::Read {
+        DataErrors(vec![DataError::Read {
             path: dir.to_path_buf(),
             source,
         }])
@@ -270,12 +251,12 @@ pub fn read_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleErrors> {
                 text,
                 builtin: false,
             }),
-            Err(source) => errors.push(RuleError::Read { path, source }),
+            Err(source) => errors.push(DataError::Read { path, source }),
         }
     }
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(RuleErrors(errors))
+        Err(DataErrors(errors))
     }
 }

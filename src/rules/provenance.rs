@@ -6,8 +6,8 @@
 //! These are flags with a reason, never a verdict: a learner who wrote a
 //! project elsewhere and committed it once is flagged too, and says so.
 
-use crate::source::History;
-use serde::{Deserialize, Serialize};
+use crate::model::{Flag, History};
+use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
@@ -16,14 +16,6 @@ use std::sync::OnceLock;
 pub const FIRST_COMMIT_SHARE: f64 = 0.8;
 /// Repositories with fewer non-blank Python lines are too small to judge.
 pub const MIN_LINES: u64 = 50;
-
-/// Something about a repository a reader should know before trusting its levels.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Flag {
-    /// `possibly-copied`.
-    pub id: String,
-    pub reason: String,
-}
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_templates.rs"));

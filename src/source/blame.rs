@@ -5,8 +5,9 @@
 //! Out: per file, which lines those authors wrote last. Blame walks a file's
 //! history, so the audit asks only for files that carry evidence or code.
 
-use super::git::{self, History};
+use super::git;
 use super::SourceError;
+use crate::model::History;
 use git2::{DiffFindOptions, DiffOptions, Mailmap, Oid, Patch, Repository, Signature};
 use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap};

@@ -27,6 +27,14 @@ pub struct Input {
 }
 
 impl Input {
+    /// A path to read, without a label.
+    pub fn path(path: impl Into<PathBuf>) -> Input {
+        Input {
+            target: Target::Path(path.into()),
+            label: None,
+        }
+    }
+
     /// An input named on the command line: a URL, else a path as given.
     pub fn from_arg(arg: &str) -> Result<Input, String> {
         let target = match RemoteUrl::parse(arg) {

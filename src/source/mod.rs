@@ -15,9 +15,8 @@ pub mod remote;
 mod skip;
 mod workdir;
 
-use crate::analyze::facts::Finding;
-pub use git::{is_cut, list_commit, open as open_git, History, HistoryWalk};
-use serde::Serialize;
+use crate::model::{Finding, History, Note};
+pub use git::{is_cut, list_commit, open as open_git, HistoryWalk};
 use skip::Skip;
 use std::path::{Path, PathBuf};
 
@@ -49,13 +48,6 @@ pub enum SourceError {
     },
     #[error("{url}: {reason}")]
     Remote { url: String, reason: String },
-}
-
-/// Something not read, or read only in part, with the reason.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
-pub struct Note {
-    pub path: String,
-    pub message: String,
 }
 
 /// One repository to audit.

@@ -2,7 +2,8 @@
 //! symlinks never followed.
 
 use super::skip::{classify_dir, Skip};
-use super::{git, skip_finding, ListOptions, Listing, Loc, Note, SourceError};
+use super::{git, skip_finding, ListOptions, Listing, Loc, SourceError};
+use crate::model::Note;
 use ignore::WalkBuilder;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -2,10 +2,10 @@
 //! tables of competencies, checklist items and findings that changed.
 //! Escaped and cut to GitHub's limit as the scan's Markdown is.
 
-use super::{Diff, Direction, LevelChange};
+use crate::model::diff::{Diff, Direction, LevelChange};
+use crate::model::Evidence;
 use crate::report::location;
 use crate::report::markdown::{escape, footer, push_limited, remaining, table};
-use crate::rules::levels::Evidence;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -78,7 +78,7 @@ fn items(d: &Diff, out: &mut String) {
                 Direction::Worse => "❌",
                 Direction::Other => "➖",
             };
-            let status = |s: Option<crate::roadmap::Status>| s.map_or("—", |s| s.as_str());
+            let status = |s: Option<crate::model::Status>| s.map_or("—", |s| s.as_str());
             let then = match i.evidence.first() {
                 Some(e) => escape(&location(&e.repo, &e.path, e.cell, e.line)),
                 None => escape(&i.next_step),
@@ -102,7 +102,7 @@ fn items(d: &Diff, out: &mut String) {
 }
 
 fn findings(d: &Diff, out: &mut String) {
-    let row = |mark: &str, f: &super::RepoFinding| {
+    let row = |mark: &str, f: &crate::model::diff::RepoFinding| {
         format!(
             "| {mark} | {} | {} | {} |",
             escape(&f.id),

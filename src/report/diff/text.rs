@@ -1,8 +1,8 @@
 //! The diff for the terminal: the summary, then each change with its evidence.
 
-use super::{Diff, Direction, LevelChange, RepoFinding};
+use crate::model::diff::{Diff, Direction, LevelChange, RepoFinding};
+use crate::model::Status;
 use crate::report::location;
-use crate::roadmap::Status;
 use std::io::{self, Write};
 
 fn change_word(c: LevelChange) -> &'static str {

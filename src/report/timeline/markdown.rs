@@ -3,7 +3,7 @@
 //! repository and are escaped.
 
 use super::text::change;
-use super::Timeline;
+use crate::model::timeline::Timeline;
 use crate::report::location;
 use crate::report::markdown::{escape, push_limited, LIMIT};
 use std::fmt::Write as _;

@@ -1,7 +1,7 @@
 //! The timeline as a progress log for the terminal: one block per commit
 //! that changed something, oldest first, newest last.
 
-use super::{Event, EventKind, Timeline};
+use crate::model::timeline::{Event, EventKind, Timeline};
 use crate::report::location;
 use std::io::{self, Write};
 

@@ -2,14 +2,61 @@
 //! and findings pair first exactly, then equal but for their line, so an
 //! edit above them does not read as one removed and one added.
 
-use super::{
-    CompetencyChange, Diff, DiffError, Direction, FindingChanges, ItemChange, LevelChange,
-    NotCompared, RepoChanges, RepoFinding, ScoreChange, Side, SideKind, SCHEMA_VERSION,
+use crate::model::diff::{
+    CompetencyChange, Diff, Direction, FindingChanges, ItemChange, LevelChange, NotCompared,
+    RepoChanges, RepoFinding, ScoreChange, Side, SideKind, SCHEMA_VERSION,
 };
-use crate::report::model::{RepoReport, Report, Tool};
-use crate::roadmap::{ChecklistItem, Status};
-use crate::rules::levels::{CompetencyLevel, Evidence};
+use crate::model::{ChecklistItem, Status};
+use crate::model::{CompetencyLevel, Evidence};
+use crate::model::{RepoReport, Report, Tool, SCHEMA_VERSION as REPORT_SCHEMA_VERSION};
 use std::collections::{BTreeMap, VecDeque};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Why two reports cannot be compared.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("the two reports were measured against different checklists (`{base}` and `{head}`): give both sides the same --roadmap")]
+    Roadmaps { base: String, head: String },
+}
+
+/// Why a file is not a report this version can read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportFileError {
+    #[error("{path}: cannot read: {source}")]
+    Read { path: PathBuf, source: io::Error },
+    #[error(
+        "{path}: not a portfolio-audit JSON report (`scan --format json` writes one): {source}"
+    )]
+    Invalid {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(
+        "{path}: report schema_version {found}; this portfolio-audit reads {REPORT_SCHEMA_VERSION}"
+    )]
+    Version { path: PathBuf, found: u32 },
+}
+
+/// Reads a report written by `scan --format json`.
+pub fn load_report(path: &Path) -> Result<Report, ReportFileError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ReportFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let report: Report =
+        serde_json::from_str(&text).map_err(|source| ReportFileError::Invalid {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    if report.schema_version != REPORT_SCHEMA_VERSION {
+        return Err(ReportFileError::Version {
+            path: path.to_path_buf(),
+            found: report.schema_version,
+        });
+    }
+    Ok(report)
+}
 
 /// A report and where it came from.
 pub struct Labelled<'a> {
@@ -355,11 +402,11 @@ fn summary(d: &Diff) -> String {
 #[cfg(test)]
 mod tests {
     use super::{compare, unmatched, Labelled};
-    use crate::analyze::facts::Finding;
-    use crate::report::diff::{Direction, LevelChange, SideKind};
-    use crate::report::model::{RepoReport, Report};
-    use crate::roadmap::{ChecklistItem, Status};
-    use crate::rules::levels::{CompetencyLevel, Evidence};
+    use crate::model::diff::{Direction, LevelChange, SideKind};
+    use crate::model::Finding;
+    use crate::model::{ChecklistItem, Status};
+    use crate::model::{CompetencyLevel, Evidence};
+    use crate::model::{RepoReport, Report};
 
     fn repo(name: &str, levels: &[(&str, u8)], findings: &[&str]) -> RepoReport {
         RepoReport {

@@ -1,8 +1,8 @@
 //! Runs the examples each rule carries: every example is a tiny repository,
 //! audited like any other, and the rule's level must be what the example says.
 
-use super::{Example, Rule, RuleSet};
-use crate::audit::audit;
+use super::audit;
+use crate::rules::{Example, Rule, RuleSet};
 use crate::source::{ListOptions, Repo, RepoInput};
 
 /// How an example fared (the names follow detection-theory use in ast-grep).

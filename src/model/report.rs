@@ -1,13 +1,9 @@
 //! The report model: what every renderer prints, and the JSON contract
 //! (schema_version 1: fields are added, never renamed).
 
-use crate::analyze::facts::Finding;
-pub use crate::roadmap::cohort::Cohort;
-pub use crate::roadmap::{Checklist, RepoChecklist};
-use crate::rules::area_title;
-use crate::rules::levels::CompetencyLevel;
-pub use crate::rules::provenance::Flag;
-use crate::source::{History, Note};
+use super::{
+    area_title, Checklist, Cohort, CompetencyLevel, Finding, Flag, History, Note, RepoChecklist,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -1,0 +1,319 @@
+//! Audits one repository: list its files, analyze them in parallel, resolve
+//! names across its modules, and turn the hits into levels with evidence.
+//!
+//! Files are analyzed independently (rayon); everything after that runs in
+//! path order, so the result is the same whatever the thread count.
+//!
+//! Two variations: with `--author`, hits (and findings) in lines other
+//! people wrote are dropped before the levels are computed (git blame, see
+//! [`crate::source::blame`]); and a timeline audits many revisions of one
+//! repository through a [`FileCache`], so a revision costs its changed files
+//! plus the cross-module pass.
+
+pub mod bench;
+mod blame;
+mod cache;
+mod decode;
+pub mod examples;
+mod file;
+mod includes;
+
+use crate::analyze::crossref::Exports;
+use crate::analyze::facts::{CodeMetrics, Export, Finding, Ref};
+use crate::analyze::notebook::NotebookCode;
+use crate::analyze::{self, python, FileKind};
+use crate::model::Note;
+use crate::model::{RepoReport, Stats};
+use crate::rules::levels::{Tally, SAMPLES_PER_SIGNAL};
+use crate::rules::matching::{summarize, FileHits, FileRef, Hit};
+use crate::rules::metrics::repo_metrics;
+use crate::rules::provenance;
+use crate::rules::RuleSet;
+use crate::source::blame::Authors;
+use crate::source::{ListOptions, Listing, Repo, RepoInput, SourceError};
+use blame::{authorship_of, blame_files, Blamed};
+pub use cache::FileCache;
+use file::analyze_files;
+use includes::follow_includes;
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// What one file gave, before the cross-module pass. A timeline shares it
+/// between the revisions that hold the same file (path and blob).
+#[derive(Default)]
+struct FileOutcome {
+    path: String,
+    is_test: bool,
+    kind: Option<FileKind>,
+    /// Hits before the cross-module pass; empty once `alone` holds them.
+    hits: Vec<Hit>,
+    /// The file's hits, summarized, when no other module can add to them
+    /// (nothing deferred) and no author filter needs them line by line.
+    alone: Option<FileHits>,
+    deferred: Vec<Ref>,
+    exports: Vec<(String, Export)>,
+    /// Names other modules import this one by (Python and notebooks).
+    modules: Vec<String>,
+    /// The repository's module heads the analysis looked up, with their
+    /// answers (recorded for the cache only).
+    asked: Vec<(String, bool)>,
+    metrics: CodeMetrics,
+    lines: u64,
+    syntax_error: bool,
+    lossy: bool,
+    /// Written by a tool (a migration, a stub): only signals naming it with `files` count.
+    generated: bool,
+    findings: Vec<Finding>,
+    notes: Vec<Note>,
+    notebook: Option<NotebookCode>,
+    /// Files a configuration file pulls in (`-r base.txt`), as written.
+    includes: Vec<(String, u32)>,
+}
+
+/// What every file of one repository is analyzed against.
+struct RepoContext<'a> {
+    rules: &'a RuleSet,
+    local_heads: &'a HashSet<String>,
+    packages: &'a HashSet<String>,
+    /// Record the heads each analysis looks up (for the cache).
+    record: bool,
+    /// Keep hits line by line until the author filter has seen them.
+    keep_hits: bool,
+}
+
+/// Audits one repository. Fails only when the repository cannot be listed;
+/// a file that cannot be read or parsed is a note in the report.
+pub fn audit(
+    input: &RepoInput,
+    rules: &RuleSet,
+    opts: &ListOptions,
+) -> Result<RepoReport, SourceError> {
+    let listing = input.repo.list(opts)?;
+    audit_listing(input, listing, rules, None, None)
+}
+
+/// Audits one repository counting only what `authors` wrote: evidence and
+/// findings in their lines (git blame at the scanned revision), code metrics
+/// of files they wrote at least half of, and their commits. Needs a git
+/// revision (`Repo::Git`).
+pub fn audit_authored(
+    input: &RepoInput,
+    rules: &RuleSet,
+    opts: &ListOptions,
+    authors: &Authors,
+) -> Result<RepoReport, SourceError> {
+    if !matches!(input.repo, Repo::Git { .. }) {
+        return Err(SourceError::NotGit {
+            path: input.source.clone().into(),
+        });
+    }
+    let listing = input.repo.list(opts)?;
+    audit_listing(input, listing, rules, None, Some(authors))
+}
+
+/// Audits one revision of a repository from its listing, reusing the
+/// analyses `cache` holds for files (path and blob) seen at other
+/// revisions, and keeping the new ones there.
+pub fn audit_revision(
+    input: &RepoInput,
+    listing: Listing,
+    rules: &RuleSet,
+    cache: &mut FileCache,
+) -> Result<RepoReport, SourceError> {
+    audit_listing(input, listing, rules, Some(cache), None)
+}
+
+fn audit_listing(
+    input: &RepoInput,
+    listing: Listing,
+    rules: &RuleSet,
+    cache: Option<&mut FileCache>,
+    authors: Option<&Authors>,
+) -> Result<RepoReport, SourceError> {
+    let packages = analyze::package_dirs(listing.files.iter().map(|e| e.path.as_str()));
+    // Generated protobuf stubs are not the learner's modules: references to
+    // them stay qualified (`greeter_pb2_grpc.GreeterServicer`) for rules to match.
+    let local_heads: HashSet<String> = listing
+        .files
+        .iter()
+        .filter(|e| {
+            matches!(
+                analyze::classify(&e.path),
+                FileKind::Python | FileKind::Notebook
+            )
+        })
+        .filter(|e| !e.path.ends_with("_pb2.py") && !e.path.ends_with("_pb2_grpc.py"))
+        .map(|e| analyze::module_name(&e.path, &packages))
+        .map(|m| python::head_of(&m).to_string())
+        .collect();
+    let ctx = RepoContext {
+        rules,
+        local_heads: &local_heads,
+        packages: &packages,
+        record: cache.is_some(),
+        keep_hits: authors.is_some(),
+    };
+    let outcomes = match cache {
+        Some(cache) => cache.analyze(&listing.files, &ctx, &input.repo),
+        None => analyze_files(&listing.files, &ctx, &input.repo)
+            .into_iter()
+            .map(Arc::new)
+            .collect(),
+    };
+
+    let mut include_notes = Vec::new();
+    let outcomes = follow_includes(
+        outcomes,
+        &listing.files,
+        &ctx,
+        &input.repo,
+        &mut include_notes,
+    );
+
+    let mut exports = Exports::default();
+    for o in &outcomes {
+        exports.add(&o.modules, &o.exports);
+    }
+
+    let blames = match (authors, &listing.revision, &input.repo) {
+        (Some(a), Some(rev), Repo::Git { path, .. }) => Some(blame_files(&outcomes, path, rev, a)),
+        _ => None,
+    };
+    let blame_of = |i: usize| blames.as_ref().map(|b| &b[i]);
+
+    // Second parallel pass: names from other modules, now that every
+    // module's exports are known; then the author filter.
+    let resolved: Vec<Option<FileHits>> = outcomes
+        .par_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            if o.deferred.is_empty() && blames.is_none() {
+                return None;
+            }
+            let mut hits = o.hits.clone();
+            if !o.deferred.is_empty() {
+                let (refs, features) = exports.resolve(&o.deferred, &local_heads);
+                let scope = rules.scope(FileRef {
+                    path: &o.path,
+                    is_test: o.is_test,
+                    generated: o.generated,
+                });
+                rules.match_refs(&scope, &refs, &mut hits);
+                rules.match_features(&scope, &features, &mut hits);
+            }
+            if let Some(b) = blame_of(i) {
+                hits.retain(|h| b.counts(o, h.line));
+            }
+            Some(summarize(hits, SAMPLES_PER_SIGNAL))
+        })
+        .collect();
+
+    let mut tally = Tally::new(rules);
+    let mut code = CodeMetrics::default();
+    let mut stats = Stats {
+        files: listing.files.len() as u64,
+        ..Default::default()
+    };
+    let mut findings = listing.findings;
+    let mut notes = listing.notes;
+    notes.extend(include_notes);
+    for (i, (o, hits)) in outcomes.iter().zip(&resolved).enumerate() {
+        match o.kind {
+            Some(FileKind::Python) => {
+                stats.python_files += 1;
+                stats.lines += o.lines;
+            }
+            Some(FileKind::Notebook) => {
+                stats.notebooks += 1;
+                stats.lines += o.lines;
+            }
+            _ => {}
+        }
+        stats.syntax_errors += u64::from(o.syntax_error);
+        stats.not_utf8 += u64::from(o.lossy);
+        let blame = blame_of(i);
+        if !o.generated && blame.is_none_or(|b| b.theirs.as_ref().is_some_and(|b| b.mostly_mine()))
+        {
+            code.add(&o.metrics);
+        }
+        let locate = o
+            .notebook
+            .as_ref()
+            .map(|nb| move |line: u32| nb.locate(line));
+        let empty = FileHits::default();
+        let hits = hits.as_ref().or(o.alone.as_ref()).unwrap_or(&empty);
+        tally.add_file(
+            &o.path,
+            hits,
+            locate.as_ref().map(|f| f as &dyn Fn(u32) -> (u32, u32)),
+        );
+        for f in &o.findings {
+            if blame.is_some_and(|b| !b.counts(o, f.line)) {
+                continue;
+            }
+            let mut f = f.clone();
+            if let Some(nb) = &o.notebook {
+                let (cell, line) = nb.locate(f.line);
+                f.cell = Some(cell);
+                f.line = line;
+            }
+            findings.push(f);
+        }
+        notes.extend(o.notes.iter().cloned());
+        if let Some(Blamed { error: Some(e), .. }) = blame {
+            notes.push(Note {
+                path: o.path.clone(),
+                message: format!("not blamed, so not counted for --author: {e}"),
+            });
+        }
+    }
+    stats.skipped = notes
+        .iter()
+        .filter(|n| n.message.starts_with("not read"))
+        .count() as u64;
+    findings
+        .sort_by(|a, b| (&a.path, a.cell, a.line, &a.id).cmp(&(&b.path, b.cell, b.line, &b.id)));
+    notes.sort();
+    let history = listing.history;
+    let authorship = match (authors, blames.as_ref(), &input.repo, &listing.revision) {
+        (Some(a), Some(b), Repo::Git { path, .. }, Some(rev)) => {
+            let theirs = crate::source::blame::authored_history(path, rev, a)?;
+            let share = authorship_of(a, &outcomes, b, theirs.as_ref(), history.as_ref());
+            // Metrics (and the history competency) count their commits only;
+            // the report's `history` stays the whole repository's.
+            Some((share, theirs))
+        }
+        _ => None,
+    };
+    let counted_history = match &authorship {
+        Some((_, theirs)) => theirs.as_ref(),
+        None => history.as_ref(),
+    };
+    let metrics = repo_metrics(
+        &code,
+        stats.python_files + stats.notebooks,
+        stats.lines,
+        counted_history,
+    );
+    tally.add_metrics(rules, &metrics);
+    let competencies = tally.levels(rules, &metrics);
+    let paths: Vec<&str> = listing.files.iter().map(|e| e.path.as_str()).collect();
+    let flags = provenance::flags(&paths, stats.lines, history.as_ref());
+    Ok(RepoReport {
+        name: input.name.clone(),
+        source: input.source.clone(),
+        label: input.label.clone(),
+        revision: listing.revision,
+        stats,
+        competencies,
+        findings,
+        notes,
+        metrics,
+        history,
+        error: None,
+        checklist: None,
+        authorship: authorship.map(|(a, _)| a),
+        flags,
+    })
+}

@@ -1,0 +1,143 @@
+//! The arguments of every command that audits repositories (`scan`,
+//! `badge`, `diff`), turned into the library's [`Options`], and what an
+//! audit's problems mean for stderr and the exit code.
+
+use super::RulesArg;
+use crate::exit_codes;
+use crate::portfolio::{
+    inputs, Audit, Input, Options, Portfolio, ProblemKind, DEFAULT_MAX_FILE_SIZE, DEFAULT_ROADMAP,
+};
+use anyhow::Context;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What to audit: shared by `scan` and `badge`.
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Repositories, folders of repositories, or repository URLs (default: `.`).
+    #[arg(value_name = "PATH|URL")]
+    pub paths: Vec<PathBuf>,
+    /// Read inputs from this file, one a line, each with an optional label
+    /// (`LABEL  INPUT`: a tab or two or more spaces between); see below.
+    #[arg(long, value_name = "FILE")]
+    pub repos_file: Option<PathBuf>,
+    /// Where URL inputs are cloned and kept between runs
+    /// (default: the user's cache folder, then portfolio-audit/repos).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Clone only the last N commits of each URL (the history metrics then
+    /// see only those); local and file:// remotes are always cloned whole.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub depth: Option<u32>,
+    /// No progress bars and no warnings on stderr (errors are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Read this git revision from the object database instead of the working
+    /// tree (a URL is read at the remote's default branch unless this is given).
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+/// Options of every command that audits repositories (`scan`, `badge`, `diff`).
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub rules: RulesArg,
+    /// Threads for fetching and analysis, shared by repositories audited in
+    /// parallel and the files inside each (default: all cores).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// The checklist to measure against: a built-in roadmap's name or a roadmap file.
+    #[arg(long, value_name = "NAME|FILE", default_value = DEFAULT_ROADMAP)]
+    pub roadmap: String,
+    /// The learner's project file (self-reports, claims, ignored competencies);
+    /// default: portfolio-audit.toml at the top of each scanned repository.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Files larger than this many bytes are listed but not read.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Count only what this author wrote (repeatable): evidence in lines
+    /// `git blame` gives them at the scanned revision (a working tree is read
+    /// at HEAD). An email or a name, any case, after .mailmap. Needs git.
+    #[arg(long = "author", value_name = "EMAIL|NAME")]
+    pub authors: Vec<String>,
+}
+
+impl AuditArgs {
+    /// Loads the rules and the roadmap; either invalid is a usage error.
+    pub fn portfolio(&self, inputs: Option<&InputArgs>) -> anyhow::Result<Portfolio> {
+        let options = Options {
+            jobs: self.jobs,
+            max_file_size: self.max_file_size,
+            rev: inputs.and_then(|i| i.rev.clone()),
+            authors: self.authors.clone(),
+            config: self.config.clone(),
+            cache_dir: inputs.and_then(|i| i.cache_dir.clone()),
+            depth: inputs.and_then(|i| i.depth),
+        };
+        Ok(Portfolio::load(
+            self.rules.rules.as_deref(),
+            &self.roadmap,
+            options,
+        )?)
+    }
+}
+
+/// An audit of the inputs, and the exit code so far: `None` when the
+/// inputs themselves are malformed (the reason is on `err`).
+pub fn audit_inputs(
+    args: &InputArgs,
+    audit: &AuditArgs,
+    err: &mut dyn Write,
+) -> anyhow::Result<Option<(Audit, u8)>> {
+    let portfolio = audit.portfolio(Some(args))?;
+    let given: Vec<Input> = match inputs::gather(&args.paths, args.repos_file.as_deref()) {
+        Ok(g) => g,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(None);
+        }
+    };
+    let bars = super::progress::Bars::new(args.quiet);
+    let audited = match portfolio.audit(&given, &bars) {
+        Ok(a) => a,
+        Err(crate::portfolio::PortfolioError::Inputs(e)) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let code = report_problems(&audited, args.quiet, err)?;
+    Ok(Some((audited, code)))
+}
+
+/// Prints an audit's problems on `err` (warnings only without `--quiet`)
+/// and returns the exit code they make: a usage error (2) says more than a
+/// repository that could not be audited (3).
+pub fn report_problems(audit: &Audit, quiet: bool, err: &mut dyn Write) -> anyhow::Result<u8> {
+    for p in &audit.problems {
+        match p.kind {
+            ProblemKind::Warning if quiet => {}
+            ProblemKind::Warning => writeln!(err, "warning: {}", p.message)?,
+            _ => writeln!(err, "error: {}", p.message)?,
+        }
+    }
+    Ok(if audit.usage_error() {
+        exit_codes::USAGE
+    } else if audit.failed() > 0 {
+        exit_codes::SOME_FAILED
+    } else {
+        exit_codes::OK
+    })
+}
+
+/// Writes a rendered document to `-o FILE`, or to standard output.
+pub fn write_output(file: Option<&Path>, buffer: &[u8], out: &mut dyn Write) -> anyhow::Result<()> {
+    match file {
+        Some(path) => {
+            std::fs::write(path, buffer).with_context(|| format!("writing {}", path.display()))
+        }
+        None => Ok(out.write_all(buffer)?),
+    }
+}

@@ -1,0 +1,345 @@
+//! The library entry: inputs in, a [`Report`] out, with the stages run in
+//! order (`source` → `analyze` → `rules` → `roadmap`) and nothing printed.
+//!
+//! [`Portfolio`] holds what an audit needs, loaded once (the rules, the
+//! checklist, the threads); [`Portfolio::audit`] audits inputs in parallel
+//! and measures them against the checklist. `scan`, `badge` and `diff` are
+//! this one call with another renderer; `timeline` walks a history with the
+//! same rules. Problems with one input or one repository are data
+//! ([`Problem`]), never a stop: the others are still audited.
+
+mod config;
+pub mod diff;
+pub mod inputs;
+pub mod progress;
+pub mod reference;
+
+pub use crate::roadmap::{Roadmap, DEFAULT as DEFAULT_ROADMAP};
+pub use crate::rules::{read_dir as read_rule_dir, RuleSet};
+pub use crate::source::input::{Input, Target};
+pub use crate::source::DEFAULT_MAX_FILE_SIZE;
+pub use inputs::InputError;
+pub use progress::{Phase, Progress, Silent};
+
+use crate::audit::{audit, audit_authored};
+use crate::model::{DataErrors, Note, RepoReport, Report};
+use crate::roadmap::cohort::cohort;
+use crate::roadmap::{evaluate, evaluate_each_repo};
+use crate::source::blame::Authors;
+use crate::source::remote::FetchSettings;
+use crate::source::{discover, ListOptions, Repo, RepoInput, SourceError};
+use inputs::Slot;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// How to audit: everything but the rules and the checklist.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Threads for fetching and analysis (default: one per core).
+    pub jobs: Option<usize>,
+    /// Files larger than this are listed but not read.
+    pub max_file_size: u64,
+    /// Read this git revision instead of the working tree.
+    pub rev: Option<String>,
+    /// Count only what these authors wrote (git blame); needs git.
+    pub authors: Vec<String>,
+    /// The auditor's project file (self-reports, claims, ignores), instead of
+    /// each working tree's `portfolio-audit.toml`.
+    pub config: Option<PathBuf>,
+    /// Where URL inputs are cloned (default: the user's cache folder).
+    pub cache_dir: Option<PathBuf>,
+    /// Clone only the last N commits of each URL.
+    pub depth: Option<u32>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            jobs: None,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            rev: None,
+            authors: Vec::new(),
+            config: None,
+            cache_dir: None,
+            depth: None,
+        }
+    }
+}
+
+/// Why nothing could be audited.
+#[derive(Debug, thiserror::Error)]
+pub enum PortfolioError {
+    #[error("invalid rules:\n{0}")]
+    Rules(DataErrors),
+    #[error("roadmap: {0}")]
+    Roadmap(DataErrors),
+    #[error("starting worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    #[error(transparent)]
+    Inputs(#[from] InputError),
+    #[error("{0}")]
+    Config(DataErrors),
+}
+
+/// What kind of problem an audit ran into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// An input that names nothing readable: a usage error.
+    Input,
+    /// A repository that could not be audited; the others were.
+    Repository,
+    /// A repository that cannot be audited the way it was asked (`--author`
+    /// on a folder that is not git): a usage error.
+    Usage,
+    /// Worth saying, changes nothing (a clone read as fetched earlier).
+    Warning,
+}
+
+/// One problem, in the order the audit met it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(kind: ProblemKind, message: impl Into<String>) -> Problem {
+        Problem {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// A report and the problems met while making it.
+#[derive(Debug)]
+pub struct Audit {
+    pub report: Report,
+    pub problems: Vec<Problem>,
+}
+
+impl Audit {
+    /// Some input or repository was a usage error (exit code 2).
+    pub fn usage_error(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|p| matches!(p.kind, ProblemKind::Input | ProblemKind::Usage))
+    }
+
+    /// How many repositories could not be audited.
+    pub fn failed(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| matches!(p.kind, ProblemKind::Repository | ProblemKind::Usage))
+            .count()
+    }
+}
+
+/// Why one revision of one repository could not be audited.
+#[derive(Debug, thiserror::Error)]
+pub enum RevisionError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("{}: not a git repository", .path.display())]
+    NotGit { path: PathBuf },
+    #[error("{}: holds {count} repositories", .path.display())]
+    Several { path: PathBuf, count: usize },
+    #[error(transparent)]
+    Portfolio(#[from] PortfolioError),
+}
+
+/// What an audit needs, loaded once: the rules, the checklist and the threads.
+///
+/// ```
+/// use portfolio_audit::portfolio::{Input, Options, Portfolio, Roadmap, RuleSet, Silent};
+///
+/// let rules = RuleSet::embedded()?;
+/// let roadmap = Roadmap::find("professional", &rules.ids())?;
+/// let portfolio = Portfolio::new(rules, roadmap, Options::default())?;
+/// let audit = portfolio.audit(&[Input::path("fixtures/portfolio/fastapi-service")], &Silent)?;
+/// let report = &audit.report;
+/// assert_eq!(report.repos[0].name, "fastapi-service");
+/// assert!(report.portfolio.checklist.score > 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Portfolio {
+    rules: RuleSet,
+    roadmap: Roadmap,
+    options: Options,
+    pool: rayon::ThreadPool,
+    /// With `--author`: only their lines count.
+    authors: Option<Authors>,
+}
+
+impl Portfolio {
+    /// Ready to audit with these rules and this checklist.
+    pub fn new(
+        rules: RuleSet,
+        roadmap: Roadmap,
+        options: Options,
+    ) -> Result<Portfolio, PortfolioError> {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = options.jobs {
+            builder = builder.num_threads(n.max(1));
+        }
+        let pool = builder.build()?;
+        let authors = (!options.authors.is_empty()).then(|| Authors::new(&options.authors));
+        Ok(Portfolio {
+            rules,
+            roadmap,
+            options,
+            pool,
+            authors,
+        })
+    }
+
+    /// The built-in rules (plus a folder of custom ones) and a roadmap by
+    /// name or file; either invalid is an error naming the file and line.
+    pub fn load(
+        rules_dir: Option<&Path>,
+        roadmap: &str,
+        options: Options,
+    ) -> Result<Portfolio, PortfolioError> {
+        let rules = RuleSet::with_dir(rules_dir).map_err(PortfolioError::Rules)?;
+        let roadmap = Roadmap::find(roadmap, &rules.ids()).map_err(PortfolioError::Roadmap)?;
+        Portfolio::new(rules, roadmap, options)
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    pub fn roadmap(&self) -> &Roadmap {
+        &self.roadmap
+    }
+
+    /// Audits the inputs (paths, folders of repositories, URLs fetched into
+    /// the cache) in parallel, keeping their order, and measures them
+    /// against the checklist (per student too, when labeled).
+    pub fn audit(&self, given: &[Input], progress: &dyn Progress) -> Result<Audit, PortfolioError> {
+        let cache = inputs::cache_dir(self.options.cache_dir.as_deref(), given)?;
+        let mut problems = Vec::new();
+        // Blame reads commits: a working tree is scanned at its HEAD.
+        let rev = self
+            .options
+            .rev
+            .as_deref()
+            .or((!self.options.authors.is_empty()).then_some("HEAD"));
+        let mut slots = inputs::discover(given, rev, &cache, &mut problems);
+        let settings = FetchSettings {
+            depth: self.options.depth,
+        };
+        let stale = inputs::fetch(&mut slots, &self.pool, progress, settings, &mut problems);
+        let report = self.report(&slots, &stale, progress, &mut problems)?;
+        Ok(Audit { report, problems })
+    }
+
+    /// Audits the one git repository at `path`, at `rev` (what `diff` compares).
+    pub fn audit_revision(
+        &self,
+        path: &Path,
+        rev: &str,
+        progress: &dyn Progress,
+    ) -> Result<Audit, RevisionError> {
+        let found = discover(path, Some(rev))?;
+        match found.as_slice() {
+            [one] if matches!(one.repo, Repo::Git { .. }) => {}
+            [_] => {
+                return Err(RevisionError::NotGit {
+                    path: path.to_path_buf(),
+                })
+            }
+            many => {
+                return Err(RevisionError::Several {
+                    path: path.to_path_buf(),
+                    count: many.len(),
+                })
+            }
+        }
+        let slots: Vec<Slot> = found.into_iter().map(Ok).collect();
+        let mut problems = Vec::new();
+        let report = self.report(&slots, &BTreeMap::new(), progress, &mut problems)?;
+        Ok(Audit { report, problems })
+    }
+
+    /// Audits the ready inputs in parallel and keeps them in the order given
+    /// (an input that failed earlier stays in its place as its error), then
+    /// measures them against the checklist, per student too when labeled.
+    /// `notes` are added to the repository read from that git folder.
+    fn report(
+        &self,
+        slots: &[Slot],
+        notes: &BTreeMap<PathBuf, Note>,
+        progress: &dyn Progress,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Report, PortfolioError> {
+        let ids = self.rules.ids();
+        let ready: Vec<&RepoInput> = slots.iter().filter_map(|s| s.as_ref().ok()).collect();
+        let config = config::load(self.options.config.as_deref(), &ready, &ids)
+            .map_err(PortfolioError::Config)?;
+        let configs = match self.options.config {
+            Some(_) => BTreeMap::new(),
+            None => config::per_student(&ready, &ids),
+        };
+        let opts = ListOptions {
+            max_file_size: self.options.max_file_size,
+        };
+        progress.start(Phase::Scanning, ready.len());
+        let outcomes: Vec<(RepoReport, Option<SourceError>)> = self.pool.install(|| {
+            slots
+                .par_iter()
+                .map(|slot| {
+                    let input = match slot {
+                        Ok(input) => input,
+                        Err(report) => return (report.clone(), None),
+                    };
+                    let audited = match &self.authors {
+                        Some(a) => audit_authored(input, &self.rules, &opts, a),
+                        None => audit(input, &self.rules, &opts),
+                    };
+                    let outcome = match audited {
+                        Ok(mut r) => {
+                            let note = match &input.repo {
+                                Repo::Git { path, .. } => notes.get(path),
+                                _ => None,
+                            };
+                            if let Some(note) = note {
+                                r.notes.push(note.clone());
+                                r.notes.sort();
+                            }
+                            (r, None)
+                        }
+                        Err(e) => (inputs::not_audited(input, &e), Some(e)),
+                    };
+                    progress.done(Phase::Scanning, &input.name);
+                    outcome
+                })
+                .collect()
+        });
+        progress.finish(Phase::Scanning);
+        let mut repos = Vec::with_capacity(outcomes.len());
+        for (report, failure) in outcomes {
+            if let Some(e) = failure {
+                let kind = match e {
+                    SourceError::NotGit { .. } => ProblemKind::Usage,
+                    _ => ProblemKind::Repository,
+                };
+                problems.push(Problem::new(kind, format!("{}: {e}", report.name)));
+            }
+            repos.push(report);
+        }
+        let catalog = self.rules.catalog();
+        let mut report = Report::new(repos);
+        report.portfolio.checklist = evaluate(&self.roadmap, &report.repos, &catalog, &config);
+        evaluate_each_repo(&self.roadmap, &mut report.repos, &catalog, &config);
+        report.cohort = cohort(&self.roadmap, &report.repos, &catalog, &configs, &config);
+        report.roadmap = Some(self.roadmap.name.clone());
+        report.config = config
+            .sources
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        Ok(report)
+    }
+}
