@@ -1,6 +1,6 @@
-//! Embeds `rules/*.toml`, `rules/roadmaps/*.toml` and `rules/templates/*.toml`
-//! into the binary: the rules, checklists and known project templates users
-//! get by default.
+//! Embeds `rules/*.toml`, `rules/findings/*.toml`, `rules/roadmaps/*.toml` and
+//! `rules/templates/*.toml` into the binary: the rules, findings, checklists
+//! and known project templates users get by default.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -9,6 +9,7 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for (name, sub, file) in [
         ("RULES", "rules", "embedded_rules.rs"),
+        ("FINDINGS", "rules/findings", "embedded_findings.rs"),
         ("ROADMAPS", "rules/roadmaps", "embedded_roadmaps.rs"),
         ("TEMPLATES", "rules/templates", "embedded_templates.rs"),
     ] {

@@ -1,7 +1,13 @@
-//! `.env` files: a committed one with values is a finding (its secrets are in
-//! the repository's history); `.env.example` and friends are templates.
+//! `.env` files: one committed with values puts its secrets in the
+//! repository's history; `.env.example` and friends are templates.
 
-use crate::model::Finding;
+use super::facts::{ConfigFact, FactInfo};
+
+/// The facts a `.env` file may state.
+pub const FACTS: &[FactInfo] = &[FactInfo {
+    name: "dotenv.values",
+    description: "a .env file (not a template such as .env.example) assigns a value",
+}];
 
 /// Whether a file name is a dotenv file that holds real values (not a template).
 pub fn is_dotenv(path: &str) -> bool {
@@ -10,8 +16,8 @@ pub fn is_dotenv(path: &str) -> bool {
     (name == ".env" || name.starts_with(".env.")) && !templated.iter().any(|t| name.ends_with(t))
 }
 
-/// A finding at the first `KEY=value` line whose value is not empty.
-pub fn findings(path: &str, text: &str) -> Vec<Finding> {
+/// `dotenv.values` at the first `KEY=value` line whose value is not empty.
+pub fn analyze(text: &str) -> Vec<ConfigFact> {
     let assigned = text.lines().enumerate().find(|(_, line)| {
         let line = line.trim();
         let line = line.strip_prefix("export ").unwrap_or(line);
@@ -24,12 +30,10 @@ pub fn findings(path: &str, text: &str) -> Vec<Finding> {
         })
     });
     assigned
-        .map(|(i, _)| Finding {
-            id: "sec.secrets".to_string(),
-            path: path.to_string(),
-            line: i as u32 + 1,
-            cell: None,
-            message: "a .env file with values is in the repository: remove it, rotate what it held, list .env in .gitignore and commit a .env.example without values".to_string(),
+        .map(|(i, line)| {
+            let key = line.trim().trim_start_matches("export ");
+            let key = key.split('=').next().unwrap_or("").trim();
+            ConfigFact::new("dotenv.values", i as u32 + 1, key)
         })
         .into_iter()
         .collect()
@@ -49,13 +53,9 @@ mod tests {
     }
 
     #[test]
-    fn only_assignments_with_values_are_findings() {
-        assert!(findings(".env", "# local settings\nDEBUG=\nAPI_KEY=\n").is_empty());
-        let f = findings(
-            ".env",
-            "# local settings\nDEBUG=\nexport STRIPE_KEY=\"sk_test_123\"\n",
-        );
-        assert_eq!(f.len(), 1);
-        assert_eq!(f[0].line, 3);
+    fn only_assignments_with_values_are_stated() {
+        assert!(analyze("# local settings\nDEBUG=\nAPI_KEY=\n").is_empty());
+        let f = analyze("# local settings\nDEBUG=\nexport STRIPE_KEY=\"sk_test_123\"\n");
+        assert_eq!(f, vec![ConfigFact::new("dotenv.values", 3, "STRIPE_KEY")]);
     }
 }

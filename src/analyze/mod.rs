@@ -15,6 +15,7 @@ pub mod dotenv;
 pub mod facts;
 pub mod infra;
 pub mod ini;
+pub mod layout;
 pub mod manifest;
 pub mod notebook;
 pub mod python;
@@ -25,9 +26,11 @@ pub mod yaml;
 use facts::FactInfo;
 use std::collections::HashSet;
 
-/// Every fact name the configuration analyzers may state, in listing order.
+/// Every fact name the analyzers other than Python's may state, in listing order.
 pub fn known_facts() -> impl Iterator<Item = &'static FactInfo> {
     config::known_facts()
+        .chain(dotenv::FACTS)
+        .chain(layout::FACTS)
 }
 
 /// The fact named `name`, as the `'static` name analyzers use.

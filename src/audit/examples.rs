@@ -1,9 +1,12 @@
-//! Runs the examples each rule carries: every example is a tiny repository,
-//! audited like any other, and the rule's level must be what the example says.
+//! Runs the examples each rule and finding carries: every example is a tiny
+//! repository, audited like any other. A competency's level must be what
+//! the example says; a finding must be reported (`matches`) or not
+//! (`no_match`).
 
 use super::audit;
-use crate::rules::{Example, Rule, RuleSet};
+use crate::rules::{Example, RuleSet};
 use crate::source::{ListOptions, Repo, RepoInput};
+use std::path::Path;
 
 /// How an example fared (the names follow detection-theory use in ast-grep).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,12 +21,14 @@ pub enum Status {
 
 #[derive(Debug, Clone)]
 pub struct ExampleResult {
+    /// The competency's or the finding's id.
     pub rule: String,
     pub source: String,
     pub line: usize,
     pub status: Status,
-    pub level: u8,
     pub expected: String,
+    /// What the audit said: `level 2`, `1 finding`.
+    pub got: String,
     /// What matched, for a noisy example; what little did, for a missing one.
     pub evidence: Vec<String>,
 }
@@ -36,12 +41,12 @@ impl ExampleResult {
             Status::Noisy => "NOISY",
         };
         format!(
-            "{}:{}: {} {what}: expected {}, got level {}{}",
+            "{}:{}: {} {what}: expected {}, got {}{}",
             self.source,
             self.line,
             self.rule,
             self.expected,
-            self.level,
+            self.got,
             if self.evidence.is_empty() {
                 String::new()
             } else {
@@ -51,7 +56,15 @@ impl ExampleResult {
     }
 }
 
-fn run_one(set: &RuleSet, rule: &Rule, ex: &Example) -> ExampleResult {
+/// What an example's subject is.
+#[derive(Clone, Copy)]
+enum Subject<'a> {
+    Competency(&'a str),
+    Finding(&'a str),
+}
+
+/// The example's files audited as a repository of their own.
+fn audit_example(set: &RuleSet, ex: &Example) -> Option<crate::model::RepoReport> {
     let files = ex
         .files
         .iter()
@@ -64,48 +77,86 @@ fn run_one(set: &RuleSet, rule: &Rule, ex: &Example) -> ExampleResult {
         label: None,
         remote: None,
     };
-    let report = audit(&input, set, &ListOptions::default());
-    let found = report
-        .ok()
-        .and_then(|r| r.competencies.into_iter().find(|c| c.id == rule.id));
-    let (level, evidence) = match found {
-        Some(c) => {
-            let ev = c
-                .evidence
-                .iter()
-                .chain(c.hints.iter())
-                .map(|e| format!("line {}: {}", e.line, e.detail))
-                .collect();
-            (c.level, ev)
+    audit(&input, set, &ListOptions::default()).ok()
+}
+
+fn run_one(set: &RuleSet, subject: Subject, source: &Path, ex: &Example) -> ExampleResult {
+    let report = audit_example(set, ex);
+    let (measured, got, evidence) = match subject {
+        Subject::Competency(id) => {
+            let found = report.and_then(|r| r.competencies.into_iter().find(|c| c.id == id));
+            match found {
+                Some(c) => {
+                    let ev = c
+                        .evidence
+                        .iter()
+                        .chain(c.hints.iter())
+                        .map(|e| format!("line {}: {}", e.line, e.detail))
+                        .collect();
+                    (c.level, format!("level {}", c.level), ev)
+                }
+                None => (0, "level 0".to_string(), Vec::new()),
+            }
         }
-        None => (0, Vec::new()),
+        Subject::Finding(id) => {
+            let found: Vec<_> = report
+                .map(|r| r.findings.into_iter().filter(|f| f.id == id).collect())
+                .unwrap_or_default();
+            let ev = found
+                .iter()
+                .map(|f| format!("{}:{}: {}", f.path, f.line, f.message))
+                .collect();
+            let n = found.len();
+            let got = format!("{n} finding{}", if n == 1 { "" } else { "s" });
+            (u8::from(n > 0), got, ev)
+        }
     };
-    let (ok, expected, bad) = if ex.expect_match {
-        let want = ex.level.unwrap_or(1);
-        (level >= want, format!("level >= {want}"), Status::Missing)
-    } else {
-        let limit = ex.level.unwrap_or(1);
-        (level < limit, format!("level < {limit}"), Status::Noisy)
+    let (ok, expected, bad) = match (subject, ex.expect_match) {
+        (Subject::Finding(_), true) => (measured > 0, "a finding".into(), Status::Missing),
+        (Subject::Finding(_), false) => (measured == 0, "no finding".into(), Status::Noisy),
+        (Subject::Competency(_), true) => {
+            let want = ex.level.unwrap_or(1);
+            (
+                measured >= want,
+                format!("level >= {want}"),
+                Status::Missing,
+            )
+        }
+        (Subject::Competency(_), false) => {
+            let limit = ex.level.unwrap_or(1);
+            (measured < limit, format!("level < {limit}"), Status::Noisy)
+        }
+    };
+    let id = match subject {
+        Subject::Competency(id) | Subject::Finding(id) => id,
     };
     ExampleResult {
-        rule: rule.id.clone(),
-        source: rule.source.display().to_string(),
+        rule: id.to_string(),
+        source: source.display().to_string(),
         line: ex.line,
         status: if ok { Status::Validated } else { bad },
-        level,
         expected,
+        got,
         evidence,
     }
 }
 
-/// Runs every example of every rule (or of the rules whose id is in `only`).
+/// Runs every example of every rule and finding (or of those whose id is in `only`).
 pub fn run_all(set: &RuleSet, only: Option<&[String]>) -> Vec<ExampleResult> {
     use rayon::prelude::*;
-    let jobs: Vec<(&Rule, &Example)> = set
-        .rules
-        .iter()
-        .filter(|r| only.is_none_or(|ids| ids.contains(&r.id)))
-        .flat_map(|r| r.examples.iter().map(move |e| (r, e)))
-        .collect();
-    jobs.par_iter().map(|(r, e)| run_one(set, r, e)).collect()
+    let wanted = |id: &String| only.is_none_or(|ids| ids.contains(id));
+    let rules = set.rules.iter().filter(|r| wanted(&r.id)).flat_map(|r| {
+        r.examples
+            .iter()
+            .map(move |e| (Subject::Competency(&r.id), r.source.as_path(), e))
+    });
+    let findings = set.findings.iter().filter(|f| wanted(&f.id)).flat_map(|f| {
+        f.examples
+            .iter()
+            .map(move |e| (Subject::Finding(&f.id), f.source.as_path(), e))
+    });
+    let jobs: Vec<(Subject, &Path, &Example)> = rules.chain(findings).collect();
+    jobs.par_iter()
+        .map(|(subject, source, e)| run_one(set, *subject, source, e))
+        .collect()
 }

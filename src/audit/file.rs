@@ -7,7 +7,7 @@ use super::{FileOutcome, RepoContext};
 use crate::analyze::{self, config, notebook, python, FileKind};
 use crate::model::Note;
 use crate::rules::levels::SAMPLES_PER_SIGNAL;
-use crate::rules::matching::{summarize, FileRef};
+use crate::rules::matching::FileRef;
 use crate::source::{Entry, Reader, Repo};
 use rayon::prelude::*;
 
@@ -35,7 +35,10 @@ pub(super) fn analyze_files(files: &[Entry], ctx: &RepoContext, repo: &Repo) -> 
 pub(super) fn analyze_file(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOutcome {
     let mut o = analyze_content(entry, analyze::classify(&entry.path), reader, ctx);
     if o.deferred.is_empty() && !ctx.keep_hits {
-        o.alone = Some(summarize(std::mem::take(&mut o.hits), SAMPLES_PER_SIGNAL));
+        o.alone = Some(
+            ctx.rules
+                .summarize(std::mem::take(&mut o.hits), SAMPLES_PER_SIGNAL),
+        );
     }
     o
 }
@@ -140,10 +143,11 @@ pub(super) fn analyze_content(
             }
         }
         FileKind::Other => {
+            let scope = rules.scope(file);
             if dotenv {
-                o.findings = analyze::dotenv::findings(&entry.path, &text);
+                rules.match_facts(&scope, &analyze::dotenv::analyze(&text), &mut o.hits);
             }
-            rules.match_text(&rules.scope(file), &text, &mut o.hits)
+            rules.match_text(&scope, &text, &mut o.hits)
         }
     }
     o

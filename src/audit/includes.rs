@@ -7,7 +7,6 @@ use super::{FileOutcome, RepoContext};
 use crate::analyze::{self, config, FileKind};
 use crate::model::Note;
 use crate::rules::levels::SAMPLES_PER_SIGNAL;
-use crate::rules::matching::summarize;
 use crate::source::{Entry, Repo};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -69,10 +68,10 @@ pub(super) fn follow_includes(
                     ));
                     let mut fresh = analyze_content(&files[j], kind, r, ctx);
                     if !ctx.keep_hits {
-                        fresh.alone = Some(summarize(
-                            std::mem::take(&mut fresh.hits),
-                            SAMPLES_PER_SIGNAL,
-                        ));
+                        fresh.alone = Some(
+                            ctx.rules
+                                .summarize(std::mem::take(&mut fresh.hits), SAMPLES_PER_SIGNAL),
+                        );
                     }
                     // The file's own outcome (its path alone) gives way to
                     // its reading as requirements.

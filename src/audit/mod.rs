@@ -20,17 +20,18 @@ mod includes;
 
 use crate::analyze::crossref::Exports;
 use crate::analyze::facts::{CodeMetrics, Export, Finding, Ref};
+use crate::analyze::layout::{self, Committed};
 use crate::analyze::notebook::NotebookCode;
 use crate::analyze::{self, python, FileKind};
 use crate::model::Note;
 use crate::model::{RepoReport, Stats};
 use crate::rules::levels::{Tally, SAMPLES_PER_SIGNAL};
-use crate::rules::matching::{summarize, FileHits, FileRef, Hit};
+use crate::rules::matching::{FileHits, FileRef, Hit};
 use crate::rules::metrics::repo_metrics;
 use crate::rules::provenance;
 use crate::rules::RuleSet;
 use crate::source::blame::Authors;
-use crate::source::{ListOptions, Listing, Repo, RepoInput, SourceError};
+use crate::source::{ListOptions, Listing, Repo, RepoInput, Skip, SourceError};
 use blame::{authorship_of, blame_files, Blamed};
 pub use cache::FileCache;
 use file::analyze_files;
@@ -205,7 +206,7 @@ fn audit_listing(
             if let Some(b) = blame_of(i) {
                 hits.retain(|h| b.counts(o, h.line));
             }
-            Some(summarize(hits, SAMPLES_PER_SIGNAL))
+            Some(rules.summarize(hits, SAMPLES_PER_SIGNAL))
         })
         .collect();
 
@@ -215,7 +216,7 @@ fn audit_listing(
         files: listing.files.len() as u64,
         ..Default::default()
     };
-    let mut findings = listing.findings;
+    let mut findings = committed_folders(&listing.committed, rules, &mut tally);
     let mut notes = listing.notes;
     notes.extend(include_notes);
     for (i, (o, hits)) in outcomes.iter().zip(&resolved).enumerate() {
@@ -248,11 +249,14 @@ fn audit_listing(
             hits,
             locate.as_ref().map(|f| f as &dyn Fn(u32) -> (u32, u32)),
         );
-        for f in &o.findings {
+        let made = hits
+            .findings
+            .iter()
+            .filter_map(|h| rules.finding_at(&o.path, h));
+        for mut f in o.findings.iter().cloned().chain(made) {
             if blame.is_some_and(|b| !b.counts(o, f.line)) {
                 continue;
             }
-            let mut f = f.clone();
             if let Some(nb) = &o.notebook {
                 let (cell, line) = nb.locate(f.line);
                 f.cell = Some(cell);
@@ -272,8 +276,11 @@ fn audit_listing(
         .iter()
         .filter(|n| n.message.starts_with("not read"))
         .count() as u64;
+    // One finding per place: of two signals of one finding on a line, the
+    // first (in the finding's file) speaks (the sort is stable).
     findings
         .sort_by(|a, b| (&a.path, a.cell, a.line, &a.id).cmp(&(&b.path, b.cell, b.line, &b.id)));
+    findings.dedup_by(|a, b| (&a.path, a.cell, a.line, &a.id) == (&b.path, b.cell, b.line, &b.id));
     notes.sort();
     let history = listing.history;
     let authorship = match (authors, blames.as_ref(), &input.repo, &listing.revision) {
@@ -316,4 +323,37 @@ fn audit_listing(
         authorship: authorship.map(|(a, _)| a),
         flags,
     })
+}
+
+/// Findings about folders committed by mistake (a virtualenv, bytecode
+/// caches), which the listing left out: facts at the folder, matched like
+/// any file's.
+fn committed_folders(
+    committed: &[(String, Skip)],
+    rules: &RuleSet,
+    tally: &mut Tally,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (path, skip) in committed {
+        let kind = match skip {
+            Skip::Virtualenv => Committed::Virtualenv,
+            Skip::PyCache => Committed::Bytecode,
+            Skip::Quiet => continue,
+        };
+        let scope = rules.scope(FileRef {
+            path,
+            is_test: false,
+            generated: false,
+        });
+        let mut hits = Vec::new();
+        rules.match_facts(&scope, &[layout::fact(kind, path)], &mut hits);
+        let hits = rules.summarize(hits, SAMPLES_PER_SIGNAL);
+        findings.extend(
+            hits.findings
+                .iter()
+                .filter_map(|h| rules.finding_at(path, h)),
+        );
+        tally.add_file(path, &hits, None);
+    }
+    findings
 }

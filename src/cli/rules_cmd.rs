@@ -4,7 +4,7 @@ use super::{ListFormat as Format, RulesArg};
 use crate::audit::examples::{run_all, Status};
 use crate::exit_codes;
 use crate::portfolio::reference;
-use crate::portfolio::{read_rule_dir, RuleSet};
+use crate::portfolio::{read_rule_dir, FindingRule, Rule, RuleSet};
 use anyhow::Context;
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,8 +33,11 @@ pub enum RulesCommand {
         /// Only these rule ids.
         ids: Vec<String>,
     },
-    /// Show a rule: why it matters, the advice, its signals and levels.
-    #[command(after_help = "Example:\n  portfolio-audit rules explain testing.unit")]
+    /// Show a rule or a finding: why it matters, the advice, its signals
+    /// and levels (a finding: its severity and messages).
+    #[command(
+        after_help = "Examples:\n  portfolio-audit rules explain testing.unit\n  portfolio-audit rules explain sec.sql_injection"
+    )]
     Explain {
         id: String,
         #[command(flatten)]
@@ -116,64 +119,23 @@ pub fn run(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyh
             let Some(set) = load(rules, err)? else {
                 return Ok(exit_codes::USAGE);
             };
-            let Some(rule) = set.rule(id) else {
+            let (rule, finding) = (set.rule(id), set.finding(id));
+            if rule.is_none() && finding.is_none() {
                 writeln!(
                     err,
-                    "error: no rule `{id}`; `portfolio-audit rules list` shows the ids"
+                    "error: no rule or finding `{id}`; `portfolio-audit rules list` shows the ids"
                 )?;
                 return Ok(exit_codes::USAGE);
-            };
-            writeln!(out, "{} — {} ({})\n", rule.id, rule.title, rule.area)?;
-            writeln!(out, "Why: {}\n", rule.why)?;
-            writeln!(out, "Next step when missing: {}\n", rule.advice)?;
-            writeln!(out, "Signals:")?;
-            for s in &set.signals[rule.signals.clone()] {
-                let hint = if s.hint {
-                    " (hint: shown, never counted)"
-                } else {
-                    ""
-                };
-                writeln!(
-                    out,
-                    "  {}{}{}",
-                    s.name,
-                    s.detail
-                        .as_ref()
-                        .map(|d| format!(": {d}"))
-                        .unwrap_or_default(),
-                    hint
-                )?;
             }
-            writeln!(out, "Levels:")?;
-            for (i, l) in rule.levels.iter().enumerate() {
-                let names = |ids: &[usize]| {
-                    ids.iter()
-                        .map(|&s| set.signals[s].name.clone())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                let mut parts = Vec::new();
-                if !l.all.is_empty() {
-                    let groups: Vec<String> = l
-                        .all
-                        .iter()
-                        .map(|g| names(g).replace(", ", " or "))
-                        .collect();
-                    parts.push(format!("all of [{}]", groups.join(", ")));
-                }
-                if !l.any.is_empty() {
-                    parts.push(format!("any of [{}]", names(&l.any)));
-                }
-                parts.push(format!("{} hit(s)", l.min));
-                if l.min_files > 1 {
-                    parts.push(format!("in {} files", l.min_files));
-                }
-                if let Some((m, v)) = &l.metric {
-                    parts.push(format!("{m} >= {v}"));
-                }
-                writeln!(out, "  {}: {}", i + 1, parts.join(", "))?;
+            if let Some(rule) = rule {
+                explain_rule(&set, rule, out)?;
             }
-            writeln!(out, "\nDefined in {}", rule.source.display())?;
+            if let Some(f) = finding {
+                if rule.is_some() {
+                    writeln!(out)?;
+                }
+                explain_finding(&set, f, out)?;
+            }
             Ok(exit_codes::OK)
         }
         RulesCommand::Features => {
@@ -207,6 +169,96 @@ pub fn run(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyh
     }
 }
 
+fn explain_rule(set: &RuleSet, rule: &Rule, out: &mut dyn Write) -> anyhow::Result<()> {
+    writeln!(out, "{} — {} ({})\n", rule.id, rule.title, rule.area)?;
+    writeln!(out, "Why: {}\n", rule.why)?;
+    writeln!(out, "Next step when missing: {}\n", rule.advice)?;
+    writeln!(out, "Signals:")?;
+    for s in &set.signals[rule.signals.clone()] {
+        let hint = if s.hint {
+            " (hint: shown, never counted)"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {}{}{}",
+            s.name,
+            s.detail
+                .as_ref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default(),
+            hint
+        )?;
+    }
+    writeln!(out, "Levels:")?;
+    for (i, l) in rule.levels.iter().enumerate() {
+        let names = |ids: &[usize]| {
+            ids.iter()
+                .map(|&s| set.signals[s].name.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut parts = Vec::new();
+        if !l.all.is_empty() {
+            let groups: Vec<String> = l
+                .all
+                .iter()
+                .map(|g| names(g).replace(", ", " or "))
+                .collect();
+            parts.push(format!("all of [{}]", groups.join(", ")));
+        }
+        if !l.any.is_empty() {
+            parts.push(format!("any of [{}]", names(&l.any)));
+        }
+        parts.push(format!("{} hit(s)", l.min));
+        if l.min_files > 1 {
+            parts.push(format!("in {} files", l.min_files));
+        }
+        if let Some((m, v)) = &l.metric {
+            parts.push(format!("{m} >= {v}"));
+        }
+        writeln!(out, "  {}: {}", i + 1, parts.join(", "))?;
+    }
+    writeln!(out, "\nDefined in {}", rule.source.display())?;
+    Ok(())
+}
+
+fn explain_finding(set: &RuleSet, f: &FindingRule, out: &mut dyn Write) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "{} — {} (finding, {})\n",
+        f.id,
+        f.title,
+        f.severity.as_str()
+    )?;
+    writeln!(out, "Why: {}\n", f.why)?;
+    writeln!(out, "What to do: {}\n", f.advice)?;
+    writeln!(out, "Reported where (signal: message):")?;
+    for s in &set.signals[f.signals.clone()] {
+        writeln!(
+            out,
+            "  {}: {}",
+            s.name,
+            s.message.as_deref().unwrap_or_default()
+        )?;
+    }
+    let (matching, quiet) = f.examples.iter().fold((0, 0), |(m, q), e| {
+        if e.expect_match {
+            (m + 1, q)
+        } else {
+            (m, q + 1)
+        }
+    });
+    writeln!(
+        out,
+        "Examples: {matching} reported, {quiet} not (`portfolio-audit rules test {}` runs them)",
+        f.id
+    )?;
+    writeln!(out, "\nDefined in {}", f.source.display())?;
+    Ok(())
+}
+
 fn report_examples(
     set: &RuleSet,
     only: Option<&[String]>,
@@ -223,9 +275,13 @@ fn report_examples(
         writeln!(err, "{}", r.describe())?;
     }
     let rules_without = set.rules.iter().filter(|r| r.examples.is_empty()).count();
+    let findings = match set.findings.len() {
+        0 => String::new(),
+        n => format!(" {n} findings,"),
+    };
     writeln!(
         out,
-        "{} rules, {} examples: {} passed, {} failed{}",
+        "{} rules,{findings} {} examples: {} passed, {} failed{}",
         set.rules.len(),
         results.len(),
         results.len() - failed.len(),

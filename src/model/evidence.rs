@@ -49,6 +49,30 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cell: Option<u32>,
     pub message: String,
+    #[serde(default)]
+    pub severity: Severity,
+}
+
+/// How bad a finding is (the levels of SARIF and of code scanning).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    #[default]
+    Warning,
+    Note,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
 }
 
 /// Something not read, or read only in part, with the reason.

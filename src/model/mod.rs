@@ -24,7 +24,7 @@ pub use checklist::{
 };
 pub use cohort::{Cohort, CohortItem, Student, StudentGap};
 pub use data_error::{field_offset, line_at, DataError, DataErrors};
-pub use evidence::{CompetencyLevel, Evidence, Finding, Flag, Note};
+pub use evidence::{CompetencyLevel, Evidence, Finding, Flag, Note, Severity};
 pub use history::History;
 pub use report::{
     AreaSummary, Authorship, Portfolio, PortfolioCompetency, RepoReport, Report, Stats, Tool,

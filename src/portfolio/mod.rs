@@ -15,7 +15,7 @@ pub mod progress;
 pub mod reference;
 
 pub use crate::roadmap::{Roadmap, DEFAULT as DEFAULT_ROADMAP};
-pub use crate::rules::{read_dir as read_rule_dir, RuleSet};
+pub use crate::rules::{read_dir as read_rule_dir, FindingRule, Rule, RuleSet};
 pub use crate::source::input::{Input, Target};
 pub use crate::source::DEFAULT_MAX_FILE_SIZE;
 pub use inputs::InputError;

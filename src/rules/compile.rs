@@ -1,17 +1,26 @@
-//! Turns rule files into one [`RuleSet`]: every check of a rule happens here,
-//! and every matcher (globs, regexes, node kinds) is built once.
+//! Turns rule and finding files into one [`RuleSet`]: every check of a
+//! rule happens here, and every matcher (globs, regexes, node kinds) is
+//! built once ([`super::signal`]), shared by competencies and findings.
 
-use super::file::{ExampleFile, LevelFile, RuleFile, SignalFile};
+use super::file::{ExampleFile, FindingFile, LevelFile, RuleFile, SignalFile};
 use super::metrics::is_known_metric;
 use super::names::NameSet;
-use super::{Example, LazyRegex, Level, Rule, RuleSet, Signal, SignalId};
-use crate::analyze::facts::{role, Feature};
-use crate::analyze::manifest::normalize_dep;
-use crate::analyze::python::kind_ids;
+use super::signal::{compile_signal, Builders, SignalError};
+use super::{Example, FindingRule, Level, Rule, RuleSet, Signal, SignalId};
 use crate::model::{field_offset, line_at, DataError, DataErrors};
-use globset::{Glob, GlobBuilder, GlobSetBuilder};
+use globset::GlobSetBuilder;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// What a data file describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A competency (`rules/<id>.toml`).
+    Competency,
+    /// A finding (`rules/findings/<id>.toml`).
+    Finding,
+}
 
 /// A rule file's text and where it came from.
 pub struct RuleSource {
@@ -19,6 +28,7 @@ pub struct RuleSource {
     pub text: String,
     /// Compiled into the binary (a custom rule with the same id replaces it).
     pub builtin: bool,
+    pub kind: SourceKind,
 }
 
 /// Ids look like `area.name`: lowercase words joined by dots and underscores.
@@ -33,110 +43,70 @@ fn valid_id(id: &str) -> bool {
     parts.clone().count() >= 2 && parts.all(ok_part)
 }
 
-/// A glob over qualified names: `*` matches any text, dots included.
-fn name_glob(p: &str) -> Result<Glob, globset::Error> {
-    GlobBuilder::new(p).literal_separator(false).build()
-}
-
-/// Checks a name pattern so a bad one names its rule and line. A pattern
-/// without wildcards is always valid, and most are (building a glob is
-/// most of what loading rules costs).
-fn check_name_pattern(p: &str) -> Result<(), globset::Error> {
-    if p.contains(super::names::is_glob_char) {
-        name_glob(p)?;
-    }
-    Ok(())
-}
-
-/// A glob over repository paths; a pattern without `/` matches the file name anywhere.
-pub fn path_glob(p: &str) -> Result<Glob, globset::Error> {
-    let p = p.trim_start_matches("./");
-    let pattern = if p.contains('/') {
-        p.to_string()
-    } else {
-        format!("**/{p}")
-    };
-    GlobBuilder::new(&pattern).literal_separator(true).build()
-}
-
-struct Builders {
-    qname_map: Vec<(SignalId, u8)>,
-    qname_patterns: Vec<String>,
-    imports: Vec<String>,
-    import_map: Vec<SignalId>,
-    paths: GlobSetBuilder,
-    path_map: Vec<SignalId>,
-    defs: Vec<String>,
-    def_map: Vec<(SignalId, bool)>,
-    deps: GlobSetBuilder,
-    dep_map: Vec<SignalId>,
-    text_files: GlobSetBuilder,
-    file_filters: GlobSetBuilder,
-    file_filter_map: Vec<SignalId>,
-}
-
-impl Default for Builders {
-    fn default() -> Self {
-        Builders {
-            qname_map: Vec::new(),
-            qname_patterns: Vec::new(),
-            imports: Vec::new(),
-            import_map: Vec::new(),
-            paths: GlobSetBuilder::new(),
-            path_map: Vec::new(),
-            defs: Vec::new(),
-            def_map: Vec::new(),
-            deps: GlobSetBuilder::new(),
-            dep_map: Vec::new(),
-            text_files: GlobSetBuilder::new(),
-            file_filters: GlobSetBuilder::new(),
-            file_filter_map: Vec::new(),
+/// Parses each source as its kind, keeping only the last of each id (a
+/// custom file replaces a built-in one); a parse error or a duplicate
+/// among files of the same origin is an error.
+fn parse_all<'s, F: serde::de::DeserializeOwned>(
+    sources: impl Iterator<Item = &'s RuleSource>,
+    id: impl Fn(&F) -> &str,
+    errors: &mut Vec<DataError>,
+) -> Vec<(&'s RuleSource, F)> {
+    let mut files: Vec<(&RuleSource, F)> = Vec::new();
+    for src in sources {
+        match toml::from_str::<F>(&src.text) {
+            Ok(f) => files.push((src, f)),
+            Err(e) => {
+                let line = e.span().map(|s| line_at(&src.text, s.start)).unwrap_or(1);
+                let msg = e.message().trim().to_string();
+                errors.push(DataError::invalid(&src.path, line, msg));
+            }
         }
     }
+    // A later source with the same id replaces an earlier one: custom rules
+    // (`--rules DIR`) come after the embedded ones and override them.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, (src, f)) in files.iter().enumerate() {
+        if let Some(&j) = seen.get(id(f)) {
+            let (other, _) = &files[j];
+            if other.builtin == src.builtin {
+                errors.push(DataError::invalid(
+                    &src.path,
+                    1,
+                    format!(
+                        "duplicate id `{}` (also in {})",
+                        id(f),
+                        other.path.display()
+                    ),
+                ));
+            }
+        }
+        seen.insert(id(f).to_string(), i);
+    }
+    files
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (_, f))| seen.get(id(f)) == Some(i))
+        .map(|(_, pair)| pair)
+        .collect()
 }
 
 impl RuleSet {
-    /// Compiles rule files. Fails with every problem found, each as `file:line: reason`.
+    /// Compiles rule and finding files. Fails with every problem found,
+    /// each as `file:line: reason`.
     pub fn compile(sources: &[RuleSource]) -> Result<RuleSet, DataErrors> {
         let mut errors = Vec::new();
-        let mut files = Vec::new();
-        for src in sources {
-            match toml::from_str::<RuleFile>(&src.text) {
-                Ok(f) => files.push((src, f)),
-                Err(e) => {
-                    let line = e.span().map(|s| line_at(&src.text, s.start)).unwrap_or(1);
-                    let msg = e.message().trim().to_string();
-                    errors.push(DataError::invalid(&src.path, line, msg));
-                }
-            }
-        }
-        // A later source with the same id replaces an earlier one: custom rules
-        // (`--rules DIR`) come after the embedded ones and override them.
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for (i, (src, f)) in files.iter().enumerate() {
-            if let Some(&j) = seen.get(&f.id) {
-                let (other, _) = &files[j];
-                if other.builtin == src.builtin {
-                    errors.push(DataError::invalid(
-                        &src.path,
-                        1,
-                        format!(
-                            "duplicate rule id `{}` (also in {})",
-                            f.id,
-                            other.path.display()
-                        ),
-                    ));
-                }
-            }
-            seen.insert(f.id.clone(), i);
-        }
+        let of = |kind: SourceKind| sources.iter().filter(move |s| s.kind == kind);
+        let rules = parse_all::<RuleFile>(of(SourceKind::Competency), |f| &f.id, &mut errors);
+        let findings = parse_all::<FindingFile>(of(SourceKind::Finding), |f| &f.id, &mut errors);
         let mut set = RuleSet::empty();
         let mut b = Builders::default();
-        for (i, (src, file)) in files.iter().enumerate() {
-            if seen.get(&file.id) != Some(&i) {
-                continue;
-            }
+        for (src, file) in &rules {
             if let Err(mut e) = compile_rule(&mut set, &mut b, src, file) {
+                errors.append(&mut e);
+            }
+        }
+        for (src, file) in &findings {
+            if let Err(mut e) = compile_finding(&mut set, &mut b, src, file) {
                 errors.append(&mut e);
             }
         }
@@ -148,14 +118,6 @@ impl RuleSet {
                 DataErrors(vec![DataError::invalid(Path::new(what), 1, e.to_string())])
             })
         };
-        set.qnames = NameSet::build(&b.qname_patterns).map_err(|(_, e)| {
-            DataErrors(vec![DataError::invalid(
-                Path::new("rules"),
-                1,
-                e.to_string(),
-            )])
-        })?;
-        set.qname_map = b.qname_map;
         let names = |patterns: &[String]| {
             NameSet::build(patterns).map_err(|(_, e)| {
                 DataErrors(vec![DataError::invalid(
@@ -165,6 +127,8 @@ impl RuleSet {
                 )])
             })
         };
+        set.qnames = names(&b.qname_patterns)?;
+        set.qname_map = b.qname_map;
         set.imports = names(&b.imports)?;
         set.import_map = b.import_map;
         set.paths = build(b.paths, "rules")?;
@@ -180,59 +144,49 @@ impl RuleSet {
     }
 }
 
-fn compile_rule(
-    set: &mut RuleSet,
-    b: &mut Builders,
+/// The checks every data file's id and prose get.
+fn check_header(
     src: &RuleSource,
-    f: &RuleFile,
-) -> Result<(), Vec<DataError>> {
-    let path = &src.path;
-    let mut errors = Vec::new();
-    let mut err = |line: usize, msg: String| errors.push(DataError::invalid(path, line, msg));
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    if !valid_id(&f.id) {
+    id: &str,
+    prose: &[(&str, &String)],
+    err: &mut dyn FnMut(usize, String),
+) {
+    let stem = src.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if !valid_id(id) {
         err(
             1,
-            format!(
-                "rule id `{}` must look like `area.name` (lowercase, digits, `_`)",
-                f.id
-            ),
+            format!("id `{id}` must look like `area.name` (lowercase, digits, `_`)"),
         );
     }
-    if stem != f.id {
+    if stem != id {
         err(
             1,
-            format!(
-                "rule id `{}` must equal the file name `{stem}.toml`; rename one of them",
-                f.id
-            ),
+            format!("id `{id}` must equal the file name `{stem}.toml`; rename one of them"),
         );
     }
-    for (field, value) in [
-        ("title", &f.title),
-        ("area", &f.area),
-        ("why", &f.why),
-        ("advice", &f.advice),
-    ] {
+    for (field, value) in prose {
         if value.trim().is_empty() {
             err(1, format!("`{field}` is empty; every rule explains itself"));
         }
     }
-    for m in &f.metrics {
-        if !is_known_metric(m) {
-            err(
-                1,
-                format!("unknown metric `{m}` in `metrics`; see `portfolio-audit rules metrics`"),
-            );
-        }
-    }
-    if f.signal.is_empty() {
+}
+
+/// Compiles the `[[signal]]` tables of one file, owned by rule or finding
+/// `owner`; returns their names, in order (indices follow `set.signals`).
+fn compile_signals(
+    set: &mut RuleSet,
+    b: &mut Builders,
+    src: &RuleSource,
+    signals: &[Spanned<SignalFile>],
+    owner: usize,
+    err: &mut dyn FnMut(usize, String),
+) -> Vec<String> {
+    let finding = src.kind == SourceKind::Finding;
+    if signals.is_empty() {
         err(1, "a rule needs at least one [[signal]]".to_string());
     }
-    let rule_idx = set.rules.len();
-    let first_signal = set.signals.len();
     let mut names: Vec<String> = Vec::new();
-    for s in &f.signal {
+    for s in signals {
         let line = line_at(&src.text, s.span().start);
         let sig = s.get_ref();
         if names.contains(&sig.name) {
@@ -240,7 +194,23 @@ fn compile_rule(
         }
         names.push(sig.name.clone());
         let id = set.signals.len() as SignalId;
-        match compile_signal(set, b, id, rule_idx, sig, src.builtin) {
+        let checked = match (finding, &sig.message) {
+            (true, None) => Err((
+                "name",
+                "a finding's signal needs a `message`: what each hit reports".to_string(),
+            )),
+            (false, Some(_)) => Err((
+                "message",
+                "only findings (rules/findings/) have messages; a competency's signal has a `detail`"
+                    .to_string(),
+            )),
+            (true, Some(_)) if sig.hint => Err((
+                "hint",
+                "a finding's signal is never a hint: every hit is reported".to_string(),
+            )),
+            _ => compile_signal(set, b, id, owner, sig, src.builtin),
+        };
+        match checked {
             Ok(signal) => set.signals.push(signal),
             Err((field, msg)) => {
                 let span = s.span();
@@ -250,10 +220,61 @@ fn compile_rule(
                     .unwrap_or(line);
                 err(line, format!("signal `{}`: {msg}", sig.name));
                 // Keep indices aligned so later signals still get checked.
-                set.signals.push(Signal::placeholder(rule_idx, &sig.name));
+                set.signals.push(Signal::placeholder(owner, &sig.name));
             }
         }
     }
+    names
+}
+
+fn compile_examples(
+    src: &RuleSource,
+    examples: &[Spanned<ExampleFile>],
+    err: &mut dyn FnMut(usize, String),
+) -> Vec<Example> {
+    let finding = src.kind == SourceKind::Finding;
+    let mut out = Vec::new();
+    for e in examples {
+        let line = line_at(&src.text, e.span().start);
+        match compile_example(e.get_ref(), finding) {
+            Ok(ex) => out.push(Example { line, ..ex }),
+            Err(msg) => err(line, msg),
+        }
+    }
+    out
+}
+
+fn compile_rule(
+    set: &mut RuleSet,
+    b: &mut Builders,
+    src: &RuleSource,
+    f: &RuleFile,
+) -> Result<(), Vec<DataError>> {
+    let path = &src.path;
+    let mut errors = Vec::new();
+    let mut err = |line: usize, msg: String| errors.push(DataError::invalid(path, line, msg));
+    check_header(
+        src,
+        &f.id,
+        &[
+            ("title", &f.title),
+            ("area", &f.area),
+            ("why", &f.why),
+            ("advice", &f.advice),
+        ],
+        &mut err,
+    );
+    for m in &f.metrics {
+        if !is_known_metric(m) {
+            err(
+                1,
+                format!("unknown metric `{m}` in `metrics`; see `portfolio-audit rules metrics`"),
+            );
+        }
+    }
+    let rule_idx = set.rules.len();
+    let first_signal = set.signals.len();
+    let names = compile_signals(set, b, src, &f.signal, rule_idx, &mut err);
     let lookup = |name: &str| {
         names
             .iter()
@@ -299,14 +320,7 @@ fn compile_rule(
             err(1, "level thresholds must not decrease".to_string());
         }
     }
-    let mut examples = Vec::new();
-    for e in &f.example {
-        let line = line_at(&src.text, e.span().start);
-        match compile_example(e.get_ref()) {
-            Ok(ex) => examples.push(Example { line, ..ex }),
-            Err(msg) => err(line, msg),
-        }
-    }
+    let examples = compile_examples(src, &f.example, &mut err);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -325,186 +339,38 @@ fn compile_rule(
     Ok(())
 }
 
-/// A signal's problem: the field it is in, and the reason.
-type SignalError = (&'static str, String);
-
-fn compile_signal(
+fn compile_finding(
     set: &mut RuleSet,
     b: &mut Builders,
-    id: SignalId,
-    rule: usize,
-    s: &SignalFile,
-    builtin: bool,
-) -> Result<Signal, SignalError> {
-    let mut matchers = 0;
-    // All signals' `files` filters go into one glob set, matched once per file.
-    for p in &s.files {
-        b.file_filters
-            .add(path_glob(p).map_err(|e| ("files", format!("bad glob in `files`: {e}")))?);
-        b.file_filter_map.push(id);
+    src: &RuleSource,
+    f: &FindingFile,
+) -> Result<(), Vec<DataError>> {
+    let path = &src.path;
+    let mut errors = Vec::new();
+    let mut err = |line: usize, msg: String| errors.push(DataError::invalid(path, line, msg));
+    check_header(
+        src,
+        &f.id,
+        &[("title", &f.title), ("why", &f.why), ("advice", &f.advice)],
+        &mut err,
+    );
+    let first_signal = set.signals.len();
+    compile_signals(set, b, src, &f.signal, set.findings.len(), &mut err);
+    let examples = compile_examples(src, &f.example, &mut err);
+    if !errors.is_empty() {
+        return Err(errors);
     }
-    let has_files = !s.files.is_empty();
-    let qname_fields = [
-        (&s.calls, role::CALL, "calls"),
-        (&s.decorators, role::DECORATOR, "decorators"),
-        (&s.bases, role::BASE, "bases"),
-        (
-            &s.uses,
-            role::CALL | role::DECORATOR | role::BASE | role::USE | role::WITH,
-            "uses",
-        ),
-        (&s.with_items, role::WITH, "with_items"),
-        (&s.writes, role::WRITE, "writes"),
-    ];
-    for (patterns, mask, field) in qname_fields {
-        for p in patterns {
-            // Checked here, so a bad pattern names its rule and line.
-            check_name_pattern(p).map_err(|e| (field, format!("bad pattern in `{field}`: {e}")))?;
-            b.qname_map.push((id, mask));
-            b.qname_patterns.push(p.clone());
-            matchers += 1;
-        }
-    }
-    for p in &s.imports {
-        check_name_pattern(p).map_err(|e| ("imports", format!("bad pattern in `imports`: {e}")))?;
-        for pat in [p.clone(), format!("{p}.*")] {
-            b.imports.push(pat);
-            b.import_map.push(id);
-        }
-        matchers += 1;
-    }
-    for p in &s.paths {
-        b.paths
-            .add(path_glob(p).map_err(|e| ("paths", format!("bad glob in `paths`: {e}")))?);
-        b.path_map.push(id);
-        matchers += 1;
-    }
-    for (patterns, methods_only, field) in [
-        (&s.functions, false, "functions"),
-        (&s.methods, true, "methods"),
-    ] {
-        for p in patterns {
-            check_name_pattern(p).map_err(|e| (field, format!("bad pattern in `{field}`: {e}")))?;
-            b.defs.push(p.clone());
-            b.def_map.push((id, methods_only));
-            matchers += 1;
-        }
-    }
-    for p in &s.deps {
-        b.deps.add(
-            name_glob(&normalize_dep(p))
-                .map_err(|e| ("deps", format!("bad pattern in `deps`: {e}")))?,
-        );
-        b.dep_map.push(id);
-        matchers += 1;
-    }
-    for kind in &s.syntax {
-        let ids = kind_ids(kind);
-        if ids.is_empty() {
-            return Err((
-                "syntax",
-                format!("`{kind}` is not a node kind of tree-sitter-python; `portfolio-audit rules dump-tree FILE.py` shows the kinds"),
-            ));
-        }
-        for k in ids {
-            let k = k as usize;
-            if set.syntax.len() <= k {
-                set.syntax.resize(k + 1, Vec::new());
-                set.syntax_kinds.resize(k + 1, false);
-            }
-            set.syntax[k].push(id);
-            set.syntax_kinds[k] = true;
-        }
-        matchers += 1;
-    }
-    for name in &s.features {
-        let f = Feature::from_name(name).ok_or_else(|| {
-            (
-                "features",
-                format!("unknown feature `{name}`; `portfolio-audit rules features` lists them"),
-            )
-        })?;
-        set.features.entry(f).or_default().push(id);
-        matchers += 1;
-    }
-    for pattern in &s.facts {
-        let infos: Vec<_> = match pattern.strip_suffix(".*") {
-            Some(prefix) => crate::analyze::known_facts()
-                .filter(|f| {
-                    f.name
-                        .strip_prefix(prefix)
-                        .is_some_and(|rest| rest.starts_with('.'))
-                })
-                .collect(),
-            None => crate::analyze::fact_info(pattern).into_iter().collect(),
-        };
-        if infos.is_empty() {
-            return Err((
-                "facts",
-                format!("unknown fact `{pattern}`; `portfolio-audit rules features` lists them"),
-            ));
-        }
-        for info in infos {
-            let ids = set.facts.entry(info.name).or_default();
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        }
-        matchers += 1;
-    }
-    let text = match &s.text {
-        Some(t) => {
-            if !has_files {
-                return Err((
-                    "text",
-                    "`text` needs `files`: the regex reads configuration files, never code"
-                        .to_string(),
-                ));
-            }
-            for p in &s.files {
-                b.text_files
-                    .add(path_glob(p).map_err(|e| ("files", e.to_string()))?);
-            }
-            matchers += 1;
-            // A custom rule's regex is checked now, so a bad one names its
-            // rule and line; the embedded ones are checked by the tests
-            // (`embedded_text_regexes_compile`). Either way it is compiled
-            // only when a file first needs it.
-            if !builtin {
-                regex_syntax::Parser::new()
-                    .parse(t)
-                    .map_err(|e| ("text", format!("bad regex in `text`: {e}")))?;
-            }
-            Some(LazyRegex::new(t))
-        }
-        None => None,
-    };
-    if let Some(m) = &s.metric {
-        if !is_known_metric(m) {
-            return Err((
-                "metric",
-                format!("unknown metric `{m}`; see `portfolio-audit rules metrics`"),
-            ));
-        }
-        matchers += 1;
-    }
-    if matchers == 0 {
-        return Err(("name", "matches nothing: give imports, calls, decorators, bases, uses, writes, with_items, syntax, features, functions, methods, paths, text, facts, deps or metric".to_string()));
-    }
-    if s.name.trim().is_empty() {
-        return Err(("name", "a signal needs a `name`".to_string()));
-    }
-    Ok(Signal {
-        rule,
-        name: s.name.clone(),
-        detail: s.detail.clone(),
-        hint: s.hint,
-        declares: s.hint && !s.deps.is_empty(),
-        scope: s.scope,
-        has_files,
-        text,
-        metric: s.metric.clone(),
-    })
+    set.findings.push(FindingRule {
+        id: f.id.clone(),
+        title: f.title.trim().to_string(),
+        severity: f.severity,
+        why: f.why.trim().to_string(),
+        advice: f.advice.trim().to_string(),
+        signals: first_signal..set.signals.len(),
+        examples,
+        source: path.clone(),
+    });
+    Ok(())
 }
 
 fn compile_level(
@@ -547,12 +413,15 @@ fn compile_level(
     })
 }
 
-fn compile_example(e: &ExampleFile) -> Result<Example, String> {
+fn compile_example(e: &ExampleFile, finding: bool) -> Result<Example, String> {
     let (code, expect_match) = match (&e.matches, &e.no_match) {
         (Some(c), None) => (c.clone(), true),
         (None, Some(c)) => (c.clone(), false),
         _ => return Err("an [[example]] has exactly one of `matches` or `no_match`".to_string()),
     };
+    if finding && e.level.is_some() {
+        return Err("a finding's example has no `level`: it matches or it does not".to_string());
+    }
     if let Some(l) = e.level {
         if !(1..=3).contains(&l) {
             return Err(format!("example level {l} is not 1, 2 or 3"));
@@ -580,6 +449,7 @@ fn compile_example(e: &ExampleFile) -> Result<Example, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::signal::path_glob;
 
     #[test]
     fn ids_have_an_area_and_a_name() {

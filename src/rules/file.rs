@@ -4,6 +4,7 @@
 //! turns them into matchers. Every field is documented here because these
 //! docs are what rule authors read (README, `rules explain`).
 
+use crate::model::Severity;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -33,6 +34,30 @@ pub struct RuleFile {
     #[serde(default)]
     pub level: Vec<Spanned<LevelFile>>,
     /// Snippets that must and must not show the competency.
+    #[serde(default)]
+    pub example: Vec<Spanned<ExampleFile>>,
+}
+
+/// One finding: a problem reported beside the levels, at every place it
+/// shows (`rules/findings/<id>.toml`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingFile {
+    /// The finding id, equal to the file stem (`sec.sql_injection`).
+    pub id: String,
+    /// A short title for reports (`SQL built from strings`).
+    pub title: String,
+    /// How bad it is: `error`, `warning` or `note`.
+    pub severity: Severity,
+    /// Why it is a problem, in one or two sentences.
+    pub why: String,
+    /// What to do about it, in general (each signal's `message` says it for the place).
+    pub advice: String,
+    /// Where it shows: each signal's matchers as in a competency rule, plus
+    /// the `message` reported at each hit.
+    #[serde(default)]
+    pub signal: Vec<Spanned<SignalFile>>,
+    /// Snippets that must and must not make the finding.
     #[serde(default)]
     pub example: Vec<Spanned<ExampleFile>>,
 }
@@ -114,6 +139,9 @@ pub struct SignalFile {
     pub deps: Vec<String>,
     /// A repository metric that must be above zero (`commits`).
     pub metric: Option<String>,
+    /// Findings only: what each hit reports; `{detail}` stands for what
+    /// matched (the name assigned, the call, the folder).
+    pub message: Option<String>,
 }
 
 /// What a level needs. Signals are named; with neither `any` nor `all`,

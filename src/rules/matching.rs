@@ -9,6 +9,7 @@ use super::file::Scope;
 use super::{RuleSet, SignalId};
 use crate::analyze::facts::{ConfigFact, Feature, PythonFacts, Ref};
 use crate::analyze::python;
+use crate::model::Finding;
 use rustc_hash::FxHashMap as HashMap;
 
 /// One piece of evidence for one signal, in the file being matched.
@@ -60,7 +61,10 @@ impl RuleSet {
                     Scope::Tests => file.is_test,
                     Scope::Code => !file.is_test,
                 };
-                scope_ok && if s.has_files { named } else { !file.generated }
+                // A finding stands in generated code too: a secret a tool
+                // wrote into the repository is leaked all the same.
+                let generated_ok = !file.generated || s.message.is_some();
+                scope_ok && if s.has_files { named } else { generated_ok }
             })
             .collect();
         let detailed = std::cell::RefCell::new(vec![0; self.signals.len()]);
@@ -86,7 +90,8 @@ impl RuleSet {
         }
         let mut detailed = scope.detailed.borrow_mut();
         let n = &mut detailed[id as usize];
-        let detail = if *n < DETAILED_HITS {
+        // Every finding is reported with its own message.
+        let detail = if *n < DETAILED_HITS || self.signals[id as usize].message.is_some() {
             *n += 1;
             what()
         } else {
@@ -145,15 +150,18 @@ impl RuleSet {
     ) {
         for (feature, line, detail) in features {
             if let Some(ids) = self.features.get(feature) {
-                let what = || {
-                    if detail.is_empty() {
-                        feature.name().to_string()
-                    } else {
-                        format!("{}: {detail}", feature.name())
-                    }
-                };
                 for &id in ids {
-                    self.push_with(hits, scope, id, *line, what);
+                    // A finding's message takes the detail as it is.
+                    let raw = self.signals[id as usize].message.is_some();
+                    self.push_with(hits, scope, id, *line, || {
+                        if raw {
+                            detail.clone()
+                        } else if detail.is_empty() {
+                            feature.name().to_string()
+                        } else {
+                            format!("{}: {detail}", feature.name())
+                        }
+                    });
                 }
             }
         }
@@ -306,20 +314,45 @@ pub fn normalize(hits: &mut Vec<Hit>) {
 
 /// A file's hits as a repository's tally needs them: how many per signal,
 /// and the first few of each. Kept instead of every hit, so memory does not
-/// grow with the size of the files.
+/// grow with the size of the files. Findings are kept whole: each is reported.
 #[derive(Debug, Default, Clone)]
 pub struct FileHits {
     pub counts: Vec<(SignalId, u32)>,
     pub samples: Vec<Hit>,
+    /// Hits of findings' signals, every one, by signal then line.
+    pub findings: Vec<Hit>,
 }
 
-/// Normalizes `hits` and keeps `keep` samples per signal (the lowest lines).
-pub fn summarize(mut hits: Vec<Hit>, keep: usize) -> FileHits {
-    normalize(&mut hits);
-    let mut out = FileHits::default();
-    for group in hits.chunk_by(|a, b| a.signal == b.signal) {
-        out.counts.push((group[0].signal, group.len() as u32));
-        out.samples.extend(group.iter().take(keep).cloned());
+impl RuleSet {
+    /// Normalizes `hits` and keeps `keep` samples per competency signal
+    /// (the lowest lines), and every hit of a finding's signal.
+    pub fn summarize(&self, mut hits: Vec<Hit>, keep: usize) -> FileHits {
+        normalize(&mut hits);
+        let mut out = FileHits::default();
+        for group in hits.chunk_by(|a, b| a.signal == b.signal) {
+            if self.signals[group[0].signal as usize].message.is_some() {
+                out.findings.extend(group.iter().cloned());
+                continue;
+            }
+            out.counts.push((group[0].signal, group.len() as u32));
+            out.samples.extend(group.iter().take(keep).cloned());
+        }
+        out
     }
-    out
+
+    /// The finding a hit of a finding's signal makes in the file at `path`;
+    /// `None` for a competency's signal.
+    pub fn finding_at(&self, path: &str, hit: &Hit) -> Option<Finding> {
+        let signal = &self.signals[hit.signal as usize];
+        let message = signal.message.as_ref()?;
+        let finding = self.findings.get(signal.rule)?;
+        Some(Finding {
+            id: finding.id.clone(),
+            path: path.to_string(),
+            line: hit.line,
+            cell: None,
+            message: message.replace("{detail}", &hit.detail),
+            severity: finding.severity,
+        })
+    }
 }

@@ -11,11 +11,12 @@ pub mod matching;
 pub mod metrics;
 pub mod names;
 pub mod provenance;
+mod signal;
 
 use crate::analyze::facts::Feature;
-use crate::model::{Catalog, CompetencyInfo};
+use crate::model::{Catalog, CompetencyInfo, Severity};
 pub use crate::model::{DataError, DataErrors};
-pub use compile::RuleSource;
+pub use compile::{RuleSource, SourceKind};
 use file::Scope;
 use globset::GlobSet;
 use regex::Regex;
@@ -28,6 +29,7 @@ pub type SignalId = u32;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+    include!(concat!(env!("OUT_DIR"), "/embedded_findings.rs"));
 }
 
 /// A compiled competency rule.
@@ -46,9 +48,25 @@ pub struct Rule {
     pub source: PathBuf,
 }
 
+/// A compiled finding: a problem reported at every place one of its signals matches.
+#[derive(Debug)]
+pub struct FindingRule {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub why: String,
+    pub advice: String,
+    pub signals: Range<usize>,
+    pub examples: Vec<Example>,
+    /// The file it came from (`rules/findings/sec.eval.toml` for built-in ones).
+    pub source: PathBuf,
+}
+
 /// A compiled signal: which files it looks at, and how its hits are shown.
 #[derive(Debug)]
 pub struct Signal {
+    /// The rule it belongs to (in [`RuleSet::rules`]), or for a finding's
+    /// signal, the finding (in [`RuleSet::findings`]).
     pub rule: usize,
     pub name: String,
     pub detail: Option<String>,
@@ -61,6 +79,8 @@ pub struct Signal {
     pub has_files: bool,
     pub text: Option<LazyRegex>,
     pub metric: Option<String>,
+    /// A finding's signal: what each hit reports (`{detail}` is what matched).
+    pub message: Option<String>,
 }
 
 /// A regex checked when rules load and compiled the first time a file needs
@@ -100,6 +120,7 @@ impl Signal {
             has_files: false,
             text: None,
             metric: None,
+            message: None,
         }
     }
 }
@@ -129,6 +150,7 @@ pub struct Example {
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    pub findings: Vec<FindingRule>,
     pub signals: Vec<Signal>,
     qnames: names::NameSet,
     qname_map: Vec<(SignalId, u8)>,
@@ -157,6 +179,7 @@ impl RuleSet {
     fn empty() -> Self {
         RuleSet {
             rules: Vec::new(),
+            findings: Vec::new(),
             signals: Vec::new(),
             qnames: names::NameSet::build(&[]).expect("an empty set builds"),
             qname_map: Vec::new(),
@@ -182,16 +205,21 @@ impl RuleSet {
         }
     }
 
-    /// The rule files compiled into the binary.
+    /// The rule and finding files compiled into the binary.
     pub fn embedded_sources() -> Vec<RuleSource> {
-        embedded::RULES
-            .iter()
-            .map(|(name, text)| RuleSource {
-                path: Path::new("rules").join(name),
-                text: (*text).to_string(),
-                builtin: true,
-            })
-            .collect()
+        let rules = embedded::RULES.iter().map(|(name, text)| RuleSource {
+            path: Path::new("rules").join(name),
+            text: (*text).to_string(),
+            builtin: true,
+            kind: SourceKind::Competency,
+        });
+        let findings = embedded::FINDINGS.iter().map(|(name, text)| RuleSource {
+            path: Path::new("rules/findings").join(name),
+            text: (*text).to_string(),
+            builtin: true,
+            kind: SourceKind::Finding,
+        });
+        rules.chain(findings).collect()
     }
 
     /// The built-in rules.
@@ -212,6 +240,10 @@ impl RuleSet {
         self.rules.iter().find(|r| r.id == id)
     }
 
+    pub fn finding(&self, id: &str) -> Option<&FindingRule> {
+        self.findings.iter().find(|f| f.id == id)
+    }
+
     /// The competency ids, as roadmaps and project files check them.
     pub fn ids(&self) -> std::collections::BTreeSet<&str> {
         self.rules.iter().map(|r| r.id.as_str()).collect()
@@ -228,8 +260,18 @@ impl RuleSet {
     }
 }
 
-/// The rule files of a folder (not its subfolders), sorted by name.
+/// The rule files of a folder, sorted by name: competencies at its top,
+/// findings in its `findings/` subfolder (when there is one).
 pub fn read_dir(dir: &Path) -> Result<Vec<RuleSource>, DataErrors> {
+    let mut out = read_kind(dir, SourceKind::Competency)?;
+    let findings = dir.join("findings");
+    if findings.is_dir() {
+        out.extend(read_kind(&findings, SourceKind::Finding)?);
+    }
+    Ok(out)
+}
+
+fn read_kind(dir: &Path, kind: SourceKind) -> Result<Vec<RuleSource>, DataErrors> {
     let read_err = |source| {
         DataErrors(vec![DataError::Read {
             path: dir.to_path_buf(),
@@ -250,6 +292,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<RuleSource>, DataErrors> {
                 path,
                 text,
                 builtin: false,
+                kind,
             }),
             Err(source) => errors.push(DataError::Read { path, source }),
         }

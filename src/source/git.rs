@@ -2,7 +2,7 @@
 //! on bare repositories. Also the repository's history.
 
 use super::skip::{classify_dir, Skip};
-use super::{skip_finding, Entry, ListOptions, Listing, Loc, SourceError};
+use super::{Entry, ListOptions, Listing, Loc, SourceError};
 use crate::model::{History, Note};
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use std::collections::{BTreeSet, HashMap};
@@ -108,11 +108,7 @@ pub fn list_commit(
         }
     })
     .map_err(git_err(path))?;
-    for (dir, skip) in skipped {
-        if let Some(f) = skip_finding(&dir, skip) {
-            listing.findings.push(f);
-        }
-    }
+    listing.record_skipped(skipped);
     Ok(listing)
 }
 

@@ -15,9 +15,9 @@ pub mod remote;
 mod skip;
 mod workdir;
 
-use crate::model::{Finding, History, Note};
+use crate::model::{History, Note};
 pub use git::{is_cut, list_commit, open as open_git, HistoryWalk};
-use skip::Skip;
+pub use skip::Skip;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are listed (their path counts) but not read.
@@ -108,13 +108,25 @@ enum Loc {
 pub struct Listing {
     pub files: Vec<Entry>,
     pub notes: Vec<Note>,
-    pub findings: Vec<Finding>,
+    /// Folders left out that the learner committed anyway (a virtualenv,
+    /// bytecode caches), by path; tool output and caches are not listed.
+    pub committed: Vec<(String, Skip)>,
     /// The commit scanned, or HEAD of a working tree.
     pub revision: Option<String>,
     pub history: Option<History>,
 }
 
 impl Listing {
+    /// Keeps the skipped folders that were committed by mistake, sorted.
+    fn record_skipped(&mut self, skipped: Vec<(String, Skip)>) {
+        self.committed.extend(
+            skipped
+                .into_iter()
+                .filter(|(_, skip)| !matches!(skip, Skip::Quiet)),
+        );
+        self.committed.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+
     /// Lists a file; one over the size cap is kept (its path counts) with a note.
     fn push_file(&mut self, path: String, size: u64, loc: Loc, opts: &ListOptions) {
         let oversize = size > opts.max_file_size;
@@ -148,23 +160,10 @@ impl Repo {
         let mut listing = match self {
             Repo::Workdir { root } => workdir::list(root, opts)?,
             Repo::Git { path, rev } => git::list(path, rev, opts)?,
-            Repo::Memory { files } => Listing {
-                files: files
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (p, bytes))| Entry {
-                        path: p.clone(),
-                        size: bytes.len() as u64,
-                        oversize: bytes.len() as u64 > opts.max_file_size,
-                        loc: Loc::Memory(i),
-                    })
-                    .collect(),
-                ..Default::default()
-            },
+            Repo::Memory { files } => list_memory(files, opts),
         };
         listing.files.sort_by(|a, b| a.path.cmp(&b.path));
         listing.notes.sort();
-        listing.findings.sort();
         Ok(listing)
     }
 
@@ -176,6 +175,40 @@ impl Repo {
             Repo::Memory { files } => Reader::Memory(files),
         })
     }
+}
+
+/// Files held in memory, with the folders a working tree would skip left
+/// out the same way (a rule example may hold a committed virtualenv).
+fn list_memory(files: &[(String, Vec<u8>)], opts: &ListOptions) -> Listing {
+    let paths: std::collections::BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let mut listing = Listing::default();
+    let mut skipped: Vec<(String, Skip)> = Vec::new();
+    for (i, (path, bytes)) in files.iter().enumerate() {
+        let mut dir = String::new();
+        let mut skip = None;
+        let parts: Vec<&str> = path.split('/').collect();
+        for name in &parts[..parts.len().saturating_sub(1)] {
+            if !dir.is_empty() {
+                dir.push('/');
+            }
+            dir.push_str(name);
+            let has = |rel: &str| paths.contains(format!("{dir}/{rel}").as_str());
+            if let Some(s) = skip::classify_dir(name, &has) {
+                skip = Some((dir.clone(), s));
+                break;
+            }
+        }
+        match skip {
+            Some(found) => {
+                if !skipped.contains(&found) {
+                    skipped.push(found);
+                }
+            }
+            None => listing.push_file(path.clone(), bytes.len() as u64, Loc::Memory(i), opts),
+        }
+    }
+    listing.record_skipped(skipped);
+    listing
 }
 
 /// Reads file contents of one repository.
@@ -200,27 +233,6 @@ impl Reader<'_> {
             _ => Err("file read with the reader of another repository".to_string()),
         }
     }
-}
-
-fn skip_finding(path: &str, skip: Skip) -> Option<Finding> {
-    let (id, message) = match skip {
-        Skip::Virtualenv => (
-            "git.committed_venv",
-            format!("`{path}/` is a virtualenv or installed packages inside the repository: remove it and list it in .gitignore"),
-        ),
-        Skip::PyCache => (
-            "git.committed_pycache",
-            format!("`{path}/` holds compiled bytecode: remove it and add `__pycache__/` to .gitignore"),
-        ),
-        Skip::Quiet => return None,
-    };
-    Some(Finding {
-        id: id.to_string(),
-        path: path.to_string(),
-        line: 1,
-        cell: None,
-        message,
-    })
 }
 
 /// Files whose presence at a folder's top makes it a Python project.

@@ -2,7 +2,7 @@
 //! symlinks never followed.
 
 use super::skip::{classify_dir, Skip};
-use super::{git, skip_finding, ListOptions, Listing, Loc, SourceError};
+use super::{git, ListOptions, Listing, Loc, SourceError};
 use crate::model::Note;
 use ignore::WalkBuilder;
 use std::path::{Path, PathBuf};
@@ -87,11 +87,12 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
         listing.push_file(rel, size, Loc::Disk(path.to_path_buf()), opts);
     }
     let skipped = skipped.lock().map(|v| v.clone()).unwrap_or_default();
-    for (dir, skip) in skipped {
-        if let Some(f) = skip_finding(&relative(root, &dir), skip) {
-            listing.findings.push(f);
-        }
-    }
+    listing.record_skipped(
+        skipped
+            .into_iter()
+            .map(|(dir, skip)| (relative(root, &dir), skip))
+            .collect(),
+    );
     if root.join(".git").exists() {
         let read = |e: &super::Entry| match &e.loc {
             Loc::Disk(p) => std::fs::read(p).ok(),

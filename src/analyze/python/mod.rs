@@ -441,6 +441,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             line,
             cell: None,
             message,
+            severity: Default::default(),
         });
     }
 
