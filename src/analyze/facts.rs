@@ -97,6 +97,9 @@ features! {
         "an import of another module of the same repository (relative or by its dotted name)",
     ExceptSpecific => "except_specific", "an except clause naming an exception type",
     ExceptBroad => "except_broad", "a bare `except:` or `except Exception:` clause",
+    BareExcept => "bare_except", "a bare `except:` whose body does not re-raise",
+    ExceptPass => "except_pass",
+        "an `except Exception:` or `except BaseException:` whose body only passes (pass, continue or `...`)",
     RaiseFrom => "raise_from", "`raise ... from ...` (exception chaining)",
     TryFinally => "try_finally", "a try statement with `finally`",
     TryElse => "try_else", "a try statement with `else`",
@@ -112,7 +115,18 @@ features! {
     SqlExecuted => "sql_executed", "SQL text passed to an execute-like call",
     SqlParameterized => "sql_parameterized",
         "an execute-like call passing SQL and separate parameters",
+    SqlBuiltExecuted => "sql_built_executed",
+        "an execute-like call running SQL built from strings (f-string, %, + or .format), here or where the variable was assigned",
     HttpCallWithTimeout => "http_call_with_timeout", "a requests/httpx call that passes timeout=",
+    HttpCallWithoutTimeout => "http_call_without_timeout",
+        "a requests call (module or Session) that does not pass timeout=",
+    DynamicCodeExecution => "dynamic_code_execution",
+        "eval() or exec() of an argument that is not a string literal",
+    SecretAssignment => "secret_assignment",
+        "a string literal that looks like a real credential, given to a credential-like name (a variable, self attribute, keyword argument or dict key: password, api_key, ...), outside test files",
+    SecretLiteral => "secret_literal",
+        "a string literal in a well-known credential format (AWS, GitHub, Slack, Stripe, Google key, private key)",
+    DjangoDebugTrue => "django_debug_true", "a module-level `DEBUG = True` in a Django settings file (settings.py or under settings/)",
 }
 
 /// A fact a configuration analyzer (manifests, CI, Docker, ...) states about
@@ -264,7 +278,6 @@ pub struct PythonFacts {
     pub module: String,
     pub exports: Vec<(String, Export)>,
     pub metrics: CodeMetrics,
-    pub findings: Vec<Finding>,
     pub lines: u64,
     /// The parse had errors; what parsed is still analyzed.
     pub syntax_error: bool,

@@ -2,15 +2,16 @@
 //!
 //! In: a module's source text and where it sits in its repository. Out:
 //! [`PythonFacts`]: imports, references resolved through the module's imports,
-//! structural features, the node kinds some rule asked for, metrics and
-//! findings. It knows nothing of rules; `rules::matching` reads the facts.
+//! structural features (problems such as a hardcoded credential among them),
+//! the node kinds some rule asked for, and metrics. It knows nothing of
+//! rules; `rules::matching` reads the facts.
 //! A syntax error does not stop the walk: tree-sitter recovers, and what
 //! parsed is analyzed.
 
 mod checks;
 pub mod scope;
 
-use crate::analyze::facts::{role, Export, Feature, Finding, PythonFacts, Ref};
+use crate::analyze::facts::{role, Export, Feature, PythonFacts, Ref};
 use scope::{absolute_module, Binding, Chain, ScopeId, ScopeKind, Scopes};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -434,16 +435,6 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         self.facts.features.push((f, line, detail.into()));
     }
 
-    fn finding(&mut self, id: &str, line: u32, message: String) {
-        self.facts.findings.push(Finding {
-            id: id.to_string(),
-            path: self.ctx.path.to_string(),
-            line,
-            cell: None,
-            message,
-        });
-    }
-
     fn walk(&mut self, root: Node<'t>) {
         let table = &kinds().table;
         let mut cursor = root.walk();
@@ -584,15 +575,17 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             }
             Code::String => {
                 if let Some(text) = self.plain_string(node) {
-                    if let Some(msg) = checks::secret_literal(text) {
+                    if let Some(kind) = checks::secret_literal(text) {
+                        // One credential a line: a name given this literal
+                        // (stated on the way down, before the string) or
+                        // another literal on the line already says it.
                         let line = line_of(node);
-                        if !self
-                            .facts
-                            .findings
-                            .iter()
-                            .any(|x| x.line == line && x.id == "sec.secrets")
-                        {
-                            self.finding("sec.secrets", line, msg);
+                        let stated = self.facts.features.iter().any(|(f, l, _)| {
+                            *l == line
+                                && matches!(f, Feature::SecretAssignment | Feature::SecretLiteral)
+                        });
+                        if !stated {
+                            self.feature(Feature::SecretLiteral, line, kind);
                         }
                     }
                 }
@@ -658,8 +651,8 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             return;
         }
         if let Some(v) = self.plain_string(value) {
-            if let Some(msg) = checks::secret_assignment(name, v) {
-                self.finding("sec.secrets", line_of(value), msg);
+            if let Some(bare) = checks::secret_assignment(name, v) {
+                self.feature(Feature::SecretAssignment, line_of(value), bare);
             }
         }
     }
@@ -911,13 +904,12 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         }
         self.feature(Feature::SqlExecuted, line, "SQL executed");
         if let Some(at) = built_at {
-            let msg = if at == line {
-                "SQL built from strings is executed: pass the values as query parameters instead"
-                    .to_string()
+            let detail = if at == line {
+                "SQL built from strings".to_string()
             } else {
-                format!("SQL built from strings (line {at}) is executed: pass the values as query parameters instead")
+                format!("SQL built from strings (line {at})")
             };
-            self.finding("sec.sql_injection", line, msg);
+            self.feature(Feature::SqlBuiltExecuted, line, detail);
         } else if has_params_kw || (positional.len() > 1 && !reads_frame) {
             self.feature(Feature::SqlParameterized, line, "parameterized query");
         }
@@ -1458,11 +1450,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                         && self.text(r) == "True"
                         && self.is_settings_file()
                     {
-                        self.finding(
-                            "web.django_debug",
-                            line_of(node),
-                            "DEBUG = True in Django settings: read it from the environment so production runs with DEBUG off".to_string(),
-                        );
+                        self.feature(Feature::DjangoDebugTrue, line_of(node), "");
                     }
                 }
             }
@@ -1649,17 +1637,9 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 || (kind_name(s) == "expression_statement" && self.text(*s) == "...")
         });
         if value.is_none() && !reraises {
-            self.finding(
-                "quality.bare_except",
-                line,
-                "bare `except:` swallows every error, even KeyboardInterrupt: catch the exceptions you expect".to_string(),
-            );
+            self.feature(Feature::BareExcept, line, "");
         } else if broad && only_pass {
-            self.finding(
-                "quality.bare_except",
-                line,
-                "`except Exception: pass` silently hides errors: handle or log them".to_string(),
-            );
+            self.feature(Feature::ExceptPass, line, "");
         }
     }
 
@@ -1733,7 +1713,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         self.facts
     }
 
-    /// Findings that depend on what a call resolves to.
+    /// Features that depend on what a call resolves to and how it is called.
     fn call_checks(&mut self, qname: &str, line: u32, call: CallInfo) {
         let verb = qname.rsplit('.').next().unwrap_or("");
         let is_requests = qname.starts_with("requests.")
@@ -1745,36 +1725,15 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             if call.has_timeout {
                 self.feature(Feature::HttpCallWithTimeout, line, qname);
             } else {
-                self.finding(
-                    "web.requests_no_timeout",
-                    line,
-                    format!(
-                        "`{qname}` without timeout= can hang forever: pass timeout=(connect, read)"
-                    ),
-                );
+                self.feature(Feature::HttpCallWithoutTimeout, line, qname);
             }
         } else if qname.starts_with("httpx.") && call.has_timeout {
             self.feature(Feature::HttpCallWithTimeout, line, qname);
         }
-        match qname {
-            "builtins.eval" | "builtins.exec" if call.has_args && !call.first_arg_literal => {
-                self.finding(
-                    "sec.eval",
-                    line,
-                    format!(
-                        "`{}` of a computed string runs arbitrary code: parse the input instead",
-                        &qname[9..]
-                    ),
-                );
+        if let Some(builtin @ ("eval" | "exec")) = qname.strip_prefix("builtins.") {
+            if call.has_args && !call.first_arg_literal {
+                self.feature(Feature::DynamicCodeExecution, line, builtin);
             }
-            "builtins.breakpoint" | "pdb.set_trace" | "ipdb.set_trace" => {
-                self.finding(
-                    "quality.debugger",
-                    line,
-                    format!("leftover debugger call `{qname}`"),
-                );
-            }
-            _ => {}
         }
     }
 }
@@ -1800,14 +1759,7 @@ struct ParamSummary<'s> {
 fn needs_call_checks(qname: &str) -> bool {
     qname.starts_with("requests.")
         || qname.starts_with("httpx.")
-        || matches!(
-            qname,
-            "builtins.eval"
-                | "builtins.exec"
-                | "builtins.breakpoint"
-                | "pdb.set_trace"
-                | "ipdb.set_trace"
-        )
+        || matches!(qname, "builtins.eval" | "builtins.exec")
 }
 
 /// pytest's built-in fixtures (and pytest-mock's), typed by their fixed
