@@ -1,7 +1,7 @@
 //! What the analyzer must resolve, and the look-alikes it must not.
 
 use super::*;
-use crate::analyze::facts::role;
+use crate::analyze::facts::{role, Feature};
 
 fn facts_at(path: &str, src: &str, heads: &[&str]) -> PythonFacts {
     let heads: HashSet<String> = heads.iter().map(|s| s.to_string()).collect();
