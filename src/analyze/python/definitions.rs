@@ -62,11 +62,31 @@ fn pytest_fixture(name: &str) -> Option<&'static str> {
 }
 
 impl<'s, 'c, 't> Walker<'s, 'c, 't> {
-    pub(super) fn enter_function(&mut self, node: Node<'t>, stack: &[Frame<'t>]) {
-        let name = node
-            .child_by_field_id(fields().name)
+    /// The name a def or class is defined with; empty where the parse lost it.
+    fn defined_name(&self, node: Node<'_>) -> &'s str {
+        node.child_by_field_id(fields().name)
             .map(|n| self.text(n))
-            .unwrap_or("");
+            .unwrap_or("")
+    }
+
+    /// A public def or class should have a docstring: counts it as wanting
+    /// one, and as having one when its body opens with a string.
+    fn count_docstring(&mut self, node: Node<'_>, name: &str) {
+        if name.starts_with('_') {
+            return;
+        }
+        let m = &mut self.facts.metrics;
+        m.docstring_targets += 1;
+        if node
+            .child_by_field_id(fields().body)
+            .is_some_and(has_docstring)
+        {
+            m.docstrings += 1;
+        }
+    }
+
+    pub(super) fn enter_function(&mut self, node: Node<'t>, stack: &[Frame<'t>]) {
+        let name = self.defined_name(node);
         let line = line_of(node);
         let outer = self.scope();
         let is_method = self.scopes.kind(outer) == ScopeKind::Class;
@@ -132,15 +152,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 m.returns_annotatable += 1;
                 m.returns_annotated += u64::from(returns);
             }
-            if !name.starts_with('_') {
-                m.docstring_targets += 1;
-                if node
-                    .child_by_field_id(fields().body)
-                    .is_some_and(has_docstring)
-                {
-                    m.docstrings += 1;
-                }
-            }
+            self.count_docstring(node, name);
         }
         if let Some(class) = self.classes.last_mut() {
             if class.scope == outer {
@@ -301,10 +313,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
     }
 
     pub(super) fn enter_class(&mut self, node: Node<'_>) {
-        let name = node
-            .child_by_field_id(fields().name)
-            .map(|n| self.text(n))
-            .unwrap_or("");
+        let name = self.defined_name(node);
         let line = line_of(node);
         let outer = self.scope();
         self.scopes.bind(outer, name, Binding::Class);
@@ -320,15 +329,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
         }
         if !self.ctx.is_test {
             self.facts.metrics.classes += 1;
-            if !name.starts_with('_') {
-                self.facts.metrics.docstring_targets += 1;
-                if node
-                    .child_by_field_id(fields().body)
-                    .is_some_and(has_docstring)
-                {
-                    self.facts.metrics.docstrings += 1;
-                }
-            }
+            self.count_docstring(node, name);
         }
         let s = self.scopes.push(ScopeKind::Class, outer);
         self.classes.push(ClassState {
