@@ -121,11 +121,11 @@ features! {
     HttpCallWithoutTimeout => "http_call_without_timeout",
         "a requests call (module or Session) that does not pass timeout=",
     DynamicCodeExecution => "dynamic_code_execution",
-        "eval() or exec() of an argument that is not a string literal",
+        "eval() or exec() whose first argument is not a plain string literal (an f-string is computed)",
     SecretAssignment => "secret_assignment",
         "a string literal that looks like a real credential, given to a credential-like name (a variable, self attribute, keyword argument or dict key: password, api_key, ...), outside test files",
     SecretLiteral => "secret_literal",
-        "a string literal in a well-known credential format (AWS, GitHub, Slack, Stripe, Google key, private key)",
+        "a string literal in a well-known credential format (an AWS access key, a GitHub or Slack token, a Stripe live key, an sk- API secret key, a Google API key, a private key)",
     DjangoDebugTrue => "django_debug_true", "a module-level `DEBUG = True` in a Django settings file (settings.py or under settings/)",
 }
 
