@@ -75,7 +75,30 @@ fn rules_explain_shows_advice_and_levels() {
     assert!(run.out.contains("Levels:"));
     let run = cli(&["rules", "explain", "no.such"]);
     assert_eq!(run.code, 2);
-    assert!(run.err.contains("no rule `no.such`"));
+    assert!(
+        run.err.contains("no rule or finding `no.such`"),
+        "{}",
+        run.err
+    );
+}
+
+#[test]
+fn rules_explain_shows_a_finding_with_its_severity_and_messages() {
+    let run = cli(&["rules", "explain", "sec.sql_injection"]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    // The competency of the same id comes first, then the finding.
+    assert!(run
+        .out
+        .contains("sec.sql_injection — SQL built from strings (finding, error)"));
+    assert!(run
+        .out
+        .contains("{detail} is executed: pass the values as query parameters"));
+    assert!(run
+        .out
+        .contains("Defined in rules/findings/sec.sql_injection.toml"));
+    let competency = run.out.find("Next step when missing:").unwrap();
+    let finding = run.out.find("(finding, error)").unwrap();
+    assert!(competency < finding);
 }
 
 fn rules_dir(files: &[(&str, &str)]) -> tempfile::TempDir {

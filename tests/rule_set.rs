@@ -6,33 +6,53 @@ use portfolio_audit::audit::examples::{run_all, Status};
 use portfolio_audit::rules::RuleSet;
 use std::collections::BTreeSet;
 
+/// The competency ids of the catalog (the contract), from the project's
+/// copy of `../shared/catalog.md`.
 fn catalog_ids() -> BTreeSet<String> {
-    let text = std::fs::read_to_string(common::root().join("tests/data/catalog_ids.txt")).unwrap();
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| l.trim().to_string())
-        .collect()
-}
-
-#[test]
-fn catalog_copy_matches_the_shared_catalog_when_present() {
-    let shared = common::root().join("../shared/catalog.md");
-    let Ok(text) = std::fs::read_to_string(&shared) else {
-        return;
-    };
-    let from_catalog: BTreeSet<String> = text
+    let text = std::fs::read_to_string(common::root().join("tests/data/catalog.md")).unwrap();
+    let ids: BTreeSet<String> = text
         .lines()
         .filter_map(|l| l.strip_prefix("| `"))
         .filter_map(|l| l.split('`').next())
         .filter(|id| id.contains('.'))
         .map(str::to_string)
         .collect();
-    assert_eq!(
-        from_catalog,
-        catalog_ids(),
-        "tests/data/catalog_ids.txt is out of date with {}",
-        shared.display()
+    assert!(
+        ids.len() > 100,
+        "only {} ids read from the catalog",
+        ids.len()
     );
+    ids
+}
+
+/// The project carries its own copies of the shared catalog and seeds, so
+/// every check runs on a fresh clone; beside the shared folder, the copies
+/// must be current.
+#[test]
+fn the_copies_of_the_shared_catalog_and_seeds_are_current() {
+    let shared = common::root().join("../shared");
+    if !shared.is_dir() {
+        eprintln!(
+            "skipped: {} is not beside this checkout; the checks use tests/data/catalog.md and tests/data/seeds/",
+            shared.display()
+        );
+        return;
+    }
+    let same = |ours: &str, theirs: std::path::PathBuf| {
+        let ours_text = std::fs::read_to_string(common::root().join(ours)).unwrap();
+        let theirs_text = std::fs::read_to_string(&theirs).unwrap();
+        assert!(
+            ours_text == theirs_text,
+            "{ours} is out of date with {}: copy it again",
+            theirs.display()
+        );
+    };
+    same("tests/data/catalog.md", shared.join("catalog.md"));
+    for entry in std::fs::read_dir(shared.join("seeds")).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        same(&format!("tests/data/seeds/{name}"), entry.path());
+    }
 }
 
 #[test]
@@ -81,6 +101,39 @@ fn every_rule_explains_itself_and_carries_both_kinds_of_example() {
 }
 
 #[test]
+fn every_finding_explains_itself_carries_both_kinds_of_example_and_is_documented() {
+    let set = RuleSet::embedded().unwrap();
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    assert!(set.findings.len() >= 9, "{} findings", set.findings.len());
+    for f in &set.findings {
+        assert!(
+            f.examples.iter().any(|e| e.expect_match),
+            "{}: no `matches` example",
+            f.id
+        );
+        assert!(
+            f.examples.iter().any(|e| !e.expect_match),
+            "{}: no `no_match` example",
+            f.id
+        );
+        assert!(f.advice.len() > 20, "{}: advice too short to act on", f.id);
+        assert!(
+            readme.contains(&format!("`{}`", f.id)),
+            "{}: the README's list of findings does not name it",
+            f.id
+        );
+        for s in &set.signals[f.signals.clone()] {
+            assert!(
+                s.message.as_ref().is_some_and(|m| m.len() > 10),
+                "{} signal {}",
+                f.id,
+                s.name
+            );
+        }
+    }
+}
+
+#[test]
 fn every_rule_example_holds() {
     let set = RuleSet::embedded().unwrap();
     let results = run_all(&set, None);
@@ -90,7 +143,7 @@ fn every_rule_example_holds() {
         .map(|r| r.describe())
         .collect();
     assert!(
-        results.len() >= set.rules.len() * 2,
+        results.len() >= (set.rules.len() + set.findings.len()) * 2,
         "too few examples: {}",
         results.len()
     );

@@ -6,10 +6,6 @@
 
 use serde::Serialize;
 
-// Until findings are stated as features (then rules make them), the Python
-// analyzer still builds them.
-pub use crate::model::Finding;
-
 /// How a qualified name was referenced; a reference may play several roles.
 pub mod role {
     /// The name is called: `re.compile(...)`.
@@ -37,155 +33,100 @@ pub struct Ref {
     pub line: u32,
 }
 
-/// Structural facts that no single name or node kind shows; computed by the Python analyzer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Feature {
-    Function,
-    FunctionDefaults,
-    FunctionVarargs,
-    FunctionKeywordOnly,
-    Closure,
-    HigherOrderFunction,
-    DecoratorDefinition,
-    ClassWithMethods,
-    InheritsUserClass,
-    ContextManagerClass,
-    IteratorClass,
-    Descriptor,
-    Metaclass,
-    MainGuard,
-    LocalImport,
-    ExceptSpecific,
-    ExceptBroad,
-    RaiseFrom,
-    TryFinally,
-    TryElse,
-    AsyncFunction,
-    AsyncWith,
-    AsyncFor,
-    Recursion,
-    LinkedNodeClass,
-    TestFunction,
-    AnnotatedFunction,
-    SqlExecuted,
-    SqlParameterized,
-    HttpCallWithTimeout,
+/// Declares [`Feature`] from one list: each feature's variant, the name rule
+/// files use for it and what it means, written once, so the enum, `ALL`,
+/// `name`, `description` and `from_name` cannot drift apart.
+macro_rules! features {
+    ($($variant:ident => $name:literal, $description:literal),* $(,)?) => {
+        /// Structural facts that no single name or node kind shows; computed by the Python analyzer.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Feature {
+            $($variant),*
+        }
+
+        impl Feature {
+            /// Every feature, in the order its name is listed for rule authors.
+            pub const ALL: &'static [Feature] = &[$(Feature::$variant),*];
+
+            /// The name rule files use for this feature.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Feature::$variant => $name),*
+                }
+            }
+
+            /// What the feature means, for `rules features` and error messages.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Feature::$variant => $description),*
+                }
+            }
+
+            /// The feature a rule file names, or `None` for a name no feature has.
+            pub fn from_name(name: &str) -> Option<Feature> {
+                match name {
+                    $($name => Some(Feature::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
 }
 
-impl Feature {
-    /// Every feature, in the order its name is listed for rule authors.
-    pub const ALL: &'static [Feature] = &[
-        Feature::Function,
-        Feature::FunctionDefaults,
-        Feature::FunctionVarargs,
-        Feature::FunctionKeywordOnly,
-        Feature::Closure,
-        Feature::HigherOrderFunction,
-        Feature::DecoratorDefinition,
-        Feature::ClassWithMethods,
-        Feature::InheritsUserClass,
-        Feature::ContextManagerClass,
-        Feature::IteratorClass,
-        Feature::Descriptor,
-        Feature::Metaclass,
-        Feature::MainGuard,
-        Feature::LocalImport,
-        Feature::ExceptSpecific,
-        Feature::ExceptBroad,
-        Feature::RaiseFrom,
-        Feature::TryFinally,
-        Feature::TryElse,
-        Feature::AsyncFunction,
-        Feature::AsyncWith,
-        Feature::AsyncFor,
-        Feature::Recursion,
-        Feature::LinkedNodeClass,
-        Feature::TestFunction,
-        Feature::AnnotatedFunction,
-        Feature::SqlExecuted,
-        Feature::SqlParameterized,
-        Feature::HttpCallWithTimeout,
-    ];
-
-    /// The name rule files use for this feature.
-    pub fn name(self) -> &'static str {
-        match self {
-            Feature::Function => "function",
-            Feature::FunctionDefaults => "function_defaults",
-            Feature::FunctionVarargs => "function_varargs",
-            Feature::FunctionKeywordOnly => "function_keyword_only",
-            Feature::Closure => "closure",
-            Feature::HigherOrderFunction => "higher_order_function",
-            Feature::DecoratorDefinition => "decorator_definition",
-            Feature::ClassWithMethods => "class_with_methods",
-            Feature::InheritsUserClass => "inherits_user_class",
-            Feature::ContextManagerClass => "context_manager_class",
-            Feature::IteratorClass => "iterator_class",
-            Feature::Descriptor => "descriptor",
-            Feature::Metaclass => "metaclass",
-            Feature::MainGuard => "main_guard",
-            Feature::LocalImport => "local_import",
-            Feature::ExceptSpecific => "except_specific",
-            Feature::ExceptBroad => "except_broad",
-            Feature::RaiseFrom => "raise_from",
-            Feature::TryFinally => "try_finally",
-            Feature::TryElse => "try_else",
-            Feature::AsyncFunction => "async_function",
-            Feature::AsyncWith => "async_with",
-            Feature::AsyncFor => "async_for",
-            Feature::Recursion => "recursion",
-            Feature::LinkedNodeClass => "linked_node_class",
-            Feature::TestFunction => "test_function",
-            Feature::AnnotatedFunction => "annotated_function",
-            Feature::SqlExecuted => "sql_executed",
-            Feature::SqlParameterized => "sql_parameterized",
-            Feature::HttpCallWithTimeout => "http_call_with_timeout",
-        }
-    }
-
-    /// What the feature means, for `rules features` and error messages.
-    pub fn description(self) -> &'static str {
-        match self {
-            Feature::Function => "a user-defined function or method (def)",
-            Feature::FunctionDefaults => "a def with a default parameter value",
-            Feature::FunctionVarargs => "a def taking *args or **kwargs",
-            Feature::FunctionKeywordOnly => "a def with keyword-only parameters (a bare `*`)",
-            Feature::Closure => "a def that returns a function it defines inside",
-            Feature::HigherOrderFunction => "a def that calls one of its own parameters",
-            Feature::DecoratorDefinition => {
-                "a def whose inner function calls the outer's parameter and is returned (a decorator)"
-            }
-            Feature::ClassWithMethods => "a class whose body defines methods",
-            Feature::InheritsUserClass => "a class deriving from a class defined in the same repository",
-            Feature::ContextManagerClass => "a class defining both __enter__ and __exit__ (or the async pair)",
-            Feature::IteratorClass => "a class defining __iter__ or __next__",
-            Feature::Descriptor => "a class defining __get__, __set__ or __set_name__",
-            Feature::Metaclass => "a class created with metaclass= (a class deriving from `type` is `bases = [\"builtins.type\"]`)",
-            Feature::MainGuard => "an `if __name__ == \"__main__\":` block",
-            Feature::LocalImport => "an import of another module of the same repository (relative or by its dotted name)",
-            Feature::ExceptSpecific => "an except clause naming an exception type",
-            Feature::ExceptBroad => "a bare `except:` or `except Exception:` clause",
-            Feature::RaiseFrom => "`raise ... from ...` (exception chaining)",
-            Feature::TryFinally => "a try statement with `finally`",
-            Feature::TryElse => "a try statement with `else`",
-            Feature::AsyncFunction => "an `async def`",
-            Feature::AsyncWith => "an `async with`",
-            Feature::AsyncFor => "an `async for`",
-            Feature::Recursion => "a function that calls itself",
-            Feature::LinkedNodeClass => {
-                "a class whose instances link to others (self.next, self.left, self.right, self.children)"
-            }
-            Feature::TestFunction => "a test function or test method with an assertion, in a test file",
-            Feature::AnnotatedFunction => "a def with at least one annotation",
-            Feature::SqlExecuted => "SQL text passed to an execute-like call",
-            Feature::SqlParameterized => "an execute-like call passing SQL and separate parameters",
-            Feature::HttpCallWithTimeout => "a requests/httpx call that passes timeout=",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Feature> {
-        Feature::ALL.iter().copied().find(|f| f.name() == name)
-    }
+features! {
+    Function => "function", "a user-defined function or method (def)",
+    FunctionDefaults => "function_defaults", "a def with a default parameter value",
+    FunctionVarargs => "function_varargs", "a def taking *args or **kwargs",
+    FunctionKeywordOnly => "function_keyword_only",
+        "a def with keyword-only parameters (a bare `*`)",
+    Closure => "closure", "a def that returns a function it defines inside",
+    HigherOrderFunction => "higher_order_function", "a def that calls one of its own parameters",
+    DecoratorDefinition => "decorator_definition",
+        "a def whose inner function calls the outer's parameter and is returned (a decorator)",
+    ClassWithMethods => "class_with_methods", "a class whose body defines methods",
+    InheritsUserClass => "inherits_user_class",
+        "a class deriving from a class defined in the same repository",
+    ContextManagerClass => "context_manager_class",
+        "a class defining both __enter__ and __exit__ (or the async pair)",
+    IteratorClass => "iterator_class", "a class defining __iter__ or __next__",
+    Descriptor => "descriptor", "a class defining __get__, __set__ or __set_name__",
+    Metaclass => "metaclass",
+        "a class created with metaclass= (a class deriving from `type` is `bases = [\"builtins.type\"]`)",
+    MainGuard => "main_guard", "an `if __name__ == \"__main__\":` block",
+    LocalImport => "local_import",
+        "an import of another module of the same repository (relative or by its dotted name)",
+    ExceptSpecific => "except_specific", "an except clause naming an exception type",
+    ExceptBroad => "except_broad", "a bare `except:` or `except Exception:` clause",
+    BareExcept => "bare_except", "a bare `except:` whose body does not re-raise",
+    ExceptPass => "except_pass",
+        "an `except Exception:` or `except BaseException:` whose body only passes (pass, continue or `...`)",
+    RaiseFrom => "raise_from", "`raise ... from ...` (exception chaining)",
+    TryFinally => "try_finally", "a try statement with `finally`",
+    TryElse => "try_else", "a try statement with `else`",
+    AsyncFunction => "async_function", "an `async def`",
+    AsyncWith => "async_with", "an `async with`",
+    AsyncFor => "async_for", "an `async for`",
+    Recursion => "recursion", "a function that calls itself",
+    LinkedNodeClass => "linked_node_class",
+        "a class whose instances link to others (self.next, self.left, self.right, self.children)",
+    TestFunction => "test_function",
+        "a test function or test method with an assertion, in a test file",
+    AnnotatedFunction => "annotated_function", "a def with at least one annotation",
+    SqlExecuted => "sql_executed", "SQL text passed to an execute-like call",
+    SqlParameterized => "sql_parameterized",
+        "an execute-like call passing SQL and separate parameters",
+    SqlBuiltExecuted => "sql_built_executed",
+        "an execute-like call running SQL built from strings (f-string, %, + or .format), here or where the variable was assigned",
+    HttpCallWithTimeout => "http_call_with_timeout", "a requests/httpx call that passes timeout=",
+    HttpCallWithoutTimeout => "http_call_without_timeout",
+        "a requests call (module or Session) that does not pass timeout=",
+    DynamicCodeExecution => "dynamic_code_execution",
+        "eval() or exec() whose first argument is not a plain string literal (an f-string is computed)",
+    SecretAssignment => "secret_assignment",
+        "a string literal that looks like a real credential, given to a credential-like name (a variable, self attribute, keyword argument or dict key: password, api_key, ...), outside test files",
+    SecretLiteral => "secret_literal",
+        "a string literal in a well-known credential format (an AWS access key, a GitHub or Slack token, a Stripe live key, an sk- API secret key, a Google API key, a private key)",
+    DjangoDebugTrue => "django_debug_true", "a module-level `DEBUG = True` in a Django settings file (settings.py or under settings/)",
 }
 
 /// A fact a configuration analyzer (manifests, CI, Docker, ...) states about
@@ -324,11 +265,42 @@ pub struct PythonFacts {
     pub module: String,
     pub exports: Vec<(String, Export)>,
     pub metrics: CodeMetrics,
-    pub findings: Vec<Finding>,
     pub lines: u64,
     /// The parse had errors; what parsed is still analyzed.
     pub syntax_error: bool,
     /// What a `setup.py` declares (dependencies, entry points) or a
     /// `noxfile.py` runs, read from its tree.
     pub config: ConfigFacts,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Feature;
+    use std::collections::HashSet;
+
+    #[test]
+    fn feature_names_are_unique_snake_case_and_round_trip() {
+        let mut seen = HashSet::new();
+        for &f in Feature::ALL {
+            let name = f.name();
+            assert!(seen.insert(name), "{name} names two features");
+            let snake = !name.is_empty()
+                && name.starts_with(|c: char| c.is_ascii_lowercase())
+                && !name.ends_with('_')
+                && !name.contains("__")
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            assert!(snake, "{name} is not lowercase snake_case");
+            assert_eq!(Feature::from_name(name), Some(f));
+        }
+        assert_eq!(Feature::from_name("no_such_feature"), None);
+    }
+
+    #[test]
+    fn every_feature_is_described() {
+        for &f in Feature::ALL {
+            assert!(!f.description().trim().is_empty(), "{f:?}");
+        }
+    }
 }

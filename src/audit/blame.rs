@@ -46,7 +46,6 @@ pub(super) fn blame_files(
                 let code = matches!(o.kind, Some(FileKind::Python | FileKind::Notebook));
                 let carries = !o.hits.is_empty()
                     || !o.deferred.is_empty()
-                    || !o.findings.is_empty()
                     || o.alone.as_ref().is_some_and(|a| !a.counts.is_empty());
                 if !code && !carries {
                     return Blamed::default();

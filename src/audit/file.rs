@@ -197,5 +197,4 @@ fn analyze_python(o: &mut FileOutcome, text: &str, repo: &RepoContext, is_packag
     o.exports = std::mem::take(&mut facts.exports);
     o.metrics = facts.metrics;
     o.lines = facts.lines;
-    o.findings = std::mem::take(&mut facts.findings);
 }

@@ -19,11 +19,11 @@ mod file;
 mod includes;
 
 use crate::analyze::crossref::Exports;
-use crate::analyze::facts::{CodeMetrics, Export, Finding, Ref};
+use crate::analyze::facts::{CodeMetrics, Export, Ref};
 use crate::analyze::layout::{self, Committed};
 use crate::analyze::notebook::NotebookCode;
 use crate::analyze::{self, python, FileKind};
-use crate::model::Note;
+use crate::model::{Finding, Note};
 use crate::model::{RepoReport, Stats};
 use crate::rules::levels::{Tally, SAMPLES_PER_SIGNAL};
 use crate::rules::matching::{FileHits, FileRef, Hit};
@@ -65,7 +65,6 @@ struct FileOutcome {
     lossy: bool,
     /// Written by a tool (a migration, a stub): only signals naming it with `files` count.
     generated: bool,
-    findings: Vec<Finding>,
     notes: Vec<Note>,
     notebook: Option<NotebookCode>,
     /// Files a configuration file pulls in (`-r base.txt`), as written.
@@ -253,7 +252,7 @@ fn audit_listing(
             .findings
             .iter()
             .filter_map(|h| rules.finding_at(&o.path, h));
-        for mut f in o.findings.iter().cloned().chain(made) {
+        for mut f in made {
             if blame.is_some_and(|b| !b.counts(o, f.line)) {
                 continue;
             }

@@ -440,6 +440,7 @@ mod tests {
                     line: 3,
                     cell: None,
                     message: "m".to_string(),
+                    severity: Default::default(),
                 })
                 .collect(),
             ..Default::default()

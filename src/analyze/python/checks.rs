@@ -1,5 +1,6 @@
-//! Findings and SQL classification over string literals: hardcoded
-//! credentials, SQL built from strings.
+//! What string literals say: hardcoded credentials and SQL text. The
+//! analyzer states what these tell it as features; what to report about
+//! them is for the rules to say.
 
 use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexSet};
@@ -77,8 +78,9 @@ fn secret_words() -> &'static AhoCorasick {
     A.get_or_init(|| literals(&["pass", "pwd", "secret", "token", "key", "credential"]))
 }
 
-/// If a name and its literal value look like a hardcoded credential, the message to report.
-pub fn secret_assignment(name: &str, value: &str) -> Option<String> {
+/// If a name and its literal value look like a hardcoded credential, the
+/// name without its quotes (a dict key is given quoted).
+pub fn secret_assignment<'n>(name: &'n str, value: &str) -> Option<&'n str> {
     let bare = name.trim_matches(|c| c == '"' || c == '\'');
     if !secret_words().is_match(bare)
         || !secret_name().is_match(bare)
@@ -97,21 +99,17 @@ pub fn secret_assignment(name: &str, value: &str) -> Option<String> {
     {
         return None;
     }
-    Some(format!(
-        "hardcoded credential assigned to `{bare}`: read it from the environment or a secret store instead"
-    ))
+    Some(bare)
 }
 
-/// If a literal contains a well-known credential format, the message to report.
-pub fn secret_literal(value: &str) -> Option<String> {
+/// If a literal contains a well-known credential format, which kind
+/// (`an AWS access key`).
+pub fn secret_literal(value: &str) -> Option<&'static str> {
     if value.len() < 20 {
         return None;
     }
     let hit = token_patterns().matches(value).into_iter().next()?;
-    Some(format!(
-        "string literal contains {}: revoke it and load it from the environment",
-        TOKEN_KINDS[hit]
-    ))
+    TOKEN_KINDS.get(hit).copied()
 }
 
 /// Whether a string's text is SQL (a statement, not a word such as "select an option").
@@ -141,7 +139,11 @@ mod tests {
 
     #[test]
     fn credentials_in_names_are_found() {
-        assert!(secret_assignment("password", "hunter2").is_some());
+        assert_eq!(secret_assignment("password", "hunter2"), Some("password"));
+        assert_eq!(
+            secret_assignment("\"db_password\"", "hunter2"),
+            Some("db_password")
+        );
         assert!(secret_assignment("SECRET_KEY", "django-insecure-8a7sd6").is_some());
         // Django's generated keys often hold `$`; only `${VAR}` is a template placeholder.
         assert!(secret_assignment("SECRET_KEY", "django-insecure-k$9x!2@q^7m$w").is_some());
@@ -162,7 +164,10 @@ mod tests {
 
     #[test]
     fn token_formats_are_found() {
-        assert!(secret_literal("AKIAIOSFODNN7EXAMPLE").is_some());
+        assert_eq!(
+            secret_literal("AKIAIOSFODNN7EXAMPLE"),
+            Some("an AWS access key")
+        );
         assert!(secret_literal("just a long sentence with words").is_none());
     }
 

@@ -1,7 +1,7 @@
 //! What the analyzer must resolve, and the look-alikes it must not.
 
 use super::*;
-use crate::analyze::facts::role;
+use crate::analyze::facts::{role, Feature};
 
 fn facts_at(path: &str, src: &str, heads: &[&str]) -> PythonFacts {
     let heads: HashSet<String> = heads.iter().map(|s| s.to_string()).collect();
@@ -33,6 +33,15 @@ fn has_ref(f: &PythonFacts, qname: &str, r: u8) -> bool {
 
 fn has_feature(f: &PythonFacts, feature: Feature) -> bool {
     f.features.iter().any(|(x, _, _)| *x == feature)
+}
+
+/// Where a feature is stated, and with what detail.
+fn stated(f: &PythonFacts, feature: Feature) -> Vec<(u32, &str)> {
+    f.features
+        .iter()
+        .filter(|(x, _, _)| *x == feature)
+        .map(|(_, line, detail)| (*line, detail.as_str()))
+        .collect()
 }
 
 #[test]
@@ -158,28 +167,39 @@ fn exceptions_are_classified() {
     }
     let f = facts("try:\n    x = 1\nexcept:\n    pass\n");
     assert!(has_feature(&f, Feature::ExceptBroad));
-    assert!(f
-        .findings
-        .iter()
-        .any(|x| x.id == "quality.bare_except" && x.line == 3));
+    assert_eq!(stated(&f, Feature::BareExcept), vec![(3, "")]);
+    assert!(!has_feature(&f, Feature::ExceptPass), "bare is told first");
     let f = facts("try:\n    x = 1\nexcept:\n    log()\n    raise\n");
     assert!(
-        f.findings.is_empty(),
+        !has_feature(&f, Feature::BareExcept) && !has_feature(&f, Feature::ExceptPass),
         "a bare except that re-raises does not swallow"
     );
 }
 
 #[test]
-fn string_built_sql_is_a_finding_and_parameters_are_not() {
+fn broad_excepts_that_only_pass_are_told() {
+    let f =
+        facts("for i in x:\n    try:\n        y()\n    except Exception as e:\n        continue\n");
+    assert_eq!(stated(&f, Feature::ExceptPass), vec![(4, "")]);
+    let f = facts("try:\n    y()\nexcept BaseException:\n    ...\n");
+    assert_eq!(stated(&f, Feature::ExceptPass), vec![(3, "")]);
+    let f = facts("try:\n    y()\nexcept Exception:\n    log()\n");
+    assert!(!has_feature(&f, Feature::ExceptPass), "handled");
+    let f = facts("try:\n    y()\nexcept ValueError:\n    pass\n");
+    assert!(!has_feature(&f, Feature::ExceptPass), "not broad");
+}
+
+#[test]
+fn string_built_sql_is_told_and_parameters_are_not() {
     let src = "import sqlite3\nconn = sqlite3.connect('x')\ndef find(name):\n    q = f\"SELECT * FROM users WHERE name = '{name}'\"\n    conn.execute(q)\n    conn.execute('SELECT * FROM users WHERE name = ?', (name,))\n    conn.execute(\"DELETE FROM t WHERE id = %s\" % name)\n";
     let f = facts(src);
-    let lines: Vec<u32> = f
-        .findings
-        .iter()
-        .filter(|x| x.id == "sec.sql_injection")
-        .map(|x| x.line)
-        .collect();
-    assert_eq!(lines, vec![5, 7]);
+    assert_eq!(
+        stated(&f, Feature::SqlBuiltExecuted),
+        vec![
+            (5, "SQL built from strings (line 4)"),
+            (7, "SQL built from strings")
+        ]
+    );
     assert!(f
         .features
         .iter()
@@ -187,45 +207,90 @@ fn string_built_sql_is_a_finding_and_parameters_are_not() {
 }
 
 #[test]
-fn secrets_in_code_are_findings_but_not_in_tests_or_env() {
+fn secrets_in_code_are_told_but_not_in_tests_or_env() {
     let f = facts("import os\nAPI_KEY = 'a8f5f167f44f4964e6c998dee827110c'\nDB_PASSWORD = os.environ['DB_PASSWORD']\n");
+    assert_eq!(stated(&f, Feature::SecretAssignment), vec![(2, "API_KEY")]);
+    let f = facts("connect(password='hunter22')\ncfg = {'api_key': 'a8f5f167f44f'}\n");
     assert_eq!(
-        f.findings
-            .iter()
-            .filter(|x| x.id == "sec.secrets")
-            .map(|x| x.line)
-            .collect::<Vec<_>>(),
-        vec![2]
+        stated(&f, Feature::SecretAssignment),
+        vec![(1, "password"), (2, "api_key")]
     );
     let f = facts_at(
         "tests/test_login.py",
         "def test_login():\n    password = 'hunter22'\n    assert password\n",
         &[],
     );
-    assert!(f.findings.is_empty());
+    assert!(!has_feature(&f, Feature::SecretAssignment));
     let f = facts("aws = 'AKIAIOSFODNN7EXAMPLE'\n");
-    assert_eq!(f.findings.len(), 1);
+    assert_eq!(
+        stated(&f, Feature::SecretLiteral),
+        vec![(1, "an AWS access key")]
+    );
+    assert!(!has_feature(&f, Feature::SecretAssignment));
 }
 
 #[test]
-fn requests_without_timeout_are_findings() {
+fn a_credential_is_told_once_a_line() {
+    let f = facts("GITHUB_TOKEN = 'ghp_aB3dE5fG7hJ9kM2nP4qR6sU8vW1yZ3bC5dF7g'\n");
+    assert_eq!(
+        stated(&f, Feature::SecretAssignment),
+        vec![(1, "GITHUB_TOKEN")]
+    );
+    assert!(
+        !has_feature(&f, Feature::SecretLiteral),
+        "the assignment already says it"
+    );
+    let f = facts("keys = ['AKIAIOSFODNN7EXAMPLE', 'AKIAIOSFODNN7EXAMPLF']\n");
+    assert_eq!(
+        stated(&f, Feature::SecretLiteral),
+        vec![(1, "an AWS access key")]
+    );
+}
+
+#[test]
+fn requests_without_timeout_are_told() {
     let f = facts("import requests\nrequests.get('u')\nrequests.post('u', timeout=5)\ns = requests.Session()\ns.get('u')\n");
-    let lines: Vec<u32> = f
-        .findings
-        .iter()
-        .filter(|x| x.id == "web.requests_no_timeout")
-        .map(|x| x.line)
-        .collect();
-    assert_eq!(lines, vec![2, 5]);
-    assert!(has_feature(&f, Feature::HttpCallWithTimeout));
+    assert_eq!(
+        stated(&f, Feature::HttpCallWithoutTimeout),
+        vec![(2, "requests.get"), (5, "requests.Session().get")]
+    );
+    assert_eq!(
+        stated(&f, Feature::HttpCallWithTimeout),
+        vec![(3, "requests.post")]
+    );
+}
+
+#[test]
+fn eval_of_computed_text_is_dynamic_code() {
+    let f = facts(
+        "def run(expr, code):\n    eval(expr)\n    exec(code)\n    eval('1 + 1')\n    eval()\n",
+    );
+    assert_eq!(
+        stated(&f, Feature::DynamicCodeExecution),
+        vec![(2, "eval"), (3, "exec")]
+    );
+}
+
+#[test]
+fn debugger_calls_are_plain_call_references() {
+    let f = facts("def f():\n    breakpoint()\n");
+    assert!(
+        f.refs
+            .iter()
+            .any(|r| r.qname == "builtins.breakpoint" && r.roles & role::CALL != 0 && r.line == 2),
+        "{:?}",
+        f.refs
+    );
+    let f = facts("import pdb\npdb.set_trace()\n");
+    assert!(has_ref(&f, "pdb.set_trace", role::CALL));
 }
 
 #[test]
 fn django_debug_only_in_settings() {
     let f = facts_at("shop/settings.py", "DEBUG = True\n", &[]);
-    assert_eq!(f.findings.len(), 1);
+    assert_eq!(stated(&f, Feature::DjangoDebugTrue), vec![(1, "")]);
     let f = facts_at("shop/views.py", "DEBUG = True\n", &[]);
-    assert!(f.findings.is_empty());
+    assert!(!has_feature(&f, Feature::DjangoDebugTrue));
 }
 
 #[test]
@@ -477,6 +542,6 @@ fn garbage_never_panics() {
         }
         let _ = facts_at("setup.py", &src, &[]);
         let _ = facts_at("noxfile.py", &src, &[]);
-        let _ = crate::analyze::dotenv::findings(".env", &src);
+        let _ = crate::analyze::dotenv::analyze(&src);
     }
 }
