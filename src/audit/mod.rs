@@ -27,7 +27,7 @@ use crate::model::{Finding, Note};
 use crate::model::{RepoReport, Stats};
 use crate::rules::levels::{Tally, SAMPLES_PER_SIGNAL};
 use crate::rules::matching::{FileHits, FileRef, Hit};
-use crate::rules::metrics::repo_metrics;
+use crate::rules::metrics::{repo_metrics, MetricInputs};
 use crate::rules::provenance;
 use crate::rules::RuleSet;
 use crate::source::blame::Authors;
@@ -296,12 +296,12 @@ fn audit_listing(
         Some((_, theirs)) => theirs.as_ref(),
         None => history.as_ref(),
     };
-    let metrics = repo_metrics(
-        &code,
-        stats.python_files + stats.notebooks,
-        stats.lines,
-        counted_history,
-    );
+    let metrics = repo_metrics(&MetricInputs {
+        code: &code,
+        python_files: stats.python_files + stats.notebooks,
+        lines: stats.lines,
+        history: counted_history,
+    });
     tally.add_metrics(rules, &metrics);
     let competencies = tally.levels(rules, &metrics);
     let paths: Vec<&str> = listing.files.iter().map(|e| e.path.as_str()).collect();

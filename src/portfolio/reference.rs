@@ -37,7 +37,10 @@ pub fn facts() -> Vec<Term> {
 pub fn metrics() -> Vec<Term> {
     crate::rules::metrics::METRICS
         .iter()
-        .map(|(name, description)| Term { name, description })
+        .map(|m| Term {
+            name: m.name,
+            description: m.description,
+        })
         .collect()
 }
 
