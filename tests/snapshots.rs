@@ -1,46 +1,111 @@
-//! Snapshots of every report renderer on the fixture portfolio, so any
-//! change to what a user reads shows up as a reviewed `.snap` diff
-//! (tests/snapshots/). The machine's path to the crate and the tool's
-//! version are filtered out. Update with `INSTA_UPDATE=always cargo test
-//! --test snapshots`, then read the diff before committing it.
+//! What users read, pinned where a change can be reviewed:
+//! - one golden file per output format, rendered from a small fixed report
+//!   (`tests/data/golden/report.json`: one repository, a few competencies, a
+//!   finding, a note, a self-report item), so a renderer change is a diff of
+//!   a few lines, not of the whole fixture portfolio;
+//! - each rule's and finding's examples with the evidence they give
+//!   (`tests/snapshots/rules/`), so a rule change shows on that rule alone.
+//!
+//! What the fixture portfolio must show is asserted by behaviour in
+//! `tests/portfolio.rs` (`tests/data/portfolio_expectations.toml`).
+//! Update with `INSTA_UPDATE=always cargo test --test snapshots`, then read
+//! the diff before committing it.
 
 mod common;
 
+use portfolio_audit::audit::examples::run_all;
 use portfolio_audit::model::Report;
-use portfolio_audit::report::{csv, html, json, markdown, text};
+use portfolio_audit::portfolio::RuleSet;
+use portfolio_audit::report::{badge, csv, html, json, markdown, text};
 
-fn render(f: fn(&Report, &mut dyn std::io::Write) -> std::io::Result<()>, r: &Report) -> String {
+fn golden() -> Report {
+    let text =
+        std::fs::read_to_string(common::root().join("tests/data/golden/report.json")).unwrap();
+    serde_json::from_str(&text).expect("the golden report is a valid report")
+}
+
+fn render(f: impl Fn(&Report, &mut dyn std::io::Write) -> std::io::Result<()>) -> String {
     let mut out = Vec::new();
-    f(r, &mut out).unwrap();
+    f(&golden(), &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
 #[test]
-fn every_renderer_on_the_fixture_portfolio() {
+fn every_renderer_on_the_golden_report() {
+    let text_report = render(text::render);
+    // The facts under test, beside the pictures of them.
+    assert!(text_report.contains("app/settings.py:4"), "{text_report}");
+    assert!(text_report.contains("declares mypy"), "{text_report}");
+    let md = render(markdown::render);
+    assert!(md.contains("50"), "{md}");
+    insta::assert_snapshot!("golden_text", text_report);
+    insta::assert_snapshot!("golden_markdown", md);
+    insta::assert_snapshot!("golden_csv", render(csv::render));
+    insta::assert_snapshot!("golden_html", render(html::render));
+    insta::assert_snapshot!("golden_json", render(|r, out| json::render(r, out)));
+    insta::assert_snapshot!(
+        "golden_badge",
+        render(|r, out| badge::render(r, "portfolio", out))
+    );
+}
+
+#[test]
+fn the_json_report_reads_back_to_the_byte() {
+    // A scan's JSON reads back into the model it came from: the renderers
+    // above print exactly what a scan would.
     let portfolio = common::root().join("fixtures/portfolio");
     let run = common::cli(&["scan", portfolio.to_str().unwrap(), "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.err);
     let report: Report = serde_json::from_str(&run.out).unwrap();
-    // The JSON reads back into the model it came from, to the byte: the
-    // other renderers below print exactly what a scan would.
-    let again = render(|r, out| json::render(r, out), &report);
-    assert!(again == run.out, "the JSON report does not round-trip");
     assert_eq!(report.repos.len(), 6);
-
-    let mut settings = insta::Settings::clone_current();
-    settings.add_filter(&regex::escape(common::root().to_str().unwrap()), "[ROOT]");
-    settings.add_filter(
-        &format!(
-            r#"(portfolio-audit |"version": "){}"#,
-            regex::escape(env!("CARGO_PKG_VERSION"))
-        ),
-        "${1}[VERSION]",
+    let mut again = Vec::new();
+    json::render(&report, &mut again).unwrap();
+    assert!(
+        String::from_utf8(again).unwrap() == run.out,
+        "the JSON report does not round-trip"
     );
+}
+
+/// Each rule's examples as its audit sees them: expected, got, and the
+/// evidence (path, line, detail) that made the level or the finding.
+#[test]
+fn every_rules_example_evidence() {
+    let set = RuleSet::embedded().unwrap();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots/rules");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    let ids: Vec<String> = set
+        .rules
+        .iter()
+        .map(|r| r.id.clone())
+        .chain(set.findings.iter().map(|f| f.id.clone()))
+        .collect();
+    let mut results = run_all(&set, None);
+    results.sort_by(|a, b| (&a.source, a.line).cmp(&(&b.source, b.line)));
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &results {
+        seen.insert(r.source.clone());
+    }
     settings.bind(|| {
-        insta::assert_snapshot!("portfolio_text", render(text::render, &report));
-        insta::assert_snapshot!("portfolio_markdown", render(markdown::render, &report));
-        insta::assert_snapshot!("portfolio_csv", render(csv::render, &report));
-        insta::assert_snapshot!("portfolio_html", render(html::render, &report));
-        insta::assert_snapshot!("portfolio_json", run.out);
+        for source in &seen {
+            let mut shown = String::new();
+            for r in results.iter().filter(|r| &r.source == source) {
+                shown.push_str(&format!(
+                    "line {}: expected {}, got {}\n",
+                    r.line, r.expected, r.got
+                ));
+                for e in &r.evidence {
+                    shown.push_str(&format!("    {e}\n"));
+                }
+            }
+            // rules/py.regex.toml → py.regex; rules/findings/sec.eval.toml → finding.sec.eval
+            let name = source
+                .trim_start_matches("rules/")
+                .trim_end_matches(".toml")
+                .replace("findings/", "finding.");
+            insta::assert_snapshot!(name, shown);
+        }
     });
+    assert_eq!(seen.len(), ids.len(), "every rule and finding has examples");
 }

@@ -91,7 +91,12 @@ fn run_one(set: &RuleSet, subject: Subject, source: &Path, ex: &Example) -> Exam
                         .evidence
                         .iter()
                         .chain(c.hints.iter())
-                        .map(|e| format!("line {}: {}", e.line, e.detail))
+                        .map(|e| match e.cell {
+                            Some(cell) => {
+                                format!("{} cell {cell}:{}: {}", e.path, e.line, e.detail)
+                            }
+                            None => format!("{}:{}: {}", e.path, e.line, e.detail),
+                        })
                         .collect();
                     (c.level, format!("level {}", c.level), ev)
                 }
