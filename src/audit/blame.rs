@@ -101,5 +101,6 @@ pub(super) fn authorship_of(
         },
         commits: theirs.map_or(0, |h| h.commits),
         total_commits: all.map_or(0, |h| h.commits),
+        merged: Vec::new(),
     }
 }

@@ -321,6 +321,7 @@ fn audit_listing(
         checklist: None,
         authorship: authorship.map(|(a, _)| a),
         flags,
+        statements: None,
     })
 }
 

@@ -5,7 +5,8 @@
 use super::RulesArg;
 use crate::exit_codes;
 use crate::portfolio::{
-    inputs, Audit, Input, Options, Portfolio, ProblemKind, DEFAULT_MAX_FILE_SIZE, DEFAULT_ROADMAP,
+    inputs, Audit, Input, Options, Portfolio, ProblemKind, RepoConfig, DEFAULT_MAX_FILE_SIZE,
+    DEFAULT_ROADMAP,
 };
 use anyhow::Context;
 use std::io::Write;
@@ -62,6 +63,38 @@ pub struct AuditArgs {
     /// at HEAD). An email or a name, any case, after .mailmap. Needs git.
     #[arg(long = "author", value_name = "EMAIL|NAME")]
     pub authors: Vec<String>,
+    /// What a scanned repository's own portfolio-audit.toml (and, with
+    /// --author, its .mailmap) may do: trust (it applies), report (shown,
+    /// the score computed as if it were absent) or ignore (not read).
+    /// Default: trust for one local repository, report for URLs, a repos
+    /// file or several repositories.
+    #[arg(long, value_name = "POLICY", value_enum)]
+    pub repo_config: Option<RepoConfigArg>,
+    /// With --author: your own mailmap (git's format), which always
+    /// applies, whatever --repo-config says of the repository's.
+    #[arg(long, value_name = "FILE")]
+    pub mailmap: Option<PathBuf>,
+}
+
+/// `--repo-config`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RepoConfigArg {
+    /// Its statements apply: you audit your own work.
+    Trust,
+    /// Its statements are shown; the score is computed as if it were absent.
+    Report,
+    /// It is not read.
+    Ignore,
+}
+
+impl From<RepoConfigArg> for RepoConfig {
+    fn from(a: RepoConfigArg) -> RepoConfig {
+        match a {
+            RepoConfigArg::Trust => RepoConfig::Trust,
+            RepoConfigArg::Report => RepoConfig::Report,
+            RepoConfigArg::Ignore => RepoConfig::Ignore,
+        }
+    }
 }
 
 impl AuditArgs {
@@ -75,6 +108,8 @@ impl AuditArgs {
             config: self.config.clone(),
             cache_dir: inputs.and_then(|i| i.cache_dir.clone()),
             depth: inputs.and_then(|i| i.depth),
+            repo_config: self.repo_config.map(RepoConfig::from),
+            mailmap: self.mailmap.clone(),
         };
         Ok(Portfolio::load(
             self.rules.rules.as_deref(),

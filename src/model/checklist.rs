@@ -76,6 +76,28 @@ pub struct Checklist {
     pub measurable: u32,
     pub items: Vec<ChecklistItem>,
     pub phases: Vec<PhaseProgress>,
+    /// Items out of the score because a project file ignores what they
+    /// require, each with the file that said so.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub ignored: Vec<IgnoredItem>,
+    /// The score as the code alone shows it, without what repositories'
+    /// own project files ignore; present when they changed what is scored.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub measured_score: Option<u32>,
+    /// Items a repository's own project file asked to ignore, not applied
+    /// (`--repo-config report`): shown, never taken out of the score.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub ignore_requests: Vec<IgnoredItem>,
+}
+
+/// A checklist item a project file takes out of the score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IgnoredItem {
+    pub id: String,
+    /// The competencies it requires that the file ignores.
+    pub competencies: Vec<String>,
+    /// The file: `repo/portfolio-audit.toml`, or the auditor's `--config`.
+    pub source: String,
 }
 
 /// One repository measured alone against the checklist: a column of a
@@ -87,6 +109,16 @@ pub struct RepoChecklist {
     pub measurable: u32,
     /// Every item's status for this repository alone, in roadmap order.
     pub items: Vec<ItemStatus>,
+    /// Items out of this repository's score because a project file ignores them.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub ignored: u32,
+    /// Items its own project file asked to ignore, not applied.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub ignore_requests: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A checklist item's status, by item id.
@@ -109,6 +141,8 @@ impl From<&Checklist> for RepoChecklist {
                     status: i.status,
                 })
                 .collect(),
+            ignored: c.ignored.len() as u32,
+            ignore_requests: c.ignore_requests.len() as u32,
         }
     }
 }

@@ -16,17 +16,20 @@ pub mod diff;
 mod evidence;
 mod history;
 mod report;
+mod statements;
 pub mod timeline;
 
 pub use catalog::{area_rank, area_title, Catalog, CompetencyInfo, AREAS};
 pub use checklist::{
-    Checklist, ChecklistItem, ItemEvidence, ItemStatus, PhaseProgress, RepoChecklist, Status,
+    Checklist, ChecklistItem, IgnoredItem, ItemEvidence, ItemStatus, PhaseProgress, RepoChecklist,
+    Status,
 };
 pub use cohort::{Cohort, CohortItem, Student, StudentGap};
 pub use data_error::{field_offset, line_at, DataError, DataErrors};
 pub use evidence::{CompetencyLevel, Evidence, Finding, Flag, Note, Severity};
 pub use history::History;
 pub use report::{
-    AreaSummary, Authorship, Portfolio, PortfolioCompetency, RepoReport, Report, Stats, Tool,
-    SCHEMA_VERSION,
+    AreaSummary, Authorship, MergedIdentity, Portfolio, PortfolioCompetency, RepoReport, Report,
+    Stats, Tool, SCHEMA_VERSION,
 };
+pub use statements::{RepoConfig, Statements};

@@ -3,6 +3,7 @@
 
 use super::{
     area_title, Checklist, Cohort, CompetencyLevel, Finding, Flag, History, Note, RepoChecklist,
+    RepoConfig, Statements,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -18,6 +19,9 @@ pub struct Report {
     /// Project files (portfolio-audit.toml) whose self-reports and claims were read.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub config: Vec<String>,
+    /// What scanned repositories' own project files were allowed to do.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub repo_config: Option<RepoConfig>,
     pub repos: Vec<RepoReport>,
     pub portfolio: Portfolio,
     /// Per student (repositories sharing a label): present when two or more
@@ -71,6 +75,9 @@ pub struct RepoReport {
     /// What a reader should know before trusting the levels (`possibly-copied`).
     #[serde(default)]
     pub flags: Vec<Flag>,
+    /// What the repository's own portfolio-audit.toml says, and whether it applied.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub statements: Option<Statements>,
 }
 
 /// How much of a repository the `--author` authors wrote (git blame at the
@@ -89,6 +96,21 @@ pub struct Authorship {
     pub commits: u64,
     /// All commits reachable from the scanned revision.
     pub total_commits: u64,
+    /// Identities the repository's own `.mailmap` merges into the authors,
+    /// with the lines that would make theirs; counted only when it was trusted.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub merged: Vec<MergedIdentity>,
+}
+
+/// Another identity a `.mailmap` maps onto an audited author.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergedIdentity {
+    /// `Name <email>` as the commits have it.
+    pub identity: String,
+    /// Lines of Python files and notebooks it wrote last.
+    pub lines: u64,
+    /// Whether those lines count as the authors' (`--repo-config trust`).
+    pub counted: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,6 +196,7 @@ impl Report {
             tool: Tool::this(),
             roadmap: None,
             config: Vec::new(),
+            repo_config: None,
             repos,
             portfolio: Portfolio {
                 competencies,

@@ -35,10 +35,7 @@ pub fn gather(args: &[PathBuf], repos_file: Option<&Path>) -> Result<Vec<Input>,
         match path.to_str().map(Input::from_arg) {
             Some(Ok(input)) => given.push(input),
             Some(Err(e)) => return Err(InputError::Malformed(e)),
-            None => given.push(Input {
-                target: Target::Path(path.clone()),
-                label: None,
-            }),
+            None => given.push(Input::path(path.clone())),
         }
     }
     if let Some(file) = repos_file {
@@ -48,10 +45,7 @@ pub fn gather(args: &[PathBuf], repos_file: Option<&Path>) -> Result<Vec<Input>,
         given.extend(inputs);
     }
     if given.is_empty() {
-        given.push(Input {
-            target: Target::Path(PathBuf::from(".")),
-            label: None,
-        });
+        given.push(Input::path("."));
     }
     Ok(given)
 }

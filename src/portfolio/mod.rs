@@ -21,13 +21,17 @@ pub use crate::source::DEFAULT_MAX_FILE_SIZE;
 pub use inputs::InputError;
 pub use progress::{Phase, Progress, Silent};
 
+pub use crate::model::RepoConfig;
+
 use crate::audit::{audit, audit_authored};
-use crate::model::{DataErrors, Note, RepoReport, Report};
+use crate::model::{DataErrors, Note, RepoChecklist, RepoReport, Report};
 use crate::roadmap::cohort::cohort;
-use crate::roadmap::{evaluate, evaluate_each_repo};
+use crate::roadmap::config::Config;
+use crate::roadmap::{evaluate, ignored_items};
 use crate::source::blame::Authors;
 use crate::source::remote::FetchSettings;
-use crate::source::{discover, ListOptions, Repo, RepoInput, SourceError};
+use crate::source::{discover, ListOptions, Repo, SourceError};
+use config::RepoFile;
 use inputs::Slot;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -51,6 +55,11 @@ pub struct Options {
     pub cache_dir: Option<PathBuf>,
     /// Clone only the last N commits of each URL.
     pub depth: Option<u32>,
+    /// What scanned repositories' own `portfolio-audit.toml` may do; by
+    /// default `trust` for one local repository, `report` otherwise.
+    pub repo_config: Option<RepoConfig>,
+    /// The auditor's mailmap for `--author`, applied whatever the policy.
+    pub mailmap: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -63,6 +72,8 @@ impl Default for Options {
             config: None,
             cache_dir: None,
             depth: None,
+            repo_config: None,
+            mailmap: None,
         }
     }
 }
@@ -231,7 +242,11 @@ impl Portfolio {
             depth: self.options.depth,
         };
         let stale = inputs::fetch(&mut slots, &self.pool, progress, settings, &mut problems);
-        let report = self.report(&slots, &stale, progress, &mut problems)?;
+        let policy = self
+            .options
+            .repo_config
+            .unwrap_or_else(|| config::default_policy(given, slots.len()));
+        let report = self.report(&slots, &stale, policy, progress, &mut problems)?;
         Ok(Audit { report, problems })
     }
 
@@ -259,67 +274,72 @@ impl Portfolio {
         }
         let slots: Vec<Slot> = found.into_iter().map(Ok).collect();
         let mut problems = Vec::new();
-        let report = self.report(&slots, &BTreeMap::new(), progress, &mut problems)?;
+        // One local repository: the learner's own, unless told otherwise.
+        let policy = self.options.repo_config.unwrap_or(RepoConfig::Trust);
+        let report = self.report(&slots, &BTreeMap::new(), policy, progress, &mut problems)?;
         Ok(Audit { report, problems })
     }
 
     /// Audits the ready inputs in parallel and keeps them in the order given
     /// (an input that failed earlier stays in its place as its error), then
     /// measures them against the checklist, per student too when labeled.
-    /// `notes` are added to the repository read from that git folder.
+    /// `notes` are added to the repository read from that git folder; the
+    /// repositories' own project files count as `policy` allows.
     fn report(
         &self,
         slots: &[Slot],
         notes: &BTreeMap<PathBuf, Note>,
+        policy: RepoConfig,
         progress: &dyn Progress,
         problems: &mut Vec<Problem>,
     ) -> Result<Report, PortfolioError> {
         let ids = self.rules.ids();
-        let ready: Vec<&RepoInput> = slots.iter().filter_map(|s| s.as_ref().ok()).collect();
-        let config = config::load(self.options.config.as_deref(), &ready, &ids)
-            .map_err(PortfolioError::Config)?;
-        let configs = match self.options.config {
-            Some(_) => BTreeMap::new(),
-            None => config::per_student(&ready, &ids),
+        let auditor = match &self.options.config {
+            Some(path) => Config::load(path, &ids).map_err(PortfolioError::Config)?,
+            None => Config::default(),
         };
         let opts = ListOptions {
             max_file_size: self.options.max_file_size,
         };
-        progress.start(Phase::Scanning, ready.len());
-        let outcomes: Vec<(RepoReport, Option<SourceError>)> = self.pool.install(|| {
-            slots
-                .par_iter()
-                .map(|slot| {
-                    let input = match slot {
-                        Ok(input) => input,
-                        Err(report) => return (report.clone(), None),
-                    };
-                    let audited = match &self.authors {
-                        Some(a) => audit_authored(input, &self.rules, &opts, a),
-                        None => audit(input, &self.rules, &opts),
-                    };
-                    let outcome = match audited {
-                        Ok(mut r) => {
-                            let note = match &input.repo {
-                                Repo::Git { path, .. } => notes.get(path),
-                                _ => None,
-                            };
-                            if let Some(note) = note {
-                                r.notes.push(note.clone());
-                                r.notes.sort();
+        let ready = slots.iter().filter(|s| s.is_ok()).count();
+        progress.start(Phase::Scanning, ready);
+        let outcomes: Vec<(RepoReport, Option<SourceError>, Option<RepoFile>)> =
+            self.pool.install(|| {
+                slots
+                    .par_iter()
+                    .map(|slot| {
+                        let input = match slot {
+                            Ok(input) => input,
+                            Err(report) => return (report.clone(), None, None),
+                        };
+                        let audited = match &self.authors {
+                            Some(a) => audit_authored(input, &self.rules, &opts, a),
+                            None => audit(input, &self.rules, &opts),
+                        };
+                        let outcome = match audited {
+                            Ok(mut r) => {
+                                let note = match &input.repo {
+                                    Repo::Git { path, .. } => notes.get(path),
+                                    _ => None,
+                                };
+                                r.notes.extend(note.cloned());
+                                let file = config::read_repo_file(input, policy, &ids);
+                                (r, None, file)
                             }
-                            (r, None)
-                        }
-                        Err(e) => (inputs::not_audited(input, &e), Some(e)),
-                    };
-                    progress.done(Phase::Scanning, &input.name);
-                    outcome
-                })
-                .collect()
-        });
+                            Err(e) => (inputs::not_audited(input, &e), Some(e), None),
+                        };
+                        progress.done(Phase::Scanning, &input.name);
+                        outcome
+                    })
+                    .collect()
+            });
         progress.finish(Phase::Scanning);
+        let trust = policy == RepoConfig::Trust;
+        let mut portfolio = auditor.clone();
+        // Each repository's project file, when it has one that could be read.
+        let mut own: Vec<Option<Config>> = Vec::with_capacity(outcomes.len());
         let mut repos = Vec::with_capacity(outcomes.len());
-        for (report, failure) in outcomes {
+        for (mut report, failure, file) in outcomes {
             if let Some(e) = failure {
                 let kind = match e {
                     SourceError::NotGit { .. } => ProblemKind::Usage,
@@ -327,19 +347,74 @@ impl Portfolio {
                 };
                 problems.push(Problem::new(kind, format!("{}: {e}", report.name)));
             }
+            let mut config = None;
+            if let Some(file) = file {
+                report.notes.extend(file.notes);
+                if let Some(c) = file.config {
+                    report.statements = Some(c.statements(&file.source, trust));
+                    if trust {
+                        portfolio.merge(c.clone());
+                    }
+                    config = Some(c);
+                }
+            }
+            report.notes.sort();
+            own.push(config);
             repos.push(report);
         }
         let catalog = self.rules.catalog();
         let mut report = Report::new(repos);
-        report.portfolio.checklist = evaluate(&self.roadmap, &report.repos, &catalog, &config);
-        evaluate_each_repo(&self.roadmap, &mut report.repos, &catalog, &config);
-        report.cohort = cohort(&self.roadmap, &report.repos, &catalog, &configs, &config);
+        let applied = |c: Option<&Config>| {
+            let mut applied = auditor.clone();
+            if let (true, Some(c)) = (trust, c) {
+                applied.merge(c.clone());
+            }
+            applied
+        };
+        let mut checklist = evaluate(&self.roadmap, &report.repos, &catalog, &portfolio);
+        if own.iter().flatten().any(|c| !c.ignore.is_empty()) {
+            if trust {
+                checklist.measured_score =
+                    Some(evaluate(&self.roadmap, &report.repos, &catalog, &auditor).score);
+            } else {
+                let mut asked = Config::default();
+                for c in own.iter().flatten() {
+                    asked.merge(c.clone());
+                }
+                checklist.ignore_requests = ignored_items(&self.roadmap, &asked.ignore);
+            }
+        }
+        report.portfolio.checklist = checklist;
+        for (repo, c) in report.repos.iter_mut().zip(&own) {
+            if repo.error.is_some() {
+                continue;
+            }
+            let mut alone = evaluate(
+                &self.roadmap,
+                std::slice::from_ref(repo),
+                &catalog,
+                &applied(c.as_ref()),
+            );
+            if let (false, Some(c)) = (trust, c) {
+                alone.ignore_requests = ignored_items(&self.roadmap, &c.ignore);
+            }
+            repo.checklist = Some(RepoChecklist::from(&alone));
+        }
+        let mut students: BTreeMap<String, Config> = BTreeMap::new();
+        for (repo, c) in report.repos.iter().zip(&own) {
+            if let Some(label) = &repo.label {
+                let entry = students
+                    .entry(label.clone())
+                    .or_insert_with(|| auditor.clone());
+                if let (true, Some(c)) = (trust, c) {
+                    entry.merge(c.clone());
+                }
+            }
+        }
+        report.cohort = cohort(&self.roadmap, &report.repos, &catalog, &students, &auditor);
         report.roadmap = Some(self.roadmap.name.clone());
-        report.config = config
-            .sources
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
+        report.repo_config = Some(policy);
+        report.config = portfolio.sources.clone();
         Ok(report)
     }
 }

@@ -2,7 +2,7 @@
 //! red below 50, yellow below 75, green from 75; grey "n/a" when nothing
 //! could be measured. The label is the user's and is escaped (askama).
 
-use super::Grade;
+use super::{config_note, Grade};
 use crate::model::Report;
 use askama::Template;
 use std::io::{self, Write};
@@ -10,6 +10,8 @@ use std::io::{self, Write};
 #[derive(Template)]
 #[template(path = "badge.svg", config = "src/report/templates/askama.toml")]
 struct Badge<'a> {
+    /// Said in the title, after the value: what narrowed the score.
+    note: String,
     label: &'a str,
     value: String,
     color: &'static str,
@@ -60,14 +62,21 @@ fn text_width(text: &str) -> f64 {
 /// The badge for the report's checklist score, labelled `label`.
 pub fn render(report: &Report, label: &str, out: &mut dyn Write) -> io::Result<()> {
     let c = &report.portfolio.checklist;
-    let (value, color) = if c.measurable == 0 {
+    let (mut value, color) = if c.measurable == 0 {
         ("n/a".to_string(), "#9f9f9f")
     } else {
         (format!("{}%", c.score), color(c.score))
     };
+    // A score narrowed by ignored items carries a mark, explained in the title.
+    if !c.ignored.is_empty() {
+        value.push('*');
+    }
     // 5px of padding on each side of each half, as shields does.
     let pad = |t: &str| (text_width(t) + 10.0).round() as u32;
     let badge = Badge {
+        note: config_note(c)
+            .map(|n| format!(" (*{n})"))
+            .unwrap_or_default(),
         label,
         label_width: pad(label),
         value_width: pad(&value),

@@ -35,6 +35,15 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         header.push("label".to_string());
     }
     header.push("error".to_string());
+    // Only when a project file took items out of a score, or asked to.
+    let ignoring = report.repos.iter().any(|r| {
+        r.checklist
+            .as_ref()
+            .is_some_and(|c| c.ignored > 0 || c.ignore_requests > 0)
+    });
+    if ignoring {
+        header.extend(["score", "ignored_items", "ignore_requests"].map(String::from));
+    }
     header.extend(ids.iter().map(|id| field(id)));
     writeln!(out, "{}", header.join(","))?;
     for r in &report.repos {
@@ -43,6 +52,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             row.push(field(r.label.as_deref().unwrap_or("")));
         }
         row.push(field(r.error.as_deref().unwrap_or("")));
+        if ignoring {
+            let c = r.checklist.as_ref();
+            row.push(c.map(|c| c.score.to_string()).unwrap_or_default());
+            row.push(c.map(|c| c.ignored.to_string()).unwrap_or_default());
+            row.push(c.map(|c| c.ignore_requests.to_string()).unwrap_or_default());
+        }
         for id in &ids {
             let level = r
                 .competencies

@@ -11,7 +11,7 @@
 //! arrange the model's values and lay out the chart; they compute nothing
 //! the report states.
 
-use super::{areas, location, metrics_text, status_mark, Grade};
+use super::{areas, config_note, location, metrics_text, statements_line, status_mark, Grade};
 use crate::model::area_title;
 use crate::model::CompetencyLevel;
 use crate::model::{AreaSummary, RepoReport, Report};
@@ -46,6 +46,8 @@ struct Page<'a> {
     matrix: Option<Matrix<'a>>,
     findings: Vec<FindingRow<'a>>,
     repos: Vec<RepoView<'a>>,
+    /// What project files did to the score (ignored items, ignored requests).
+    config_note: Option<String>,
 }
 
 struct Counts {
@@ -177,6 +179,8 @@ struct RepoView<'a> {
     anchor: String,
     revision: Option<&'a str>,
     facts: String,
+    /// What its own portfolio-audit.toml says, and whether it applied.
+    statements: Option<String>,
     /// This repository's own checklist score, and its colour.
     score: Option<u32>,
     score_class: &'static str,
@@ -475,6 +479,7 @@ fn repo_view(index: usize, r: &RepoReport) -> RepoView<'_> {
             .as_deref()
             .map(|rev| rev.get(..12).unwrap_or(rev)),
         facts: facts.join(" · "),
+        statements: r.statements.as_ref().map(statements_line),
         score: r.checklist.as_ref().map(|c| c.score),
         score_class: score_class(r.checklist.as_ref().map_or(0, |c| c.score)),
         areas,
@@ -522,6 +527,7 @@ fn page(report: &Report) -> Page<'_> {
             .collect(),
         chart: area_chart(&report.portfolio.areas),
         matrix: matrix(report, &repos),
+        config_note: config_note(c),
         findings: report
             .repos
             .iter()

@@ -8,7 +8,7 @@
 //! The whole stays under GitHub's comment limit; long lists are cut with a
 //! count of what was left out.
 
-use super::location;
+use super::{config_note, location, statements_line};
 use crate::model::{ItemEvidence, Status};
 use crate::model::{RepoReport, Report, Tool};
 use std::fmt::Write as _;
@@ -124,6 +124,10 @@ fn checklist(report: &Report, out: &mut String) {
         c.measurable,
         count(Status::SelfReport)
     );
+    if let Some(note) = config_note(c) {
+        // A path from a scanned repository is in it: escaped like the rest.
+        let _ = writeln!(out, "> ⚠ **{}**\n", escape(&note));
+    }
     // A roadmap file may have any number of phases: they share the budget too.
     let phases: Vec<String> = c
         .phases
@@ -288,6 +292,9 @@ fn repo_lines(r: &RepoReport) -> Vec<String> {
     }
     for f in &r.flags {
         lines.push(format!("  - ⚑ {}: {}", escape(&f.id), escape(&f.reason)));
+    }
+    if let Some(st) = &r.statements {
+        lines.push(format!("  - {}", escape(&statements_line(st))));
     }
     for c in r.competencies.iter().filter(|c| c.level > 0) {
         let shown = c

@@ -12,8 +12,9 @@ pub mod markdown;
 pub mod text;
 pub mod timeline;
 
-use crate::model::{Authorship, CompetencyLevel, Status};
+use crate::model::{Authorship, Checklist, CompetencyLevel, IgnoredItem, Statements, Status};
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 /// Where something is, as every format writes it: `repo/path:line`,
 /// `repo/notebook.ipynb cell 3:2` in a notebook, or the whole repository
@@ -96,4 +97,74 @@ pub fn authorship_line(a: &Authorship) -> String {
         a.commits,
         a.total_commits
     )
+}
+
+fn sources(items: &[IgnoredItem]) -> String {
+    let files: BTreeSet<&str> = items.iter().map(|i| i.source.as_str()).collect();
+    files.into_iter().collect::<Vec<_>>().join(", ")
+}
+
+fn items(n: usize) -> &'static str {
+    if n == 1 {
+        "item"
+    } else {
+        "items"
+    }
+}
+
+/// What project files did to the score, as every format words it beside
+/// the score: `scored on 10 of 66 items; 56 ignored by shop/portfolio-audit.toml
+/// (the code alone scores 11/100)`, or that a repository asked to ignore
+/// items and was not heeded. `None` when nothing was ignored or asked.
+pub fn config_note(c: &Checklist) -> Option<String> {
+    let mut parts = Vec::new();
+    if !c.ignored.is_empty() {
+        let n = c.ignored.len();
+        let mut part = format!(
+            "scored on {} of {} items; {n} ignored by {}",
+            c.measurable,
+            c.measurable as usize + n,
+            sources(&c.ignored)
+        );
+        if let Some(alone) = c.measured_score {
+            part.push_str(&format!(" (the code alone scores {alone}/100)"));
+        }
+        parts.push(part);
+    }
+    if !c.ignore_requests.is_empty() {
+        let n = c.ignore_requests.len();
+        parts.push(format!(
+            "{} asked to ignore {n} {}, not applied (--repo-config report)",
+            sources(&c.ignore_requests),
+            items(n)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// A repository's own project file in one line: what it says, and whether
+/// it counted.
+pub fn statements_line(s: &Statements) -> String {
+    let mut said = Vec::new();
+    let list = |m: &std::collections::BTreeMap<String, String>| {
+        m.iter()
+            .map(|(k, v)| format!("{k} ({v})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !s.ignore.is_empty() {
+        said.push(format!("ignore {}", list(&s.ignore)));
+    }
+    if !s.claims.is_empty() {
+        said.push(format!("claims {}", list(&s.claims)));
+    }
+    if !s.self_report.is_empty() {
+        said.push(format!("self-reports {}", list(&s.self_report)));
+    }
+    let counted = if s.applied {
+        "applied"
+    } else {
+        "shown, not applied (--repo-config report)"
+    };
+    format!("{} {counted}: {}", s.source, said.join("; "))
 }

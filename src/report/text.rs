@@ -4,7 +4,10 @@
 //! Colour is a [`Palette`]: [`render`] writes none, [`render_with`] the
 //! palette the command line chose (`--color`, `NO_COLOR`, a terminal).
 
-use super::{areas, authorship_line, location, metrics_text, status_mark, Grade};
+use super::{
+    areas, authorship_line, config_note, location, metrics_text, statements_line, status_mark,
+    Grade,
+};
 use crate::model::area_title;
 use crate::model::{CompetencyLevel, Evidence};
 use crate::model::{ItemEvidence, Status};
@@ -125,6 +128,9 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write, p: &Palette) -> io::Result<(
     for f in &r.flags {
         writeln!(out, "  ⚑ {}: {}", f.id, f.reason)?;
     }
+    if let Some(st) = &r.statements {
+        writeln!(out, "  {}", statements_line(st))?;
+    }
     let width = r.competencies.iter().map(|c| c.id.len()).max().unwrap_or(0);
     for area in areas(&r.competencies) {
         let in_area: Vec<&CompetencyLevel> =
@@ -234,7 +240,7 @@ fn render_checklist(report: &Report, out: &mut dyn Write, p: &Palette) -> io::Re
     );
     writeln!(
         out,
-        "{} score {} ({} met, {} partial, {} missing of {} measurable; {} self-report)",
+        "{} score {} ({} met, {} partial, {} missing of {} measurable; {} self-report){}",
         paint(p.heading, heading),
         paint(p.score(c.score), format!("{}/100", c.score)),
         count(Status::Met),
@@ -242,6 +248,9 @@ fn render_checklist(report: &Report, out: &mut dyn Write, p: &Palette) -> io::Re
         count(Status::Missing),
         c.measurable,
         count(Status::SelfReport),
+        config_note(c)
+            .map(|n| format!("\n  {}", paint(p.partial, format!("⚠ {n}"))))
+            .unwrap_or_default(),
     )?;
     let width = c
         .phases

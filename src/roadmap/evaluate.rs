@@ -1,9 +1,9 @@
 //! A roadmap against a portfolio: each item's status, evidence and next step.
 
-use super::config::Config;
-use super::{Requirement, Roadmap};
+use super::config::{Config, Said};
+use super::{Item, Requirement, Roadmap};
 use crate::model::{Catalog, Evidence, RepoReport};
-use crate::model::{Checklist, ChecklistItem, ItemEvidence, PhaseProgress, RepoChecklist, Status};
+use crate::model::{Checklist, ChecklistItem, IgnoredItem, ItemEvidence, PhaseProgress, Status};
 use std::collections::BTreeMap;
 
 /// Next steps name at most this many unmet requirements, so each stays one action.
@@ -64,6 +64,7 @@ pub fn evaluate_over(
     let best = best_levels(repos);
     let level = |r: &Requirement| best.get(r.id.as_str()).map_or(0, |b| b.level);
     let mut items = Vec::new();
+    let mut ignored = Vec::new();
     for item in &roadmap.items {
         let mut requires: Vec<String> = item.requires.iter().map(|r| r.to_string()).collect();
         if !item.any.is_empty() {
@@ -89,7 +90,9 @@ pub fn evaluate_over(
         };
         if item.self_report {
             out.reason = "no repository can show this; record it in portfolio-audit.toml".into();
-            out.claim = config.self_reported(&roadmap.name, &item.id).cloned();
+            out.claim = config
+                .self_reported(&roadmap.name, &item.id)
+                .map(|s| s.note.clone());
             items.push(out);
             continue;
         }
@@ -101,7 +104,8 @@ pub fn evaluate_over(
         };
         let reqs = active(&item.requires);
         let anys = active(&item.any);
-        if reqs.is_empty() && anys.is_empty() {
+        if let Some(gone) = ignored_by(item, &config.ignore) {
+            ignored.push(gone);
             out.status = Status::NotApplicable;
             let reasons: Vec<String> = item
                 .requires
@@ -111,7 +115,7 @@ pub fn evaluate_over(
                     config
                         .ignore
                         .get(&r.id)
-                        .map(|why| format!("{} ignored: {why}", r.id))
+                        .map(|why| format!("{} ignored: {}", r.id, why.note))
                 })
                 .collect();
             out.reason = reasons.join("; ");
@@ -182,7 +186,12 @@ pub fn evaluate_over(
             };
             let claimed: Vec<String> = unmet
                 .iter()
-                .filter_map(|r| config.claims.get(&r.id).map(|n| format!("{}: {n}", r.id)))
+                .filter_map(|r| {
+                    config
+                        .claims
+                        .get(&r.id)
+                        .map(|n| format!("{}: {}", r.id, n.note))
+                })
                 .collect();
             if !claimed.is_empty() {
                 out.claim = Some(claimed.join("; "));
@@ -225,20 +234,37 @@ pub fn evaluate_over(
         measurable,
         items,
         phases,
+        ignored,
+        measured_score: None,
+        ignore_requests: Vec::new(),
     }
 }
 
-/// Measures each audited repository alone against the roadmap (a cohort's
-/// matrix: which student shows which item); a repository that could not be
-/// audited gets none.
-pub fn evaluate_each_repo(
-    roadmap: &Roadmap,
-    repos: &mut [RepoReport],
-    catalog: &Catalog,
-    config: &Config,
-) {
-    for repo in repos.iter_mut().filter(|r| r.error.is_none()) {
-        let alone = evaluate(roadmap, std::slice::from_ref(repo), catalog, config);
-        repo.checklist = Some(RepoChecklist::from(&alone));
+/// The item as an ignore list takes it out of the score: when it requires
+/// nothing the list does not ignore. Named by the file of its first ignore.
+pub fn ignored_by(item: &Item, ignore: &BTreeMap<String, Said>) -> Option<IgnoredItem> {
+    if item.self_report {
+        return None;
     }
+    let all: Vec<&Requirement> = item.requires.iter().chain(&item.any).collect();
+    if all.is_empty() || !all.iter().all(|r| ignore.contains_key(&r.id)) {
+        return None;
+    }
+    let mut competencies: Vec<String> = all.iter().map(|r| r.id.clone()).collect();
+    competencies.dedup();
+    let source = ignore.get(&all[0].id).map(|s| s.source.clone())?;
+    Some(IgnoredItem {
+        id: item.id.clone(),
+        competencies,
+        source,
+    })
+}
+
+/// The items of a roadmap an ignore list would take out of the score.
+pub fn ignored_items(roadmap: &Roadmap, ignore: &BTreeMap<String, Said>) -> Vec<IgnoredItem> {
+    roadmap
+        .items
+        .iter()
+        .filter_map(|i| ignored_by(i, ignore))
+        .collect()
 }

@@ -13,7 +13,7 @@ mod evaluate;
 pub mod file;
 
 use crate::model::{field_offset, line_at, DataError, DataErrors};
-pub use evaluate::{evaluate, evaluate_each_repo};
+pub use evaluate::{evaluate, ignored_items};
 use file::RoadmapFile;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;

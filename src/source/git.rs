@@ -15,6 +15,41 @@ pub fn open(path: &Path) -> Result<Repository, SourceError> {
     })
 }
 
+/// A file at the top of the tree of `rev` (a blob, not a link), as in
+/// [`super::Repo::top_file`].
+pub fn top_file(
+    path: &Path,
+    rev: &str,
+    name: &str,
+    cap: u64,
+) -> Result<Option<Vec<u8>>, super::TopFileError> {
+    use super::TopFileError::{TooLarge, Unreadable};
+    let repo = open(path).map_err(|e| Unreadable(e.to_string()))?;
+    let tree = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_tree())
+        .map_err(|e| Unreadable(e.message().to_string()))?;
+    let Some(entry) = tree.get_name(name) else {
+        return Ok(None);
+    };
+    if entry.kind() != Some(ObjectType::Blob) || entry.filemode() == 0o120000 {
+        return Ok(None);
+    }
+    let odb = repo
+        .odb()
+        .map_err(|e| Unreadable(e.message().to_string()))?;
+    let (size, _) = odb
+        .read_header(entry.id())
+        .map_err(|e| Unreadable(e.message().to_string()))?;
+    if size as u64 > cap {
+        return Err(TooLarge(size as u64));
+    }
+    let blob = repo
+        .find_blob(entry.id())
+        .map_err(|e| Unreadable(e.message().to_string()))?;
+    Ok(Some(blob.content().to_vec()))
+}
+
 fn git_err(path: &Path) -> impl Fn(git2::Error) -> SourceError + '_ {
     move |e| SourceError::Git {
         path: path.to_path_buf(),

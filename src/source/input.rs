@@ -24,6 +24,9 @@ pub struct Input {
     pub target: Target,
     /// Who the repository belongs to (a repos file's label).
     pub label: Option<String>,
+    /// Named in a list (a repos file, an account's repositories) rather
+    /// than by the person running the audit: someone else's work.
+    pub listed: bool,
 }
 
 impl Input {
@@ -32,6 +35,7 @@ impl Input {
         Input {
             target: Target::Path(path.into()),
             label: None,
+            listed: false,
         }
     }
 
@@ -44,6 +48,7 @@ impl Input {
         Ok(Input {
             target,
             label: None,
+            listed: false,
         })
     }
 }
@@ -156,7 +161,11 @@ fn parse_line(raw: &str, base: &Path) -> Result<Option<Input>, String> {
         Some(url) => Target::Url(url?),
         None => Target::Path(base.join(input)),
     };
-    Ok(Some(Input { target, label }))
+    Ok(Some(Input {
+        target,
+        label,
+        listed: true,
+    }))
 }
 
 #[cfg(test)]

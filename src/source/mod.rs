@@ -50,6 +50,15 @@ pub enum SourceError {
     Remote { url: String, reason: String },
 }
 
+/// Why a file at a repository's top was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum TopFileError {
+    #[error("not read: {0} bytes")]
+    TooLarge(u64),
+    #[error("not read: {0}")]
+    Unreadable(String),
+}
+
 /// One repository to audit.
 #[derive(Debug)]
 pub struct RepoInput {
@@ -165,6 +174,35 @@ impl Repo {
         listing.files.sort_by(|a, b| a.path.cmp(&b.path));
         listing.notes.sort();
         Ok(listing)
+    }
+
+    /// The bytes of a file at the repository's top (`portfolio-audit.toml`),
+    /// read the same way whether the repository is a working tree, a git
+    /// revision or a clone; `None` when there is none (a symlink is none).
+    /// A file over `cap` bytes is not read: its size is the error.
+    pub fn top_file(&self, name: &str, cap: u64) -> Result<Option<Vec<u8>>, TopFileError> {
+        match self {
+            Repo::Workdir { root } => {
+                let path = root.join(name);
+                let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                    return Ok(None);
+                };
+                if !meta.is_file() {
+                    return Ok(None);
+                }
+                if meta.len() > cap {
+                    return Err(TopFileError::TooLarge(meta.len()));
+                }
+                std::fs::read(&path)
+                    .map(Some)
+                    .map_err(|e| TopFileError::Unreadable(e.to_string()))
+            }
+            Repo::Git { path, rev } => git::top_file(path, rev, name, cap),
+            Repo::Memory { files } => Ok(files
+                .iter()
+                .find(|(p, _)| p == name)
+                .map(|(_, b)| b.clone())),
+        }
     }
 
     /// A reader for this repository's files; one per thread (git handles are not shared).
