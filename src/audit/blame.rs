@@ -3,9 +3,10 @@
 
 use super::FileOutcome;
 use crate::analyze::FileKind;
-use crate::model::{Authorship, History};
+use crate::model::{Authorship, History, MergedIdentity};
 use crate::source::blame::{Authors, Blamer, FileBlame};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// One file's blame for `--author`; a file not blamed counts for nobody.
@@ -41,7 +42,7 @@ pub(super) fn blame_files(
     outcomes
         .par_iter()
         .map_init(
-            || Blamer::open(path, rev),
+            || Blamer::open(path, rev, authors),
             |blamer, o| {
                 let code = matches!(o.kind, Some(FileKind::Python | FileKind::Notebook));
                 let carries = !o.hits.is_empty()
@@ -81,6 +82,7 @@ pub(super) fn authorship_of(
     all: Option<&History>,
 ) -> Authorship {
     let (mut lines, mut total) = (0u64, 0u64);
+    let mut merged: BTreeMap<&str, u64> = BTreeMap::new();
     for (o, b) in outcomes.iter().zip(blames) {
         if !matches!(o.kind, Some(FileKind::Python | FileKind::Notebook)) {
             continue;
@@ -88,6 +90,9 @@ pub(super) fn authorship_of(
         if let Some(t) = &b.theirs {
             lines += t.mine();
             total += t.lines();
+            for (who, n) in &t.merged {
+                *merged.entry(who).or_default() += n;
+            }
         }
     }
     Authorship {
@@ -101,6 +106,13 @@ pub(super) fn authorship_of(
         },
         commits: theirs.map_or(0, |h| h.commits),
         total_commits: all.map_or(0, |h| h.commits),
-        merged: Vec::new(),
+        merged: merged
+            .into_iter()
+            .map(|(identity, lines)| MergedIdentity {
+                identity: identity.to_string(),
+                lines,
+                counted: authors.merged_count(),
+            })
+            .collect(),
     }
 }

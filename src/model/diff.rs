@@ -4,7 +4,7 @@
 //! resolved. Its own JSON document (`schema_version` 1: fields are added,
 //! never renamed).
 
-use super::{Evidence, ItemEvidence, Status, Tool};
+use super::{Evidence, IgnoredItem, ItemEvidence, Status, Tool};
 use serde::{Deserialize, Serialize};
 
 /// The diff document's own version: fields are added, never renamed.
@@ -30,6 +30,33 @@ pub struct Diff {
     pub items: Vec<ItemChange>,
     pub findings: FindingChanges,
     pub repos: RepoChanges,
+    /// What project files changed: items ignored or back in the score,
+    /// statements added or removed.
+    #[serde(default)]
+    pub config: ConfigChanges,
+}
+
+/// Changes made by configuration rather than code.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ConfigChanges {
+    /// Items the head takes out of the score that the base scored.
+    pub ignored: Vec<IgnoredItem>,
+    /// Items the base left out of the score that the head scores again.
+    pub unignored: Vec<IgnoredItem>,
+    /// Statements of repositories' own project files the head adds:
+    /// `shop: ignore testing.unit (not my focus)`.
+    pub added: Vec<String>,
+    /// Statements the head no longer makes.
+    pub removed: Vec<String>,
+}
+
+impl ConfigChanges {
+    pub fn is_empty(&self) -> bool {
+        self.ignored.is_empty()
+            && self.unignored.is_empty()
+            && self.added.is_empty()
+            && self.removed.is_empty()
+    }
 }
 
 /// Where a side of the diff came from.
@@ -74,6 +101,14 @@ pub struct ScoreChange {
     pub before: u32,
     pub after: u32,
     pub change: i64,
+    /// Of the change, what the code made: the scores as the code alone
+    /// shows them (without repositories' own ignores), compared. Present
+    /// when project files changed a score on either side.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub by_code: Option<i64>,
+    /// Of the change, what configuration made (`change - by_code`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub by_config: Option<i64>,
 }
 
 /// How a competency's level moved.
@@ -188,5 +223,6 @@ impl Diff {
             && self.repos.added.is_empty()
             && self.repos.removed.is_empty()
             && self.repos.not_compared.is_empty()
+            && self.config.is_empty()
     }
 }

@@ -3,9 +3,10 @@
 //! edit above them does not read as one removed and one added.
 
 use crate::model::diff::{
-    CompetencyChange, Diff, Direction, FindingChanges, ItemChange, LevelChange, NotCompared,
-    RepoChanges, RepoFinding, ScoreChange, Side, SideKind, SCHEMA_VERSION,
+    CompetencyChange, ConfigChanges, Diff, Direction, FindingChanges, ItemChange, LevelChange,
+    NotCompared, RepoChanges, RepoFinding, ScoreChange, Side, SideKind, SCHEMA_VERSION,
 };
+use crate::model::IgnoredItem;
 use crate::model::{ChecklistItem, Status};
 use crate::model::{CompetencyLevel, Evidence};
 use crate::model::{RepoReport, Report, Tool, SCHEMA_VERSION as REPORT_SCHEMA_VERSION};
@@ -92,11 +93,21 @@ pub fn compare(base: Labelled, head: Labelled) -> Result<Diff, DiffError> {
         });
     }
     let (before, after) = (b.portfolio.checklist.score, h.portfolio.checklist.score);
+    let change = i64::from(after) - i64::from(before);
+    let measured = |r: &Report| {
+        let c = &r.portfolio.checklist;
+        c.measured_score.unwrap_or(c.score)
+    };
+    let by_code = i64::from(measured(h)) - i64::from(measured(b));
+    let configured = |r: &Report| r.portfolio.checklist.measured_score.is_some();
     let score = ScoreChange {
         before,
         after,
-        change: i64::from(after) - i64::from(before),
+        change,
+        by_code: (configured(b) || configured(h)).then_some(by_code),
+        by_config: (configured(b) || configured(h)).then_some(change - by_code),
     };
+    let config = config_changes(b, h);
     let mut repos = RepoChanges::default();
     let mut competencies: Vec<(usize, CompetencyChange)> = Vec::new();
     let mut findings = FindingChanges::default();
@@ -149,13 +160,65 @@ pub fn compare(base: Labelled, head: Labelled) -> Result<Diff, DiffError> {
         items,
         findings,
         repos,
+        config,
     };
+    // A score that rises because items left it is no progress a gate should let through.
     diff.regression = diff.count(LevelChange::Lowered) > 0
         || diff.count(LevelChange::Lost) > 0
         || diff.items.iter().any(|i| i.direction == Direction::Worse)
-        || !diff.findings.new.is_empty();
+        || !diff.findings.new.is_empty()
+        || !diff.config.ignored.is_empty();
     diff.summary = summary(&diff);
     Ok(diff)
+}
+
+/// What configuration changed: items ignored or back in the score, and
+/// the statements of repositories' own project files.
+fn config_changes(b: &Report, h: &Report) -> ConfigChanges {
+    let ignored = |r: &Report| r.portfolio.checklist.ignored.clone();
+    let (was, now) = (ignored(b), ignored(h));
+    let in_list = |list: &[IgnoredItem], id: &str| list.iter().any(|i| i.id == id);
+    let statements = |r: &Report| -> Vec<String> {
+        let mut out = Vec::new();
+        for repo in &r.repos {
+            let Some(st) = &repo.statements else { continue };
+            for (kind, map) in [
+                ("ignore", &st.ignore),
+                ("claim", &st.claims),
+                ("self-report", &st.self_report),
+            ] {
+                out.extend(
+                    map.iter()
+                        .map(|(id, note)| format!("{}: {kind} {id} ({note})", repo.name)),
+                );
+            }
+        }
+        out
+    };
+    let (said_before, said_now) = (statements(b), statements(h));
+    ConfigChanges {
+        // In roadmap order, as each side lists them.
+        ignored: now
+            .iter()
+            .filter(|i| !in_list(&was, &i.id))
+            .cloned()
+            .collect(),
+        unignored: was
+            .iter()
+            .filter(|i| !in_list(&now, &i.id))
+            .cloned()
+            .collect(),
+        added: said_now
+            .iter()
+            .filter(|s| !said_before.contains(s))
+            .cloned()
+            .collect(),
+        removed: said_before
+            .iter()
+            .filter(|s| !said_now.contains(s))
+            .cloned()
+            .collect(),
+    }
 }
 
 /// Things of both sides paired by key (in order, for a key given twice,
@@ -395,6 +458,17 @@ fn summary(d: &Diff) -> String {
     let (new, resolved) = (d.findings.new.len(), d.findings.resolved.len());
     if new + resolved > 0 {
         s.push_str(&format!("; findings: {new} new, {resolved} resolved"));
+    }
+    if let (Some(code), Some(config)) = (d.score.by_code, d.score.by_config) {
+        s.push_str(&format!(
+            "; of the score, {code:+} by code, {config:+} by configuration"
+        ));
+    }
+    if !d.config.ignored.is_empty() {
+        s.push_str(&format!(
+            "; {} newly ignored by portfolio-audit.toml",
+            plural(d.config.ignored.len(), "item", "items")
+        ));
     }
     s
 }

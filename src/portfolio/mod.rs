@@ -28,7 +28,7 @@ use crate::model::{DataErrors, Note, RepoChecklist, RepoReport, Report};
 use crate::roadmap::cohort::cohort;
 use crate::roadmap::config::Config;
 use crate::roadmap::{evaluate, ignored_items};
-use crate::source::blame::Authors;
+use crate::source::blame::{Authors, Identities};
 use crate::source::remote::FetchSettings;
 use crate::source::{discover, ListOptions, Repo, SourceError};
 use config::RepoFile;
@@ -91,6 +91,11 @@ pub enum PortfolioError {
     Inputs(#[from] InputError),
     #[error("{0}")]
     Config(DataErrors),
+    #[error("{}: cannot read the mailmap: {source}", .path.display())]
+    Mailmap {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// What kind of problem an audit ran into.
@@ -181,6 +186,8 @@ pub struct Portfolio {
     pool: rayon::ThreadPool,
     /// With `--author`: only their lines count.
     authors: Option<Authors>,
+    /// The auditor's mailmap (`--mailmap`), as read.
+    mailmap: Option<String>,
 }
 
 impl Portfolio {
@@ -196,12 +203,23 @@ impl Portfolio {
         }
         let pool = builder.build()?;
         let authors = (!options.authors.is_empty()).then(|| Authors::new(&options.authors));
+        let mailmap =
+            match &options.mailmap {
+                Some(path) => Some(std::fs::read_to_string(path).map_err(|source| {
+                    PortfolioError::Mailmap {
+                        path: path.clone(),
+                        source,
+                    }
+                })?),
+                None => None,
+            };
         Ok(Portfolio {
             rules,
             roadmap,
             options,
             pool,
             authors,
+            mailmap,
         })
     }
 
@@ -302,6 +320,13 @@ impl Portfolio {
             max_file_size: self.options.max_file_size,
         };
         let ready = slots.iter().filter(|s| s.is_ok()).count();
+        // Whose lines count: the repository's own .mailmap is its claim too.
+        let authors = self.authors.clone().map(|a| {
+            a.with_identities(Identities {
+                auditor: self.mailmap.clone(),
+                repo: policy,
+            })
+        });
         progress.start(Phase::Scanning, ready);
         let outcomes: Vec<(RepoReport, Option<SourceError>, Option<RepoFile>)> =
             self.pool.install(|| {
@@ -312,7 +337,7 @@ impl Portfolio {
                             Ok(input) => input,
                             Err(report) => return (report.clone(), None, None),
                         };
-                        let audited = match &self.authors {
+                        let audited = match &authors {
                             Some(a) => audit_authored(input, &self.rules, &opts, a),
                             None => audit(input, &self.rules, &opts),
                         };

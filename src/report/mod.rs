@@ -88,7 +88,7 @@ pub fn areas(comps: &[CompetencyLevel]) -> Vec<&str> {
 /// What `--author` kept, as every format words it: the authors' lines and
 /// commits, with their totals.
 pub fn authorship_line(a: &Authorship) -> String {
-    format!(
+    let mut line = format!(
         "only the work of {} counts: {} of {} lines of Python ({:.0}%), {} of {} commits",
         a.authors.join(", "),
         a.lines,
@@ -96,7 +96,24 @@ pub fn authorship_line(a: &Authorship) -> String {
         a.share * 100.0,
         a.commits,
         a.total_commits
-    )
+    );
+    if !a.merged.is_empty() {
+        let who: Vec<String> = a
+            .merged
+            .iter()
+            .map(|m| format!("{} ({} lines)", m.identity, m.lines))
+            .collect();
+        let counted = if a.merged.iter().all(|m| m.counted) {
+            "counted as theirs"
+        } else {
+            "not counted (--repo-config report)"
+        };
+        line.push_str(&format!(
+            "; the repository's .mailmap merges {} into them: {counted}",
+            who.join(", ")
+        ));
+    }
+    line
 }
 
 fn sources(items: &[IgnoredItem]) -> String {

@@ -7,18 +7,50 @@
 
 use super::git;
 use super::SourceError;
-use crate::model::History;
+use crate::model::{History, RepoConfig};
 use git2::{DiffFindOptions, DiffOptions, Mailmap, Oid, Patch, Repository, Signature};
 use std::cell::RefCell;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::path::Path;
 
 /// The people whose work counts: emails or names, compared without regard
-/// to case with commit authors after the repository's `.mailmap`.
+/// to case with commit authors after the mailmaps that apply.
 #[derive(Debug, Clone, Default)]
 pub struct Authors {
     given: Vec<String>,
     wanted: Vec<String>,
+    identities: Identities,
+}
+
+/// Which mailmaps say who is who. The auditor's always applies; the
+/// repository's own `.mailmap` (read at the scanned revision) is the
+/// claim of the person under audit: applied under `trust`, only reported
+/// under `report`, not read under `ignore`.
+#[derive(Debug, Clone)]
+pub struct Identities {
+    /// The auditor's mailmap, in git's format (`--mailmap FILE`).
+    pub auditor: Option<String>,
+    pub repo: RepoConfig,
+}
+
+impl Default for Identities {
+    fn default() -> Self {
+        Identities {
+            auditor: None,
+            repo: RepoConfig::Trust,
+        }
+    }
+}
+
+/// Who wrote a commit, as the audit counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Whose {
+    /// The authors, without the repository's `.mailmap`.
+    Theirs,
+    /// Someone the repository's `.mailmap` maps onto the authors: their work
+    /// only if that file is trusted. The identity as the commit has it.
+    Merged(String),
+    Others,
 }
 
 impl Authors {
@@ -27,7 +59,19 @@ impl Authors {
         Authors {
             wanted: given.iter().map(|g| g.to_lowercase()).collect(),
             given,
+            identities: Identities::default(),
         }
+    }
+
+    /// The same authors, with these mailmaps.
+    pub fn with_identities(mut self, identities: Identities) -> Self {
+        self.identities = identities;
+        self
+    }
+
+    /// Whether lines a repository's `.mailmap` merges into the authors count.
+    pub fn merged_count(&self) -> bool {
+        self.identities.repo == RepoConfig::Trust
     }
 
     /// The authors as given on the command line.
@@ -41,12 +85,68 @@ impl Authors {
         self.wanted.iter().any(|w| *w == email || *w == name)
     }
 
-    /// Whether they wrote a commit (its author, after `.mailmap`).
-    fn wrote(&self, commit: &git2::Commit, mailmap: Option<&Mailmap>) -> bool {
-        let author = commit.author();
-        match mailmap.and_then(|m| m.resolve_signature(&author).ok()) {
+    /// Whether they wrote a commit (its author, after `mailmap`).
+    fn wrote_as(&self, author: &Signature, mailmap: Option<&Mailmap>) -> bool {
+        match mailmap.and_then(|m| m.resolve_signature(author).ok()) {
             Some(mapped) => self.matches(&mapped),
-            None => self.matches(&author),
+            None => self.matches(author),
+        }
+    }
+
+    /// Who wrote a commit: the authors by the auditor's mailmap alone, or
+    /// someone the repository's merges into them, or someone else.
+    fn whose(&self, commit: &git2::Commit, maps: &Maps) -> Whose {
+        let author = commit.author();
+        if self.wrote_as(&author, maps.auditor.as_ref()) {
+            return Whose::Theirs;
+        }
+        if self.wrote_as(&author, maps.with_repo.as_ref()) {
+            let name = String::from_utf8_lossy(author.name_bytes()).into_owned();
+            let email = String::from_utf8_lossy(author.email_bytes()).into_owned();
+            return Whose::Merged(format!("{name} <{email}>"));
+        }
+        Whose::Others
+    }
+
+    /// Whether their work includes a commit of this kind.
+    fn counts(&self, whose: &Whose) -> bool {
+        match whose {
+            Whose::Theirs => true,
+            Whose::Merged(_) => self.merged_count(),
+            Whose::Others => false,
+        }
+    }
+}
+
+/// The mailmaps of one repository at one revision: the auditor's alone,
+/// and the auditor's with the repository's own `.mailmap` (when it is read).
+struct Maps {
+    auditor: Option<Mailmap>,
+    with_repo: Option<Mailmap>,
+}
+
+impl Maps {
+    fn of(repo: &Repository, commit: Oid, identities: &Identities) -> Maps {
+        let auditor_text = identities.auditor.clone().unwrap_or_default();
+        let build = |text: &str| {
+            (!text.trim().is_empty())
+                .then(|| Mailmap::from_buffer(text).ok())
+                .flatten()
+        };
+        let repo_text = match identities.repo {
+            RepoConfig::Ignore => None,
+            _ => repo
+                .find_commit(commit)
+                .ok()
+                .and_then(|c| blob_at(&c, ".mailmap"))
+                .and_then(|b| repo.find_blob(b).ok())
+                .map(|b| String::from_utf8_lossy(b.content()).into_owned()),
+        };
+        // The auditor's entries come last: for the same identity, git's
+        // mailmap keeps the last entry read, so the auditor's word wins.
+        Maps {
+            auditor: build(&auditor_text),
+            with_repo: repo_text.and_then(|t| build(&format!("{t}\n{auditor_text}"))),
         }
     }
 }
@@ -58,6 +158,9 @@ pub struct FileBlame {
     mine: Vec<bool>,
     /// An empty file has no line to blame: it is theirs when they committed it.
     empty_mine: bool,
+    /// Lines written by identities the repository's `.mailmap` merges into
+    /// the authors, by identity (counted in `mine` only when it is trusted).
+    pub merged: BTreeMap<String, u64>,
 }
 
 impl FileBlame {
@@ -101,9 +204,9 @@ impl FileBlame {
 pub struct Blamer {
     repo: Repository,
     commit: Oid,
-    mailmap: Option<Mailmap>,
-    /// Whether the authors wrote each commit seen so far.
-    theirs: RefCell<HashMap<Oid, bool>>,
+    maps: Maps,
+    /// Whose each commit seen so far is.
+    whose: RefCell<HashMap<Oid, Whose>>,
     /// Renames (new path → old path) between a parent and a commit.
     renames: RefCell<HashMap<(Oid, Oid), HashMap<String, String>>>,
 }
@@ -117,18 +220,18 @@ struct Suspect {
 }
 
 impl Blamer {
-    pub fn open(path: &Path, commit: &str) -> Result<Blamer, SourceError> {
+    pub fn open(path: &Path, commit: &str, authors: &Authors) -> Result<Blamer, SourceError> {
         let repo = git::open(path)?;
         let commit = Oid::from_str(commit).map_err(|e| SourceError::Git {
             path: path.to_path_buf(),
             message: e.message().to_string(),
         })?;
-        let mailmap = repo.mailmap().ok();
+        let maps = Maps::of(&repo, commit, &authors.identities);
         Ok(Blamer {
             repo,
             commit,
-            mailmap,
-            theirs: Default::default(),
+            maps,
+            whose: Default::default(),
             renames: Default::default(),
         })
     }
@@ -138,26 +241,30 @@ impl Blamer {
         let owners = self
             .line_commits(path)
             .map_err(|e| e.message().to_string())?;
-        let mut out = FileBlame {
-            mine: owners.iter().map(|c| self.wrote(*c, authors)).collect(),
-            empty_mine: false,
-        };
+        let mut out = FileBlame::default();
+        for c in &owners {
+            let whose = self.whose(*c, authors);
+            out.mine.push(authors.counts(&whose));
+            if let Whose::Merged(identity) = whose {
+                *out.merged.entry(identity).or_default() += 1;
+            }
+        }
         if out.mine.is_empty() {
             out.empty_mine = self.added_by(path, authors);
         }
         Ok(out)
     }
 
-    fn wrote(&self, commit: Oid, authors: &Authors) -> bool {
-        if let Some(&known) = self.theirs.borrow().get(&commit) {
-            return known;
+    fn whose(&self, commit: Oid, authors: &Authors) -> Whose {
+        if let Some(known) = self.whose.borrow().get(&commit) {
+            return known.clone();
         }
-        let yes = self
+        let whose = self
             .repo
             .find_commit(commit)
-            .is_ok_and(|c| authors.wrote(&c, self.mailmap.as_ref()));
-        self.theirs.borrow_mut().insert(commit, yes);
-        yes
+            .map_or(Whose::Others, |c| authors.whose(&c, &self.maps));
+        self.whose.borrow_mut().insert(commit, whose.clone());
+        whose
     }
 
     /// The commit that last changed each line of `path` at the commit.
@@ -266,7 +373,8 @@ impl Blamer {
             }
             commit = parent;
         }
-        self.wrote(commit.id(), authors)
+        let whose = self.whose(commit.id(), authors);
+        authors.counts(&whose)
     }
 }
 
@@ -357,8 +465,16 @@ pub fn authored_history(
     authors: &Authors,
 ) -> Result<Option<History>, SourceError> {
     let repo = git::open(path)?;
-    let mailmap = repo.mailmap().ok();
-    let wrote = |c: &git2::Commit| authors.wrote(c, mailmap.as_ref());
+    let head = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| SourceError::Revision {
+            path: path.to_path_buf(),
+            rev: rev.to_string(),
+            message: e.message().to_string(),
+        })?;
+    let maps = Maps::of(&repo, head.id(), &authors.identities);
+    let wrote = |c: &git2::Commit| authors.counts(&authors.whose(c, &maps));
     git::history_of(&repo, path, rev, Some(&wrote))
 }
 
@@ -463,7 +579,8 @@ mod tests {
             "cat",
             5,
         );
-        let blamer = Blamer::open(dir.path(), &last.to_string()).unwrap();
+        let bob = Authors::new(&["bob@example.com".into()]);
+        let blamer = Blamer::open(dir.path(), &last.to_string(), &bob).unwrap();
         let ours = blamer.line_commits("f.py").unwrap();
         assert_eq!(ours, libgit2_owners(&repo, last, "f.py"));
         assert_eq!(ours, vec![side, c1, main, c2, c1, c1, last]);
@@ -476,13 +593,12 @@ mod tests {
             "dan",
             6,
         );
-        let blamer = Blamer::open(dir.path(), &moved.to_string()).unwrap();
+        let blamer = Blamer::open(dir.path(), &moved.to_string(), &bob).unwrap();
         assert_eq!(
             blamer.line_commits("h.py").unwrap(),
             ours,
             "a rename without change is followed"
         );
-        let bob = Authors::new(&["bob@example.com".into()]);
         let b = blamer.blame("h.py", &bob).unwrap();
         assert_eq!((b.lines(), b.mine()), (7, 1));
         assert!(b.is_mine(4) && !b.is_mine(1));
@@ -496,7 +612,7 @@ mod tests {
         assert!(b.is_mine(1) && !b.is_mine(2) && b.mostly_mine());
         let b = FileBlame {
             mine: vec![true, false, false],
-            empty_mine: false,
+            ..FileBlame::default()
         };
         assert!(b.is_mine(1) && !b.is_mine(2) && !b.is_mine(0) && !b.is_mine(9));
         assert!(!b.mostly_mine());

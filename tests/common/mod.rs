@@ -113,6 +113,19 @@ pub fn commit_all(repo: &Repository, message: &str, author: (&str, &str), day: i
         .unwrap()
 }
 
+/// The files of `from` committed as one git repository in `dest`.
+pub fn fixture_as_git_from(from: &Path, dest: &Path) -> Repository {
+    copy_tree(from, dest);
+    let repo = Repository::init(dest).unwrap();
+    commit_all(
+        &repo,
+        "Import the project",
+        ("Learner", "learner@example.com"),
+        0,
+    );
+    repo
+}
+
 /// A fixture repository committed as one git repository (one commit per day for `days` commits of the same tree).
 pub fn fixture_as_git(name: &str, dest: &Path) -> Repository {
     copy_tree(&fixture(name), dest);

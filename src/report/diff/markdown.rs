@@ -143,6 +143,21 @@ fn repos(d: &Diff, out: &mut String) {
     }
 }
 
+fn configuration(d: &Diff, out: &mut String) {
+    let lines: Vec<String> = super::config_lines(&d.config)
+        .iter()
+        .map(|l| format!("- {}", escape(l)))
+        .collect();
+    if !lines.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n### Configuration, not code\n\nChanges to `portfolio-audit.toml`, which move the score without any code:\n"
+        );
+        let budget = remaining(out);
+        push_limited(out, &lines, budget, "configuration changes");
+    }
+}
+
 pub fn render(d: &Diff, out: &mut dyn Write) -> io::Result<()> {
     let mut md = String::new();
     let _ = writeln!(md, "**{}**\n", escape(&d.summary));
@@ -163,6 +178,7 @@ pub fn render(d: &Diff, out: &mut dyn Write) -> io::Result<()> {
     competencies(d, &mut md);
     items(d, &mut md);
     findings(d, &mut md);
+    configuration(d, &mut md);
     repos(d, &mut md);
     footer(&mut md, &d.tool);
     out.write_all(md.as_bytes())

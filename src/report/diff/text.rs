@@ -94,6 +94,17 @@ pub fn render(d: &Diff, out: &mut dyn Write) -> io::Result<()> {
             finding(out, "resolved", x)?;
         }
     }
+    let config = super::config_lines(&d.config);
+    if !config.is_empty() {
+        writeln!(
+            out,
+            "\nConfiguration, not code (portfolio-audit.toml; {})",
+            config.len()
+        )?;
+        for line in config {
+            writeln!(out, "  {line}")?;
+        }
+    }
     let r = &d.repos;
     if !r.added.is_empty() {
         writeln!(out, "\nRepositories added: {}", r.added.join(", "))?;
