@@ -142,6 +142,8 @@ fn timeline(
             },
             label: None,
             remote: None,
+            web: None,
+            archived: false,
         };
         let report = audit_revision(&input, listing, rules, &mut cache)?;
         // A file this commit added or changed; for a loss, also one it deleted.

@@ -76,6 +76,8 @@ fn audit_example(set: &RuleSet, ex: &Example) -> Option<crate::model::RepoReport
         repo: Repo::Memory { files },
         label: None,
         remote: None,
+        web: None,
+        archived: false,
     };
     audit(&input, set, &ListOptions::default()).ok()
 }

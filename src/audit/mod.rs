@@ -322,6 +322,8 @@ fn audit_listing(
         authorship: authorship.map(|(a, _)| a),
         flags,
         statements: None,
+        web: input.web.clone(),
+        archived: input.archived,
     })
 }
 

@@ -18,6 +18,7 @@ mod history;
 mod report;
 mod statements;
 pub mod timeline;
+mod web;
 
 pub use catalog::{area_rank, area_title, Catalog, CompetencyInfo, AREAS};
 pub use checklist::{
@@ -33,3 +34,4 @@ pub use report::{
     Stats, Tool, SCHEMA_VERSION,
 };
 pub use statements::{RepoConfig, Statements};
+pub use web::{Forge, WebRepo};

@@ -3,7 +3,7 @@
 
 use super::{
     area_title, Checklist, Cohort, CompetencyLevel, Finding, Flag, History, Note, RepoChecklist,
-    RepoConfig, Statements,
+    RepoConfig, Statements, WebRepo,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -78,6 +78,12 @@ pub struct RepoReport {
     /// What the repository's own portfolio-audit.toml says, and whether it applied.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub statements: Option<Statements>,
+    /// Where the repository lives on the web; its evidence links there.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub web: Option<WebRepo>,
+    /// Archived on its hosting platform: audited all the same.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub archived: bool,
 }
 
 /// How much of a repository the `--author` authors wrote (git blame at the

@@ -15,7 +15,7 @@ pub mod remote;
 mod skip;
 mod workdir;
 
-use crate::model::{History, Note};
+use crate::model::{History, Note, WebRepo};
 pub use git::{is_cut, list_commit, open as open_git, HistoryWalk};
 pub use skip::Skip;
 use std::path::{Path, PathBuf};
@@ -71,6 +71,11 @@ pub struct RepoInput {
     pub label: Option<String>,
     /// The URL to fetch into `repo`'s path (a cached clone) before listing it.
     pub remote: Option<remote::RemoteUrl>,
+    /// Where the repository lives on the web (from an account listing, a
+    /// URL or its `origin` remote): evidence links to lines there.
+    pub web: Option<WebRepo>,
+    /// Archived on its hosting platform (still audited, and marked so).
+    pub archived: bool,
 }
 
 /// Where a repository's files come from.
@@ -353,6 +358,8 @@ fn input_for(dir: &Path, rev: Option<&str>) -> RepoInput {
         repo,
         label: None,
         remote: None,
+        web: None,
+        archived: false,
     }
 }
 
@@ -375,6 +382,8 @@ pub fn discover_input(
             },
             label: None,
             remote: Some(url.clone()),
+            web: None,
+            archived: false,
         }],
     };
     for r in &mut found {
