@@ -13,6 +13,7 @@ mod git;
 pub mod input;
 pub mod remote;
 mod skip;
+pub mod web;
 mod workdir;
 
 use crate::model::{History, Note, WebRepo};
@@ -352,13 +353,18 @@ fn input_for(dir: &Path, rev: Option<&str>) -> RepoInput {
             root: dir.to_path_buf(),
         }
     };
+    let web = match &repo {
+        Repo::Git { .. } => web::of_origin(dir),
+        Repo::Workdir { .. } if dir.join(".git").exists() => web::of_origin(dir),
+        _ => None,
+    };
     RepoInput {
         name: dir_name(dir),
         source: dir.display().to_string(),
         repo,
         label: None,
         remote: None,
-        web: None,
+        web,
         archived: false,
     }
 }
@@ -382,7 +388,7 @@ pub fn discover_input(
             },
             label: None,
             remote: Some(url.clone()),
-            web: None,
+            web: web::of_url(url.shown()),
             archived: false,
         }],
     };
