@@ -38,16 +38,6 @@ pub(super) fn composite_action(text: &str) -> ConfigFacts {
     r.finish()
 }
 
-/// What a node is, for a problem about a wrong shape.
-pub(super) fn shape(n: &Node) -> &'static str {
-    match n.value {
-        Value::Seq(_) => "a list",
-        Value::Scalar { .. } => "a single value",
-        Value::Map(_) => "a mapping",
-        Value::Null => "empty",
-    }
-}
-
 /// `on:` as an event name, a list of them, or a mapping of events to filters.
 fn triggers(r: &mut Recorder, line: u32, on: &Node) {
     match &on.value {
@@ -147,7 +137,7 @@ fn step(
         r.problem(format!(
             "line {}: a step is a mapping with `run:` or `uses:`, not {}",
             step.line,
-            shape(step)
+            record::shape(step)
         ));
         return;
     }

@@ -125,11 +125,7 @@ impl Recorder {
         docs.retain(|doc| {
             let ok = doc.is_map();
             if !ok && !matches!(doc.value, Value::Null) {
-                self.problem(format!(
-                    "line {}: {what}, not {}",
-                    doc.line,
-                    super::github::shape(doc)
-                ));
+                self.problem(format!("line {}: {what}, not {}", doc.line, shape(doc)));
             }
             ok
         });
@@ -228,6 +224,16 @@ impl Recorder {
 
     pub fn finish(self) -> ConfigFacts {
         self.out
+    }
+}
+
+/// What a node is, for a problem about a wrong shape.
+pub(super) fn shape(n: &Node) -> &'static str {
+    match n.value {
+        Value::Seq(_) => "a list",
+        Value::Scalar { .. } => "a single value",
+        Value::Map(_) => "a mapping",
+        Value::Null => "empty",
     }
 }
 
