@@ -4,7 +4,7 @@
 //! (that file is not a compose file by its name anyway). The obsolete
 //! `version:` key is ignored; YAML 1.1 spellings (`yes`, `80:80`) stay text.
 
-use super::dockerfile::ImageRef;
+use super::image::ImageRef;
 use super::node_command;
 use crate::analyze::facts::{shorten, ConfigFacts};
 use crate::analyze::shell::Action;

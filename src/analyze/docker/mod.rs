@@ -1,13 +1,16 @@
 //! Dockerfiles and compose files: instructions and services, each at its line.
 //!
 //! A Dockerfile is read by an instruction parser (`instructions`) and its
-//! stages interpreted (`dockerfile`); a compose file is read as YAML
-//! (`compose`). Commands (`RUN`, `CMD`, `command:`) are classified by
-//! [`shell`](crate::analyze::shell).
+//! stages interpreted (`dockerfile`, with `arguments`, `image` and
+//! `layers`); a compose file is read as YAML (`compose`). Commands (`RUN`,
+//! `CMD`, `command:`) are classified by [`shell`](crate::analyze::shell).
 
+mod arguments;
 mod compose;
 mod dockerfile;
+mod image;
 mod instructions;
+mod layers;
 
 use super::facts::{ConfigFacts, FactInfo};
 use super::shell::{self, Action};
