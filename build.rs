@@ -11,6 +11,7 @@ fn main() {
         ("RULES", "rules", "embedded_rules.rs"),
         ("ROADMAPS", "rules/roadmaps", "embedded_roadmaps.rs"),
         ("TEMPLATES", "rules/templates", "embedded_templates.rs"),
+        ("TOOLS", "rules/tools", "embedded_tools.rs"),
     ] {
         let mut out = String::new();
         let dir = root.join(sub);

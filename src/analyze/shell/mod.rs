@@ -11,9 +11,12 @@
 //! are never commands: `echo "pytest"` runs nothing.
 //!
 //! `lexer` splits scripts into commands, `wrappers` takes the wrappers
-//! off, and `tools` says what the tool left does.
+//! off, and `tools` says what the tool left does, as the data table
+//! `rules/tools/commands.toml` says (`table` holds what that table and
+//! `ci_steps.toml` share: patterns, action names, errors with lines).
 
 mod lexer;
+pub(crate) mod table;
 mod tools;
 mod wrappers;
 
@@ -47,6 +50,48 @@ pub enum Action {
     InstallsRequirements,
     /// Serves a web app with a production server (gunicorn, uvicorn workers, uwsgi, ...).
     Serves,
+}
+
+impl Action {
+    /// Every action, in order.
+    pub const ALL: [Action; 12] = [
+        Action::RunsTests,
+        Action::Coverage,
+        Action::Lints,
+        Action::TypeChecks,
+        Action::PreCommit,
+        Action::SecurityScan,
+        Action::BuildsImage,
+        Action::Deploys,
+        Action::Publishes,
+        Action::InstallsLocked,
+        Action::InstallsRequirements,
+        Action::Serves,
+    ];
+
+    /// The action's name in the tool tables (`rules/tools/*.toml`), the
+    /// same as in the facts that state it (`ci.runs_tests`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::RunsTests => "runs_tests",
+            Action::Coverage => "coverage",
+            Action::Lints => "lints",
+            Action::TypeChecks => "type_checks",
+            Action::PreCommit => "pre_commit",
+            Action::SecurityScan => "security_scan",
+            Action::BuildsImage => "builds_image",
+            Action::Deploys => "deploys",
+            Action::Publishes => "publishes",
+            Action::InstallsLocked => "installs_locked",
+            Action::InstallsRequirements => "installs_requirements",
+            Action::Serves => "serves",
+        }
+    }
+
+    /// The action a table names, if any.
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
 }
 
 /// One simple command of a script: its words (quotes removed) and the line

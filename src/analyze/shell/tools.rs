@@ -1,9 +1,545 @@
-//! What a tool does, once the wrappers are off: by its name, its
-//! subcommand and its options (`pytest --cov`, `docker buildx build`,
-//! `uvicorn --workers`), and what a task runner's target does by its name.
+//! What a tool does once the wrappers are off, as
+//! `rules/tools/commands.toml` says: by its name, its subcommand and its
+//! options (`pytest --cov`, `docker buildx build`, `uvicorn --workers`),
+//! and what a task (a make target, a tox environment) does by its name.
+//!
+//! The table is read on first use and checked: an unknown action,
+//! condition or handler, or a malformed pattern, is an error naming its
+//! line. This module evaluates the table's conditions, and holds the
+//! checks too particular to be data (`ssh_remote`, `remote_destination`,
+//! `interpreter`), which entries name as handlers.
 
+use super::table::{At, Pattern, Reader};
 use super::wrappers::script_actions;
 use super::Action;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+use toml::Spanned;
+
+/// The table's file in `rules/tools/`.
+const FILE: &str = "commands.toml";
+
+/// `commands.toml` as written; the format is described at its top.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDe {
+    probes: Vec<String>,
+    #[serde(default)]
+    tool: Vec<Spanned<ToolDe>>,
+    #[serde(default)]
+    task: Vec<Spanned<TaskDe>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToolDe {
+    names: Vec<Spanned<String>>,
+    #[serde(default)]
+    does: Vec<Spanned<String>>,
+    #[serde(default)]
+    when: Vec<Spanned<WhenDe>>,
+    #[serde(default)]
+    examples: Vec<Spanned<ToolExampleDe>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WhenDe {
+    #[serde(default)]
+    words: Vec<Spanned<String>>,
+    #[serde(default)]
+    option: Vec<Spanned<String>>,
+    #[serde(default)]
+    option_value: Vec<Spanned<String>>,
+    #[serde(default)]
+    arg: Vec<Spanned<String>>,
+    #[serde(default)]
+    operand: Vec<Spanned<String>>,
+    #[serde(default)]
+    no_args: bool,
+    #[serde(default)]
+    not_arg: Vec<Spanned<String>>,
+    handler: Option<Spanned<String>>,
+    #[serde(default)]
+    does: Vec<Spanned<String>>,
+    #[serde(default)]
+    targets: bool,
+    #[serde(default)]
+    environments: Vec<String>,
+    #[serde(default)]
+    default: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToolExampleDe {
+    run: String,
+    does: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaskDe {
+    #[serde(default)]
+    parts: Vec<Spanned<String>>,
+    #[serde(default)]
+    names: Vec<Spanned<String>>,
+    handler: Option<Spanned<String>>,
+    does: Vec<Spanned<String>>,
+    #[serde(default)]
+    examples: Vec<Spanned<TaskExampleDe>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaskExampleDe {
+    task: String,
+    does: Vec<Spanned<String>>,
+}
+
+/// The table, compiled.
+struct Commands {
+    probes: Vec<String>,
+    tools: Vec<Tool>,
+    /// The entry of each tool name written without a pattern.
+    literal: BTreeMap<String, usize>,
+    /// The entries with a name that is a pattern (`pip3.*`).
+    patterned: Vec<usize>,
+    tasks: Vec<Task>,
+}
+
+/// One `[[tool]]`.
+// `at` and `examples` are read by the tests, which run every example.
+#[cfg_attr(not(test), allow(dead_code))]
+struct Tool {
+    at: At,
+    names: Vec<Pattern>,
+    does: Vec<Action>,
+    when: Vec<When>,
+    examples: Vec<Example>,
+}
+
+/// One `when` of a tool: its conditions (an empty one always holds) and
+/// what it gives.
+struct When {
+    words: Vec<Pattern>,
+    option: Vec<Pattern>,
+    /// Option names with the pattern their value matches.
+    option_value: Vec<(String, Pattern)>,
+    arg: Vec<Pattern>,
+    operand: Vec<Pattern>,
+    no_args: bool,
+    not_arg: Vec<Pattern>,
+    handler: Option<ToolHandler>,
+    does: Vec<Action>,
+    targets: bool,
+    environments: Vec<String>,
+    default: Vec<Action>,
+}
+
+/// The checks a `when` may name with `handler =`.
+#[derive(Debug, Clone, Copy)]
+enum ToolHandler {
+    SshRemote,
+    RemoteDestination,
+}
+
+const TOOL_HANDLERS: &[(&str, ToolHandler)] = &[
+    ("ssh_remote", ToolHandler::SshRemote),
+    ("remote_destination", ToolHandler::RemoteDestination),
+];
+
+/// The checks a `[[task]]` may name with `handler =`.
+const TASK_HANDLERS: &[&str] = &["interpreter"];
+
+/// One `[[task]]`.
+// `at` and `examples` are read by the tests, which run every example.
+#[cfg_attr(not(test), allow(dead_code))]
+struct Task {
+    at: At,
+    /// Each entry of `parts`, as its words (`["pre", "commit"]`).
+    parts: Vec<Vec<String>>,
+    names: Vec<Pattern>,
+    interpreter: bool,
+    does: Vec<Action>,
+    examples: Vec<Example>,
+}
+
+/// An example of an entry: a script or a task name, and what it does.
+// `at` and `examples` are read by the tests, which run every example.
+#[cfg_attr(not(test), allow(dead_code))]
+struct Example {
+    at: At,
+    text: String,
+    does: Vec<Action>,
+}
+
+/// The compiled table; empty if it does not load (a test keeps that from shipping).
+fn table() -> &'static Commands {
+    static EMPTY: Commands = Commands {
+        probes: Vec::new(),
+        tools: Vec::new(),
+        literal: BTreeMap::new(),
+        patterned: Vec::new(),
+        tasks: Vec::new(),
+    };
+    loaded().as_ref().unwrap_or(&EMPTY)
+}
+
+fn loaded() -> &'static Result<Commands, Vec<String>> {
+    static TABLE: OnceLock<Result<Commands, Vec<String>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let (file, reader) = Reader::open(FILE)?;
+        compile(file, reader)
+    })
+}
+
+/// Checks the table as read and compiles it; every error names its line.
+fn compile(file: FileDe, mut r: Reader) -> Result<Commands, Vec<String>> {
+    let mut named: BTreeMap<String, At> = BTreeMap::new();
+    let tools: Vec<Tool> = file
+        .tool
+        .iter()
+        .map(|t| compile_tool(&mut r, t, &mut named))
+        .collect();
+    let mut literal = BTreeMap::new();
+    let mut patterned = Vec::new();
+    for (i, t) in file.tool.iter().enumerate() {
+        for n in &t.get_ref().names {
+            if is_pattern(n.get_ref()) {
+                patterned.push(i);
+            } else {
+                literal.entry(n.get_ref().clone()).or_insert(i);
+            }
+        }
+    }
+    patterned.dedup();
+    let tasks = file.task.iter().map(|t| compile_task(&mut r, t)).collect();
+    r.finish(Commands {
+        probes: file.probes,
+        tools,
+        literal,
+        patterned,
+        tasks,
+    })
+}
+
+fn compile_tool(r: &mut Reader, t: &Spanned<ToolDe>, named: &mut BTreeMap<String, At>) -> Tool {
+    let d = t.get_ref();
+    if d.names.is_empty() {
+        r.error(t.span(), "a tool without `names`");
+    }
+    for n in &d.names {
+        let text = n.get_ref();
+        if text.is_empty() {
+            r.error(n.span(), "an empty tool name");
+        } else if !is_pattern(text) {
+            let at = r.at(n.span());
+            if let Some(first) = named.get(text) {
+                r.error(n.span(), format!("`{text}` is already named at {first}"));
+            } else {
+                named.insert(text.clone(), at);
+            }
+        }
+    }
+    if d.does.is_empty() && d.when.is_empty() {
+        r.error(
+            t.span(),
+            "a tool that does nothing: give it `does` or `when`",
+        );
+    }
+    Tool {
+        at: r.at(t.span()),
+        names: r.patterns(&d.names, true),
+        does: r.actions(&d.does),
+        when: d.when.iter().map(|w| compile_when(r, w)).collect(),
+        examples: d
+            .examples
+            .iter()
+            .map(|e| Example {
+                at: r.at(e.span()),
+                text: e.get_ref().run.clone(),
+                does: r.actions(&e.get_ref().does),
+            })
+            .collect(),
+    }
+}
+
+/// Whether a name is a pattern rather than one word.
+fn is_pattern(name: &str) -> bool {
+    name.contains(['*', '|', '!'])
+}
+
+fn compile_when(r: &mut Reader, w: &Spanned<WhenDe>) -> When {
+    let d = w.get_ref();
+    let handler = d.handler.as_ref().and_then(|h| {
+        let found = TOOL_HANDLERS.iter().find(|(n, _)| n == h.get_ref());
+        if found.is_none() {
+            let known: Vec<&str> = TOOL_HANDLERS.iter().map(|(n, _)| *n).collect();
+            r.error(
+                h.span(),
+                format!(
+                    "unknown handler `{}`, expected one of: {}",
+                    h.get_ref(),
+                    known.join(", ")
+                ),
+            );
+        }
+        found.map(|(_, k)| *k)
+    });
+    let mut option_value = Vec::new();
+    for ov in &d.option_value {
+        match ov.get_ref().split_once('=') {
+            Some((name, value)) if name.starts_with('-') => match Pattern::parse(value) {
+                Ok(p) => option_value.push((name.to_string(), p)),
+                Err(e) => r.error(ov.span(), e),
+            },
+            _ => r.error(
+                ov.span(),
+                format!(
+                    "`{}` is not OPTION=VALUE (`--host=0.0.0.0`, `-r=*`)",
+                    ov.get_ref()
+                ),
+            ),
+        }
+    }
+    let conditions = !(d.words.is_empty()
+        && d.option.is_empty()
+        && d.option_value.is_empty()
+        && d.arg.is_empty()
+        && d.operand.is_empty()
+        && d.not_arg.is_empty())
+        || d.no_args
+        || d.handler.is_some();
+    let tasks = d.targets || !d.environments.is_empty();
+    if d.does.is_empty() && !tasks {
+        r.error(
+            w.span(),
+            "a `when` that gives nothing: add `does`, `targets` or `environments`",
+        );
+    }
+    if !conditions && !tasks {
+        r.error(
+            w.span(),
+            "a `when` without a condition: put its `does` in the tool's",
+        );
+    }
+    if !d.default.is_empty() && d.environments.is_empty() {
+        r.error(
+            w.span(),
+            "`default` is what `environments` gives when none is named: add `environments`",
+        );
+    }
+    When {
+        words: r.patterns(&d.words, false),
+        option: r.patterns(&d.option, false),
+        option_value,
+        arg: r.patterns(&d.arg, false),
+        operand: r.patterns(&d.operand, false),
+        no_args: d.no_args,
+        not_arg: r.patterns(&d.not_arg, false),
+        handler,
+        does: r.actions(&d.does),
+        targets: d.targets,
+        environments: d.environments.clone(),
+        default: r.actions(&d.default),
+    }
+}
+
+fn compile_task(r: &mut Reader, t: &Spanned<TaskDe>) -> Task {
+    let d = t.get_ref();
+    let mut parts = Vec::new();
+    for p in &d.parts {
+        let words: Vec<String> = p.get_ref().split(' ').map(str::to_string).collect();
+        let ok = words.iter().all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
+        if ok {
+            parts.push(words);
+        } else {
+            r.error(
+                p.span(),
+                format!(
+                    "`{}`: a part is lowercase letters and digits, or two parts in a row separated by a space (`pre commit`)",
+                    p.get_ref()
+                ),
+            );
+        }
+    }
+    let interpreter = match &d.handler {
+        Some(h) if TASK_HANDLERS.contains(&h.get_ref().as_str()) => true,
+        Some(h) => {
+            r.error(
+                h.span(),
+                format!(
+                    "unknown handler `{}`, expected one of: {}",
+                    h.get_ref(),
+                    TASK_HANDLERS.join(", ")
+                ),
+            );
+            false
+        }
+        None => false,
+    };
+    if d.parts.is_empty() && d.names.is_empty() && d.handler.is_none() {
+        r.error(t.span(), "a task entry needs `parts`, `names` or `handler`");
+    }
+    if d.does.is_empty() {
+        r.error(t.span(), "a task entry that does nothing");
+    }
+    Task {
+        at: r.at(t.span()),
+        parts,
+        names: r.patterns(&d.names, true),
+        interpreter,
+        does: r.actions(&d.does),
+        examples: d
+            .examples
+            .iter()
+            .map(|e| Example {
+                at: r.at(e.span()),
+                text: e.get_ref().task.clone(),
+                does: r.actions(&e.get_ref().does),
+            })
+            .collect(),
+    }
+}
+
+impl Commands {
+    /// The entry that decides for `tool`: the first that names it.
+    fn tool(&self, tool: &str) -> Option<&Tool> {
+        let literal = self.literal.get(tool).copied();
+        let patterned = self
+            .patterned
+            .iter()
+            .copied()
+            .find(|&i| self.tools[i].names.iter().any(|p| p.matches(tool)));
+        let first = match (literal, patterned) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b)?,
+        };
+        self.tools.get(first)
+    }
+}
+
+/// What the tool `tool` (its base name, lowercased) does given `args`.
+pub(super) fn tool_actions(tool: &str, args: &[String], acts: &mut Vec<Action>) {
+    let table = table();
+    // `--version`/`--help` runs are probes, not work.
+    if let [only] = args {
+        if table.probes.contains(only) {
+            return;
+        }
+    }
+    if [".sh", ".bash", ".zsh"].iter().any(|e| tool.ends_with(e)) {
+        acts.extend(script_actions(tool));
+        return;
+    }
+    let Some(entry) = table.tool(tool) else {
+        return;
+    };
+    acts.extend(&entry.does);
+    for w in &entry.when {
+        if w.holds(args) {
+            w.give(args, acts);
+        }
+    }
+}
+
+impl When {
+    fn holds(&self, args: &[String]) -> bool {
+        let given = |p: &Pattern, a: &String| {
+            p.matches(a) || a.split_once('=').is_some_and(|(k, _)| p.matches(k))
+        };
+        self.words
+            .iter()
+            .enumerate()
+            .all(|(i, p)| args.get(i).is_some_and(|a| p.matches(a)))
+            && (self.option.is_empty()
+                || args.iter().any(|a| self.option.iter().any(|p| given(p, a))))
+            && (self.option_value.is_empty()
+                || self.option_value.iter().any(|(name, value)| {
+                    option_values(args, &[name.as_str()], true)
+                        .iter()
+                        .any(|v| value.matches(v))
+                }))
+            && (self.arg.is_empty() || any_matches(&self.arg, args.iter()))
+            && (self.operand.is_empty()
+                || any_matches(&self.operand, args.iter().filter(|a| !a.starts_with('-'))))
+            && (!self.no_args || args.is_empty())
+            && !any_matches(&self.not_arg, args.iter())
+            && self.handler.is_none_or(|h| match h {
+                ToolHandler::SshRemote => ssh_runs_remote_command(args),
+                ToolHandler::RemoteDestination => args.last().is_some_and(|a| is_remote_path(a)),
+            })
+    }
+
+    fn give(&self, args: &[String], acts: &mut Vec<Action>) {
+        acts.extend(&self.does);
+        if self.targets {
+            for t in args
+                .iter()
+                .filter(|a| !a.starts_with('-') && !a.contains('='))
+            {
+                acts.extend(task_actions(t));
+            }
+        }
+        if !self.environments.is_empty() {
+            let names: Vec<&str> = self.environments.iter().map(String::as_str).collect();
+            let envs = option_values(args, &names, false);
+            if envs.is_empty() {
+                acts.extend(&self.default);
+            }
+            for e in envs.iter().flat_map(|e| e.split(',')) {
+                if e.contains('$') {
+                    // `-e $TOXENV`: chosen elsewhere.
+                    acts.extend(&self.default);
+                } else {
+                    acts.extend(task_actions(e));
+                }
+            }
+        }
+    }
+}
+
+/// Whether one of `words` matches one of `patterns`.
+fn any_matches<'a>(patterns: &[Pattern], mut words: impl Iterator<Item = &'a String>) -> bool {
+    words.any(|w| patterns.iter().any(|p| p.matches(w)))
+}
+
+/// Values a tool's option takes, by any of its spellings: `-e py312,lint`,
+/// `-e=lint`, `--env lint`, and with `attached`, `-rrequirements.txt` for
+/// a one-letter option.
+fn option_values<'a>(args: &'a [String], names: &[&str], attached: bool) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if names.contains(&a.as_str()) {
+            if let Some(v) = it.next() {
+                out.push(v.as_str());
+            }
+        } else if let Some(v) = a
+            .split_once('=')
+            .and_then(|(k, v)| names.contains(&k).then_some(v))
+        {
+            out.push(v);
+        } else if attached {
+            let short = names.iter().find(|n| {
+                n.len() == 2
+                    && a.len() > 2
+                    && a.starts_with(**n)
+                    && !a.starts_with(&format!("{n}="))
+            });
+            if let Some(n) = short {
+                out.push(&a[n.len()..]);
+            }
+        }
+    }
+    out
+}
 
 /// What a task (a make target, a tox or nox environment, a hatch/pdm/poe
 /// script) does, by its name: `test`, `lint`, `typecheck`, `coverage`, ...
@@ -13,330 +549,37 @@ pub fn task_actions(name: &str) -> Vec<Action> {
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|p| !p.is_empty())
         .collect();
-    let has = |words: &[&str]| parts.iter().any(|p| words.contains(p));
     let mut acts = Vec::new();
-    if has(&[
-        "test",
-        "tests",
-        "pytest",
-        "unit",
-        "unittest",
-        "integration",
-        "e2e",
-        "functional",
-    ]) || parts.iter().any(|p| {
-        // tox/nox environments named after interpreters: py312, pypy3, 3.12.
-        (p.starts_with("py") && p[2..].chars().all(|c| c.is_ascii_digit()) && p.len() > 2)
-            || (p.starts_with("pypy") && p[4..].chars().all(|c| c.is_ascii_digit()))
-    }) || parts.first() == Some(&"py")
-        // `tox -e 3.13` (tox 4 reads a version as an interpreter); `make ci`.
-        || (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'))
-        || n == "ci"
-    {
-        // `tox -e py`, `py-django42`: the current interpreter's environment.
-        acts.push(Action::RunsTests);
+    for t in &table().tasks {
+        if t.matches(&n, &parts) {
+            acts.extend(&t.does);
+        }
     }
-    if has(&["cov", "coverage"]) {
-        acts.push(Action::Coverage);
-    }
-    if has(&[
-        "lint",
-        "linting",
-        "linters",
-        "flake8",
-        "ruff",
-        "pylint",
-        "style",
-        "format",
-        "fmt",
-        "black",
-        "isort",
-        "codestyle",
-        "pep8",
-    ]) {
-        acts.push(Action::Lints);
-    }
-    // `pre-commit`, `precommit`: the hooks, which lint.
-    let pre_commit =
-        has(&["precommit"]) || parts.windows(2).any(|w| w[0] == "pre" && w[1] == "commit");
-    if pre_commit {
-        acts.push(Action::PreCommit);
-        acts.push(Action::Lints);
-    }
-    if has(&[
-        "type",
-        "types",
-        "typing",
-        "typecheck",
-        "typechecks",
-        "mypy",
-        "pyright",
-    ]) {
-        acts.push(Action::TypeChecks);
-    }
-    if has(&["security", "audit", "bandit", "safety"]) {
-        acts.push(Action::SecurityScan);
-    }
-    // Not "release": release tasks tag, write notes or publish as often as they deploy.
-    if has(&["deploy"]) {
-        acts.push(Action::Deploys);
-    }
+    acts.sort();
+    acts.dedup();
     acts
 }
 
-/// Values a tool's option takes, by any of its spellings: `-e py312,lint`,
-/// `-e=lint`, `--env lint`.
-fn option_values<'a>(args: &'a [String], names: &[&str]) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if names.contains(&a.as_str()) {
-            if let Some(v) = it.next() {
-                out.push(v.as_str());
-            }
-        } else if let Some((k, v)) = a.split_once('=') {
-            if names.contains(&k) {
-                out.push(v);
-            }
-        }
+impl Task {
+    fn matches(&self, name: &str, parts: &[&str]) -> bool {
+        self.parts.iter().any(|words| {
+            parts
+                .windows(words.len())
+                .any(|w| w.iter().zip(words).all(|(a, b)| a == b))
+        }) || self.names.iter().any(|p| p.matches(name))
+            || (self.interpreter && names_interpreter(name, parts))
     }
-    out
 }
 
-pub(super) fn tool_actions(tool: &str, args: &[String], acts: &mut Vec<Action>) {
-    let sub = args.first().map(String::as_str).unwrap_or("");
-    let has_arg = |p: &str| {
-        args.iter()
-            .any(|a| a == p || a.starts_with(&format!("{p}=")))
-    };
-    let any_arg_starts = |p: &str| args.iter().any(|a| a.starts_with(p));
-    // `--version`/`--help` runs are probes, not work.
-    if args.len() == 1 && matches!(sub, "--version" | "-V" | "--help" | "-h") {
-        return;
-    }
-    match tool {
-        t if t.ends_with(".sh") || t.ends_with(".bash") || t.ends_with(".zsh") => {
-            acts.extend(script_actions(t))
-        }
-        "pytest" | "py.test" => {
-            acts.push(Action::RunsTests);
-            if any_arg_starts("--cov") {
-                acts.push(Action::Coverage);
-            }
-        }
-        "nosetests" | "nose2" | "ward" | "green" | "behave" | "trial" | "stestr" | "unittest"
-        | "doctest" => acts.push(Action::RunsTests),
-        "manage.py" | "django-admin" if sub == "test" => acts.push(Action::RunsTests),
-        "tox" | "nox" => {
-            let names: &[&str] = if tool == "tox" {
-                &["-e", "--env", "-m", "--labels"]
-            } else {
-                &["-s", "--session", "--sessions", "-t", "--tags", "-k"]
-            };
-            // `tox --notest` only builds the environments.
-            if args.iter().any(|a| a == "--notest") {
-                return;
-            }
-            let envs = option_values(args, names);
-            if envs.is_empty() {
-                acts.push(Action::RunsTests);
-            }
-            for e in envs.iter().flat_map(|e| e.split(',')) {
-                if e.contains('$') {
-                    // `-e $TOXENV`: chosen elsewhere; tox and nox run the tests by default.
-                    acts.push(Action::RunsTests);
-                } else {
-                    acts.extend(task_actions(e));
-                }
-            }
-        }
-        "make" | "just" | "invoke" | "inv" | "task" | "poe" | "mise" | "nmake" => {
-            for t in args
-                .iter()
-                .filter(|a| !a.starts_with('-') && !a.contains('='))
-            {
-                if t == "run" && tool == "mise" {
-                    continue;
-                }
-                acts.extend(task_actions(t));
-            }
-        }
-        "hatch" => match sub {
-            "test" => {
-                acts.push(Action::RunsTests);
-                if has_arg("--cover") || has_arg("-c") {
-                    acts.push(Action::Coverage);
-                }
-            }
-            "publish" => acts.push(Action::Publishes),
-            "fmt" => acts.push(Action::Lints),
-            _ => {}
-        },
-        "coverage" => {
-            if matches!(sub, "report" | "xml" | "html" | "lcov" | "json" | "combine") {
-                acts.push(Action::Coverage);
-            }
-        }
-        "codecov" | "coveralls" | "diff-cover" | "genbadge" => acts.push(Action::Coverage),
-        "ruff" | "flake8" | "pylint" | "pycodestyle" | "pydocstyle" | "pyflakes" | "black"
-        | "isort" | "autopep8" | "yapf" | "prospector" | "pylama" | "codespell" | "blue"
-        | "darker" | "flakeheaven" | "flakehell" | "autoflake" | "refurb" | "vulture" => {
-            acts.push(Action::Lints)
-        }
-        "mypy" | "dmypy" | "pyright" | "basedpyright" | "pytype" | "pyre" | "pyre-check" => {
-            acts.push(Action::TypeChecks)
-        }
-        "ty" if sub == "check" => acts.push(Action::TypeChecks),
-        "pre-commit" | "prek" if sub == "run" || sub.is_empty() => {
-            acts.push(Action::PreCommit);
-            acts.push(Action::Lints);
-        }
-        "pip-audit" | "bandit" | "osv-scanner" | "trivy" | "grype" | "semgrep" | "gitleaks"
-        | "detect-secrets" | "trufflehog" | "snyk" => acts.push(Action::SecurityScan),
-        "safety" if matches!(sub, "check" | "scan") => acts.push(Action::SecurityScan),
-        "docker" | "podman" | "nerdctl" => match sub {
-            "build" => acts.push(Action::BuildsImage),
-            "buildx" | "image" | "builder"
-                if args.get(1).is_some_and(|s| s == "build" || s == "bake") =>
-            {
-                acts.push(Action::BuildsImage)
-            }
-            "compose" if args.get(1).is_some_and(|s| s == "build") => {
-                acts.push(Action::BuildsImage)
-            }
-            "stack" if args.get(1).is_some_and(|s| s == "deploy") => acts.push(Action::Deploys),
-            _ => {}
-        },
-        "docker-compose" | "podman-compose" if sub == "build" => acts.push(Action::BuildsImage),
-        "buildah" if matches!(sub, "bud" | "build") => acts.push(Action::BuildsImage),
-        "executor" | "kaniko" => acts.push(Action::BuildsImage),
-        "pack" if sub == "build" => acts.push(Action::BuildsImage),
-        "flyctl" | "fly" if sub == "deploy" => acts.push(Action::Deploys),
-        "heroku" if sub.starts_with("container:release") || sub == "deploy" => {
-            acts.push(Action::Deploys)
-        }
-        "git"
-            if sub == "push"
-                && args
-                    .iter()
-                    .skip(1)
-                    .any(|a| a.contains("heroku") || a.contains("dokku")) =>
-        {
-            acts.push(Action::Deploys)
-        }
-        "aws" => {
-            let verb = args.get(1).map(String::as_str).unwrap_or("");
-            if matches!(
-                (sub, verb),
-                ("ecs", "update-service")
-                    | ("lambda", "update-function-code")
-                    | ("s3", "sync")
-                    | ("deploy", _)
-                    | ("cloudformation", "deploy")
-                    | ("elasticbeanstalk", "update-environment")
-            ) {
-                acts.push(Action::Deploys)
-            }
-        }
-        "eb" | "sam" | "cdk" | "serverless" | "sls" | "netlify" | "cdktf" if sub == "deploy" => {
-            acts.push(Action::Deploys)
-        }
-        "zappa" if matches!(sub, "deploy" | "update") => acts.push(Action::Deploys),
-        "gcloud" => {
-            let verb = args.get(1).map(String::as_str).unwrap_or("");
-            let third = args.get(2).map(String::as_str).unwrap_or("");
-            if verb == "deploy" || third == "deploy" {
-                acts.push(Action::Deploys)
-            }
-        }
-        "az" if args.iter().any(|a| a == "deploy" || a == "up") => acts.push(Action::Deploys),
-        "railway" if sub == "up" => acts.push(Action::Deploys),
-        "vercel" if sub == "deploy" || has_arg("--prod") => acts.push(Action::Deploys),
-        "kubectl"
-            if matches!(sub, "apply" | "rollout" | "create")
-                || (sub == "set" && args.get(1).is_some_and(|a| a == "image")) =>
-        {
-            acts.push(Action::Deploys)
-        }
-        "helm" if matches!(sub, "upgrade" | "install") => acts.push(Action::Deploys),
-        "terraform" | "tofu" if sub == "apply" => acts.push(Action::Deploys),
-        "pulumi" if sub == "up" => acts.push(Action::Deploys),
-        "ansible-playbook" => acts.push(Action::Deploys),
-        "mkdocs" if sub == "gh-deploy" => acts.push(Action::Deploys),
-        // A command run on another machine, or files copied to one: how a
-        // pipeline deploys to a server it can reach (appleboy/ssh-action's way).
-        "ssh" if ssh_runs_remote_command(args) => acts.push(Action::Deploys),
-        "scp" | "rsync" if args.last().is_some_and(|a| is_remote_path(a)) => {
-            acts.push(Action::Deploys)
-        }
-        "twine" if sub == "upload" => acts.push(Action::Publishes),
-        "poetry" => match sub {
-            "publish" => acts.push(Action::Publishes),
-            "install" | "sync" => acts.push(Action::InstallsLocked),
-            _ => {}
-        },
-        "uv" => match sub {
-            "publish" => acts.push(Action::Publishes),
-            "sync" => acts.push(Action::InstallsLocked),
-            "pip" => pip_actions(&args[1..], true, acts),
-            _ => {}
-        },
-        "flit" | "pdm" | "maturin" if matches!(sub, "publish" | "upload") => {
-            acts.push(Action::Publishes)
-        }
-        "pdm" if matches!(sub, "sync" | "install") => acts.push(Action::InstallsLocked),
-        "pipenv"
-            if sub == "sync"
-                || (sub == "install" && (has_arg("--deploy") || has_arg("--ignore-pipfile"))) =>
-        {
-            acts.push(Action::InstallsLocked)
-        }
-        "pip-sync" => acts.push(Action::InstallsLocked),
-        "conda-lock" if sub == "install" => acts.push(Action::InstallsLocked),
-        "pip" | "pip3" => pip_actions(args, false, acts),
-        n if n.starts_with("pip3.") => pip_actions(args, false, acts),
-        // gunicorn has no development mode: any app it is given (`app:app`,
-        // Django's `project.wsgi`) is served for production.
-        "gunicorn"
-            if args
-                .iter()
-                .any(|a| !a.starts_with('-') && !a.starts_with('$'))
-                || ["-c", "--config", "--bind", "-b", "-w", "--workers"]
-                    .iter()
-                    .any(|o| has_arg(o)) =>
-        {
-            acts.push(Action::Serves)
-        }
-        "uvicorn" => {
-            let public = option_values(args, &["--host"]).contains(&"0.0.0.0");
-            if !has_arg("--reload")
-                && (has_arg("--workers") || public || has_arg("--proxy-headers"))
-            {
-                acts.push(Action::Serves)
-            }
-        }
-        "uwsgi"
-            if args.iter().any(|a| a.ends_with(".ini"))
-                || [
-                    "--ini",
-                    "--module",
-                    "--http",
-                    "--socket",
-                    "-w",
-                    "--wsgi-file",
-                ]
-                .iter()
-                .any(|o| has_arg(o)) =>
-        {
-            acts.push(Action::Serves)
-        }
-        "waitress-serve" | "granian" | "bjoern" => acts.push(Action::Serves),
-        "hypercorn" | "daphne" if args.iter().any(|a| !a.starts_with('-') && a.contains(':')) => {
-            acts.push(Action::Serves)
-        }
-        "fastapi" if sub == "run" => acts.push(Action::Serves),
-        _ => {}
-    }
+/// tox and nox environments named after interpreters: `py312`, `pypy3`,
+/// `3.12` (tox 4 reads a version as an interpreter), and `py`, `py-django42`
+/// (the current interpreter's environment).
+fn names_interpreter(name: &str, parts: &[&str]) -> bool {
+    parts.iter().any(|p| {
+        (p.starts_with("py") && p[2..].chars().all(|c| c.is_ascii_digit()) && p.len() > 2)
+            || (p.starts_with("pypy") && p[4..].chars().all(|c| c.is_ascii_digit()))
+    }) || parts.first() == Some(&"py")
+        || (!name.is_empty() && name.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
 /// `ssh [options] host command...`: true when a command follows the host.
@@ -377,31 +620,10 @@ fn is_remote_path(arg: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '$' | '{' | '}'))
 }
 
-/// `pip install ...`: from a requirements file, with hashes, or a sync.
-fn pip_actions(args: &[String], uv: bool, acts: &mut Vec<Action>) {
-    let sub = args.first().map(String::as_str).unwrap_or("");
-    if uv && sub == "sync" {
-        acts.push(Action::InstallsLocked);
-        return;
-    }
-    if sub != "install" {
-        return;
-    }
-    if args.iter().any(|a| a == "--require-hashes") {
-        acts.push(Action::InstallsLocked);
-    }
-    if !option_values(args, &["-r", "--requirement"]).is_empty()
-        || args
-            .iter()
-            .any(|a| a.starts_with("-r") && a.len() > 2 && !a.starts_with("-r="))
-    {
-        acts.push(Action::InstallsRequirements);
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use crate::analyze::shell::{acts, Action};
+    use super::*;
+    use crate::analyze::shell::{acts, base_name, commands, wrappers};
 
     #[test]
     fn task_runners_by_target_name() {
@@ -434,5 +656,145 @@ mod tests {
         assert_eq!(acts("gunicorn --version"), vec![]);
         assert_eq!(acts("echo \"pytest\"; pytest --version"), vec![]);
         assert_eq!(acts("pip install pytest ruff"), vec![]);
+    }
+
+    fn names(acts: &[Action]) -> String {
+        let v: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+        format!("[{}]", v.join(", "))
+    }
+
+    fn sorted(acts: &[Action]) -> Vec<Action> {
+        let mut v = acts.to_vec();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn the_table_loads() {
+        if let Err(errors) = loaded() {
+            panic!("{}", errors.join("\n"));
+        }
+        assert!(table().tools.len() > 50 && table().tasks.len() > 5);
+    }
+
+    /// Every example of every entry does what it says, and runs the tool
+    /// of its own entry (a misplaced example would prove nothing about it).
+    #[test]
+    fn every_example_holds() {
+        let table = table();
+        let mut failures = Vec::new();
+        for (i, tool) in table.tools.iter().enumerate() {
+            if tool.examples.is_empty() {
+                failures.push(format!("{}: a tool without examples", tool.at));
+            }
+            for e in &tool.examples {
+                let got = acts(&e.text);
+                if got != sorted(&e.does) {
+                    failures.push(format!(
+                        "{}: `{}` does {}, the example says {}",
+                        e.at,
+                        e.text,
+                        names(&got),
+                        names(&e.does)
+                    ));
+                }
+                let runs_this = commands(&e.text).iter().any(|c| {
+                    let w = wrappers::unwrap(&c.words, &mut Vec::new());
+                    w.first().is_some_and(|t| {
+                        let entry = table.tool(&base_name(t));
+                        entry.is_some_and(|t| std::ptr::eq(t, &table.tools[i]))
+                    })
+                });
+                if !runs_this {
+                    failures.push(format!(
+                        "{}: `{}` runs no tool this entry decides for",
+                        e.at, e.text
+                    ));
+                }
+            }
+        }
+        for task in &table.tasks {
+            if task.examples.is_empty() {
+                failures.push(format!("{}: a task entry without examples", task.at));
+            }
+            for e in &task.examples {
+                let got = task_actions(&e.text);
+                if got != sorted(&e.does) {
+                    failures.push(format!(
+                        "{}: task `{}` does {}, the example says {}",
+                        e.at,
+                        e.text,
+                        names(&got),
+                        names(&e.does)
+                    ));
+                }
+                let n = e.text.to_ascii_lowercase();
+                let parts: Vec<&str> = n
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                if !e.does.is_empty() && !task.matches(&n, &parts) {
+                    failures.push(format!(
+                        "{}: task `{}` is not one this entry matches",
+                        e.at, e.text
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    fn errors(text: &'static str) -> Vec<String> {
+        match Reader::parse::<FileDe>(FILE, text).and_then(|(f, r)| compile(f, r)) {
+            Ok(_) => Vec::new(),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn malformed_tables_are_errors_at_their_line() {
+        let e = errors("probes = []\n[[tool]]\nnames = [\"x\"]\ndoes = [\"tests\"]\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("rules/tools/commands.toml:4: unknown action `tests`, expected one of: runs_tests, coverage"),
+            "{e:?}"
+        );
+        let e = errors("probes = []\n[[tool]]\nnames = [\"x\"]\nwhen = [\n  { optoin = [\"--x\"], does = [\"lints\"] },\n]\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("rules/tools/commands.toml:5: unknown field `optoin`"),
+            "{e:?}"
+        );
+        let e = errors("probes = []\n[[tool]]\nnames = [\"x\"]\nwhen = [{ handler = \"ftp\", does = [\"deploys\"] }]\n");
+        assert!(
+            e[0].starts_with("rules/tools/commands.toml:4: unknown handler `ftp`, expected one of: ssh_remote, remote_destination"),
+            "{e:?}"
+        );
+        let e = errors(concat!(
+            "probes = []\n",
+            "[[tool]]\n",
+            "names = [\"X\", \"y||z\"]\n",
+            "when = [{ option_value = [\"--host\"], does = [\"serves\"] }, { does = [\"lints\"] }]\n",
+            "[[tool]]\n",
+            "names = [\"w\", \"w\"]\n",
+            "[[task]]\n",
+            "parts = [\"pre-commit\"]\n",
+            "does = []\n",
+        ));
+        let want = [
+            "rules/tools/commands.toml:3: `X` is matched against lowercased text: write it `x`",
+            "rules/tools/commands.toml:3: `y||z` has an empty alternative",
+            "rules/tools/commands.toml:4: `--host` is not OPTION=VALUE",
+            "rules/tools/commands.toml:4: a `when` without a condition",
+            "rules/tools/commands.toml:6: `w` is already named at rules/tools/commands.toml:6",
+            "rules/tools/commands.toml:5: a tool that does nothing",
+            "rules/tools/commands.toml:8: `pre-commit`: a part is lowercase letters and digits",
+            "rules/tools/commands.toml:7: a task entry that does nothing",
+        ];
+        for w in want {
+            assert!(e.iter().any(|x| x.starts_with(w)), "no `{w}` in {e:#?}");
+        }
+        assert_eq!(e.len(), want.len(), "{e:#?}");
     }
 }
