@@ -1,9 +1,11 @@
 //! Jenkinsfiles (declarative and scripted): `sh`/`bat`/`powershell` steps
 //! and the scripts in their string arguments, `stage` blocks (the jobs),
 //! `matrix { axes { ... } }`, `docker.build(...)`, `cron(...)` triggers,
-//! `when { tag ... }` and `buildingTag()`, and a few plugin steps.
+//! `when { tag ... }` and `buildingTag()`, and the plugin steps
+//! `rules/tools/ci_steps.toml` names.
 
 use super::groovy::{self, Tok, Token};
+use super::known;
 use super::record::{Combos, Did, Recorder, CI};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::{Action, Dialect};
@@ -198,13 +200,12 @@ fn step(
                 m.axes.push(n);
             }
         }
-        "publishCoverage" | "recordCoverage" | "cobertura" if called => {
-            r.actions(line, &[Action::Coverage], name, did);
-        }
-        "kubernetesDeploy" | "sshPublisher" | "azureWebAppPublish" | "azureFunctionAppPublish"
-            if called =>
-        {
-            r.actions(line, &[Action::Deploys], name, did);
+        // `publishCoverage(...)`, `sshPublisher(...)`: rules/tools/ci_steps.toml.
+        _ if called => {
+            let acts = known::jenkins_step(name);
+            if !acts.is_empty() {
+                r.actions(line, &acts, name, did);
+            }
         }
         _ => {}
     }

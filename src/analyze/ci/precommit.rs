@@ -2,82 +2,11 @@
 //! (lint, type-check, tests, vulnerabilities and secrets), a local hook by
 //! the command in its `entry`, and a `ci:` section for pre-commit.ci.
 
+use super::known;
 use super::record::{Recorder, CI};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::{self, Action};
 use crate::analyze::yaml::Node;
-
-/// Hook ids that lint or format Python, beyond those named after a tool
-/// the shell classifier knows.
-const LINT_HOOKS: &[&str] = &[
-    "ruff",
-    "ruff-check",
-    "ruff-format",
-    "black",
-    "black-jupyter",
-    "blacken-docs",
-    "flake8",
-    "isort",
-    "pylint",
-    "pyupgrade",
-    "autoflake",
-    "pydocstyle",
-    "pycodestyle",
-    "autopep8",
-    "yapf",
-    "codespell",
-    "docformatter",
-    "flynt",
-    "refurb",
-    "vulture",
-    "pyflakes",
-    "reorder-python-imports",
-    "add-trailing-comma",
-    "usort",
-    "ufmt",
-    "prospector",
-    "pylama",
-    "darker",
-    "yesqa",
-    "absolufy-imports",
-    "tryceratops",
-    "nbqa-ruff",
-    "nbqa-black",
-    "nbqa-flake8",
-    "nbqa-isort",
-    "nbqa-pylint",
-    "nbqa-pyupgrade",
-    "python-check-blanket-noqa",
-    "python-check-blanket-type-ignore",
-    "python-use-type-annotations",
-];
-
-const TYPE_HOOKS: &[&str] = &[
-    "mypy",
-    "dmypy",
-    "pyright",
-    "basedpyright",
-    "pytype",
-    "pyre-check",
-    "nbqa-mypy",
-];
-
-/// Scanners of dependencies, code or history for vulnerabilities and
-/// leaked secrets. (`detect-private-key`, a one-pattern check shipped
-/// with the standard hooks, is left out: it is hygiene, not an audit.)
-const SECURITY_HOOKS: &[&str] = &[
-    "bandit",
-    "pip-audit",
-    "safety",
-    "python-safety-dependencies-check",
-    "detect-secrets",
-    "gitleaks",
-    "trufflehog",
-    "semgrep",
-    "osv-scanner",
-    "ggshield",
-    "talisman-commit",
-];
 
 pub(super) fn analyze(text: &str) -> ConfigFacts {
     let mut r = Recorder::new(&CI);
@@ -124,21 +53,14 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
     r.finish()
 }
 
-/// What a hook does: by its id, else by the command in its `entry`
-/// (local hooks: `entry: pytest`), else by the id as a tool name.
-fn hook_actions(id: &str, entry: Option<&str>) -> Vec<Action> {
+/// What a hook does: by its id (`rules/tools/ci_steps.toml`), else by the
+/// command in its `entry` (local hooks: `entry: pytest`), else by the id
+/// as a tool name.
+pub(super) fn hook_actions(id: &str, entry: Option<&str>) -> Vec<Action> {
     let id = id.to_ascii_lowercase();
-    if LINT_HOOKS.contains(&id.as_str()) {
-        return vec![Action::Lints];
-    }
-    if TYPE_HOOKS.contains(&id.as_str()) {
-        return vec![Action::TypeChecks];
-    }
-    if SECURITY_HOOKS.contains(&id.as_str()) {
-        return vec![Action::SecurityScan];
-    }
-    if id.starts_with("pytest") {
-        return vec![Action::RunsTests];
+    let known = known::precommit_hook(&id);
+    if !known.is_empty() {
+        return known;
     }
     if let Some(e) = entry {
         let acts: Vec<Action> = shell::commands(e)
