@@ -12,9 +12,11 @@
 //!
 //! `lexer` splits scripts into commands, `wrappers` takes the wrappers
 //! off, and `tools` says what the tool left does, as the data table
-//! `rules/tools/commands.toml` says (`table` holds what that table and
-//! `ci_steps.toml` share: patterns, action names, errors with lines).
+//! `rules/tools/commands.toml` says (read by `commands_toml`; `table`
+//! holds what it and `ci_steps.toml` share: patterns, action names,
+//! errors with lines).
 
+mod commands_toml;
 mod lexer;
 pub(crate) mod table;
 mod tools;
