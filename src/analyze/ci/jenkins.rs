@@ -7,6 +7,7 @@
 use super::groovy::{self, Tok, Token};
 use super::known;
 use super::record::{Combos, Did, Recorder, CI};
+use super::{CI_PIPELINE, CI_RELEASE_TRIGGER, CI_SCHEDULED};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::{Action, Dialect};
 
@@ -87,7 +88,7 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
         any_stage |= close(&mut r, b, stack.last_mut());
     }
     if let (Some(line), false) = (loose, any_stage) {
-        r.fact("ci.pipeline", line, "steps outside a stage");
+        r.fact(CI_PIPELINE, line, "steps outside a stage");
     }
     r.finish()
 }
@@ -97,7 +98,7 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
 fn close(r: &mut Recorder, b: Block, parent: Option<&mut Block>) -> bool {
     let stage = b.name == "stage" && b.own_steps;
     if stage {
-        r.fact("ci.pipeline", b.line, format!("stage `{}`", b.label));
+        r.fact(CI_PIPELINE, b.line, format!("stage `{}`", b.label));
     }
     if b.name == "matrix" {
         let n = if b.axes.is_empty() {
@@ -188,11 +189,11 @@ fn step(
         }
         "cron" | "parameterizedCron" if called => {
             let spec = first_string(toks, i).unwrap_or_default();
-            r.fact("ci.scheduled", line, format!("cron {}", spec.trim()));
+            r.fact(CI_SCHEDULED, line, format!("cron {}", spec.trim()));
         }
-        "buildingTag" => r.fact("ci.release_trigger", line, "buildingTag()"),
+        "buildingTag" => r.fact(CI_RELEASE_TRIGGER, line, "buildingTag()"),
         "tag" if called && stack.last().is_some_and(|b| b.name == "when") => {
-            r.fact("ci.release_trigger", line, "when { tag }");
+            r.fact(CI_RELEASE_TRIGGER, line, "when { tag }");
         }
         "values" if stack.iter().any(|b| b.name == "axis") => {
             let n = values_count(toks, i + 1);

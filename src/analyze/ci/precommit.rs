@@ -4,6 +4,10 @@
 
 use super::known;
 use super::record::{Recorder, CI};
+use super::{
+    PRECOMMIT_CI, PRECOMMIT_HOOKS, PRECOMMIT_LINTS, PRECOMMIT_RUNS_TESTS, PRECOMMIT_SECURITY,
+    PRECOMMIT_TYPE_CHECKS, PRECOMMIT_TYPE_CHECKS_STRICT,
+};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::{self, Action};
 use crate::analyze::yaml::Node;
@@ -13,22 +17,22 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
     for doc in r.mapping_documents(text, "a pre-commit config is a mapping with `repos:`") {
         if let Some((k, v)) = doc.entry("ci") {
             if v.is_map() {
-                r.fact("precommit.ci", k.line, "pre-commit.ci");
+                r.fact(PRECOMMIT_CI, k.line, "pre-commit.ci");
             }
         }
         for repo in doc.get("repos").map(Node::items).unwrap_or_default() {
             for hook in repo.get("hooks").map(Node::items).unwrap_or_default() {
                 let Some(id) = hook.get("id") else { continue };
                 let Some(name) = id.as_str() else { continue };
-                r.fact("precommit.hooks", id.line, name);
+                r.fact(PRECOMMIT_HOOKS, id.line, name);
                 let entry = hook.get("entry").and_then(Node::as_str);
                 let acts = hook_actions(name, entry);
                 for a in &acts {
                     let fact = match a {
-                        Action::Lints => "precommit.lints",
-                        Action::TypeChecks => "precommit.type_checks",
-                        Action::SecurityScan => "precommit.security",
-                        Action::RunsTests => "precommit.runs_tests",
+                        Action::Lints => PRECOMMIT_LINTS,
+                        Action::TypeChecks => PRECOMMIT_TYPE_CHECKS,
+                        Action::SecurityScan => PRECOMMIT_SECURITY,
+                        Action::RunsTests => PRECOMMIT_RUNS_TESTS,
                         _ => continue,
                     };
                     r.fact(fact, id.line, name);
@@ -42,7 +46,7 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
                     || entry.is_some_and(|e| e.split_whitespace().any(|w| w == "--strict"));
                 if strict && acts.contains(&Action::TypeChecks) {
                     r.fact(
-                        "precommit.type_checks_strict",
+                        PRECOMMIT_TYPE_CHECKS_STRICT,
                         id.line,
                         format!("{name} --strict"),
                     );

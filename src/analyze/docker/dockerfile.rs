@@ -15,6 +15,11 @@ use super::command_actions;
 use super::image::ImageRef;
 use super::instructions::{self, Instruction};
 use super::layers::{Content, Copy, Run};
+use super::{
+    DOCKER_COPY_FROM_STAGE, DOCKER_DEPS_BEFORE_CODE, DOCKER_FROM, DOCKER_HEALTHCHECK,
+    DOCKER_INSTALLS_LOCKED, DOCKER_INSTALLS_REQUIREMENTS, DOCKER_MULTI_STAGE, DOCKER_NON_ROOT_USER,
+    DOCKER_PINNED_BASE, DOCKER_SERVES_PRODUCTION, DOCKER_SLIM_BASE,
+};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::{self, Action};
 use std::collections::HashMap;
@@ -126,10 +131,10 @@ fn base_facts(i: usize, s: &Stage, stages: &[Stage], out: &mut ConfigFacts) {
         Some(n) => format!("FROM {} AS {n}", s.image),
         None => format!("FROM {}", s.image),
     };
-    out.fact("docker.from", s.line, shown.clone());
+    out.fact(DOCKER_FROM, s.line, shown.clone());
     if stages.len() > 1 && i > 0 {
         out.fact(
-            "docker.multi_stage",
+            DOCKER_MULTI_STAGE,
             s.line,
             format!("stage {} of {}: {shown}", i + 1, stages.len()),
         );
@@ -139,11 +144,11 @@ fn base_facts(i: usize, s: &Stage, stages: &[Stage], out: &mut ConfigFacts) {
     }
     let image = ImageRef::parse(&s.image);
     if image.is_slim() {
-        out.fact("docker.slim_base", s.line, format!("slim base {}", s.image));
+        out.fact(DOCKER_SLIM_BASE, s.line, format!("slim base {}", s.image));
     }
     if image.is_pinned() {
         out.fact(
-            "docker.pinned_base",
+            DOCKER_PINNED_BASE,
             s.line,
             format!("pinned base {}", s.image),
         );
@@ -164,7 +169,7 @@ fn stage_facts(index: usize, s: &Stage, stages: &[Stage], out: &mut ConfigFacts)
                 if let Some(from) = &copy.from {
                     if earlier_stage(from, index, stages) {
                         out.fact(
-                            "docker.copy_from_stage",
+                            DOCKER_COPY_FROM_STAGE,
                             ins.line,
                             format!("{} --from={from}", ins.keyword),
                         );
@@ -188,8 +193,8 @@ fn stage_facts(index: usize, s: &Stage, stages: &[Stage], out: &mut ConfigFacts)
                 let run = Run::parse(ins);
                 for (action, shown) in run.actions() {
                     let name = match action {
-                        Action::InstallsRequirements => "docker.installs_requirements",
-                        Action::InstallsLocked => "docker.installs_locked",
+                        Action::InstallsRequirements => DOCKER_INSTALLS_REQUIREMENTS,
+                        Action::InstallsLocked => DOCKER_INSTALLS_LOCKED,
                         _ => continue,
                     };
                     out.fact(name, ins.line, shown);
@@ -197,14 +202,14 @@ fn stage_facts(index: usize, s: &Stage, stages: &[Stage], out: &mut ConfigFacts)
                 if !layer_stated && !code_copied && run.installs_dependencies() {
                     if let Some((line, shown)) = &manifest_copy {
                         out.fact(
-                            "docker.deps_before_code",
+                            DOCKER_DEPS_BEFORE_CODE,
                             *line,
                             format!("{shown}; installed at line {}", ins.line),
                         );
                         layer_stated = true;
                     } else if let Some(src) = run.mounted_manifest() {
                         out.fact(
-                            "docker.deps_before_code",
+                            DOCKER_DEPS_BEFORE_CODE,
                             ins.line,
                             format!("RUN --mount of {src}; installed at line {}", ins.line),
                         );
@@ -283,7 +288,7 @@ fn final_image_facts(stages: &[Stage], global: &HashMap<String, String>, out: &m
     match user {
         Some((line, u)) => {
             if !is_root(&u) {
-                out.fact("docker.non_root_user", line, format!("USER {u}"));
+                out.fact(DOCKER_NON_ROOT_USER, line, format!("USER {u}"));
             }
         }
         None => {
@@ -295,7 +300,7 @@ fn final_image_facts(stages: &[Stage], global: &HashMap<String, String>, out: &m
                 || image.path.starts_with("cgr.dev/chainguard/");
             if base.parent.is_none() && nonroot {
                 out.fact(
-                    "docker.non_root_user",
+                    DOCKER_NON_ROOT_USER,
                     base.line,
                     format!("{} runs as nonroot", base.image),
                 );
@@ -303,7 +308,7 @@ fn final_image_facts(stages: &[Stage], global: &HashMap<String, String>, out: &m
         }
     }
     if let Some((line, Some(c))) = health {
-        out.fact("docker.healthcheck", line, format!("HEALTHCHECK {c}"));
+        out.fact(DOCKER_HEALTHCHECK, line, format!("HEALTHCHECK {c}"));
     }
     serves(entrypoint, cmd, out);
 }
@@ -332,7 +337,7 @@ fn serves(entrypoint: Option<&Instruction>, cmd: Option<&Instruction>, out: &mut
     for (line, words) in candidates {
         if command_actions(&words).contains(&Action::Serves) {
             out.fact(
-                "docker.serves_production",
+                DOCKER_SERVES_PRODUCTION,
                 line,
                 shell::Command { line: 0, words }.display(),
             );
