@@ -8,7 +8,7 @@
 //! system names a step (`owner/repo@ref`, `Task@2`, `image:tag`) and so
 //! what the table's names are matched against.
 
-use crate::analyze::shell::table::{At, Pattern, Reader};
+use crate::analyze::shell::table::{load_once, At, Example, Pattern, Reader};
 use crate::analyze::shell::Action;
 use crate::analyze::yaml::Node;
 use serde::Deserialize;
@@ -102,16 +102,6 @@ struct When {
     does: Vec<Action>,
 }
 
-/// An example: a step as written, its inputs, and what it does.
-// Read by the tests, which run every example.
-#[cfg_attr(not(test), allow(dead_code))]
-struct Example {
-    at: At,
-    step: String,
-    inputs: BTreeMap<String, String>,
-    does: Vec<Action>,
-}
-
 /// The compiled table; empty if it does not load (a test keeps that from shipping).
 fn steps() -> &'static Steps {
     static EMPTY: Steps = Steps {
@@ -122,10 +112,7 @@ fn steps() -> &'static Steps {
 
 fn loaded() -> &'static Result<Steps, Vec<String>> {
     static TABLE: OnceLock<Result<Steps, Vec<String>>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let (file, reader) = Reader::open(FILE)?;
-        compile(file, reader)
-    })
+    load_once(&TABLE, FILE, compile)
 }
 
 /// Checks the table as read and compiles it; every error names its line.
@@ -189,11 +176,9 @@ fn compile_step(r: &mut Reader, s: &Spanned<StepDe>, lowercase: bool) -> Step {
         examples: d
             .examples
             .iter()
-            .map(|e| Example {
-                at: r.at(e.span()),
-                step: e.get_ref().step.clone(),
-                inputs: e.get_ref().inputs.clone(),
-                does: r.actions(&e.get_ref().does),
+            .map(|e| {
+                let x = e.get_ref();
+                r.example(e.span(), &x.step, &x.inputs, &x.does)
             })
             .collect(),
     }
@@ -384,11 +369,6 @@ mod tests {
         assert_eq!(steps().systems.len(), 7);
     }
 
-    fn names(acts: &[Action]) -> String {
-        let v: Vec<&str> = acts.iter().map(|a| a.name()).collect();
-        format!("[{}]", v.join(", "))
-    }
-
     /// What the analyzers would find for an example's step: through the
     /// same function each format's reader calls.
     fn example_actions(system: System, e: &Example) -> Vec<Action> {
@@ -400,8 +380,8 @@ mod tests {
                 .unwrap_or_default()
         };
         match system {
-            System::Precommit => super::super::precommit::hook_actions(&e.step, None),
-            _ => actions(system, &e.step, &input),
+            System::Precommit => super::super::precommit::hook_actions(&e.text, None),
+            _ => actions(system, &e.text, &input),
         }
     }
 
@@ -417,25 +397,13 @@ mod tests {
                     failures.push(format!("{}: an entry without examples", step.at));
                 }
                 for e in &step.examples {
-                    let mut got = example_actions(*system, e);
-                    let mut want = e.does.clone();
-                    got.sort();
-                    want.sort();
-                    if got != want {
-                        failures.push(format!(
-                            "{}: `{}` does {}, the example says {}",
-                            e.at,
-                            e.step,
-                            names(&got),
-                            names(&want)
-                        ));
-                    }
-                    let decided = entry(*system, &e.step).is_some_and(|d| std::ptr::eq(d, step));
+                    failures.extend(e.mismatch(&example_actions(*system, e)));
+                    let decided = entry(*system, &e.text).is_some_and(|d| std::ptr::eq(d, step));
                     let nothing = step.does.is_empty() && step.when.is_empty();
-                    if (!want.is_empty() || nothing) && !decided {
+                    if (!e.does.is_empty() || nothing) && !decided {
                         failures.push(format!(
                             "{}: `{}` is not decided by this entry",
-                            e.at, e.step
+                            e.at, e.text
                         ));
                     }
                 }

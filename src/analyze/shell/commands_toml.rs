@@ -4,7 +4,7 @@
 //! malformed pattern, a tool named twice, an entry that gives nothing).
 //! What the compiled entries mean is [`tools`](super::tools)' business.
 
-use super::table::{At, Pattern, Reader};
+use super::table::{load_once, At, Example, Pattern, Reader};
 use super::Action;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -160,15 +160,6 @@ pub(super) struct Task {
     pub examples: Vec<Example>,
 }
 
-/// An example of an entry: a script or a task name, and what it does.
-// `at` and `examples` are read by the tests, which run every example.
-#[cfg_attr(not(test), allow(dead_code))]
-pub(super) struct Example {
-    pub at: At,
-    pub text: String,
-    pub does: Vec<Action>,
-}
-
 /// The compiled table; empty if it does not load (a test keeps that from shipping).
 pub(super) fn table() -> &'static Commands {
     static EMPTY: Commands = Commands {
@@ -183,10 +174,7 @@ pub(super) fn table() -> &'static Commands {
 
 fn loaded() -> &'static Result<Commands, Vec<String>> {
     static TABLE: OnceLock<Result<Commands, Vec<String>>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let (file, reader) = Reader::open(FILE)?;
-        compile(file, reader)
-    })
+    load_once(&TABLE, FILE, compile)
 }
 
 /// Checks the table as read and compiles it; every error names its line.
@@ -251,10 +239,9 @@ fn compile_tool(r: &mut Reader, t: &Spanned<ToolDe>, named: &mut BTreeMap<String
         examples: d
             .examples
             .iter()
-            .map(|e| Example {
-                at: r.at(e.span()),
-                text: e.get_ref().run.clone(),
-                does: r.actions(&e.get_ref().does),
+            .map(|e| {
+                let x = e.get_ref();
+                r.example(e.span(), &x.run, &BTreeMap::new(), &x.does)
             })
             .collect(),
     }
@@ -393,10 +380,9 @@ fn compile_task(r: &mut Reader, t: &Spanned<TaskDe>) -> Task {
         examples: d
             .examples
             .iter()
-            .map(|e| Example {
-                at: r.at(e.span()),
-                text: e.get_ref().task.clone(),
-                does: r.actions(&e.get_ref().does),
+            .map(|e| {
+                let x = e.get_ref();
+                r.example(e.span(), &x.task, &BTreeMap::new(), &x.does)
             })
             .collect(),
     }

@@ -8,8 +8,10 @@
 
 use super::Action;
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 use toml::Spanned;
 
 mod embedded {
@@ -35,6 +37,58 @@ pub(crate) struct At {
 impl fmt::Display for At {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{DIR}/{}:{}", self.file, self.line)
+    }
+}
+
+/// The embedded table `file`, read as `F` and compiled by `compile` on
+/// first use, then kept in `cell`.
+pub(crate) fn load_once<F: DeserializeOwned, T>(
+    cell: &'static OnceLock<Result<T, Vec<String>>>,
+    file: &'static str,
+    compile: fn(F, Reader) -> Result<T, Vec<String>>,
+) -> &'static Result<T, Vec<String>> {
+    cell.get_or_init(|| {
+        let (value, reader) = Reader::open(file)?;
+        compile(value, reader)
+    })
+}
+
+/// An example an entry carries: what it is given (a script, a task name,
+/// a step as written, with its inputs) and everything that does.
+// Read by the tests, which run every example.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) struct Example {
+    pub at: At,
+    pub text: String,
+    pub inputs: BTreeMap<String, String>,
+    pub does: Vec<Action>,
+}
+
+#[cfg(test)]
+impl Example {
+    /// The failure, naming the example's line, when what its text does
+    /// (`got`) is not what the example says.
+    pub fn mismatch(&self, got: &[Action]) -> Option<String> {
+        let sorted = |acts: &[Action]| {
+            let mut v = acts.to_vec();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let names = |acts: &[Action]| {
+            let v: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+            format!("[{}]", v.join(", "))
+        };
+        let (got, want) = (sorted(got), sorted(&self.does));
+        (got != want).then(|| {
+            format!(
+                "{}: `{}` does {}, the example says {}",
+                self.at,
+                self.text,
+                names(&got),
+                names(&want)
+            )
+        })
     }
 }
 
@@ -148,6 +202,22 @@ impl Reader {
                 self.error(p.span(), e);
                 None
             }
+        }
+    }
+
+    /// The example at `span`; an unknown action it names is an error.
+    pub fn example(
+        &mut self,
+        span: Range<usize>,
+        text: &str,
+        inputs: &BTreeMap<String, String>,
+        does: &[Spanned<String>],
+    ) -> Example {
+        Example {
+            at: self.at(span),
+            text: text.to_string(),
+            inputs: inputs.clone(),
+            does: self.actions(does),
         }
     }
 

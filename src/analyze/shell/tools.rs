@@ -264,18 +264,6 @@ mod tests {
         assert_eq!(acts("pip install pytest ruff"), vec![]);
     }
 
-    fn names(acts: &[Action]) -> String {
-        let v: Vec<&str> = acts.iter().map(|a| a.name()).collect();
-        format!("[{}]", v.join(", "))
-    }
-
-    fn sorted(acts: &[Action]) -> Vec<Action> {
-        let mut v = acts.to_vec();
-        v.sort();
-        v.dedup();
-        v
-    }
-
     #[test]
     fn every_example_holds() {
         let table = table();
@@ -285,16 +273,7 @@ mod tests {
                 failures.push(format!("{}: a tool without examples", tool.at));
             }
             for e in &tool.examples {
-                let got = acts(&e.text);
-                if got != sorted(&e.does) {
-                    failures.push(format!(
-                        "{}: `{}` does {}, the example says {}",
-                        e.at,
-                        e.text,
-                        names(&got),
-                        names(&e.does)
-                    ));
-                }
+                failures.extend(e.mismatch(&acts(&e.text)));
                 let runs_this = commands(&e.text).iter().any(|c| {
                     let w = wrappers::unwrap(&c.words, &mut Vec::new());
                     w.first().is_some_and(|t| {
@@ -315,16 +294,7 @@ mod tests {
                 failures.push(format!("{}: a task entry without examples", task.at));
             }
             for e in &task.examples {
-                let got = task_actions(&e.text);
-                if got != sorted(&e.does) {
-                    failures.push(format!(
-                        "{}: task `{}` does {}, the example says {}",
-                        e.at,
-                        e.text,
-                        names(&got),
-                        names(&e.does)
-                    ));
-                }
+                failures.extend(e.mismatch(&task_actions(&e.text)));
                 let n = e.text.to_ascii_lowercase();
                 let parts: Vec<&str> = n
                     .split(|c: char| !c.is_ascii_alphanumeric())
