@@ -3,8 +3,9 @@
 //! Woodpecker, Jenkinsfiles, tox, nox (from `noxfile.py`'s syntax tree) and
 //! pre-commit. Each format has a parser
 //! that finds its jobs, steps and scripts; scripts are split into commands
-//! by [`shell`](super::shell) and named steps (actions, orbs, tasks, pipes)
-//! are looked up in `known`. What each pipeline does is stated as a fact
+//! by [`shell`](super::shell) and named steps (actions, orbs, tasks, pipes,
+//! hooks) are looked up by `known` in the data table
+//! `rules/tools/ci_steps.toml`. What each pipeline does is stated as a fact
 //! at the line of the command or step that does it.
 //!
 //! What is not evidence: comments, text in an `echo`, `pytest --version`,
