@@ -12,6 +12,7 @@ fn main() {
         ("FINDINGS", "rules/findings", "embedded_findings.rs"),
         ("ROADMAPS", "rules/roadmaps", "embedded_roadmaps.rs"),
         ("TEMPLATES", "rules/templates", "embedded_templates.rs"),
+        ("TOOLS", "rules/tools", "embedded_tools.rs"),
     ] {
         let mut out = String::new();
         let dir = root.join(sub);

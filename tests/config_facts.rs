@@ -1,11 +1,14 @@
 //! Every configuration analyzer against its fixtures: `fixtures/config/*/`
 //! holds files at the paths they would have in a repository, and each
 //! folder's `expected.toml` lists the facts, dependencies, includes and
-//! problems each file must give (see `fixtures/config/README.md`).
+//! problems each file must give (see `fixtures/config/README.md`); and
+//! together they state every fact the analyzers register.
 
 mod common;
 
+use portfolio_audit::analyze::ci::nox;
 use portfolio_audit::analyze::config;
+use portfolio_audit::analyze::facts::ConfigFacts;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -49,6 +52,24 @@ fn files_under(dir: &Path, base: &Path, out: &mut Vec<String>) {
     }
 }
 
+/// What the analyzer of `path` states about `text`: a configuration
+/// file's, or for `noxfile.py` (Python, which the scan reads with the
+/// module's own syntax tree) the nox reader's.
+fn facts_of(path: &str, text: &str) -> Option<ConfigFacts> {
+    if let Some(kind) = config::kind_of(path) {
+        return Some(config::analyze(kind, text));
+    }
+    if !nox::is_noxfile(path) {
+        return None;
+    }
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .ok()?;
+    let tree = parser.parse(text, None)?;
+    Some(nox::read(tree.root_node(), text))
+}
+
 fn check_folder(name: &str) {
     let dir = common::root().join("fixtures/config").join(name);
     let text = std::fs::read_to_string(dir.join("expected.toml"))
@@ -75,11 +96,10 @@ fn check_folder(name: &str) {
         let bytes = std::fs::read(dir.join(&f.path))
             .unwrap_or_else(|e| panic!("fixtures/config/{name}/{}: {e}", f.path));
         let text = String::from_utf8_lossy(&bytes);
-        let Some(kind) = config::kind_of(&f.path) else {
+        let Some(got) = facts_of(&f.path, &text) else {
             failures.push(format!("{}: no analyzer reads this path", f.path));
             continue;
         };
-        let got = config::analyze(kind, &text);
         let facts: BTreeSet<String> = got
             .facts
             .iter()
@@ -158,4 +178,38 @@ fn docker_files_state_their_facts() {
 #[test]
 fn infrastructure_files_state_their_facts() {
     check_folder("infra");
+}
+
+/// The registry and the fixtures agree, both ways: every fact an analyzer
+/// registers (`facts!`) is stated by some fixture under `fixtures/config/`
+/// (so each is shown working, at a line `expected.toml` checks), and every
+/// fact the fixtures state is registered (the rules check their `facts =
+/// [...]` against the registry, so an unregistered one would match nothing).
+#[test]
+fn every_registered_fact_is_stated_by_a_fixture() {
+    let base = common::root().join("fixtures/config");
+    let mut stated: BTreeSet<&'static str> = BTreeSet::new();
+    let mut folders: Vec<_> = std::fs::read_dir(&base)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    for dir in folders {
+        let mut files = Vec::new();
+        files_under(&dir, &dir, &mut files);
+        for rel in files {
+            let bytes = std::fs::read(dir.join(&rel)).unwrap();
+            if let Some(got) = facts_of(&rel, &String::from_utf8_lossy(&bytes)) {
+                stated.extend(got.facts.iter().map(|f| f.name));
+            }
+        }
+    }
+    let registered: BTreeSet<&'static str> = config::known_facts().map(|f| f.name).collect();
+    let unstated: Vec<_> = registered.difference(&stated).collect();
+    let unregistered: Vec<_> = stated.difference(&registered).collect();
+    assert!(
+        unstated.is_empty() && unregistered.is_empty(),
+        "registered but stated by no fixture under fixtures/config/: {unstated:?}\nstated by a fixture but not registered: {unregistered:?}"
+    );
 }

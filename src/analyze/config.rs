@@ -55,3 +55,45 @@ pub fn known_facts() -> impl Iterator<Item = &'static FactInfo> {
         .into_iter()
         .flatten()
 }
+
+/// Declares the facts one analyzer states, each name written once: a
+/// constant per fact, which is what states it (`out.fact(CI_RUNS_TESTS,
+/// line, detail)`: a misspelt name does not compile), and `FACTS`, the
+/// list [`known_facts`] and the rule compiler read, in this order. A
+/// constant is named after its fact (`ci.runs_tests`: `CI_RUNS_TESTS`),
+/// which a test the macro writes checks.
+///
+/// ```ignore
+/// facts! {
+///     CI_RUNS_TESTS = "ci.runs_tests",
+///         "a CI step runs the test suite";
+/// }
+/// ```
+macro_rules! facts {
+    ($($konst:ident = $name:literal, $description:literal;)+) => {
+        $(
+            #[doc = concat!("The fact `", $name, "` (described in `FACTS`).")]
+            pub const $konst: &$crate::analyze::facts::FactInfo =
+                &$crate::analyze::facts::FactInfo {
+                    name: $name,
+                    description: $description,
+                };
+        )+
+
+        /// The facts this analyzer states, in listing order.
+        pub const FACTS: &[$crate::analyze::facts::FactInfo] = &[$(*$konst),+];
+
+        #[cfg(test)]
+        #[test]
+        fn fact_constants_are_named_after_their_facts() {
+            for (konst, name) in [$((stringify!($konst), $name)),+] {
+                assert_eq!(
+                    konst,
+                    name.replace('.', "_").to_ascii_uppercase(),
+                    "the constant of `{name}`"
+                );
+            }
+        }
+    };
+}
+pub(crate) use facts;

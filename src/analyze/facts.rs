@@ -167,8 +167,10 @@ pub struct ConfigFacts {
 }
 
 impl ConfigFacts {
-    pub fn fact(&mut self, name: &'static str, line: u32, detail: impl Into<String>) {
-        self.facts.push(ConfigFact::new(name, line, detail));
+    /// States `fact` at `line`. Facts are the constants their analyzer's
+    /// `facts!` declares, so a name cannot be misspelt.
+    pub fn fact(&mut self, fact: &'static FactInfo, line: u32, detail: impl Into<String>) {
+        self.facts.push(ConfigFact::new(fact.name, line, detail));
     }
 
     pub fn problem(&mut self, message: impl Into<String>) {
@@ -203,7 +205,7 @@ pub fn shorten(s: &str, max: usize) -> String {
 
 /// A fact name an analyzer may state, and what it means (for `rules features`
 /// and for checking rule files).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FactInfo {
     pub name: &'static str,
     pub description: &'static str,

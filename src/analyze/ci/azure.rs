@@ -6,6 +6,7 @@
 
 use super::known;
 use super::record::{self, Combos, Did, Recorder, CI};
+use super::{CI_PIPELINE, CI_RELEASE_TRIGGER, CI_SCHEDULED};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::Dialect;
 use crate::analyze::yaml::{Node, Value};
@@ -20,12 +21,12 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
         "an Azure pipeline is a mapping with `stages:`, `jobs:` or `steps:`",
     ) {
         if let Some((k, _)) = doc.get("trigger").and_then(|t| t.entry("tags")) {
-            r.fact("ci.release_trigger", k.line, "trigger: tags");
+            r.fact(CI_RELEASE_TRIGGER, k.line, "trigger: tags");
         }
         for s in doc.get("schedules").map(Node::items).unwrap_or_default() {
             if let Some(cron) = s.get("cron") {
                 let expr = cron.as_str().unwrap_or("");
-                r.fact("ci.scheduled", cron.line, format!("cron {expr}"));
+                r.fact(CI_SCHEDULED, cron.line, format!("cron {expr}"));
             }
         }
         if let Some(t) = doc.get("extends").and_then(|e| e.get("template")) {
@@ -49,7 +50,7 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
             let mut did = Did::default();
             steps(&mut r, s, windows, &mut did);
             if did.steps {
-                r.fact("ci.pipeline", k.line, "steps");
+                r.fact(CI_PIPELINE, k.line, "steps");
             }
         }
     }
@@ -74,7 +75,7 @@ fn items<'a>(r: &mut Recorder, list: Option<&'a Node>, depth: u32) -> Vec<&'a No
         }
         for (k, v) in entries {
             if is_tag_condition(&k.text) {
-                r.fact("ci.release_trigger", k.line, k.text.trim().to_string());
+                r.fact(CI_RELEASE_TRIGGER, k.line, k.text.trim().to_string());
             }
             out.extend(items(r, Some(v), depth + 1));
         }
@@ -115,7 +116,7 @@ fn condition(r: &mut Recorder, cond: Option<&Node>) {
     let Some(text) = cond.as_str() else { return };
     if is_tag_condition(text) {
         r.fact(
-            "ci.release_trigger",
+            CI_RELEASE_TRIGGER,
             cond.line,
             format!("condition: {}", text.trim()),
         );
@@ -128,7 +129,7 @@ fn job(r: &mut Recorder, j: &Node, windows: bool) {
     if let Some((k, t)) = j.entry("template") {
         template(r, t);
         let path = t.as_str().unwrap_or("");
-        r.fact("ci.pipeline", k.line, format!("jobs from template {path}"));
+        r.fact(CI_PIPELINE, k.line, format!("jobs from template {path}"));
         return;
     }
     let Some((key, name)) = j.entry("job").or_else(|| j.entry("deployment")) else {
@@ -150,7 +151,7 @@ fn job(r: &mut Recorder, j: &Node, windows: bool) {
     }
     if did.steps {
         let name = name.as_str().unwrap_or("");
-        r.fact("ci.pipeline", key.line, format!("job `{name}`"));
+        r.fact(CI_PIPELINE, key.line, format!("job `{name}`"));
     }
     if let Some((k, m)) = j.get("strategy").and_then(|s| s.entry("matrix")) {
         let n = match &m.value {

@@ -5,6 +5,7 @@
 
 use super::known;
 use super::record::{Did, Recorder, CI};
+use super::{CI_PIPELINE, CI_RELEASE_TRIGGER};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::Dialect;
 use crate::analyze::yaml::{Node, Value};
@@ -32,7 +33,7 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
                         did.add(items(&mut r, group, 0));
                     }
                     if key.text == "tags" && did.steps {
-                        r.fact("ci.release_trigger", key.line, "pipelines: tags");
+                        r.fact(CI_RELEASE_TRIGGER, key.line, "pipelines: tags");
                     }
                 }
             }
@@ -78,7 +79,7 @@ fn items(r: &mut Recorder, list: &Node, depth: u32) -> Did {
             }
             if step_did.steps {
                 let name = s.get("name").and_then(Node::as_str).unwrap_or("");
-                r.fact("ci.pipeline", k.line, format!("step `{name}`"));
+                r.fact(CI_PIPELINE, k.line, format!("step `{name}`"));
             }
             did.add(step_did);
         }

@@ -4,6 +4,7 @@
 
 use super::known;
 use super::record::{self, Combos, Did, Recorder, CI};
+use super::{CI_PIPELINE, CI_RELEASE_TRIGGER, CI_SCHEDULED};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::Dialect;
 use crate::analyze::yaml::{Node, Value};
@@ -33,7 +34,7 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
             let mut did = Did::default();
             steps(&mut r, &doc, job.get("steps"), dialect, &mut did, 0);
             if did.steps {
-                r.fact("ci.pipeline", key.line, format!("job `{}`", key.text));
+                r.fact(CI_PIPELINE, key.line, format!("job `{}`", key.text));
             }
             jobs.push((key.text.as_str(), did));
         }
@@ -123,12 +124,12 @@ fn workflow(r: &mut Recorder, wf: &Node, jobs: &[(&str, Did)]) {
     for t in wf.get("triggers").map(Node::items).unwrap_or_default() {
         if let Some(cron) = t.get("schedule").and_then(|s| s.get("cron")) {
             let expr = cron.as_str().unwrap_or("");
-            r.fact("ci.scheduled", cron.line, format!("cron {expr}"));
+            r.fact(CI_SCHEDULED, cron.line, format!("cron {expr}"));
         }
     }
     if let Some(when) = wf.get("when").or_else(|| wf.get("unless")) {
         if let Some(line) = find_scalar(when, "scheduled_pipeline") {
-            r.fact("ci.scheduled", line, "when: scheduled_pipeline");
+            r.fact(CI_SCHEDULED, line, "when: scheduled_pipeline");
         }
     }
     for item in wf.get("jobs").map(Node::items).unwrap_or_default() {
@@ -148,7 +149,7 @@ fn workflow(r: &mut Recorder, wf: &Node, jobs: &[(&str, Did)]) {
                 let acts = known::circle_orb(name);
                 if name.contains('/') {
                     r.actions(line, &acts, name, &mut did);
-                    r.fact("ci.pipeline", line, format!("job `{name}`"));
+                    r.fact(CI_PIPELINE, line, format!("job `{name}`"));
                 }
                 did
             }
@@ -168,7 +169,7 @@ fn workflow(r: &mut Recorder, wf: &Node, jobs: &[(&str, Did)]) {
         }
         if let Some((k, tags)) = cfg.get("filters").and_then(|f| f.entry("tags")) {
             if tags.get("only").is_some() {
-                r.fact("ci.release_trigger", k.line, "filters: tags: only");
+                r.fact(CI_RELEASE_TRIGGER, k.line, "filters: tags: only");
             }
         }
     }

@@ -4,6 +4,7 @@
 
 use super::known;
 use super::record::{self, Combos, Did, Recorder, CI};
+use super::{CI_PIPELINE, CI_RELEASE_TRIGGER, CI_SCHEDULED};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::Dialect;
 use crate::analyze::yaml::{Node, Value};
@@ -39,7 +40,7 @@ pub(super) fn analyze(text: &str, flavor: Flavor) -> ConfigFacts {
                     Some(name) => format!("pipeline `{name}`"),
                     None => "steps".to_string(),
                 };
-                r.fact("ci.pipeline", key.line, detail);
+                r.fact(CI_PIPELINE, key.line, detail);
             }
         }
         for key in ["trigger", "when"] {
@@ -86,8 +87,8 @@ fn events(r: &mut Recorder, w: &Node) {
         let list = ev.get("include").unwrap_or(ev);
         for e in list.strings() {
             match e.as_str() {
-                Some("tag") => r.fact("ci.release_trigger", e.line, "event: tag"),
-                Some("cron") => r.fact("ci.scheduled", e.line, "event: cron"),
+                Some("tag") => r.fact(CI_RELEASE_TRIGGER, e.line, "event: tag"),
+                Some("cron") => r.fact(CI_SCHEDULED, e.line, "event: cron"),
                 _ => {}
             }
         }

@@ -3,6 +3,7 @@
 
 use super::known;
 use super::record::{self, Combos, Did, Recorder, CI};
+use super::{CI_DEPLOYS, CI_PIPELINE, CI_RELEASE_TRIGGER, CI_SCHEDULED};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::Dialect;
 use crate::analyze::yaml::{Node, Value};
@@ -38,40 +39,30 @@ pub(super) fn composite_action(text: &str) -> ConfigFacts {
     r.finish()
 }
 
-/// What a node is, for a problem about a wrong shape.
-pub(super) fn shape(n: &Node) -> &'static str {
-    match n.value {
-        Value::Seq(_) => "a list",
-        Value::Scalar { .. } => "a single value",
-        Value::Map(_) => "a mapping",
-        Value::Null => "empty",
-    }
-}
-
 /// `on:` as an event name, a list of them, or a mapping of events to filters.
 fn triggers(r: &mut Recorder, line: u32, on: &Node) {
     match &on.value {
         Value::Scalar { text, .. } if text == "release" => {
-            r.fact("ci.release_trigger", line, "on: release");
+            r.fact(CI_RELEASE_TRIGGER, line, "on: release");
         }
         Value::Seq(events) => {
             for e in events {
                 if e.as_str() == Some("release") {
-                    r.fact("ci.release_trigger", e.line, "on: release");
+                    r.fact(CI_RELEASE_TRIGGER, e.line, "on: release");
                 }
             }
         }
         Value::Map(_) => {
             if let Some((k, _)) = on.entry("release") {
-                r.fact("ci.release_trigger", k.line, "on: release");
+                r.fact(CI_RELEASE_TRIGGER, k.line, "on: release");
             }
             if let Some((k, _)) = on.get("push").and_then(|p| p.entry("tags")) {
-                r.fact("ci.release_trigger", k.line, "on: push: tags");
+                r.fact(CI_RELEASE_TRIGGER, k.line, "on: push: tags");
             }
             for item in on.get("schedule").map(Node::items).unwrap_or_default() {
                 if let Some(cron) = item.get("cron") {
                     let expr = cron.as_str().unwrap_or("");
-                    r.fact("ci.scheduled", cron.line, format!("cron {expr}"));
+                    r.fact(CI_SCHEDULED, cron.line, format!("cron {expr}"));
                 }
             }
         }
@@ -116,19 +107,15 @@ fn job(r: &mut Recorder, name: &str, line: u32, job: &Node, default_shell: Optio
     }
     let calls = job.get("uses").and_then(Node::as_str);
     if did.steps {
-        r.fact("ci.pipeline", line, format!("job `{name}`"));
+        r.fact(CI_PIPELINE, line, format!("job `{name}`"));
         // Deploy steps are often the project's own scripts (`./release.sh`,
         // an ssh command): a job named for deploying says what they do.
         let title = job.get("name").and_then(Node::as_str).unwrap_or("");
         if super::named_for_deploying(name) || super::named_for_deploying(title) {
-            r.fact("ci.deploys", line, format!("job `{name}` deploys"));
+            r.fact(CI_DEPLOYS, line, format!("job `{name}` deploys"));
         }
     } else if let Some(workflow) = calls {
-        r.fact(
-            "ci.pipeline",
-            line,
-            format!("job `{name}` calls {workflow}"),
-        );
+        r.fact(CI_PIPELINE, line, format!("job `{name}` calls {workflow}"));
     }
     if let Some((k, m)) = job.get("strategy").and_then(|s| s.entry("matrix")) {
         r.matrix(k.line, combos(m), did);
@@ -147,7 +134,7 @@ fn step(
         r.problem(format!(
             "line {}: a step is a mapping with `run:` or `uses:`, not {}",
             step.line,
-            shape(step)
+            record::shape(step)
         ));
         return;
     }
@@ -262,7 +249,7 @@ fn release_condition(r: &mut Recorder, cond: &Node) {
         || compact.contains("github.event_name=='release'");
     if tagged && !negated {
         r.fact(
-            "ci.release_trigger",
+            CI_RELEASE_TRIGGER,
             cond.line,
             format!("if: {}", text.trim()),
         );

@@ -5,6 +5,7 @@
 //! count only through the jobs that extend them, at the template's lines.
 
 use super::record::{self, Combos, Did, Recorder, CI};
+use super::{CI_DEPLOYS, CI_PIPELINE, CI_RELEASE_TRIGGER, CI_SCHEDULED};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::Dialect;
 use crate::analyze::yaml::{Node, Value};
@@ -108,14 +109,14 @@ fn job(r: &mut Recorder, doc: &Node, name: &str, line: u32, job: &Node) {
     }
     // A job runs when it has a script (a `trigger:` job starts another pipeline).
     if did.steps && lookup(doc, job, "script", 0).is_some() {
-        r.fact("ci.pipeline", line, format!("job `{name}`"));
+        r.fact(CI_PIPELINE, line, format!("job `{name}`"));
         let stage = lookup(doc, job, "stage", 0)
             .and_then(Node::as_str)
             .unwrap_or("");
         if name == "pages" {
-            r.fact("ci.deploys", line, "GitLab Pages");
+            r.fact(CI_DEPLOYS, line, "GitLab Pages");
         } else if super::named_for_deploying(name) || super::named_for_deploying(stage) {
-            r.fact("ci.deploys", line, format!("job `{name}` deploys"));
+            r.fact(CI_DEPLOYS, line, format!("job `{name}` deploys"));
         }
     }
     if let Some(parallel) = lookup(doc, job, "parallel", 0) {
@@ -127,8 +128,8 @@ fn job(r: &mut Recorder, doc: &Node, name: &str, line: u32, job: &Node) {
         let refs = only.get("refs").unwrap_or(only);
         for s in refs.strings() {
             match s.as_str() {
-                Some("tags") => r.fact("ci.release_trigger", s.line, "only: tags"),
-                Some("schedules") => r.fact("ci.scheduled", s.line, "only: schedules"),
+                Some("tags") => r.fact(CI_RELEASE_TRIGGER, s.line, "only: tags"),
+                Some("schedules") => r.fact(CI_SCHEDULED, s.line, "only: schedules"),
                 _ => {}
             }
         }
@@ -201,7 +202,7 @@ fn rule_conditions(r: &mut Recorder, rules: &Node) {
         };
         if compact.contains("$CI_COMMIT_TAG") && !negated("$CI_COMMIT_TAG") {
             r.fact(
-                "ci.release_trigger",
+                CI_RELEASE_TRIGGER,
                 cond.line,
                 format!("if: {}", text.trim()),
             );
@@ -209,7 +210,7 @@ fn rule_conditions(r: &mut Recorder, rules: &Node) {
         if compact.contains("$CI_PIPELINE_SOURCE==\"schedule\"")
             || compact.contains("$CI_PIPELINE_SOURCE=='schedule'")
         {
-            r.fact("ci.scheduled", cond.line, format!("if: {}", text.trim()));
+            r.fact(CI_SCHEDULED, cond.line, format!("if: {}", text.trim()));
         }
     }
 }

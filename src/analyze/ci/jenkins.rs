@@ -1,10 +1,13 @@
 //! Jenkinsfiles (declarative and scripted): `sh`/`bat`/`powershell` steps
 //! and the scripts in their string arguments, `stage` blocks (the jobs),
 //! `matrix { axes { ... } }`, `docker.build(...)`, `cron(...)` triggers,
-//! `when { tag ... }` and `buildingTag()`, and a few plugin steps.
+//! `when { tag ... }` and `buildingTag()`, and the plugin steps
+//! `rules/tools/ci_steps.toml` names.
 
 use super::groovy::{self, Tok, Token};
+use super::known;
 use super::record::{Combos, Did, Recorder, CI};
+use super::{CI_PIPELINE, CI_RELEASE_TRIGGER, CI_SCHEDULED};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::{Action, Dialect};
 
@@ -85,7 +88,7 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
         any_stage |= close(&mut r, b, stack.last_mut());
     }
     if let (Some(line), false) = (loose, any_stage) {
-        r.fact("ci.pipeline", line, "steps outside a stage");
+        r.fact(CI_PIPELINE, line, "steps outside a stage");
     }
     r.finish()
 }
@@ -95,7 +98,7 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
 fn close(r: &mut Recorder, b: Block, parent: Option<&mut Block>) -> bool {
     let stage = b.name == "stage" && b.own_steps;
     if stage {
-        r.fact("ci.pipeline", b.line, format!("stage `{}`", b.label));
+        r.fact(CI_PIPELINE, b.line, format!("stage `{}`", b.label));
     }
     if b.name == "matrix" {
         let n = if b.axes.is_empty() {
@@ -186,11 +189,11 @@ fn step(
         }
         "cron" | "parameterizedCron" if called => {
             let spec = first_string(toks, i).unwrap_or_default();
-            r.fact("ci.scheduled", line, format!("cron {}", spec.trim()));
+            r.fact(CI_SCHEDULED, line, format!("cron {}", spec.trim()));
         }
-        "buildingTag" => r.fact("ci.release_trigger", line, "buildingTag()"),
+        "buildingTag" => r.fact(CI_RELEASE_TRIGGER, line, "buildingTag()"),
         "tag" if called && stack.last().is_some_and(|b| b.name == "when") => {
-            r.fact("ci.release_trigger", line, "when { tag }");
+            r.fact(CI_RELEASE_TRIGGER, line, "when { tag }");
         }
         "values" if stack.iter().any(|b| b.name == "axis") => {
             let n = values_count(toks, i + 1);
@@ -198,13 +201,12 @@ fn step(
                 m.axes.push(n);
             }
         }
-        "publishCoverage" | "recordCoverage" | "cobertura" if called => {
-            r.actions(line, &[Action::Coverage], name, did);
-        }
-        "kubernetesDeploy" | "sshPublisher" | "azureWebAppPublish" | "azureFunctionAppPublish"
-            if called =>
-        {
-            r.actions(line, &[Action::Deploys], name, did);
+        // `publishCoverage(...)`, `sshPublisher(...)`: rules/tools/ci_steps.toml.
+        _ if called => {
+            let acts = known::jenkins_step(name);
+            if !acts.is_empty() {
+                r.actions(line, &acts, name, did);
+            }
         }
         _ => {}
     }

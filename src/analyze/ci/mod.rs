@@ -3,8 +3,9 @@
 //! Woodpecker, Jenkinsfiles, tox, nox (from `noxfile.py`'s syntax tree) and
 //! pre-commit. Each format has a parser
 //! that finds its jobs, steps and scripts; scripts are split into commands
-//! by [`shell`](super::shell) and named steps (actions, orbs, tasks, pipes)
-//! are looked up in `known`. What each pipeline does is stated as a fact
+//! by [`shell`](super::shell) and named steps (actions, orbs, tasks, pipes,
+//! hooks) are looked up by `known` in the data table
+//! `rules/tools/ci_steps.toml`. What each pipeline does is stated as a fact
 //! at the line of the command or step that does it.
 //!
 //! What is not evidence: comments, text in an `echo`, `pytest --version`,
@@ -26,167 +27,89 @@ mod record;
 mod tox;
 mod travis;
 
-use super::facts::{ConfigFacts, FactInfo};
+use super::facts::ConfigFacts;
 
-/// The facts this analyzer states.
-pub const FACTS: &[FactInfo] = &[
-    FactInfo {
-        name: "ci.pipeline",
-        description: "a CI pipeline with at least one job that has steps (at the job)",
-    },
-    FactInfo {
-        name: "ci.runs_tests",
-        description: "a CI step runs the test suite (pytest, unittest, tox, nox, `manage.py test`, ...)",
-    },
-    FactInfo {
-        name: "ci.lints",
-        description: "a CI step runs a linter or formatter check (ruff, flake8, pylint, black, ...; a ruff/black action)",
-    },
-    FactInfo {
-        name: "ci.type_checks",
-        description: "a CI step runs a static type checker (mypy, pyright, ...)",
-    },
-    FactInfo {
-        name: "ci.type_checks_strict",
-        description: "a CI step runs mypy with --strict",
-    },
-    FactInfo {
-        name: "ci.coverage",
-        description: "a CI step measures or uploads test coverage (`pytest --cov`, `coverage report`, codecov)",
-    },
-    FactInfo {
-        name: "ci.coverage_threshold",
-        description: "a CI step fails under a coverage threshold (`--cov-fail-under`, `coverage report --fail-under`)",
-    },
-    FactInfo {
-        name: "ci.pre_commit",
-        description: "a CI step runs the pre-commit hooks (`pre-commit run`, pre-commit/action)",
-    },
-    FactInfo {
-        name: "ci.security_scan",
-        description: "a CI step scans dependencies or code for vulnerabilities or secrets (pip-audit, bandit, CodeQL, trivy, ...)",
-    },
-    FactInfo {
-        name: "ci.builds_image",
-        description: "a CI step builds a container image (`docker build`, docker/build-push-action, ...)",
-    },
-    FactInfo {
-        name: "ci.deploys",
-        description: "a CI step deploys (flyctl deploy, kubectl apply, a deploy action, GitLab Pages, ...)",
-    },
-    FactInfo {
-        name: "ci.publishes",
-        description: "a CI step publishes a package to an index (twine upload, uv publish, pypa/gh-action-pypi-publish, ...)",
-    },
-    FactInfo {
-        name: "ci.installs_locked",
-        description: "a CI step installs exactly what a lock file says (`uv sync`, `poetry install`, `pip install --require-hashes`, ...)",
-    },
-    FactInfo {
-        name: "ci.matrix",
-        description: "a job runs on a matrix of at least two combinations (Python versions, OSes), at the matrix",
-    },
-    FactInfo {
-        name: "ci.tests_on_matrix",
-        description: "a job that runs the tests does so on a matrix of at least two combinations, at the matrix",
-    },
-    FactInfo {
-        name: "ci.scheduled",
-        description: "a pipeline runs on a schedule (a cron trigger), at the schedule",
-    },
-    FactInfo {
-        name: "ci.release_trigger",
-        description: "a pipeline or job runs on tags or releases (`on: release`, `push: tags:`, `$CI_COMMIT_TAG`, ...)",
-    },
-    FactInfo {
-        name: "tox.env",
-        description: "a tox environment is defined ([testenv] or [testenv:name] in tox.ini)",
-    },
-    FactInfo {
-        name: "tox.runs_tests",
-        description: "a tox environment's commands run the test suite",
-    },
-    FactInfo {
-        name: "tox.lints",
-        description: "a tox environment's commands run a linter or formatter check",
-    },
-    FactInfo {
-        name: "tox.type_checks",
-        description: "a tox environment's commands run a static type checker",
-    },
-    FactInfo {
-        name: "tox.type_checks_strict",
-        description: "a tox environment's commands run mypy with --strict",
-    },
-    FactInfo {
-        name: "tox.coverage",
-        description: "a tox environment's commands measure coverage",
-    },
-    FactInfo {
-        name: "tox.pre_commit",
-        description: "a tox environment's commands run the pre-commit hooks",
-    },
-    FactInfo {
-        name: "tox.security_scan",
-        description: "a tox environment's commands scan for vulnerabilities (pip-audit, bandit, ...)",
-    },
-    FactInfo {
-        name: "tox.publishes",
-        description: "a tox environment's commands publish a package (twine upload, ...)",
-    },
-    FactInfo {
-        name: "tox.matrix",
-        description: "the tox envlist covers at least two Python versions, at the envlist",
-    },
-    FactInfo {
-        name: "nox.session",
-        description: "a nox session is defined (@nox.session in noxfile.py)",
-    },
-    FactInfo {
-        name: "nox.runs_tests",
-        description: "a nox session runs the test suite (session.run(\"pytest\", ...))",
-    },
-    FactInfo {
-        name: "nox.lints",
-        description: "a nox session runs a linter or formatter check",
-    },
-    FactInfo {
-        name: "nox.type_checks",
-        description: "a nox session runs a static type checker",
-    },
-    FactInfo {
-        name: "nox.coverage",
-        description: "a nox session measures coverage",
-    },
-    FactInfo {
-        name: "precommit.hooks",
-        description: "a pre-commit hook is configured, at its `id:`",
-    },
-    FactInfo {
-        name: "precommit.lints",
-        description: "a pre-commit hook lints or formats Python (ruff, black, flake8, isort, pylint, ...)",
-    },
-    FactInfo {
-        name: "precommit.type_checks",
-        description: "a pre-commit hook type-checks (mypy, pyright)",
-    },
-    FactInfo {
-        name: "precommit.type_checks_strict",
-        description: "a pre-commit mypy hook runs with --strict",
-    },
-    FactInfo {
-        name: "precommit.runs_tests",
-        description: "a pre-commit hook runs the tests (a local pytest hook)",
-    },
-    FactInfo {
-        name: "precommit.security",
-        description: "a pre-commit hook scans for vulnerabilities or secrets (bandit, pip-audit, detect-secrets, gitleaks, ...)",
-    },
-    FactInfo {
-        name: "precommit.ci",
-        description: "the config has a `ci:` section for pre-commit.ci, which runs the hooks on every push",
-    },
-];
+// The facts this analyzer states (see `config::facts!`).
+crate::analyze::config::facts! {
+    CI_PIPELINE = "ci.pipeline",
+        "a CI pipeline with at least one job that has steps (at the job)";
+    CI_RUNS_TESTS = "ci.runs_tests",
+        "a CI step runs the test suite (pytest, unittest, tox, nox, `manage.py test`, ...)";
+    CI_LINTS = "ci.lints",
+        "a CI step runs a linter or formatter check (ruff, flake8, pylint, black, ...; a ruff/black action)";
+    CI_TYPE_CHECKS = "ci.type_checks",
+        "a CI step runs a static type checker (mypy, pyright, ...)";
+    CI_TYPE_CHECKS_STRICT = "ci.type_checks_strict",
+        "a CI step runs mypy with --strict";
+    CI_COVERAGE = "ci.coverage",
+        "a CI step measures or uploads test coverage (`pytest --cov`, `coverage report`, codecov)";
+    CI_COVERAGE_THRESHOLD = "ci.coverage_threshold",
+        "a CI step fails under a coverage threshold (`--cov-fail-under`, `coverage report --fail-under`)";
+    CI_PRE_COMMIT = "ci.pre_commit",
+        "a CI step runs the pre-commit hooks (`pre-commit run`, pre-commit/action)";
+    CI_SECURITY_SCAN = "ci.security_scan",
+        "a CI step scans dependencies or code for vulnerabilities or secrets (pip-audit, bandit, CodeQL, trivy, ...)";
+    CI_BUILDS_IMAGE = "ci.builds_image",
+        "a CI step builds a container image (`docker build`, docker/build-push-action, ...)";
+    CI_DEPLOYS = "ci.deploys",
+        "a CI step deploys (flyctl deploy, kubectl apply, a deploy action, GitLab Pages, ...)";
+    CI_PUBLISHES = "ci.publishes",
+        "a CI step publishes a package to an index (twine upload, uv publish, pypa/gh-action-pypi-publish, ...)";
+    CI_INSTALLS_LOCKED = "ci.installs_locked",
+        "a CI step installs exactly what a lock file says (`uv sync`, `poetry install`, `pip install --require-hashes`, ...)";
+    CI_MATRIX = "ci.matrix",
+        "a job runs on a matrix of at least two combinations (Python versions, OSes), at the matrix";
+    CI_TESTS_ON_MATRIX = "ci.tests_on_matrix",
+        "a job that runs the tests does so on a matrix of at least two combinations, at the matrix";
+    CI_SCHEDULED = "ci.scheduled",
+        "a pipeline runs on a schedule (a cron trigger), at the schedule";
+    CI_RELEASE_TRIGGER = "ci.release_trigger",
+        "a pipeline or job runs on tags or releases (`on: release`, `push: tags:`, `$CI_COMMIT_TAG`, ...)";
+    TOX_ENV = "tox.env",
+        "a tox environment is defined ([testenv] or [testenv:name] in tox.ini)";
+    TOX_RUNS_TESTS = "tox.runs_tests",
+        "a tox environment's commands run the test suite";
+    TOX_LINTS = "tox.lints",
+        "a tox environment's commands run a linter or formatter check";
+    TOX_TYPE_CHECKS = "tox.type_checks",
+        "a tox environment's commands run a static type checker";
+    TOX_TYPE_CHECKS_STRICT = "tox.type_checks_strict",
+        "a tox environment's commands run mypy with --strict";
+    TOX_COVERAGE = "tox.coverage",
+        "a tox environment's commands measure coverage";
+    TOX_PRE_COMMIT = "tox.pre_commit",
+        "a tox environment's commands run the pre-commit hooks";
+    TOX_SECURITY_SCAN = "tox.security_scan",
+        "a tox environment's commands scan for vulnerabilities (pip-audit, bandit, ...)";
+    TOX_PUBLISHES = "tox.publishes",
+        "a tox environment's commands publish a package (twine upload, ...)";
+    TOX_MATRIX = "tox.matrix",
+        "the tox envlist covers at least two Python versions, at the envlist";
+    NOX_SESSION = "nox.session",
+        "a nox session is defined (@nox.session in noxfile.py)";
+    NOX_RUNS_TESTS = "nox.runs_tests",
+        "a nox session runs the test suite (session.run(\"pytest\", ...))";
+    NOX_LINTS = "nox.lints",
+        "a nox session runs a linter or formatter check";
+    NOX_TYPE_CHECKS = "nox.type_checks",
+        "a nox session runs a static type checker";
+    NOX_COVERAGE = "nox.coverage",
+        "a nox session measures coverage";
+    PRECOMMIT_HOOKS = "precommit.hooks",
+        "a pre-commit hook is configured, at its `id:`";
+    PRECOMMIT_LINTS = "precommit.lints",
+        "a pre-commit hook lints or formats Python (ruff, black, flake8, isort, pylint, ...)";
+    PRECOMMIT_TYPE_CHECKS = "precommit.type_checks",
+        "a pre-commit hook type-checks (mypy, pyright)";
+    PRECOMMIT_TYPE_CHECKS_STRICT = "precommit.type_checks_strict",
+        "a pre-commit mypy hook runs with --strict";
+    PRECOMMIT_RUNS_TESTS = "precommit.runs_tests",
+        "a pre-commit hook runs the tests (a local pytest hook)";
+    PRECOMMIT_SECURITY = "precommit.security",
+        "a pre-commit hook scans for vulnerabilities or secrets (bandit, pip-audit, detect-secrets, gitleaks, ...)";
+    PRECOMMIT_CI = "precommit.ci",
+        "the config has a `ci:` section for pre-commit.ci, which runs the hooks on every push";
+}
 
 /// The kinds of file this analyzer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

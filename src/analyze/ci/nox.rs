@@ -2,6 +2,7 @@
 //! parse), never run: each `@nox.session` function, and what the commands
 //! it runs (`session.run("pytest", "--cov")`) do.
 
+use super::{NOX_COVERAGE, NOX_LINTS, NOX_RUNS_TESTS, NOX_SESSION, NOX_TYPE_CHECKS};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::manifest::setup_py::{line, string_value, text};
 use crate::analyze::shell::{self, Action};
@@ -51,7 +52,7 @@ fn session(def: Node, src: &str, out: &mut ConfigFacts) {
         .child_by_field_name("name")
         .map(|n| text(n, src))
         .unwrap_or("?");
-    out.fact("nox.session", line(def), format!("session `{name}`"));
+    out.fact(NOX_SESSION, line(def), format!("session `{name}`"));
     // The session object is the function's first parameter.
     let param = def
         .child_by_field_name("parameters")
@@ -71,11 +72,11 @@ fn session(def: Node, src: &str, out: &mut ConfigFacts) {
                 let acts = shell::classify(&words);
                 let shown = words.join(" ");
                 for (act, fact) in [
-                    (Action::RunsTests, "nox.runs_tests"),
-                    (Action::Lints, "nox.lints"),
-                    (Action::PreCommit, "nox.lints"),
-                    (Action::TypeChecks, "nox.type_checks"),
-                    (Action::Coverage, "nox.coverage"),
+                    (Action::RunsTests, NOX_RUNS_TESTS),
+                    (Action::Lints, NOX_LINTS),
+                    (Action::PreCommit, NOX_LINTS),
+                    (Action::TypeChecks, NOX_TYPE_CHECKS),
+                    (Action::Coverage, NOX_COVERAGE),
                 ] {
                     if acts.contains(&act) {
                         out.fact(fact, line(n), format!("session `{name}`: {shown}"));

@@ -2,104 +2,37 @@
 //! (lint, type-check, tests, vulnerabilities and secrets), a local hook by
 //! the command in its `entry`, and a `ci:` section for pre-commit.ci.
 
+use super::known;
 use super::record::{Recorder, CI};
+use super::{
+    PRECOMMIT_CI, PRECOMMIT_HOOKS, PRECOMMIT_LINTS, PRECOMMIT_RUNS_TESTS, PRECOMMIT_SECURITY,
+    PRECOMMIT_TYPE_CHECKS, PRECOMMIT_TYPE_CHECKS_STRICT,
+};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::{self, Action};
 use crate::analyze::yaml::Node;
-
-/// Hook ids that lint or format Python, beyond those named after a tool
-/// the shell classifier knows.
-const LINT_HOOKS: &[&str] = &[
-    "ruff",
-    "ruff-check",
-    "ruff-format",
-    "black",
-    "black-jupyter",
-    "blacken-docs",
-    "flake8",
-    "isort",
-    "pylint",
-    "pyupgrade",
-    "autoflake",
-    "pydocstyle",
-    "pycodestyle",
-    "autopep8",
-    "yapf",
-    "codespell",
-    "docformatter",
-    "flynt",
-    "refurb",
-    "vulture",
-    "pyflakes",
-    "reorder-python-imports",
-    "add-trailing-comma",
-    "usort",
-    "ufmt",
-    "prospector",
-    "pylama",
-    "darker",
-    "yesqa",
-    "absolufy-imports",
-    "tryceratops",
-    "nbqa-ruff",
-    "nbqa-black",
-    "nbqa-flake8",
-    "nbqa-isort",
-    "nbqa-pylint",
-    "nbqa-pyupgrade",
-    "python-check-blanket-noqa",
-    "python-check-blanket-type-ignore",
-    "python-use-type-annotations",
-];
-
-const TYPE_HOOKS: &[&str] = &[
-    "mypy",
-    "dmypy",
-    "pyright",
-    "basedpyright",
-    "pytype",
-    "pyre-check",
-    "nbqa-mypy",
-];
-
-/// Scanners of dependencies, code or history for vulnerabilities and
-/// leaked secrets. (`detect-private-key`, a one-pattern check shipped
-/// with the standard hooks, is left out: it is hygiene, not an audit.)
-const SECURITY_HOOKS: &[&str] = &[
-    "bandit",
-    "pip-audit",
-    "safety",
-    "python-safety-dependencies-check",
-    "detect-secrets",
-    "gitleaks",
-    "trufflehog",
-    "semgrep",
-    "osv-scanner",
-    "ggshield",
-    "talisman-commit",
-];
 
 pub(super) fn analyze(text: &str) -> ConfigFacts {
     let mut r = Recorder::new(&CI);
     for doc in r.mapping_documents(text, "a pre-commit config is a mapping with `repos:`") {
         if let Some((k, v)) = doc.entry("ci") {
             if v.is_map() {
-                r.fact("precommit.ci", k.line, "pre-commit.ci");
+                r.fact(PRECOMMIT_CI, k.line, "pre-commit.ci");
             }
         }
         for repo in doc.get("repos").map(Node::items).unwrap_or_default() {
             for hook in repo.get("hooks").map(Node::items).unwrap_or_default() {
                 let Some(id) = hook.get("id") else { continue };
                 let Some(name) = id.as_str() else { continue };
-                r.fact("precommit.hooks", id.line, name);
+                r.fact(PRECOMMIT_HOOKS, id.line, name);
                 let entry = hook.get("entry").and_then(Node::as_str);
                 let acts = hook_actions(name, entry);
                 for a in &acts {
                     let fact = match a {
-                        Action::Lints => "precommit.lints",
-                        Action::TypeChecks => "precommit.type_checks",
-                        Action::SecurityScan => "precommit.security",
-                        Action::RunsTests => "precommit.runs_tests",
+                        Action::Lints => PRECOMMIT_LINTS,
+                        Action::TypeChecks => PRECOMMIT_TYPE_CHECKS,
+                        Action::SecurityScan => PRECOMMIT_SECURITY,
+                        Action::RunsTests => PRECOMMIT_RUNS_TESTS,
                         _ => continue,
                     };
                     r.fact(fact, id.line, name);
@@ -113,7 +46,7 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
                     || entry.is_some_and(|e| e.split_whitespace().any(|w| w == "--strict"));
                 if strict && acts.contains(&Action::TypeChecks) {
                     r.fact(
-                        "precommit.type_checks_strict",
+                        PRECOMMIT_TYPE_CHECKS_STRICT,
                         id.line,
                         format!("{name} --strict"),
                     );
@@ -124,21 +57,14 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
     r.finish()
 }
 
-/// What a hook does: by its id, else by the command in its `entry`
-/// (local hooks: `entry: pytest`), else by the id as a tool name.
-fn hook_actions(id: &str, entry: Option<&str>) -> Vec<Action> {
+/// What a hook does: by its id (`rules/tools/ci_steps.toml`), else by the
+/// command in its `entry` (local hooks: `entry: pytest`), else by the id
+/// as a tool name.
+pub(super) fn hook_actions(id: &str, entry: Option<&str>) -> Vec<Action> {
     let id = id.to_ascii_lowercase();
-    if LINT_HOOKS.contains(&id.as_str()) {
-        return vec![Action::Lints];
-    }
-    if TYPE_HOOKS.contains(&id.as_str()) {
-        return vec![Action::TypeChecks];
-    }
-    if SECURITY_HOOKS.contains(&id.as_str()) {
-        return vec![Action::SecurityScan];
-    }
-    if id.starts_with("pytest") {
-        return vec![Action::RunsTests];
+    let known = known::precommit_hook(&id);
+    if !known.is_empty() {
+        return known;
     }
     if let Some(e) = entry {
         let acts: Vec<Action> = shell::commands(e)

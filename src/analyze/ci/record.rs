@@ -2,7 +2,13 @@
 //! Shared by every format: each parser finds the scripts and named steps
 //! of its format, and this module turns them into `ci.*` (or `tox.*`) facts.
 
-use crate::analyze::facts::ConfigFacts;
+use super::{
+    CI_BUILDS_IMAGE, CI_COVERAGE, CI_COVERAGE_THRESHOLD, CI_DEPLOYS, CI_INSTALLS_LOCKED, CI_LINTS,
+    CI_MATRIX, CI_PRE_COMMIT, CI_PUBLISHES, CI_RUNS_TESTS, CI_SECURITY_SCAN, CI_TESTS_ON_MATRIX,
+    CI_TYPE_CHECKS, CI_TYPE_CHECKS_STRICT, TOX_COVERAGE, TOX_LINTS, TOX_PRE_COMMIT, TOX_PUBLISHES,
+    TOX_RUNS_TESTS, TOX_SECURITY_SCAN, TOX_TYPE_CHECKS, TOX_TYPE_CHECKS_STRICT,
+};
+use crate::analyze::facts::{ConfigFacts, FactInfo};
 use crate::analyze::shell::{self, Action, Command, Dialect};
 use crate::analyze::yaml::{self, Node, Value};
 use std::collections::BTreeSet;
@@ -10,45 +16,45 @@ use std::collections::BTreeSet;
 /// The fact names one analyzer states for what commands do; `None` where
 /// the format cannot do it (a tox environment does not deploy).
 pub(super) struct Names {
-    pub runs_tests: &'static str,
-    pub lints: &'static str,
-    pub type_checks: &'static str,
-    pub type_checks_strict: &'static str,
-    pub coverage: &'static str,
-    pub coverage_threshold: Option<&'static str>,
-    pub pre_commit: &'static str,
-    pub security_scan: &'static str,
-    pub publishes: &'static str,
-    pub builds_image: Option<&'static str>,
-    pub deploys: Option<&'static str>,
-    pub installs_locked: Option<&'static str>,
+    pub runs_tests: &'static FactInfo,
+    pub lints: &'static FactInfo,
+    pub type_checks: &'static FactInfo,
+    pub type_checks_strict: &'static FactInfo,
+    pub coverage: &'static FactInfo,
+    pub coverage_threshold: Option<&'static FactInfo>,
+    pub pre_commit: &'static FactInfo,
+    pub security_scan: &'static FactInfo,
+    pub publishes: &'static FactInfo,
+    pub builds_image: Option<&'static FactInfo>,
+    pub deploys: Option<&'static FactInfo>,
+    pub installs_locked: Option<&'static FactInfo>,
 }
 
 pub(super) const CI: Names = Names {
-    runs_tests: "ci.runs_tests",
-    lints: "ci.lints",
-    type_checks: "ci.type_checks",
-    type_checks_strict: "ci.type_checks_strict",
-    coverage: "ci.coverage",
-    coverage_threshold: Some("ci.coverage_threshold"),
-    pre_commit: "ci.pre_commit",
-    security_scan: "ci.security_scan",
-    publishes: "ci.publishes",
-    builds_image: Some("ci.builds_image"),
-    deploys: Some("ci.deploys"),
-    installs_locked: Some("ci.installs_locked"),
+    runs_tests: CI_RUNS_TESTS,
+    lints: CI_LINTS,
+    type_checks: CI_TYPE_CHECKS,
+    type_checks_strict: CI_TYPE_CHECKS_STRICT,
+    coverage: CI_COVERAGE,
+    coverage_threshold: Some(CI_COVERAGE_THRESHOLD),
+    pre_commit: CI_PRE_COMMIT,
+    security_scan: CI_SECURITY_SCAN,
+    publishes: CI_PUBLISHES,
+    builds_image: Some(CI_BUILDS_IMAGE),
+    deploys: Some(CI_DEPLOYS),
+    installs_locked: Some(CI_INSTALLS_LOCKED),
 };
 
 pub(super) const TOX: Names = Names {
-    runs_tests: "tox.runs_tests",
-    lints: "tox.lints",
-    type_checks: "tox.type_checks",
-    type_checks_strict: "tox.type_checks_strict",
-    coverage: "tox.coverage",
+    runs_tests: TOX_RUNS_TESTS,
+    lints: TOX_LINTS,
+    type_checks: TOX_TYPE_CHECKS,
+    type_checks_strict: TOX_TYPE_CHECKS_STRICT,
+    coverage: TOX_COVERAGE,
     coverage_threshold: None,
-    pre_commit: "tox.pre_commit",
-    security_scan: "tox.security_scan",
-    publishes: "tox.publishes",
+    pre_commit: TOX_PRE_COMMIT,
+    security_scan: TOX_SECURITY_SCAN,
+    publishes: TOX_PUBLISHES,
     builds_image: None,
     deploys: None,
     installs_locked: None,
@@ -88,9 +94,9 @@ impl Recorder {
         }
     }
 
-    pub fn fact(&mut self, name: &'static str, line: u32, detail: impl Into<String>) {
-        if self.seen.insert((name, line)) {
-            self.out.fact(name, line, detail);
+    pub fn fact(&mut self, fact: &'static FactInfo, line: u32, detail: impl Into<String>) {
+        if self.seen.insert((fact.name, line)) {
+            self.out.fact(fact, line, detail);
         }
     }
 
@@ -125,11 +131,7 @@ impl Recorder {
         docs.retain(|doc| {
             let ok = doc.is_map();
             if !ok && !matches!(doc.value, Value::Null) {
-                self.problem(format!(
-                    "line {}: {what}, not {}",
-                    doc.line,
-                    super::github::shape(doc)
-                ));
+                self.problem(format!("line {}: {what}, not {}", doc.line, shape(doc)));
             }
             ok
         });
@@ -221,13 +223,23 @@ impl Recorder {
             Combos::Computed => "matrix computed by an expression".to_string(),
         };
         if did.tests {
-            self.fact("ci.tests_on_matrix", line, detail.clone());
+            self.fact(CI_TESTS_ON_MATRIX, line, detail.clone());
         }
-        self.fact("ci.matrix", line, detail);
+        self.fact(CI_MATRIX, line, detail);
     }
 
     pub fn finish(self) -> ConfigFacts {
         self.out
+    }
+}
+
+/// What a node is, for a problem about a wrong shape.
+pub(super) fn shape(n: &Node) -> &'static str {
+    match n.value {
+        Value::Seq(_) => "a list",
+        Value::Scalar { .. } => "a single value",
+        Value::Map(_) => "a mapping",
+        Value::Null => "empty",
     }
 }
 

@@ -4,6 +4,7 @@
 //! covers several Python versions.
 
 use super::record::{Did, Recorder, TOX};
+use super::{TOX_ENV, TOX_MATRIX};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::ini::{self, Entry, Section};
 use crate::analyze::shell::Dialect;
@@ -37,7 +38,7 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
         versions.dedup();
         if versions.len() >= 2 {
             r.fact(
-                "tox.matrix",
+                TOX_MATRIX,
                 e.line,
                 format!("envlist over {}", versions.join(", ")),
             );
@@ -47,7 +48,7 @@ pub(super) fn analyze(text: &str) -> ConfigFacts {
         if s.name != "testenv" && !s.name.starts_with("testenv:") {
             continue;
         }
-        r.fact("tox.env", s.line, format!("[{}]", s.name));
+        r.fact(TOX_ENV, s.line, format!("[{}]", s.name));
         for key in ["commands_pre", "commands", "commands_post"] {
             if let Some(e) = s.get(key) {
                 commands(&mut r, &sections, e, 0);

@@ -4,6 +4,7 @@
 //! and cron builds.
 
 use super::record::{Combos, Did, Recorder, CI};
+use super::{CI_DEPLOYS, CI_PIPELINE, CI_PUBLISHES, CI_RELEASE_TRIGGER, CI_SCHEDULED};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::shell::Dialect;
 use crate::analyze::yaml::{Node, Value};
@@ -83,7 +84,7 @@ fn build(r: &mut Recorder, n: &Node) -> Did {
     condition(r, n.get("if"));
     if did.steps {
         if let Some(line) = at.or_else(|| n.entry("deploy").map(|(k, _)| k.line)) {
-            r.fact("ci.pipeline", line, "build");
+            r.fact(CI_PIPELINE, line, "build");
         }
     }
     did
@@ -101,19 +102,19 @@ fn deploy(r: &mut Recorder, d: &Node, did: &mut Did) {
             let provider = p.as_str().unwrap_or("").to_ascii_lowercase();
             did.steps = true;
             match provider.as_str() {
-                "pypi" => r.fact("ci.publishes", p.line, "deploy: provider pypi"),
+                "pypi" => r.fact(CI_PUBLISHES, p.line, "deploy: provider pypi"),
                 "releases" | "" => {}
                 "script" => {
                     if let Some(s) = item.get("script") {
                         r.script_list(s, Dialect::Posix, did);
                     }
                 }
-                other => r.fact("ci.deploys", p.line, format!("deploy: provider {other}")),
+                other => r.fact(CI_DEPLOYS, p.line, format!("deploy: provider {other}")),
             }
         }
         if let Some((k, v)) = item.get("on").and_then(|o| o.entry("tags")) {
             if v.as_str() == Some("true") {
-                r.fact("ci.release_trigger", k.line, "deploy on tags");
+                r.fact(CI_RELEASE_TRIGGER, k.line, "deploy on tags");
             }
         }
     }
@@ -135,13 +136,13 @@ fn condition(r: &mut Recorder, cond: Option<&Node>) {
     };
     if has(&["tag", "is", "present"]) || has(&["tag", "=~"]) {
         r.fact(
-            "ci.release_trigger",
+            CI_RELEASE_TRIGGER,
             cond.line,
             format!("if: {}", text.trim()),
         );
     }
     if has(&["type", "=", "cron"]) || has(&["type", "is", "cron"]) || has(&["type", "==", "cron"]) {
-        r.fact("ci.scheduled", cond.line, format!("if: {}", text.trim()));
+        r.fact(CI_SCHEDULED, cond.line, format!("if: {}", text.trim()));
     }
 }
 

@@ -4,8 +4,13 @@
 //! (that file is not a compose file by its name anyway). The obsolete
 //! `version:` key is ignored; YAML 1.1 spellings (`yes`, `80:80`) stay text.
 
-use super::dockerfile::ImageRef;
+use super::image::ImageRef;
 use super::node_command;
+use super::{
+    COMPOSE_BROKER, COMPOSE_BUILD, COMPOSE_CACHE, COMPOSE_DATABASE, COMPOSE_DEPENDS_ON,
+    COMPOSE_ENV_FILE, COMPOSE_HEALTHCHECK, COMPOSE_HEALTHY_DEPENDENCY, COMPOSE_IMAGE,
+    COMPOSE_NAMED_VOLUME, COMPOSE_SERVES_PRODUCTION, COMPOSE_SERVICES,
+};
 use crate::analyze::facts::{shorten, ConfigFacts};
 use crate::analyze::shell::Action;
 use crate::analyze::yaml::{self, Node, Value};
@@ -65,7 +70,7 @@ pub fn analyze(text: &str) -> ConfigFacts {
             Value::Map(entries) if !entries.is_empty() => {
                 let names: Vec<&str> = entries.iter().map(|(k, _)| k.text.as_str()).collect();
                 out.fact(
-                    "compose.services",
+                    COMPOSE_SERVICES,
                     key.line,
                     format!("services: {}", shorten_list(&names)),
                 );
@@ -82,7 +87,7 @@ pub fn analyze(text: &str) -> ConfigFacts {
     }
     if let Some(volumes) = doc.get("volumes") {
         for (k, _) in volumes.entries() {
-            out.fact("compose.named_volume", k.line, format!("volume {}", k.text));
+            out.fact(COMPOSE_NAMED_VOLUME, k.line, format!("volume {}", k.text));
         }
     }
     out
@@ -95,20 +100,20 @@ fn service_facts(name: &str, s: &Node, out: &mut ConfigFacts) {
             .as_str()
             .or_else(|| b.get("context").and_then(Node::as_str))
             .unwrap_or(".");
-        out.fact("compose.build", k.line, format!("{name}: build {context}"));
+        out.fact(COMPOSE_BUILD, k.line, format!("{name}: build {context}"));
     }
     if let Some((k, image)) = s.entry("image") {
         let written = image.as_str().unwrap_or("");
         // With `build:`, `image:` only names the image built.
         if built.is_none() && !written.is_empty() {
-            out.fact("compose.image", k.line, format!("{name}: image {written}"));
+            out.fact(COMPOSE_IMAGE, k.line, format!("{name}: image {written}"));
             let base = ImageRef::parse(written).name().to_ascii_lowercase();
             let role = if DATABASES.contains(&base.as_str()) {
-                Some("compose.database")
+                Some(COMPOSE_DATABASE)
             } else if CACHES.contains(&base.as_str()) {
-                Some("compose.cache")
+                Some(COMPOSE_CACHE)
             } else if BROKERS.contains(&base.as_str()) {
-                Some("compose.broker")
+                Some(COMPOSE_BROKER)
             } else {
                 None
             };
@@ -133,7 +138,7 @@ fn service_facts(name: &str, s: &Node, out: &mut ConfigFacts) {
                 let c = cond.as_str().unwrap_or("");
                 if WAITING_CONDITIONS.contains(&c) {
                     out.fact(
-                        "compose.healthy_dependency",
+                        COMPOSE_HEALTHY_DEPENDENCY,
                         ck.line,
                         format!("{name} waits for {}: {c}", dep.text),
                     );
@@ -142,7 +147,7 @@ fn service_facts(name: &str, s: &Node, out: &mut ConfigFacts) {
         }
         if !names.is_empty() {
             out.fact(
-                "compose.depends_on",
+                COMPOSE_DEPENDS_ON,
                 k.line,
                 format!("{name} {key} {}", shorten_list(&names)),
             );
@@ -150,11 +155,11 @@ fn service_facts(name: &str, s: &Node, out: &mut ConfigFacts) {
     }
     if let Some((k, h)) = s.entry("healthcheck") {
         if let Some(test) = healthcheck_test(h) {
-            out.fact("compose.healthcheck", k.line, format!("{name}: {test}"));
+            out.fact(COMPOSE_HEALTHCHECK, k.line, format!("{name}: {test}"));
         }
     }
     if let Some((k, _)) = s.entry("env_file") {
-        out.fact("compose.env_file", k.line, format!("{name}: env_file"));
+        out.fact(COMPOSE_ENV_FILE, k.line, format!("{name}: env_file"));
     }
     for key in ["command", "entrypoint"] {
         let Some((k, c)) = s.entry(key) else { continue };
@@ -163,7 +168,7 @@ fn service_facts(name: &str, s: &Node, out: &mut ConfigFacts) {
         };
         if acts.contains(&Action::Serves) {
             out.fact(
-                "compose.serves_production",
+                COMPOSE_SERVES_PRODUCTION,
                 k.line,
                 format!("{name}: {}", shorten(&shown, 80)),
             );

@@ -6,11 +6,21 @@
 //! only by `--build-arg` stays as written. The image that runs is the last
 //! stage, together with the earlier stages it builds on (`FROM base`), so
 //! `USER`, `HEALTHCHECK`, `CMD` and `ENTRYPOINT` count only there.
+//!
+//! Instructions come parsed from `instructions`; their arguments are read
+//! by `arguments`, image names by `image`, copies and `RUN`s by `layers`.
 
+use super::arguments::{arg_defaults, env_pairs, exec_form, expand, healthcheck_command};
 use super::command_actions;
+use super::image::ImageRef;
 use super::instructions::{self, Instruction};
+use super::layers::{Content, Copy, Run};
+use super::{
+    DOCKER_COPY_FROM_STAGE, DOCKER_DEPS_BEFORE_CODE, DOCKER_FROM, DOCKER_HEALTHCHECK,
+    DOCKER_INSTALLS_LOCKED, DOCKER_INSTALLS_REQUIREMENTS, DOCKER_MULTI_STAGE, DOCKER_NON_ROOT_USER,
+    DOCKER_PINNED_BASE, DOCKER_SERVES_PRODUCTION, DOCKER_SLIM_BASE,
+};
 use crate::analyze::facts::ConfigFacts;
-use crate::analyze::manifest::Manifest;
 use crate::analyze::shell::{self, Action};
 use std::collections::HashMap;
 
@@ -121,10 +131,10 @@ fn base_facts(i: usize, s: &Stage, stages: &[Stage], out: &mut ConfigFacts) {
         Some(n) => format!("FROM {} AS {n}", s.image),
         None => format!("FROM {}", s.image),
     };
-    out.fact("docker.from", s.line, shown.clone());
+    out.fact(DOCKER_FROM, s.line, shown.clone());
     if stages.len() > 1 && i > 0 {
         out.fact(
-            "docker.multi_stage",
+            DOCKER_MULTI_STAGE,
             s.line,
             format!("stage {} of {}: {shown}", i + 1, stages.len()),
         );
@@ -134,11 +144,11 @@ fn base_facts(i: usize, s: &Stage, stages: &[Stage], out: &mut ConfigFacts) {
     }
     let image = ImageRef::parse(&s.image);
     if image.is_slim() {
-        out.fact("docker.slim_base", s.line, format!("slim base {}", s.image));
+        out.fact(DOCKER_SLIM_BASE, s.line, format!("slim base {}", s.image));
     }
     if image.is_pinned() {
         out.fact(
-            "docker.pinned_base",
+            DOCKER_PINNED_BASE,
             s.line,
             format!("pinned base {}", s.image),
         );
@@ -159,7 +169,7 @@ fn stage_facts(index: usize, s: &Stage, stages: &[Stage], out: &mut ConfigFacts)
                 if let Some(from) = &copy.from {
                     if earlier_stage(from, index, stages) {
                         out.fact(
-                            "docker.copy_from_stage",
+                            DOCKER_COPY_FROM_STAGE,
                             ins.line,
                             format!("{} --from={from}", ins.keyword),
                         );
@@ -183,8 +193,8 @@ fn stage_facts(index: usize, s: &Stage, stages: &[Stage], out: &mut ConfigFacts)
                 let run = Run::parse(ins);
                 for (action, shown) in run.actions() {
                     let name = match action {
-                        Action::InstallsRequirements => "docker.installs_requirements",
-                        Action::InstallsLocked => "docker.installs_locked",
+                        Action::InstallsRequirements => DOCKER_INSTALLS_REQUIREMENTS,
+                        Action::InstallsLocked => DOCKER_INSTALLS_LOCKED,
                         _ => continue,
                     };
                     out.fact(name, ins.line, shown);
@@ -192,14 +202,14 @@ fn stage_facts(index: usize, s: &Stage, stages: &[Stage], out: &mut ConfigFacts)
                 if !layer_stated && !code_copied && run.installs_dependencies() {
                     if let Some((line, shown)) = &manifest_copy {
                         out.fact(
-                            "docker.deps_before_code",
+                            DOCKER_DEPS_BEFORE_CODE,
                             *line,
                             format!("{shown}; installed at line {}", ins.line),
                         );
                         layer_stated = true;
                     } else if let Some(src) = run.mounted_manifest() {
                         out.fact(
-                            "docker.deps_before_code",
+                            DOCKER_DEPS_BEFORE_CODE,
                             ins.line,
                             format!("RUN --mount of {src}; installed at line {}", ins.line),
                         );
@@ -278,7 +288,7 @@ fn final_image_facts(stages: &[Stage], global: &HashMap<String, String>, out: &m
     match user {
         Some((line, u)) => {
             if !is_root(&u) {
-                out.fact("docker.non_root_user", line, format!("USER {u}"));
+                out.fact(DOCKER_NON_ROOT_USER, line, format!("USER {u}"));
             }
         }
         None => {
@@ -290,7 +300,7 @@ fn final_image_facts(stages: &[Stage], global: &HashMap<String, String>, out: &m
                 || image.path.starts_with("cgr.dev/chainguard/");
             if base.parent.is_none() && nonroot {
                 out.fact(
-                    "docker.non_root_user",
+                    DOCKER_NON_ROOT_USER,
                     base.line,
                     format!("{} runs as nonroot", base.image),
                 );
@@ -298,7 +308,7 @@ fn final_image_facts(stages: &[Stage], global: &HashMap<String, String>, out: &m
         }
     }
     if let Some((line, Some(c))) = health {
-        out.fact("docker.healthcheck", line, format!("HEALTHCHECK {c}"));
+        out.fact(DOCKER_HEALTHCHECK, line, format!("HEALTHCHECK {c}"));
     }
     serves(entrypoint, cmd, out);
 }
@@ -327,7 +337,7 @@ fn serves(entrypoint: Option<&Instruction>, cmd: Option<&Instruction>, out: &mut
     for (line, words) in candidates {
         if command_actions(&words).contains(&Action::Serves) {
             out.fact(
-                "docker.serves_production",
+                DOCKER_SERVES_PRODUCTION,
                 line,
                 shell::Command { line: 0, words }.display(),
             );
@@ -336,426 +346,10 @@ fn serves(entrypoint: Option<&Instruction>, cmd: Option<&Instruction>, out: &mut
     }
 }
 
-/// The words of an exec-form argument (`["a", "b"]`); None for shell form.
-/// A malformed array is shell form, as Docker reads it.
-pub fn exec_form(args: &str) -> Option<Vec<String>> {
-    let t = args.trim();
-    if !t.starts_with('[') {
-        return None;
-    }
-    serde_json::from_str::<Vec<String>>(t).ok()
-}
-
-/// `HEALTHCHECK [OPTIONS] CMD command`: the command, or None for `NONE`.
-fn healthcheck_command(args: &str) -> Option<String> {
-    let mut rest = args.trim();
-    while rest.starts_with("--") {
-        rest = rest
-            .split_once(char::is_whitespace)
-            .map_or("", |(_, r)| r.trim_start());
-    }
-    let (word, cmd) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-    if !word.eq_ignore_ascii_case("CMD") {
-        return None;
-    }
-    let shown = match exec_form(cmd) {
-        Some(w) => w.join(" "),
-        None => cmd.trim().to_string(),
-    };
-    Some(
-        shell::Command {
-            line: 0,
-            words: vec![shown],
-        }
-        .display(),
-    )
-}
-
 /// `root`, `0`, `root:anything`, `0:0`: the user part names root.
 fn is_root(user: &str) -> bool {
     let u = user.split(':').next().unwrap_or("").trim();
     u.is_empty() || u == "root" || u == "0"
-}
-
-/// `ARG A=1 B`: each name with its default, if any.
-fn arg_defaults(args: &str) -> Vec<(String, Option<String>)> {
-    args.split_whitespace()
-        .map(|w| match w.split_once('=') {
-            Some((k, v)) => (k.to_string(), Some(unquote(v).to_string())),
-            None => (w.to_string(), None),
-        })
-        .collect()
-}
-
-/// `ENV A=1 B="two words"` or the old `ENV A value with spaces`.
-fn env_pairs(args: &str) -> Vec<(String, String)> {
-    let t = args.trim();
-    let first = t.split_whitespace().next().unwrap_or("");
-    if !first.contains('=') {
-        return match t.split_once(char::is_whitespace) {
-            Some((k, v)) => vec![(k.to_string(), v.trim().to_string())],
-            None => Vec::new(),
-        };
-    }
-    shell::commands(t)
-        .into_iter()
-        .flat_map(|c| c.words)
-        .filter_map(|w| {
-            w.split_once('=')
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-        })
-        .collect()
-}
-
-fn unquote(s: &str) -> &str {
-    s.strip_prefix('"')
-        .and_then(|r| r.strip_suffix('"'))
-        .or_else(|| s.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')))
-        .unwrap_or(s)
-}
-
-/// Replaces `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` with
-/// their values; a variable without a value stays as written.
-pub fn expand(s: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(p) = rest.find('$') {
-        out.push_str(&rest[..p]);
-        let after = &rest[p + 1..];
-        if let Some(inner) = after.strip_prefix('{') {
-            let Some(end) = inner.find('}') else {
-                out.push_str(&rest[p..]);
-                return out;
-            };
-            let expr = &inner[..end];
-            let written = &rest[p..p + 2 + end + 1];
-            let name_end = expr
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(expr.len());
-            let (name, op) = expr.split_at(name_end);
-            let v = value(name).filter(|v| !v.is_empty());
-            let replaced = if let Some(default) = op.strip_prefix(":-") {
-                Some(v.unwrap_or_else(|| default.to_string()))
-            } else if let Some(alt) = op.strip_prefix(":+") {
-                Some(if v.is_some() {
-                    alt.to_string()
-                } else {
-                    String::new()
-                })
-            } else if op.is_empty() {
-                v
-            } else {
-                None
-            };
-            out.push_str(replaced.as_deref().unwrap_or(written));
-            rest = &inner[end + 1..];
-        } else {
-            let end = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            let name = &after[..end];
-            match (!name.is_empty()).then(|| value(name)).flatten() {
-                Some(v) => out.push_str(&v),
-                None => out.push_str(&rest[p..p + 1 + end]),
-            }
-            rest = &after[end..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// An image reference: `registry/path/name:tag@digest`.
-#[derive(Debug, PartialEq, Eq)]
-pub struct ImageRef<'a> {
-    /// Everything before the tag: `ghcr.io/org/app`, `python`.
-    pub path: &'a str,
-    /// After the last `:` of the last path segment (`3.12-slim`).
-    pub tag: Option<&'a str>,
-    /// After `@` (`sha256:...`).
-    pub digest: Option<&'a str>,
-}
-
-/// Debian and Ubuntu release names: a tag naming one is a fixed release.
-const RELEASE_NAMES: &[&str] = &[
-    "buster", "bullseye", "bookworm", "trixie", "focal", "jammy", "noble",
-];
-
-impl<'a> ImageRef<'a> {
-    /// Splits a reference as written; never fails.
-    pub fn parse(image: &'a str) -> Self {
-        let (rest, digest) = match image.split_once('@') {
-            Some((r, d)) => (r, Some(d)),
-            None => (image, None),
-        };
-        // A colon before the last slash is a registry port, not a tag.
-        let slash = rest.rfind('/').map_or(0, |p| p + 1);
-        let (path, tag) = match rest[slash..].rfind(':') {
-            Some(c) => (&rest[..slash + c], Some(&rest[slash + c + 1..])),
-            None => (rest, None),
-        };
-        ImageRef { path, tag, digest }
-    }
-
-    /// The name without registry or namespace: `postgres` for `docker.io/library/postgres`.
-    pub fn name(&self) -> &'a str {
-        self.path.rsplit('/').next().unwrap_or(self.path)
-    }
-
-    /// A small base: a slim or alpine variant, alpine itself, or distroless/chainguard.
-    fn is_slim(&self) -> bool {
-        let tag = self.tag.unwrap_or("").to_ascii_lowercase();
-        let path = self.path.to_ascii_lowercase();
-        tag.contains("slim")
-            || tag.contains("alpine")
-            || self.name().eq_ignore_ascii_case("alpine")
-            || path.contains("distroless")
-            || path.starts_with("cgr.dev/chainguard")
-    }
-
-    /// Pinned by a digest, or by a tag naming a version or a release
-    /// (`3.12-slim`, `bookworm`), not `latest`, nothing, or a variable.
-    fn is_pinned(&self) -> bool {
-        if self.digest.is_some_and(|d| d.contains(':')) {
-            return true;
-        }
-        let Some(tag) = self.tag else { return false };
-        if tag.contains('$') || tag.eq_ignore_ascii_case("latest") {
-            return false;
-        }
-        tag.chars().any(|c| c.is_ascii_digit())
-            || RELEASE_NAMES
-                .iter()
-                .any(|r| tag.split(['-', '.']).any(|p| p.eq_ignore_ascii_case(r)))
-    }
-}
-
-/// What a COPY or ADD brings into the image.
-struct Copy {
-    from: Option<String>,
-    sources: Vec<String>,
-}
-
-enum Content {
-    /// Only dependency manifests (and files such as a README that builds read).
-    Manifests,
-    /// Anything else: the application's code.
-    Code,
-    /// Nothing that counts either way (a heredoc, a README alone).
-    Neutral,
-}
-
-impl Copy {
-    fn parse(ins: &Instruction) -> Copy {
-        let mut from = None;
-        let mut rest = ins.args.trim();
-        while rest.starts_with("--") {
-            let (flag, r) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-            if let Some(v) = flag.strip_prefix("--from=") {
-                from = Some(v.to_string());
-            }
-            rest = r.trim_start();
-        }
-        let mut words: Vec<String> = match exec_form(rest) {
-            Some(w) => w,
-            None => rest.split_whitespace().map(str::to_string).collect(),
-        };
-        // The last word is the destination.
-        words.pop();
-        let markers: Vec<&str> = ins.heredocs.iter().map(|h| h.marker.as_str()).collect();
-        words.retain(|w| !markers.contains(&w.as_str()));
-        Copy {
-            from,
-            sources: words,
-        }
-    }
-
-    fn content(&self) -> Content {
-        let mut manifests = false;
-        for s in &self.sources {
-            match source_kind(s) {
-                SourceKind::Manifest => manifests = true,
-                SourceKind::Neutral => {}
-                SourceKind::Code => return Content::Code,
-            }
-        }
-        if manifests {
-            Content::Manifests
-        } else {
-            Content::Neutral
-        }
-    }
-}
-
-enum SourceKind {
-    Manifest,
-    Neutral,
-    Code,
-}
-
-/// Files that declare dependencies: copying them alone lets the install
-/// layer be cached until they change. Python's are the dependency
-/// manifests and lock files the manifest analyzer reads (not the tools'
-/// configuration files), `setup.py` and a `requirements/` folder; the
-/// front end's are npm's and yarn's.
-fn is_manifest(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    let python = !matches!(Manifest::of_path(&n), None | Some(Manifest::Tool(_)));
-    python
-        || matches!(
-            n.as_str(),
-            "setup.py"
-                | "requirements"
-                | "package.json"
-                | "package-lock.json"
-                | "yarn.lock"
-                | "pnpm-lock.yaml"
-        )
-}
-
-fn source_kind(source: &str) -> SourceKind {
-    let s = source.trim_end_matches('/');
-    let name = s.rsplit('/').next().unwrap_or(s);
-    let lower = name.to_ascii_lowercase();
-    if is_manifest(name) {
-        SourceKind::Manifest
-    } else if source.contains("://")
-        || lower.starts_with("readme")
-        || lower.starts_with("license")
-        || lower == ".python-version"
-    {
-        SourceKind::Neutral
-    } else {
-        SourceKind::Code
-    }
-}
-
-/// A RUN instruction: its flags, its command line and the scripts it runs.
-struct Run<'a> {
-    flags: Vec<&'a str>,
-    /// Each simple command's words, from the line and the heredoc scripts.
-    commands: Vec<Vec<String>>,
-}
-
-impl<'a> Run<'a> {
-    fn parse(ins: &'a Instruction) -> Run<'a> {
-        let mut flags = Vec::new();
-        let mut rest = ins.args.trim();
-        while rest.starts_with("--") {
-            let (flag, r) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-            flags.push(flag);
-            rest = r.trim_start();
-        }
-        let mut commands: Vec<Vec<String>> = Vec::new();
-        if let Some(words) = exec_form(rest) {
-            commands.push(words);
-            return Run { flags, commands };
-        }
-        let markers: Vec<&str> = ins.heredocs.iter().map(|h| h.marker.as_str()).collect();
-        let line: String = rest
-            .split_whitespace()
-            .filter(|w| !markers.iter().any(|m| w.ends_with(m)))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let line_cmds = shell::commands(&line);
-        // `RUN <<EOF` (or `RUN bash <<EOF`) runs the body as a script; `RUN
-        // python3 <<EOF` feeds it to another program.
-        let runs_body = line_cmds.is_empty()
-            || line_cmds
-                .first()
-                .and_then(|c| c.words.first())
-                .is_some_and(|w| {
-                    matches!(
-                        w.rsplit('/').next().unwrap_or(w),
-                        "sh" | "bash" | "ash" | "dash" | "zsh"
-                    )
-                });
-        commands.extend(line_cmds.into_iter().map(|c| c.words));
-        if runs_body {
-            if let Some(h) = ins.heredocs.first() {
-                commands.extend(shell::commands(&h.body).into_iter().map(|c| c.words));
-            }
-        }
-        Run { flags, commands }
-    }
-
-    /// Each action with the command that does it.
-    fn actions(&self) -> Vec<(Action, String)> {
-        let mut out = Vec::new();
-        for words in &self.commands {
-            for a in command_actions(words) {
-                out.push((
-                    a,
-                    shell::Command {
-                        line: 0,
-                        words: words.clone(),
-                    }
-                    .display(),
-                ));
-            }
-        }
-        out
-    }
-
-    /// Installs the project's dependencies from its manifests: a lock sync,
-    /// `pip install -r`, `pip wheel -r`, `poetry install`, `conda env create`,
-    /// `npm ci`, ... (`pip install --upgrade pip` installs none of them).
-    fn installs_dependencies(&self) -> bool {
-        self.commands.iter().any(|w| {
-            command_actions(w)
-                .iter()
-                .any(|a| matches!(a, Action::InstallsLocked | Action::InstallsRequirements))
-                || installs_from_manifest(w)
-        })
-    }
-
-    /// `--mount=type=bind,source=requirements.txt,...`: a manifest bound
-    /// into the RUN instead of copied.
-    fn mounted_manifest(&self) -> Option<&'a str> {
-        self.flags.iter().find_map(|f| {
-            let spec = f.strip_prefix("--mount=")?;
-            let mut bind = false;
-            let mut source = None;
-            for part in spec.split(',') {
-                match part.split_once('=') {
-                    Some(("type", "bind")) => bind = true,
-                    Some(("source" | "src", s)) => source = Some(s),
-                    _ => {}
-                }
-            }
-            source.filter(|s| bind && matches!(source_kind(s), SourceKind::Manifest))
-        })
-    }
-}
-
-/// A package manager installing what the copied manifests declare.
-fn installs_from_manifest(words: &[String]) -> bool {
-    let base = |w: &String| w.rsplit('/').next().unwrap_or(w).to_ascii_lowercase();
-    let has = |opts: &[&str]| {
-        words.iter().any(|a| {
-            opts.iter()
-                .any(|o| a == o || a.starts_with(&format!("{o}=")))
-        })
-    };
-    words.iter().enumerate().any(|(i, w)| {
-        let sub = words.get(i + 1).map(|s| s.as_str()).unwrap_or("");
-        match base(w).as_str() {
-            "pip" | "pip3" => {
-                matches!(sub, "install" | "wheel" | "download")
-                    && (has(&["-r", "--requirement"])
-                        || words.iter().any(|a| a.starts_with("-r") && a.len() > 2))
-            }
-            "poetry" | "pipenv" | "pdm" => matches!(sub, "install" | "sync"),
-            "uv" => sub == "sync",
-            "conda" | "mamba" | "micromamba" => {
-                sub == "env" || (sub == "install" && has(&["-f", "--file"]))
-            }
-            "npm" => matches!(sub, "ci" | "install" | "i"),
-            "yarn" => i == 0 && (sub.is_empty() || sub == "install" || sub.starts_with('-')),
-            "pnpm" => matches!(sub, "install" | "i"),
-            _ => false,
-        }
-    })
 }
 
 #[cfg(test)]
@@ -778,39 +372,6 @@ mod tests {
             .filter(|(n, _)| n == name)
             .map(|(_, l)| l)
             .collect()
-    }
-
-    #[test]
-    fn image_references() {
-        let r = ImageRef::parse("localhost:5000/team/app:1.2@sha256:abc");
-        assert_eq!(
-            (r.path, r.tag, r.digest),
-            ("localhost:5000/team/app", Some("1.2"), Some("sha256:abc"))
-        );
-        assert_eq!(ImageRef::parse("localhost:5000/app").tag, None);
-        assert_eq!(
-            ImageRef::parse("docker.io/library/postgres:16").name(),
-            "postgres"
-        );
-        assert!(ImageRef::parse("python:3.12-slim").is_pinned());
-        assert!(ImageRef::parse("debian:bookworm-slim").is_pinned());
-        assert!(!ImageRef::parse("python:latest").is_pinned());
-        assert!(!ImageRef::parse("python").is_pinned());
-        assert!(!ImageRef::parse("python:slim").is_pinned());
-        assert!(ImageRef::parse("python@sha256:0123").is_pinned());
-        assert!(ImageRef::parse("gcr.io/distroless/python3").is_slim());
-        assert!(!ImageRef::parse("python:3.12").is_slim());
-    }
-
-    #[test]
-    fn variables_expand_from_defaults() {
-        let vars = |k: &str| (k == "PY").then(|| "3.12".to_string());
-        assert_eq!(expand("python:${PY}-slim", &vars), "python:3.12-slim");
-        assert_eq!(expand("python:$PY", &vars), "python:3.12");
-        assert_eq!(expand("${NOPE:-app}", &vars), "app");
-        assert_eq!(expand("${PY:+x}${NOPE:+y}", &vars), "x");
-        assert_eq!(expand("${NOPE}-$NOPE", &vars), "${NOPE}-$NOPE");
-        assert_eq!(expand("$ ${ ${PY", &vars), "$ ${ ${PY");
     }
 
     #[test]

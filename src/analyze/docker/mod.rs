@@ -1,113 +1,70 @@
 //! Dockerfiles and compose files: instructions and services, each at its line.
 //!
 //! A Dockerfile is read by an instruction parser (`instructions`) and its
-//! stages interpreted (`dockerfile`); a compose file is read as YAML
-//! (`compose`). Commands (`RUN`, `CMD`, `command:`) are classified by
-//! [`shell`](crate::analyze::shell).
+//! stages interpreted (`dockerfile`, with `arguments`, `image` and
+//! `layers`); a compose file is read as YAML (`compose`). Commands (`RUN`,
+//! `CMD`, `command:`) are classified by [`shell`](crate::analyze::shell).
 
+mod arguments;
 mod compose;
 mod dockerfile;
+mod image;
 mod instructions;
+mod layers;
 
-use super::facts::{ConfigFacts, FactInfo};
+use super::facts::ConfigFacts;
 use super::shell::{self, Action};
 use super::yaml::{Node, Value};
 
-/// The facts this analyzer states.
-pub const FACTS: &[FactInfo] = &[
-    FactInfo {
-        name: "docker.from",
-        description: "a Dockerfile builds an image from a base (each FROM, with the image as resolved)",
-    },
-    FactInfo {
-        name: "docker.multi_stage",
-        description: "a multi-stage build: each stage after the first, at its FROM",
-    },
-    FactInfo {
-        name: "docker.copy_from_stage",
-        description: "COPY/ADD --from= an earlier stage of the same Dockerfile (build artifacts passed on)",
-    },
-    FactInfo {
-        name: "docker.slim_base",
-        description: "a base image that is slim, alpine or distroless",
-    },
-    FactInfo {
-        name: "docker.pinned_base",
-        description: "a base image pinned by a version tag or a digest (not latest, not untagged)",
-    },
-    FactInfo {
-        name: "docker.non_root_user",
-        description: "the final image runs as a non-root user: the last USER of the final stage (or the stage it builds on), or a nonroot base (distroless :nonroot, Chainguard) with no USER",
-    },
-    FactInfo {
-        name: "docker.healthcheck",
-        description: "the final image has a HEALTHCHECK command (not NONE)",
-    },
-    FactInfo {
-        name: "docker.deps_before_code",
-        description: "dependency manifests copied and installed before the code (the layer-caching idiom), at the COPY of the manifests",
-    },
-    FactInfo {
-        name: "docker.installs_requirements",
-        description: "a RUN installs from a requirements file (pip install -r)",
-    },
-    FactInfo {
-        name: "docker.installs_locked",
-        description: "a RUN installs exactly what a lock file says (uv sync, poetry install, pip-sync, --require-hashes)",
-    },
-    FactInfo {
-        name: "docker.serves_production",
-        description: "the final image's CMD/ENTRYPOINT runs a production server (gunicorn, uvicorn workers, uwsgi, ...)",
-    },
-    FactInfo {
-        name: "compose.services",
-        description: "a compose file defines services (at `services:`)",
-    },
-    FactInfo {
-        name: "compose.build",
-        description: "a compose service built from a Dockerfile of the repository (`build:`)",
-    },
-    FactInfo {
-        name: "compose.image",
-        description: "a compose service running a published image (`image:` without `build:`)",
-    },
-    FactInfo {
-        name: "compose.depends_on",
-        description: "a compose service depends on others (`depends_on:` or `links:`)",
-    },
-    FactInfo {
-        name: "compose.healthcheck",
-        description: "a compose service has a health check (not disabled)",
-    },
-    FactInfo {
-        name: "compose.healthy_dependency",
-        description: "a dependency waited on until healthy or completed (`condition: service_healthy` / `service_completed_successfully`)",
-    },
-    FactInfo {
-        name: "compose.database",
-        description: "a compose service runs a database image (postgres, mysql, mariadb, mongo)",
-    },
-    FactInfo {
-        name: "compose.cache",
-        description: "a compose service runs a cache (redis, valkey, memcached)",
-    },
-    FactInfo {
-        name: "compose.broker",
-        description: "a compose service runs a message broker (rabbitmq, kafka, nats)",
-    },
-    FactInfo {
-        name: "compose.named_volume",
-        description: "a named volume declared under the top-level `volumes:`",
-    },
-    FactInfo {
-        name: "compose.env_file",
-        description: "a compose service reads its settings from an env_file",
-    },
-    FactInfo {
-        name: "compose.serves_production",
-        description: "a compose service's command runs a production server",
-    },
-];
+// The facts this analyzer states (see `config::facts!`).
+crate::analyze::config::facts! {
+    DOCKER_FROM = "docker.from",
+        "a Dockerfile builds an image from a base (each FROM, with the image as resolved)";
+    DOCKER_MULTI_STAGE = "docker.multi_stage",
+        "a multi-stage build: each stage after the first, at its FROM";
+    DOCKER_COPY_FROM_STAGE = "docker.copy_from_stage",
+        "COPY/ADD --from= an earlier stage of the same Dockerfile (build artifacts passed on)";
+    DOCKER_SLIM_BASE = "docker.slim_base",
+        "a base image that is slim, alpine or distroless";
+    DOCKER_PINNED_BASE = "docker.pinned_base",
+        "a base image pinned by a version tag or a digest (not latest, not untagged)";
+    DOCKER_NON_ROOT_USER = "docker.non_root_user",
+        "the final image runs as a non-root user: the last USER of the final stage (or the stage it builds on), or a nonroot base (distroless :nonroot, Chainguard) with no USER";
+    DOCKER_HEALTHCHECK = "docker.healthcheck",
+        "the final image has a HEALTHCHECK command (not NONE)";
+    DOCKER_DEPS_BEFORE_CODE = "docker.deps_before_code",
+        "dependency manifests copied and installed before the code (the layer-caching idiom), at the COPY of the manifests";
+    DOCKER_INSTALLS_REQUIREMENTS = "docker.installs_requirements",
+        "a RUN installs from a requirements file (pip install -r)";
+    DOCKER_INSTALLS_LOCKED = "docker.installs_locked",
+        "a RUN installs exactly what a lock file says (uv sync, poetry install, pip-sync, --require-hashes)";
+    DOCKER_SERVES_PRODUCTION = "docker.serves_production",
+        "the final image's CMD/ENTRYPOINT runs a production server (gunicorn, uvicorn workers, uwsgi, ...)";
+    COMPOSE_SERVICES = "compose.services",
+        "a compose file defines services (at `services:`)";
+    COMPOSE_BUILD = "compose.build",
+        "a compose service built from a Dockerfile of the repository (`build:`)";
+    COMPOSE_IMAGE = "compose.image",
+        "a compose service running a published image (`image:` without `build:`)";
+    COMPOSE_DEPENDS_ON = "compose.depends_on",
+        "a compose service depends on others (`depends_on:` or `links:`)";
+    COMPOSE_HEALTHCHECK = "compose.healthcheck",
+        "a compose service has a health check (not disabled)";
+    COMPOSE_HEALTHY_DEPENDENCY = "compose.healthy_dependency",
+        "a dependency waited on until healthy or completed (`condition: service_healthy` / `service_completed_successfully`)";
+    COMPOSE_DATABASE = "compose.database",
+        "a compose service runs a database image (postgres, mysql, mariadb, mongo)";
+    COMPOSE_CACHE = "compose.cache",
+        "a compose service runs a cache (redis, valkey, memcached)";
+    COMPOSE_BROKER = "compose.broker",
+        "a compose service runs a message broker (rabbitmq, kafka, nats)";
+    COMPOSE_NAMED_VOLUME = "compose.named_volume",
+        "a named volume declared under the top-level `volumes:`";
+    COMPOSE_ENV_FILE = "compose.env_file",
+        "a compose service reads its settings from an env_file";
+    COMPOSE_SERVES_PRODUCTION = "compose.serves_production",
+        "a compose service's command runs a production server";
+}
 
 /// The kinds of file this analyzer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

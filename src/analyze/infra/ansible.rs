@@ -2,6 +2,7 @@
 //! what runs on them (`tasks`, `roles`, ...). A role's task file (a list of
 //! tasks without hosts) is not a playbook; the rules know roles by path.
 
+use super::ANSIBLE_PLAY;
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::yaml::Node;
 
@@ -36,7 +37,7 @@ pub fn playbook(doc: &Node, out: &mut ConfigFacts) {
             .map(|n| format!("play \"{n}\""))
             .unwrap_or_else(|| "play".to_string());
         out.fact(
-            "ansible.play",
+            ANSIBLE_PLAY,
             k.line,
             format!("{name} on {} ({})", hosts.join(", "), parts.join(", ")),
         );

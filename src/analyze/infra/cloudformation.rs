@@ -2,6 +2,7 @@
 //! and `!Sub` are read through to their values) or JSON: the resources with
 //! an `AWS::` type, Lambda functions, parameters and outputs.
 
+use super::{CFN_FUNCTION, CFN_OUTPUT, CFN_PARAMETER, CFN_RESOURCE, CFN_TEMPLATE, DEPLOY_PLATFORM};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::yaml::Node;
 
@@ -41,14 +42,10 @@ pub fn template(doc: &Node, out: &mut ConfigFacts) {
         .or_else(|| doc.entry("Resources"))
         .or_else(|| doc.entries().first().map(|(k, v)| (k, v)));
     if let Some((k, _)) = anchor {
-        out.fact("cfn.template", k.line, what);
+        out.fact(CFN_TEMPLATE, k.line, what);
     }
     if let (true, Some((k, _))) = (sam, transform) {
-        out.fact(
-            "deploy.platform",
-            k.line,
-            "AWS SAM (serverless application)",
-        );
+        out.fact(DEPLOY_PLATFORM, k.line, "AWS SAM (serverless application)");
     }
     let default_handler = doc
         .get("Globals")
@@ -59,10 +56,10 @@ pub fn template(doc: &Node, out: &mut ConfigFacts) {
         resources(r, default_handler, out);
     }
     for (k, _) in doc.get("Parameters").map(Node::entries).unwrap_or(&[]) {
-        out.fact("cfn.parameter", k.line, format!("parameter {}", k.text));
+        out.fact(CFN_PARAMETER, k.line, format!("parameter {}", k.text));
     }
     for (k, _) in doc.get("Outputs").map(Node::entries).unwrap_or(&[]) {
-        out.fact("cfn.output", k.line, format!("output {}", k.text));
+        out.fact(CFN_OUTPUT, k.line, format!("output {}", k.text));
     }
 }
 
@@ -71,7 +68,7 @@ pub fn template(doc: &Node, out: &mut ConfigFacts) {
 pub fn resources(node: &Node, default_handler: Option<&str>, out: &mut ConfigFacts) {
     for (k, r) in node.entries() {
         let Some(ty) = aws_type(r) else { continue };
-        out.fact("cfn.resource", k.line, format!("{}: {ty}", k.text));
+        out.fact(CFN_RESOURCE, k.line, format!("{}: {ty}", k.text));
         if FUNCTION_TYPES.contains(&ty) {
             let handler = r
                 .get("Properties")
@@ -80,7 +77,7 @@ pub fn resources(node: &Node, default_handler: Option<&str>, out: &mut ConfigFac
                 .or(default_handler)
                 .map(|h| format!(" (handler {h})"))
                 .unwrap_or_default();
-            out.fact("cfn.function", k.line, format!("{}: {ty}{handler}", k.text));
+            out.fact(CFN_FUNCTION, k.line, format!("{}: {ty}{handler}", k.text));
         }
     }
 }

@@ -11,6 +11,7 @@
 //! holds depends on values.yaml, and the chart's default is often `{}`.
 
 use super::kubernetes::{self, KINDS, WORKLOADS};
+use super::{HELM_CHART, K8S_CRONJOB, K8S_PROBE, K8S_RESOURCES};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::yaml::{self, Node, Value};
 
@@ -29,7 +30,7 @@ pub fn chart(text: &str, out: &mut ConfigFacts) {
                 .map(|v| format!(", version {v}"))
                 .unwrap_or_default();
             out.fact(
-                "helm.chart",
+                HELM_CHART,
                 k.line,
                 format!(
                     "Helm chart {} (apiVersion {api}{version})",
@@ -91,20 +92,20 @@ fn document(lines: &[&str], from: usize, to: usize, out: &mut ConfigFacts) {
         let at = i as u32 + 1;
         match key {
             "schedule" if kind == "CronJob" => out.fact(
-                "k8s.cronjob",
+                K8S_CRONJOB,
                 at,
                 format!("CronJob (Helm template) on schedule {}", value.trim()),
             ),
             "livenessProbe" | "readinessProbe" | "startupProbe"
                 if literal_body(lines, i, to, &["httpGet", "exec", "tcpSocket", "grpc"]) =>
             {
-                out.fact("k8s.probe", at, format!("{key} (Helm template)"))
+                out.fact(K8S_PROBE, at, format!("{key} (Helm template)"))
             }
             "resources"
                 if value.trim().is_empty()
                     && literal_body(lines, i, to, &["requests", "limits"]) =>
             {
-                out.fact("k8s.resources", at, "resources (Helm template)")
+                out.fact(K8S_RESOURCES, at, "resources (Helm template)")
             }
             _ => {}
         }

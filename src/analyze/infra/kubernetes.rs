@@ -2,6 +2,10 @@
 //! known `kind`), the containers of workloads with their probes and resource
 //! requests/limits, CronJob schedules, and kustomizations.
 
+use super::{
+    K8S_CRONJOB, K8S_INGRESS, K8S_KUSTOMIZATION, K8S_PROBE, K8S_RESOURCE, K8S_RESOURCES,
+    K8S_SERVICE, K8S_WORKLOAD,
+};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::yaml::{Key, Node};
 
@@ -98,7 +102,7 @@ pub fn resource(doc: &Node, out: &mut ConfigFacts) {
         let spec = doc.get("spec");
         if let Some((k, s)) = spec.and_then(|s| s.entry("schedule")) {
             out.fact(
-                "k8s.cronjob",
+                K8S_CRONJOB,
                 k.line,
                 format!("{shown} on schedule {}", s.as_str().unwrap_or("?")),
             );
@@ -113,15 +117,15 @@ pub fn resource(doc: &Node, out: &mut ConfigFacts) {
 
 /// `k8s.resource` and what kind of resource it is, at the `kind:` line.
 pub fn kind_facts(kind: &str, line: u32, shown: &str, out: &mut ConfigFacts) {
-    out.fact("k8s.resource", line, shown);
+    out.fact(K8S_RESOURCE, line, shown);
     if WORKLOADS.contains(&kind) {
-        out.fact("k8s.workload", line, shown);
+        out.fact(K8S_WORKLOAD, line, shown);
     }
     if kind == "Service" {
-        out.fact("k8s.service", line, shown);
+        out.fact(K8S_SERVICE, line, shown);
     }
     if EXPOSING.contains(&kind) {
-        out.fact("k8s.ingress", line, shown);
+        out.fact(K8S_INGRESS, line, shown);
     }
 }
 
@@ -145,7 +149,7 @@ fn container(c: &Node, out: &mut ConfigFacts) {
     for probe in PROBES {
         if let Some((k, p)) = c.entry(probe) {
             if p.is_map() {
-                out.fact("k8s.probe", k.line, format!("{name}: {probe}"));
+                out.fact(K8S_PROBE, k.line, format!("{name}: {probe}"));
             }
         }
     }
@@ -159,11 +163,7 @@ fn container(c: &Node, out: &mut ConfigFacts) {
             })
             .collect();
         if !set.is_empty() {
-            out.fact(
-                "k8s.resources",
-                k.line,
-                format!("{name}: {}", set.join(", ")),
-            );
+            out.fact(K8S_RESOURCES, k.line, format!("{name}: {}", set.join(", ")));
         }
     }
 }
@@ -178,7 +178,7 @@ pub fn kustomization(doc: &Node, out: &mut ConfigFacts) {
         Some((k, r)) => (k, format!("kustomization of {} resources", r.items().len())),
         None => (first, "kustomization".to_string()),
     };
-    out.fact("k8s.kustomization", key.line, shown);
+    out.fact(K8S_KUSTOMIZATION, key.line, shown);
 }
 
 #[cfg(test)]

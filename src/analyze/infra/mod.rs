@@ -20,125 +20,69 @@ mod serverless;
 mod terraform;
 pub(crate) mod trees;
 
-use super::facts::{ConfigFacts, FactInfo};
+use super::facts::ConfigFacts;
 use super::yaml::{self, Node};
 pub use platforms::Platform;
 
-/// The facts this analyzer states.
-pub const FACTS: &[FactInfo] = &[
-    FactInfo {
-        name: "k8s.resource",
-        description: "a Kubernetes resource (a document with apiVersion and a Kubernetes kind), at its kind",
-    },
-    FactInfo {
-        name: "k8s.workload",
-        description: "a Kubernetes workload: Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod",
-    },
-    FactInfo {
-        name: "k8s.service",
-        description: "a Kubernetes Service",
-    },
-    FactInfo {
-        name: "k8s.ingress",
-        description: "a Kubernetes Ingress (or Gateway API Gateway/HTTPRoute)",
-    },
-    FactInfo {
-        name: "k8s.probe",
-        description: "a container's liveness, readiness or startup probe",
-    },
-    FactInfo {
-        name: "k8s.resources",
-        description: "a container's resource requests or limits",
-    },
-    FactInfo {
-        name: "k8s.cronjob",
-        description: "a Kubernetes CronJob's schedule",
-    },
-    FactInfo {
-        name: "k8s.kustomization",
-        description: "a kustomization (kustomization.yaml)",
-    },
-    FactInfo {
-        name: "helm.chart",
-        description: "a Helm chart (Chart.yaml with apiVersion and name)",
-    },
-    FactInfo {
-        name: "terraform.resource",
-        description: "a Terraform resource block",
-    },
-    FactInfo {
-        name: "terraform.aws_resource",
-        description: "a Terraform resource of the AWS provider (aws_*)",
-    },
-    FactInfo {
-        name: "terraform.data",
-        description: "a Terraform data source block",
-    },
-    FactInfo {
-        name: "terraform.module",
-        description: "a Terraform module block (reused infrastructure)",
-    },
-    FactInfo {
-        name: "terraform.provider",
-        description: "a Terraform provider block",
-    },
-    FactInfo {
-        name: "terraform.settings",
-        description: "a terraform {} settings block",
-    },
-    FactInfo {
-        name: "terraform.backend",
-        description: "remote state: a backend or cloud block inside terraform {}",
-    },
-    FactInfo {
-        name: "terraform.variable",
-        description: "a Terraform input variable",
-    },
-    FactInfo {
-        name: "terraform.output",
-        description: "a Terraform output",
-    },
-    FactInfo {
-        name: "cfn.template",
-        description: "a CloudFormation or SAM template (AWSTemplateFormatVersion, or Resources of AWS:: types)",
-    },
-    FactInfo {
-        name: "cfn.resource",
-        description: "a CloudFormation resource with an AWS:: type (also in serverless.yml resources)",
-    },
-    FactInfo {
-        name: "cfn.function",
-        description: "a Lambda function in a template (AWS::Lambda::Function or AWS::Serverless::Function)",
-    },
-    FactInfo {
-        name: "cfn.parameter",
-        description: "a CloudFormation template parameter",
-    },
-    FactInfo {
-        name: "cfn.output",
-        description: "a CloudFormation template output",
-    },
-    FactInfo {
-        name: "ansible.play",
-        description: "an Ansible play (hosts with tasks or roles), at its hosts",
-    },
-    FactInfo {
-        name: "serverless.function",
-        description: "a Lambda function with a handler in serverless.yml (provider aws)",
-    },
-    FactInfo {
-        name: "procfile.process",
-        description: "a process type of a Procfile (web, worker, release, ...)",
-    },
-    FactInfo {
-        name: "deploy.platform",
-        description: "a deployment platform configured: Procfile, fly.toml, render.yaml, railway, vercel.json, App Engine app.yaml, Elastic Beanstalk, Zappa, heroku.yml, nixpacks.toml, App Runner, serverless.yml, a SAM template",
-    },
-    FactInfo {
-        name: "deploy.serves_production",
-        description: "a platform's web/start command runs a production server (Procfile web, fly, render, railway, App Engine entrypoint, ...)",
-    },
-];
+// The facts this analyzer states (see `config::facts!`).
+crate::analyze::config::facts! {
+    K8S_RESOURCE = "k8s.resource",
+        "a Kubernetes resource (a document with apiVersion and a Kubernetes kind), at its kind";
+    K8S_WORKLOAD = "k8s.workload",
+        "a Kubernetes workload: Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod";
+    K8S_SERVICE = "k8s.service",
+        "a Kubernetes Service";
+    K8S_INGRESS = "k8s.ingress",
+        "a Kubernetes Ingress (or Gateway API Gateway/HTTPRoute)";
+    K8S_PROBE = "k8s.probe",
+        "a container's liveness, readiness or startup probe";
+    K8S_RESOURCES = "k8s.resources",
+        "a container's resource requests or limits";
+    K8S_CRONJOB = "k8s.cronjob",
+        "a Kubernetes CronJob's schedule";
+    K8S_KUSTOMIZATION = "k8s.kustomization",
+        "a kustomization (kustomization.yaml)";
+    HELM_CHART = "helm.chart",
+        "a Helm chart (Chart.yaml with apiVersion and name)";
+    TERRAFORM_RESOURCE = "terraform.resource",
+        "a Terraform resource block";
+    TERRAFORM_AWS_RESOURCE = "terraform.aws_resource",
+        "a Terraform resource of the AWS provider (aws_*)";
+    TERRAFORM_DATA = "terraform.data",
+        "a Terraform data source block";
+    TERRAFORM_MODULE = "terraform.module",
+        "a Terraform module block (reused infrastructure)";
+    TERRAFORM_PROVIDER = "terraform.provider",
+        "a Terraform provider block";
+    TERRAFORM_SETTINGS = "terraform.settings",
+        "a terraform {} settings block";
+    TERRAFORM_BACKEND = "terraform.backend",
+        "remote state: a backend or cloud block inside terraform {}";
+    TERRAFORM_VARIABLE = "terraform.variable",
+        "a Terraform input variable";
+    TERRAFORM_OUTPUT = "terraform.output",
+        "a Terraform output";
+    CFN_TEMPLATE = "cfn.template",
+        "a CloudFormation or SAM template (AWSTemplateFormatVersion, or Resources of AWS:: types)";
+    CFN_RESOURCE = "cfn.resource",
+        "a CloudFormation resource with an AWS:: type (also in serverless.yml resources)";
+    CFN_FUNCTION = "cfn.function",
+        "a Lambda function in a template (AWS::Lambda::Function or AWS::Serverless::Function)";
+    CFN_PARAMETER = "cfn.parameter",
+        "a CloudFormation template parameter";
+    CFN_OUTPUT = "cfn.output",
+        "a CloudFormation template output";
+    ANSIBLE_PLAY = "ansible.play",
+        "an Ansible play (hosts with tasks or roles), at its hosts";
+    SERVERLESS_FUNCTION = "serverless.function",
+        "a Lambda function with a handler in serverless.yml (provider aws)";
+    PROCFILE_PROCESS = "procfile.process",
+        "a process type of a Procfile (web, worker, release, ...)";
+    DEPLOY_PLATFORM = "deploy.platform",
+        "a deployment platform configured: Procfile, fly.toml, render.yaml, railway, vercel.json, App Engine app.yaml, Elastic Beanstalk, Zappa, heroku.yml, nixpacks.toml, App Runner, serverless.yml, a SAM template";
+    DEPLOY_SERVES_PRODUCTION = "deploy.serves_production",
+        "a platform's web/start command runs a production server (Procfile web, fly, render, railway, App Engine entrypoint, ...)";
+}
 
 /// The kinds of file this analyzer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 //! Runner's apprunner.yaml.
 
 use super::trees;
+use super::{DEPLOY_PLATFORM, DEPLOY_SERVES_PRODUCTION, PROCFILE_PROCESS};
 use crate::analyze::docker::{node_command, script_actions};
 use crate::analyze::facts::{shorten, ConfigFacts};
 use crate::analyze::shell::Action;
@@ -60,7 +61,7 @@ pub fn analyze(p: Platform, text: &str) -> ConfigFacts {
     match p {
         Platform::Fly => {
             let app = doc.get("app").and_then(Node::as_str).unwrap_or("?");
-            out.fact("deploy.platform", at("app"), format!("Fly.io app {app}"));
+            out.fact(DEPLOY_PLATFORM, at("app"), format!("Fly.io app {app}"));
             for (k, cmd) in doc.get("processes").map(Node::entries).unwrap_or(&[]) {
                 serves(cmd, &format!("fly process {}", k.text), &mut out);
             }
@@ -75,7 +76,7 @@ pub fn analyze(p: Platform, text: &str) -> ConfigFacts {
                 .filter_map(|s| s.get("name").and_then(Node::as_str))
                 .collect();
             out.fact(
-                "deploy.platform",
+                DEPLOY_PLATFORM,
                 at("services"),
                 format!("Render blueprint ({})", names.join(", ")),
             );
@@ -87,14 +88,14 @@ pub fn analyze(p: Platform, text: &str) -> ConfigFacts {
             }
         }
         Platform::RailwayJson | Platform::RailwayToml => {
-            out.fact("deploy.platform", first_line, "Railway");
+            out.fact(DEPLOY_PLATFORM, first_line, "Railway");
             if let Some(cmd) = doc.get("deploy").and_then(|d| d.get("startCommand")) {
                 serves(cmd, "railway startCommand", &mut out);
             }
         }
-        Platform::Vercel => out.fact("deploy.platform", first_line, "Vercel"),
+        Platform::Vercel => out.fact(DEPLOY_PLATFORM, first_line, "Vercel"),
         Platform::Dockerrun => out.fact(
-            "deploy.platform",
+            DEPLOY_PLATFORM,
             at("AWSEBDockerrunVersion"),
             "AWS Elastic Beanstalk (Dockerrun.aws.json)",
         ),
@@ -106,14 +107,14 @@ pub fn analyze(p: Platform, text: &str) -> ConfigFacts {
                 .map(|(k, _)| k.text.as_str())
                 .collect();
             out.fact(
-                "deploy.platform",
+                DEPLOY_PLATFORM,
                 first_line,
                 format!("Zappa on AWS Lambda (stages {})", stages.join(", ")),
             );
         }
         Platform::HerokuYml => {
             out.fact(
-                "deploy.platform",
+                DEPLOY_PLATFORM,
                 first_line,
                 "Heroku container build (heroku.yml)",
             );
@@ -123,7 +124,7 @@ pub fn analyze(p: Platform, text: &str) -> ConfigFacts {
             }
         }
         Platform::Nixpacks => {
-            out.fact("deploy.platform", first_line, "Nixpacks build");
+            out.fact(DEPLOY_PLATFORM, first_line, "Nixpacks build");
             if let Some(cmd) = doc.get("start").and_then(|s| s.get("cmd")) {
                 serves(cmd, "nixpacks start", &mut out);
             }
@@ -131,7 +132,7 @@ pub fn analyze(p: Platform, text: &str) -> ConfigFacts {
         Platform::AppRunner => {
             let runtime = doc.get("runtime").and_then(Node::as_str).unwrap_or("?");
             out.fact(
-                "deploy.platform",
+                DEPLOY_PLATFORM,
                 at("runtime"),
                 format!("AWS App Runner ({runtime})"),
             );
@@ -180,7 +181,7 @@ fn serves(cmd: &Node, what: &str, out: &mut ConfigFacts) {
     };
     if acts.contains(&Action::Serves) {
         out.fact(
-            "deploy.serves_production",
+            DEPLOY_SERVES_PRODUCTION,
             cmd.line,
             format!("{what}: {}", shorten(&shown, 80)),
         );
@@ -213,14 +214,10 @@ pub fn procfile(text: &str) -> ConfigFacts {
         let cmd = cmd.trim();
         first.get_or_insert(n);
         names.push(name.to_string());
-        out.fact(
-            "procfile.process",
-            n,
-            format!("{name}: {}", shorten(cmd, 80)),
-        );
+        out.fact(PROCFILE_PROCESS, n, format!("{name}: {}", shorten(cmd, 80)));
         if name == "web" && script_actions(cmd).contains(&Action::Serves) {
             out.fact(
-                "deploy.serves_production",
+                DEPLOY_SERVES_PRODUCTION,
                 n,
                 format!("web: {}", shorten(cmd, 80)),
             );
@@ -228,7 +225,7 @@ pub fn procfile(text: &str) -> ConfigFacts {
     }
     if let Some(line) = first {
         out.fact(
-            "deploy.platform",
+            DEPLOY_PLATFORM,
             line,
             format!("Procfile ({})", names.join(", ")),
         );
@@ -249,7 +246,7 @@ pub fn app_engine(doc: &Node, out: &mut ConfigFacts) {
         return;
     };
     out.fact(
-        "deploy.platform",
+        DEPLOY_PLATFORM,
         k.line,
         format!("Google App Engine ({})", runtime.as_str().unwrap_or("")),
     );

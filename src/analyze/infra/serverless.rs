@@ -3,6 +3,7 @@
 //! `${self:custom.x}` variables stay text.
 
 use super::cloudformation;
+use super::{DEPLOY_PLATFORM, SERVERLESS_FUNCTION};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::yaml::{self, Node};
 
@@ -21,7 +22,7 @@ pub fn analyze(text: &str) -> ConfigFacts {
         .or_else(|| provider.get("name").and_then(Node::as_str))
         .unwrap_or("");
     out.fact(
-        "deploy.platform",
+        DEPLOY_PLATFORM,
         pk.line,
         format!("Serverless Framework (provider {name})"),
     );
@@ -30,7 +31,7 @@ pub fn analyze(text: &str) -> ConfigFacts {
         for (fname, f) in doc.get("functions").map(Node::entries).unwrap_or(&[]) {
             if let Some((hk, handler)) = f.entry("handler") {
                 out.fact(
-                    "serverless.function",
+                    SERVERLESS_FUNCTION,
                     hk.line,
                     format!("{}: {}", fname.text, handler.as_str().unwrap_or("")),
                 );

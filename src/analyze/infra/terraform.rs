@@ -1,6 +1,10 @@
 //! Terraform / OpenTofu files: what the top-level blocks declare.
 
 use super::hcl::{self, Block};
+use super::{
+    TERRAFORM_AWS_RESOURCE, TERRAFORM_BACKEND, TERRAFORM_DATA, TERRAFORM_MODULE, TERRAFORM_OUTPUT,
+    TERRAFORM_PROVIDER, TERRAFORM_RESOURCE, TERRAFORM_SETTINGS, TERRAFORM_VARIABLE,
+};
 use crate::analyze::facts::ConfigFacts;
 
 /// States the facts of one `.tf` file.
@@ -22,29 +26,25 @@ fn block(b: &Block, out: &mut ConfigFacts) {
         "resource" => {
             let shown = format!("resource {}.{}", label(0), label(1));
             if label(0).starts_with("aws_") {
-                out.fact("terraform.aws_resource", b.line, shown.clone());
+                out.fact(TERRAFORM_AWS_RESOURCE, b.line, shown.clone());
             }
-            out.fact("terraform.resource", b.line, shown);
+            out.fact(TERRAFORM_RESOURCE, b.line, shown);
         }
         "data" => out.fact(
-            "terraform.data",
+            TERRAFORM_DATA,
             b.line,
             format!("data.{}.{}", label(0), label(1)),
         ),
-        "module" => out.fact("terraform.module", b.line, format!("module.{}", label(0))),
-        "provider" => out.fact(
-            "terraform.provider",
-            b.line,
-            format!("provider {}", label(0)),
-        ),
-        "variable" => out.fact("terraform.variable", b.line, format!("var.{}", label(0))),
-        "output" => out.fact("terraform.output", b.line, format!("output {}", label(0))),
+        "module" => out.fact(TERRAFORM_MODULE, b.line, format!("module.{}", label(0))),
+        "provider" => out.fact(TERRAFORM_PROVIDER, b.line, format!("provider {}", label(0))),
+        "variable" => out.fact(TERRAFORM_VARIABLE, b.line, format!("var.{}", label(0))),
+        "output" => out.fact(TERRAFORM_OUTPUT, b.line, format!("output {}", label(0))),
         "terraform" => {
-            out.fact("terraform.settings", b.line, "terraform settings block");
+            out.fact(TERRAFORM_SETTINGS, b.line, "terraform settings block");
             for inner in &b.blocks {
                 match inner.kind.as_str() {
                     "backend" => out.fact(
-                        "terraform.backend",
+                        TERRAFORM_BACKEND,
                         inner.line,
                         format!(
                             "state in backend \"{}\"",
@@ -52,7 +52,7 @@ fn block(b: &Block, out: &mut ConfigFacts) {
                         ),
                     ),
                     "cloud" => out.fact(
-                        "terraform.backend",
+                        TERRAFORM_BACKEND,
                         inner.line,
                         "state in HCP Terraform (cloud block)",
                     ),

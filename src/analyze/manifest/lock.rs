@@ -2,6 +2,7 @@
 //! is read (TOML, JSON or YAML) to count its packages; one that does not
 //! parse is a problem, not a lock.
 
+use super::LOCK_FILE;
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::toml_doc::{as_array, TomlDoc};
 use crate::analyze::yaml;
@@ -75,9 +76,5 @@ pub fn read(kind: LockKind, text: &str, out: &mut ConfigFacts) {
             }
         },
     };
-    out.fact(
-        "lock.file",
-        1,
-        format!("{name}: {packages} packages locked"),
-    );
+    out.fact(LOCK_FILE, 1, format!("{name}: {packages} packages locked"));
 }

@@ -21,153 +21,83 @@ mod setup_cfg;
 pub mod setup_py;
 mod tools;
 
-use super::facts::{ConfigFacts, FactInfo};
+use super::facts::ConfigFacts;
 pub use requirement::{normalize_dep, Requirement};
 pub(crate) use tools::ini_tool_sections;
 
-/// The facts manifests state.
-pub const FACTS: &[FactInfo] = &[
-    FactInfo {
-        name: "deps.constrained",
-        description: "a declared dependency with a version constraint (`flask>=3`)",
-    },
-    FactInfo {
-        name: "deps.pinned",
-        description: "a declared dependency pinned to one version (`flask==3.0.3`)",
-    },
-    FactInfo {
-        name: "deps.dev_separated",
-        description: "development or test dependencies kept apart (an extra or group, `[dev-packages]`, a requirements-dev file)",
-    },
-    FactInfo {
-        name: "requirements.fully_pinned",
-        description: "a requirements file whose every requirement (three or more) is pinned with ==",
-    },
-    FactInfo {
-        name: "requirements.compiled",
-        description: "a requirements file compiled from another by pip-compile, uv or rye",
-    },
-    FactInfo {
-        name: "requirements.hashed",
-        description: "a requirements file whose every requirement carries --hash",
-    },
-    FactInfo {
-        name: "lock.file",
-        description: "a lock file with its packages (poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml, conda-lock)",
-    },
-    FactInfo {
-        name: "project.metadata",
-        description: "project metadata with a name ([project], [tool.poetry], setup.cfg [metadata], setup(name=...))",
-    },
-    FactInfo {
-        name: "project.build_system",
-        description: "a [build-system] table naming what builds the project",
-    },
-    FactInfo {
-        name: "project.dependencies",
-        description: "a non-empty dependency list in the project metadata",
-    },
-    FactInfo {
-        name: "project.requires_python",
-        description: "the Python versions the project supports (requires-python, Poetry's python)",
-    },
-    FactInfo {
-        name: "project.optional_groups",
-        description: "optional dependencies or dependency groups (extras, [dependency-groups], Poetry groups)",
-    },
-    FactInfo {
-        name: "project.compiled_build",
-        description: "a build backend for native extensions (maturin, scikit-build-core, meson-python)",
-    },
-    FactInfo {
-        name: "project.src_layout",
-        description: "packages declared under src/ (package_dir, where = [\"src\"], packages = [\"src/...\"])",
-    },
-    FactInfo {
-        name: "entry_points.scripts",
-        description: "a console or GUI script declared ([project.scripts], console_scripts, Poetry scripts)",
-    },
-    FactInfo {
-        name: "entry_points.plugins",
-        description: "a plugin entry-point group declared ([project.entry-points.X], Poetry plugins)",
-    },
-    FactInfo {
-        name: "tasks.defined",
-        description: "a task in a pyproject task table (taskipy, poe, pdm scripts, hatch env scripts, rye scripts)",
-    },
-    FactInfo {
-        name: "tasks.runs_tests",
-        description: "a pyproject task that runs the tests",
-    },
-    FactInfo {
-        name: "tasks.lints",
-        description: "a pyproject task that runs linters or type checkers",
-    },
-    FactInfo {
-        name: "tool.bandit",
-        description: "bandit is configured ([tool.bandit], .bandit)",
-    },
-    FactInfo {
-        name: "tool.black",
-        description: "black is configured ([tool.black])",
-    },
-    FactInfo {
-        name: "tool.coverage",
-        description: "coverage.py is configured ([tool.coverage.*], [coverage:*], .coveragerc)",
-    },
-    FactInfo {
-        name: "tool.flake8",
-        description: "flake8 is configured (.flake8, [flake8] in setup.cfg)",
-    },
-    FactInfo {
-        name: "tool.isort",
-        description: "isort is configured ([tool.isort], [isort], .isort.cfg)",
-    },
-    FactInfo {
-        name: "tool.mypy",
-        description: "mypy is configured ([tool.mypy], [mypy], mypy.ini)",
-    },
-    FactInfo {
-        name: "tool.pycodestyle",
-        description: "pycodestyle is configured ([pycodestyle])",
-    },
-    FactInfo {
-        name: "tool.pydocstyle",
-        description: "pydocstyle is configured ([tool.pydocstyle], [pydocstyle])",
-    },
-    FactInfo {
-        name: "tool.pylint",
-        description: "pylint is configured ([tool.pylint.*], .pylintrc)",
-    },
-    FactInfo {
-        name: "tool.pyright",
-        description: "pyright is configured ([tool.pyright], [tool.basedpyright], pyrightconfig.json)",
-    },
-    FactInfo {
-        name: "tool.pytest",
-        description: "pytest is configured ([tool.pytest.ini_options], [tool:pytest], pytest.ini)",
-    },
-    FactInfo {
-        name: "tool.ruff",
-        description: "ruff is configured ([tool.ruff], ruff.toml)",
-    },
-    FactInfo {
-        name: "tool.yapf",
-        description: "yapf is configured ([tool.yapf], [yapf], .style.yapf)",
-    },
-    FactInfo {
-        name: "typecheck.strict",
-        description: "strict type checking configured (mypy strict or disallow_untyped_defs, pyright typeCheckingMode strict)",
-    },
-    FactInfo {
-        name: "coverage.fail_under",
-        description: "a minimum coverage the tests must reach (fail_under, --cov-fail-under)",
-    },
-    FactInfo {
-        name: "coverage.pytest_cov",
-        description: "pytest configured to measure coverage (--cov in addopts)",
-    },
-];
+// The facts this analyzer states (see `config::facts!`).
+crate::analyze::config::facts! {
+    DEPS_CONSTRAINED = "deps.constrained",
+        "a declared dependency with a version constraint (`flask>=3`)";
+    DEPS_PINNED = "deps.pinned",
+        "a declared dependency pinned to one version (`flask==3.0.3`)";
+    DEPS_DEV_SEPARATED = "deps.dev_separated",
+        "development or test dependencies kept apart (an extra or group, `[dev-packages]`, a requirements-dev file)";
+    REQUIREMENTS_FULLY_PINNED = "requirements.fully_pinned",
+        "a requirements file whose every requirement (three or more) is pinned with ==";
+    REQUIREMENTS_COMPILED = "requirements.compiled",
+        "a requirements file compiled from another by pip-compile, uv or rye";
+    REQUIREMENTS_HASHED = "requirements.hashed",
+        "a requirements file whose every requirement carries --hash";
+    LOCK_FILE = "lock.file",
+        "a lock file with its packages (poetry.lock, uv.lock, Pipfile.lock, pdm.lock, pylock.toml, conda-lock)";
+    PROJECT_METADATA = "project.metadata",
+        "project metadata with a name ([project], [tool.poetry], setup.cfg [metadata], setup(name=...))";
+    PROJECT_BUILD_SYSTEM = "project.build_system",
+        "a [build-system] table naming what builds the project";
+    PROJECT_DEPENDENCIES = "project.dependencies",
+        "a non-empty dependency list in the project metadata";
+    PROJECT_REQUIRES_PYTHON = "project.requires_python",
+        "the Python versions the project supports (requires-python, Poetry's python)";
+    PROJECT_OPTIONAL_GROUPS = "project.optional_groups",
+        "optional dependencies or dependency groups (extras, [dependency-groups], Poetry groups)";
+    PROJECT_COMPILED_BUILD = "project.compiled_build",
+        "a build backend for native extensions (maturin, scikit-build-core, meson-python)";
+    PROJECT_SRC_LAYOUT = "project.src_layout",
+        "packages declared under src/ (package_dir, where = [\"src\"], packages = [\"src/...\"])";
+    ENTRY_POINTS_SCRIPTS = "entry_points.scripts",
+        "a console or GUI script declared ([project.scripts], console_scripts, Poetry scripts)";
+    ENTRY_POINTS_PLUGINS = "entry_points.plugins",
+        "a plugin entry-point group declared ([project.entry-points.X], Poetry plugins)";
+    TASKS_DEFINED = "tasks.defined",
+        "a task in a pyproject task table (taskipy, poe, pdm scripts, hatch env scripts, rye scripts)";
+    TASKS_RUNS_TESTS = "tasks.runs_tests",
+        "a pyproject task that runs the tests";
+    TASKS_LINTS = "tasks.lints",
+        "a pyproject task that runs linters or type checkers";
+    TOOL_BANDIT = "tool.bandit",
+        "bandit is configured ([tool.bandit], .bandit)";
+    TOOL_BLACK = "tool.black",
+        "black is configured ([tool.black])";
+    TOOL_COVERAGE = "tool.coverage",
+        "coverage.py is configured ([tool.coverage.*], [coverage:*], .coveragerc)";
+    TOOL_FLAKE8 = "tool.flake8",
+        "flake8 is configured (.flake8, [flake8] in setup.cfg)";
+    TOOL_ISORT = "tool.isort",
+        "isort is configured ([tool.isort], [isort], .isort.cfg)";
+    TOOL_MYPY = "tool.mypy",
+        "mypy is configured ([tool.mypy], [mypy], mypy.ini)";
+    TOOL_PYCODESTYLE = "tool.pycodestyle",
+        "pycodestyle is configured ([pycodestyle])";
+    TOOL_PYDOCSTYLE = "tool.pydocstyle",
+        "pydocstyle is configured ([tool.pydocstyle], [pydocstyle])";
+    TOOL_PYLINT = "tool.pylint",
+        "pylint is configured ([tool.pylint.*], .pylintrc)";
+    TOOL_PYRIGHT = "tool.pyright",
+        "pyright is configured ([tool.pyright], [tool.basedpyright], pyrightconfig.json)";
+    TOOL_PYTEST = "tool.pytest",
+        "pytest is configured ([tool.pytest.ini_options], [tool:pytest], pytest.ini)";
+    TOOL_RUFF = "tool.ruff",
+        "ruff is configured ([tool.ruff], ruff.toml)";
+    TOOL_YAPF = "tool.yapf",
+        "yapf is configured ([tool.yapf], [yapf], .style.yapf)";
+    TYPECHECK_STRICT = "typecheck.strict",
+        "strict type checking configured (mypy strict or disallow_untyped_defs, pyright typeCheckingMode strict)";
+    COVERAGE_FAIL_UNDER = "coverage.fail_under",
+        "a minimum coverage the tests must reach (fail_under, --cov-fail-under)";
+    COVERAGE_PYTEST_COV = "coverage.pytest_cov",
+        "pytest configured to measure coverage (--cov in addopts)";
+}
 
 /// The kinds of manifest, each with its parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! package categories), each `name = "version"` or a table with `version`.
 
 use super::requirement::Requirement;
+use super::DEPS_DEV_SEPARATED;
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::toml_doc::{as_str, as_table, at, TomlDoc};
 
@@ -40,7 +41,7 @@ pub fn read(text: &str, out: &mut ConfigFacts) {
         }
         if n > 0 && name != "packages" {
             out.fact(
-                "deps.dev_separated",
+                DEPS_DEV_SEPARATED,
                 doc.line(section),
                 format!("[{name}] in Pipfile"),
             );

@@ -6,7 +6,15 @@
 
 use super::is_dev_group;
 use super::requirement::Requirement;
-use crate::analyze::facts::ConfigFacts;
+use super::{
+    COVERAGE_FAIL_UNDER, COVERAGE_PYTEST_COV, DEPS_DEV_SEPARATED, ENTRY_POINTS_PLUGINS,
+    ENTRY_POINTS_SCRIPTS, PROJECT_BUILD_SYSTEM, PROJECT_COMPILED_BUILD, PROJECT_DEPENDENCIES,
+    PROJECT_METADATA, PROJECT_OPTIONAL_GROUPS, PROJECT_REQUIRES_PYTHON, PROJECT_SRC_LAYOUT,
+    TASKS_DEFINED, TASKS_LINTS, TASKS_RUNS_TESTS, TOOL_BANDIT, TOOL_BLACK, TOOL_COVERAGE,
+    TOOL_FLAKE8, TOOL_ISORT, TOOL_MYPY, TOOL_PYDOCSTYLE, TOOL_PYLINT, TOOL_PYRIGHT, TOOL_PYTEST,
+    TOOL_RUFF, TOOL_YAPF, TYPECHECK_STRICT,
+};
+use crate::analyze::facts::{ConfigFacts, FactInfo};
 use crate::analyze::shell::{self, Action};
 use crate::analyze::toml_doc::{as_array, as_bool, as_str, as_table, at, strings, TomlDoc};
 use toml::de::{DeTable, DeValue};
@@ -50,7 +58,7 @@ fn project(doc: &TomlDoc, out: &mut ConfigFacts) {
     };
     if let Some(name) = project.get("name") {
         out.fact(
-            "project.metadata",
+            PROJECT_METADATA,
             doc.line(name),
             format!("[project] name = {}", as_str(name).unwrap_or("?")),
         );
@@ -58,12 +66,12 @@ fn project(doc: &TomlDoc, out: &mut ConfigFacts) {
     if let Some(deps) = project.get("dependencies") {
         if requirement_list(doc, deps, out) > 0 {
             let line = doc.key_line(project, "dependencies").unwrap_or(1);
-            out.fact("project.dependencies", line, "[project] dependencies");
+            out.fact(PROJECT_DEPENDENCIES, line, "[project] dependencies");
         }
     }
     if let Some(rp) = project.get("requires-python") {
         out.fact(
-            "project.requires_python",
+            PROJECT_REQUIRES_PYTHON,
             doc.line(rp),
             format!("requires-python = {}", as_str(rp).unwrap_or("?")),
         );
@@ -73,13 +81,13 @@ fn project(doc: &TomlDoc, out: &mut ConfigFacts) {
             let line = doc.line(name);
             requirement_list(doc, deps, out);
             out.fact(
-                "project.optional_groups",
+                PROJECT_OPTIONAL_GROUPS,
                 line,
                 format!("extra `{}`", name.get_ref()),
             );
             if is_dev_group(name.get_ref()) {
                 out.fact(
-                    "deps.dev_separated",
+                    DEPS_DEV_SEPARATED,
                     line,
                     format!("extra `{}`", name.get_ref()),
                 );
@@ -90,7 +98,7 @@ fn project(doc: &TomlDoc, out: &mut ConfigFacts) {
         if let Some(scripts) = project.get(key).and_then(as_table) {
             for (name, target) in scripts.iter() {
                 out.fact(
-                    "entry_points.scripts",
+                    ENTRY_POINTS_SCRIPTS,
                     doc.line(name),
                     format!("{} = {}", name.get_ref(), as_str(target).unwrap_or("?")),
                 );
@@ -100,7 +108,7 @@ fn project(doc: &TomlDoc, out: &mut ConfigFacts) {
     if let Some(groups) = project.get("entry-points").and_then(as_table) {
         for (group, _) in groups.iter() {
             out.fact(
-                "entry_points.plugins",
+                ENTRY_POINTS_PLUGINS,
                 doc.line(group),
                 format!("entry points `{}`", group.get_ref()),
             );
@@ -116,8 +124,8 @@ fn dependency_groups(doc: &TomlDoc, out: &mut ConfigFacts) {
         let line = doc.line(name);
         requirement_list(doc, deps, out);
         let detail = format!("dependency group `{}`", name.get_ref());
-        out.fact("project.optional_groups", line, detail.clone());
-        out.fact("deps.dev_separated", line, detail);
+        out.fact(PROJECT_OPTIONAL_GROUPS, line, detail.clone());
+        out.fact(DEPS_DEV_SEPARATED, line, detail);
     }
 }
 
@@ -142,7 +150,7 @@ fn build_system(doc: &TomlDoc, out: &mut ConfigFacts) {
             Some(b) => format!("build-backend = {b}"),
             None => format!("requires {}", requires.join(", ")),
         };
-        out.fact("project.build_system", line, detail);
+        out.fact(PROJECT_BUILD_SYSTEM, line, detail);
     }
     let native_backend = backend.is_some_and(|b| {
         matches!(
@@ -171,7 +179,7 @@ fn build_system(doc: &TomlDoc, out: &mut ConfigFacts) {
             .or_else(|| native_require.cloned())
             .unwrap_or_default();
         out.fact(
-            "project.compiled_build",
+            PROJECT_COMPILED_BUILD,
             line,
             format!("native extension build ({what})"),
         );
@@ -192,7 +200,7 @@ fn poetry_deps(doc: &TomlDoc, table: &DeTable, out: &mut ConfigFacts) -> usize {
     for (name, value) in table.iter() {
         if name.get_ref() == "python" {
             out.fact(
-                "project.requires_python",
+                PROJECT_REQUIRES_PYTHON,
                 doc.line(name),
                 format!("python = {}", poetry_constraint(value).unwrap_or_default()),
             );
@@ -218,7 +226,7 @@ fn poetry(doc: &TomlDoc, out: &mut ConfigFacts) {
     };
     if let Some(name) = poetry.get("name") {
         out.fact(
-            "project.metadata",
+            PROJECT_METADATA,
             doc.line(name),
             format!("[tool.poetry] name = {}", as_str(name).unwrap_or("?")),
         );
@@ -226,12 +234,12 @@ fn poetry(doc: &TomlDoc, out: &mut ConfigFacts) {
     if let Some(deps) = poetry.get("dependencies").and_then(as_table) {
         if poetry_deps(doc, deps, out) > 0 {
             let line = doc.key_line(poetry, "dependencies").unwrap_or(1);
-            out.fact("project.dependencies", line, "[tool.poetry.dependencies]");
+            out.fact(PROJECT_DEPENDENCIES, line, "[tool.poetry.dependencies]");
         }
     }
     let dev_group = |line: u32, detail: String, out: &mut ConfigFacts| {
-        out.fact("project.optional_groups", line, detail.clone());
-        out.fact("deps.dev_separated", line, detail);
+        out.fact(PROJECT_OPTIONAL_GROUPS, line, detail.clone());
+        out.fact(DEPS_DEV_SEPARATED, line, detail);
     };
     if let Some(deps) = poetry.get("dev-dependencies").and_then(as_table) {
         poetry_deps(doc, deps, out);
@@ -256,7 +264,7 @@ fn poetry(doc: &TomlDoc, out: &mut ConfigFacts) {
     if let Some(extras) = poetry.get("extras").and_then(as_table) {
         for (name, _) in extras.iter() {
             out.fact(
-                "project.optional_groups",
+                PROJECT_OPTIONAL_GROUPS,
                 doc.line(name),
                 format!("Poetry extra `{}`", name.get_ref()),
             );
@@ -273,7 +281,7 @@ fn poetry(doc: &TomlDoc, out: &mut ConfigFacts) {
                 })
                 .unwrap_or_default();
             out.fact(
-                "entry_points.scripts",
+                ENTRY_POINTS_SCRIPTS,
                 doc.line(name),
                 format!("{} = {target}", name.get_ref()),
             );
@@ -282,7 +290,7 @@ fn poetry(doc: &TomlDoc, out: &mut ConfigFacts) {
     if let Some(plugins) = poetry.get("plugins").and_then(as_table) {
         for (group, _) in plugins.iter() {
             out.fact(
-                "entry_points.plugins",
+                ENTRY_POINTS_PLUGINS,
                 doc.line(group),
                 format!("Poetry plugins `{}`", group.get_ref()),
             );
@@ -296,7 +304,7 @@ fn other_dev_dependencies(doc: &TomlDoc, out: &mut ConfigFacts) {
         for (name, deps) in groups.iter() {
             requirement_list(doc, deps, out);
             out.fact(
-                "deps.dev_separated",
+                DEPS_DEV_SEPARATED,
                 doc.line(name),
                 format!("PDM dev group `{}`", name.get_ref()),
             );
@@ -305,7 +313,7 @@ fn other_dev_dependencies(doc: &TomlDoc, out: &mut ConfigFacts) {
     if let Some(deps) = at(&doc.root, &["tool", "uv", "dev-dependencies"]) {
         if requirement_list(doc, deps, out) > 0 {
             out.fact(
-                "deps.dev_separated",
+                DEPS_DEV_SEPARATED,
                 doc.line(deps),
                 "[tool.uv] dev-dependencies",
             );
@@ -354,7 +362,7 @@ fn src_layout(doc: &TomlDoc, out: &mut ConfigFacts) {
         }
     }
     if let Some((line, detail)) = found {
-        out.fact("project.src_layout", line, detail);
+        out.fact(PROJECT_SRC_LAYOUT, line, detail);
     }
 }
 
@@ -363,20 +371,20 @@ fn tools(doc: &TomlDoc, out: &mut ConfigFacts) {
     let Some(tool) = at(&doc.root, &["tool"]).and_then(as_table) else {
         return;
     };
-    const KNOWN: &[(&str, &str)] = &[
-        ("bandit", "tool.bandit"),
-        ("basedpyright", "tool.pyright"),
-        ("black", "tool.black"),
-        ("coverage", "tool.coverage"),
-        ("flake8", "tool.flake8"),
-        ("isort", "tool.isort"),
-        ("mypy", "tool.mypy"),
-        ("pydocstyle", "tool.pydocstyle"),
-        ("pylint", "tool.pylint"),
-        ("pyright", "tool.pyright"),
-        ("pytest", "tool.pytest"),
-        ("ruff", "tool.ruff"),
-        ("yapf", "tool.yapf"),
+    const KNOWN: &[(&str, &FactInfo)] = &[
+        ("bandit", TOOL_BANDIT),
+        ("basedpyright", TOOL_PYRIGHT),
+        ("black", TOOL_BLACK),
+        ("coverage", TOOL_COVERAGE),
+        ("flake8", TOOL_FLAKE8),
+        ("isort", TOOL_ISORT),
+        ("mypy", TOOL_MYPY),
+        ("pydocstyle", TOOL_PYDOCSTYLE),
+        ("pylint", TOOL_PYLINT),
+        ("pyright", TOOL_PYRIGHT),
+        ("pytest", TOOL_PYTEST),
+        ("ruff", TOOL_RUFF),
+        ("yapf", TOOL_YAPF),
     ];
     for (key, fact) in KNOWN {
         if let Some(line) = doc.key_line(tool, key) {
@@ -386,11 +394,7 @@ fn tools(doc: &TomlDoc, out: &mut ConfigFacts) {
     if let Some(mypy) = tool.get("mypy").and_then(as_table) {
         for key in ["strict", "disallow_untyped_defs"] {
             if let Some(v) = mypy.get(key).filter(|v| as_bool(v) == Some(true)) {
-                out.fact(
-                    "typecheck.strict",
-                    doc.line(v),
-                    format!("mypy {key} = true"),
-                );
+                out.fact(TYPECHECK_STRICT, doc.line(v), format!("mypy {key} = true"));
             }
         }
     }
@@ -398,7 +402,7 @@ fn tools(doc: &TomlDoc, out: &mut ConfigFacts) {
         if let Some(mode) = at(tool, &[key, "typeCheckingMode"]) {
             if matches!(as_str(mode), Some("strict" | "all")) {
                 out.fact(
-                    "typecheck.strict",
+                    TYPECHECK_STRICT,
                     doc.line(mode),
                     format!("{key} typeCheckingMode = {}", as_str(mode).unwrap_or("")),
                 );
@@ -407,7 +411,7 @@ fn tools(doc: &TomlDoc, out: &mut ConfigFacts) {
     }
     if let Some(v) = at(tool, &["coverage", "report", "fail_under"]) {
         out.fact(
-            "coverage.fail_under",
+            COVERAGE_FAIL_UNDER,
             doc.line(v),
             "[tool.coverage.report] fail_under",
         );
@@ -419,14 +423,14 @@ fn tools(doc: &TomlDoc, out: &mut ConfigFacts) {
         };
         if opts.iter().any(|o| o.starts_with("--cov")) {
             out.fact(
-                "coverage.pytest_cov",
+                COVERAGE_PYTEST_COV,
                 doc.line(addopts),
                 "pytest addopts --cov",
             );
         }
         if opts.iter().any(|o| o.starts_with("--cov-fail-under")) {
             out.fact(
-                "coverage.fail_under",
+                COVERAGE_FAIL_UNDER,
                 doc.line(addopts),
                 "pytest --cov-fail-under",
             );
@@ -478,7 +482,7 @@ fn tasks(doc: &TomlDoc, out: &mut ConfigFacts) {
             if name.starts_with('_') {
                 continue;
             }
-            out.fact("tasks.defined", line, format!("{label} task `{name}`"));
+            out.fact(TASKS_DEFINED, line, format!("{label} task `{name}`"));
             let mut acts: Vec<Action> = task_commands(value)
                 .iter()
                 .flat_map(|c| shell::classify_script(c).into_iter().map(|(_, a, _)| a))
@@ -489,10 +493,10 @@ fn tasks(doc: &TomlDoc, out: &mut ConfigFacts) {
                 acts = shell::task_actions(name);
             }
             if acts.contains(&Action::RunsTests) {
-                out.fact("tasks.runs_tests", line, format!("{label} task `{name}`"));
+                out.fact(TASKS_RUNS_TESTS, line, format!("{label} task `{name}`"));
             }
             if acts.contains(&Action::Lints) || acts.contains(&Action::TypeChecks) {
-                out.fact("tasks.lints", line, format!("{label} task `{name}`"));
+                out.fact(TASKS_LINTS, line, format!("{label} task `{name}`"));
             }
         }
     }

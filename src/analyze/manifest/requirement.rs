@@ -6,6 +6,7 @@
 //! and panics (an `expect`) on malformed names and extras, which a
 //! learner's requirements file may hold; this one only returns errors.
 
+use super::{DEPS_CONSTRAINED, DEPS_PINNED};
 use crate::analyze::facts::{shorten, ConfigFacts};
 
 /// pip's name normalization (PEP 503): lowercase, runs of `-_.` become `-`.
@@ -128,10 +129,10 @@ impl Requirement {
     pub fn state(&self, line: u32, out: &mut ConfigFacts) {
         out.deps.push((self.name.clone(), line));
         if self.constrained {
-            out.fact("deps.constrained", line, self.text.clone());
+            out.fact(DEPS_CONSTRAINED, line, self.text.clone());
         }
         if self.pinned {
-            out.fact("deps.pinned", line, self.text.clone());
+            out.fact(DEPS_PINNED, line, self.text.clone());
         }
     }
 }

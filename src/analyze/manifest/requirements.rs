@@ -5,6 +5,9 @@
 //! (`--hash=...`), `\` continuations, ` #` comments, URLs and local paths.
 
 use super::requirement::Requirement;
+use super::{
+    DEPS_DEV_SEPARATED, REQUIREMENTS_COMPILED, REQUIREMENTS_FULLY_PINNED, REQUIREMENTS_HASHED,
+};
 use crate::analyze::facts::{shorten, ConfigFacts};
 use std::borrow::Cow;
 
@@ -20,7 +23,7 @@ pub fn read(text: &str, dev: bool, out: &mut ConfigFacts) {
     for (line, raw) in logical_lines(text) {
         let raw: &str = &raw;
         if let Some(tool) = compiled_by(raw) {
-            out.fact("requirements.compiled", line, format!("compiled by {tool}"));
+            out.fact(REQUIREMENTS_COMPILED, line, format!("compiled by {tool}"));
             continue;
         }
         let l = strip_comment(raw).trim();
@@ -48,21 +51,21 @@ pub fn read(text: &str, dev: bool, out: &mut ConfigFacts) {
     };
     if count >= MIN_FULLY_PINNED && pinned == count {
         out.fact(
-            "requirements.fully_pinned",
+            REQUIREMENTS_FULLY_PINNED,
             first,
             format!("{count} of {count} requirements pinned"),
         );
     }
     if hashed == count {
         out.fact(
-            "requirements.hashed",
+            REQUIREMENTS_HASHED,
             first,
             format!("{count} requirements with hashes"),
         );
     }
     if dev {
         out.fact(
-            "deps.dev_separated",
+            DEPS_DEV_SEPARATED,
             first,
             "development requirements in their own file",
         );

@@ -5,6 +5,10 @@
 use super::is_dev_group;
 use super::requirement::Requirement;
 use super::tools::ini_tool_sections;
+use super::{
+    DEPS_DEV_SEPARATED, ENTRY_POINTS_PLUGINS, ENTRY_POINTS_SCRIPTS, PROJECT_DEPENDENCIES,
+    PROJECT_METADATA, PROJECT_OPTIONAL_GROUPS, PROJECT_REQUIRES_PYTHON, PROJECT_SRC_LAYOUT,
+};
 use crate::analyze::facts::ConfigFacts;
 use crate::analyze::ini::{self, Entry};
 
@@ -16,7 +20,7 @@ pub fn read(text: &str, out: &mut ConfigFacts) {
             "metadata" => {
                 if let Some(e) = s.get("name") {
                     out.fact(
-                        "project.metadata",
+                        PROJECT_METADATA,
                         e.line,
                         format!("[metadata] name = {}", e.value()),
                     );
@@ -25,17 +29,17 @@ pub fn read(text: &str, out: &mut ConfigFacts) {
             "options" => {
                 if let Some(e) = s.get("install_requires") {
                     if requirements(e, out) > 0 {
-                        out.fact("project.dependencies", e.line, "install_requires");
+                        out.fact(PROJECT_DEPENDENCIES, e.line, "install_requires");
                     }
                 }
                 if let Some(e) = s.get("tests_require") {
                     if requirements(e, out) > 0 {
-                        out.fact("deps.dev_separated", e.line, "tests_require");
+                        out.fact(DEPS_DEV_SEPARATED, e.line, "tests_require");
                     }
                 }
                 if let Some(e) = s.get("python_requires") {
                     out.fact(
-                        "project.requires_python",
+                        PROJECT_REQUIRES_PYTHON,
                         e.line,
                         format!("python_requires = {}", e.value()),
                     );
@@ -48,34 +52,34 @@ pub fn read(text: &str, out: &mut ConfigFacts) {
                             == "src"
                             || l.replace(' ', "").ends_with("=src")
                     }) {
-                        out.fact("project.src_layout", e.line, "package_dir = src");
+                        out.fact(PROJECT_SRC_LAYOUT, e.line, "package_dir = src");
                     }
                 }
             }
             "options.packages.find" => {
                 if let Some(e) = s.get("where").filter(|e| e.value().trim() == "src") {
-                    out.fact("project.src_layout", e.line, "packages.find where = src");
+                    out.fact(PROJECT_SRC_LAYOUT, e.line, "packages.find where = src");
                 }
             }
             "options.extras_require" => {
                 for e in &s.entries {
                     requirements(e, out);
                     out.fact(
-                        "project.optional_groups",
+                        PROJECT_OPTIONAL_GROUPS,
                         e.line,
                         format!("extra `{}`", e.key),
                     );
                     if is_dev_group(&e.key) {
-                        out.fact("deps.dev_separated", e.line, format!("extra `{}`", e.key));
+                        out.fact(DEPS_DEV_SEPARATED, e.line, format!("extra `{}`", e.key));
                     }
                 }
             }
             "options.entry_points" => {
                 for e in &s.entries {
                     let fact = if matches!(e.key.as_str(), "console_scripts" | "gui_scripts") {
-                        "entry_points.scripts"
+                        ENTRY_POINTS_SCRIPTS
                     } else {
-                        "entry_points.plugins"
+                        ENTRY_POINTS_PLUGINS
                     };
                     for (line, l) in e.lines.iter().filter(|(_, l)| l.contains('=')) {
                         out.fact(fact, *line, l.clone());

@@ -5,6 +5,10 @@
 
 use super::is_dev_group;
 use super::requirement::Requirement;
+use super::{
+    DEPS_DEV_SEPARATED, ENTRY_POINTS_PLUGINS, ENTRY_POINTS_SCRIPTS, PROJECT_DEPENDENCIES,
+    PROJECT_METADATA, PROJECT_OPTIONAL_GROUPS, PROJECT_REQUIRES_PYTHON, PROJECT_SRC_LAYOUT,
+};
 use crate::analyze::facts::ConfigFacts;
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -186,33 +190,33 @@ impl<'s, 't> Reader<'s, 't> {
                 "name" => {
                     let v =
                         string_value(self.resolve(value), self.src).unwrap_or_else(|| "…".into());
-                    out.fact("project.metadata", at, format!("setup(name={v:?})"));
+                    out.fact(PROJECT_METADATA, at, format!("setup(name={v:?})"));
                 }
                 "install_requires" => {
                     let declared = self.requirements(value, out);
                     if declared > 0 {
-                        out.fact("project.dependencies", at, "setup(install_requires=...)");
+                        out.fact(PROJECT_DEPENDENCIES, at, "setup(install_requires=...)");
                     }
                 }
                 "tests_require" => {
                     let declared = self.requirements(value, out);
                     if declared > 0 {
-                        out.fact("deps.dev_separated", at, "setup(tests_require=...)");
+                        out.fact(DEPS_DEV_SEPARATED, at, "setup(tests_require=...)");
                     }
                 }
                 "extras_require" => {
                     for (group, l, deps) in self.dict(value) {
                         self.requirements(deps, out);
-                        out.fact("project.optional_groups", l, format!("extra `{group}`"));
+                        out.fact(PROJECT_OPTIONAL_GROUPS, l, format!("extra `{group}`"));
                         if is_dev_group(&group) {
-                            out.fact("deps.dev_separated", l, format!("extra `{group}`"));
+                            out.fact(DEPS_DEV_SEPARATED, l, format!("extra `{group}`"));
                         }
                     }
                 }
                 "python_requires" => {
                     let v = string_value(self.resolve(value), self.src).unwrap_or_default();
                     out.fact(
-                        "project.requires_python",
+                        PROJECT_REQUIRES_PYTHON,
                         at,
                         format!("python_requires={v:?}"),
                     );
@@ -220,9 +224,9 @@ impl<'s, 't> Reader<'s, 't> {
                 "entry_points" => {
                     for (group, _, targets) in self.dict(value) {
                         let fact = if matches!(group.as_str(), "console_scripts" | "gui_scripts") {
-                            "entry_points.scripts"
+                            ENTRY_POINTS_SCRIPTS
                         } else {
-                            "entry_points.plugins"
+                            ENTRY_POINTS_PLUGINS
                         };
                         for (l, s) in self.strings(targets) {
                             out.fact(fact, l, s.trim().to_string());
@@ -235,13 +239,13 @@ impl<'s, 't> Reader<'s, 't> {
                             .is_some_and(|s| s.trim_end_matches('/') == "src")
                     });
                     if to_src {
-                        out.fact("project.src_layout", at, "package_dir={\"\": \"src\"}");
+                        out.fact(PROJECT_SRC_LAYOUT, at, "package_dir={\"\": \"src\"}");
                     }
                 }
                 "packages" => {
                     let t = text(self.resolve(value), self.src);
                     if t.contains("find") && (t.contains("\"src\"") || t.contains("'src'")) {
-                        out.fact("project.src_layout", at, "packages found under src/");
+                        out.fact(PROJECT_SRC_LAYOUT, at, "packages found under src/");
                     }
                 }
                 _ => {}

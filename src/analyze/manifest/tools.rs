@@ -3,7 +3,12 @@
 //! `pyrightconfig.json`, ...), and the same tools' sections in `setup.cfg`.
 //! A file that configures a tool says the learner set that tool up.
 
-use crate::analyze::facts::ConfigFacts;
+use super::{
+    COVERAGE_FAIL_UNDER, COVERAGE_PYTEST_COV, TOOL_BANDIT, TOOL_COVERAGE, TOOL_FLAKE8, TOOL_ISORT,
+    TOOL_MYPY, TOOL_PYCODESTYLE, TOOL_PYDOCSTYLE, TOOL_PYLINT, TOOL_PYRIGHT, TOOL_PYTEST,
+    TOOL_RUFF, TOOL_YAPF, TYPECHECK_STRICT,
+};
+use crate::analyze::facts::{ConfigFacts, FactInfo};
 use crate::analyze::ini::{self, Section};
 use crate::analyze::toml_doc::TomlDoc;
 
@@ -12,7 +17,7 @@ use crate::analyze::toml_doc::TomlDoc;
 pub enum ToolFile {
     /// INI files whose every section configures one tool, whatever its name
     /// (`.coveragerc`'s `[run]`, `.pylintrc`'s `[MASTER]`).
-    WholeIni(&'static str),
+    WholeIni(&'static FactInfo),
     /// INI files whose sections say which tool they configure (`mypy.ini`'s `[mypy]`).
     SectionedIni,
     RuffToml,
@@ -22,11 +27,11 @@ pub enum ToolFile {
 impl ToolFile {
     pub fn of(lower_name: &str) -> Option<ToolFile> {
         Some(match lower_name {
-            ".coveragerc" => ToolFile::WholeIni("tool.coverage"),
-            ".pylintrc" | "pylintrc" => ToolFile::WholeIni("tool.pylint"),
-            ".isort.cfg" => ToolFile::WholeIni("tool.isort"),
-            ".style.yapf" => ToolFile::WholeIni("tool.yapf"),
-            ".bandit" => ToolFile::WholeIni("tool.bandit"),
+            ".coveragerc" => ToolFile::WholeIni(TOOL_COVERAGE),
+            ".pylintrc" | "pylintrc" => ToolFile::WholeIni(TOOL_PYLINT),
+            ".isort.cfg" => ToolFile::WholeIni(TOOL_ISORT),
+            ".style.yapf" => ToolFile::WholeIni(TOOL_YAPF),
+            ".bandit" => ToolFile::WholeIni(TOOL_BANDIT),
             ".flake8" | "mypy.ini" | ".mypy.ini" | "pytest.ini" | ".pydocstyle"
             | ".pycodestyle" => ToolFile::SectionedIni,
             "ruff.toml" | ".ruff.toml" => ToolFile::RuffToml,
@@ -57,7 +62,7 @@ pub fn read(kind: ToolFile, text: &str, out: &mut ConfigFacts) {
                 out.problem(p);
             }
             if let Some((k, _)) = doc.root.iter().next() {
-                out.fact("tool.ruff", doc.line(k), "ruff.toml");
+                out.fact(TOOL_RUFF, doc.line(k), "ruff.toml");
             }
         }
         ToolFile::PyrightJson => pyright_json(text, out),
@@ -65,20 +70,20 @@ pub fn read(kind: ToolFile, text: &str, out: &mut ConfigFacts) {
 }
 
 /// The tool a setup.cfg / tox.ini / mypy.ini section configures.
-fn section_tool(name: &str) -> Option<&'static str> {
+fn section_tool(name: &str) -> Option<&'static FactInfo> {
     let n = name.to_ascii_lowercase();
     Some(match n.as_str() {
-        "flake8" => "tool.flake8",
-        "isort" | "tool:isort" => "tool.isort",
-        "pytest" | "tool:pytest" => "tool.pytest",
-        "pycodestyle" | "pep8" => "tool.pycodestyle",
-        "pydocstyle" => "tool.pydocstyle",
-        "bandit" => "tool.bandit",
-        "yapf" => "tool.yapf",
-        "pylint" => "tool.pylint",
-        _ if n == "mypy" || n.starts_with("mypy-") => "tool.mypy",
-        _ if n.starts_with("coverage:") => "tool.coverage",
-        _ if n.starts_with("pylint.") => "tool.pylint",
+        "flake8" => TOOL_FLAKE8,
+        "isort" | "tool:isort" => TOOL_ISORT,
+        "pytest" | "tool:pytest" => TOOL_PYTEST,
+        "pycodestyle" | "pep8" => TOOL_PYCODESTYLE,
+        "pydocstyle" => TOOL_PYDOCSTYLE,
+        "bandit" => TOOL_BANDIT,
+        "yapf" => TOOL_YAPF,
+        "pylint" => TOOL_PYLINT,
+        _ if n == "mypy" || n.starts_with("mypy-") => TOOL_MYPY,
+        _ if n.starts_with("coverage:") => TOOL_COVERAGE,
+        _ if n.starts_with("pylint.") => TOOL_PYLINT,
         _ => return None,
     })
 }
@@ -86,7 +91,7 @@ fn section_tool(name: &str) -> Option<&'static str> {
 /// `tool.*` facts for the sections that configure a known tool (the first
 /// section of each tool), and the settings that matter.
 pub(crate) fn ini_tool_sections(sections: &[Section], out: &mut ConfigFacts) {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: Vec<&FactInfo> = Vec::new();
     for s in sections {
         if let Some(fact) = section_tool(&s.name) {
             if !seen.contains(&fact) {
@@ -108,34 +113,34 @@ fn truthy(v: &str) -> bool {
 /// Strict type checking, coverage thresholds and pytest's `--cov`, in the
 /// sections of the tool that reads them (or in every section of a file
 /// that belongs to one tool).
-fn ini_tool_settings(sections: &[Section], whole: Option<&str>, out: &mut ConfigFacts) {
+fn ini_tool_settings(sections: &[Section], whole: Option<&FactInfo>, out: &mut ConfigFacts) {
     for s in sections {
         let tool = whole.or_else(|| section_tool(&s.name));
         match tool {
-            Some("tool.mypy") => {
+            Some(TOOL_MYPY) => {
                 for key in ["strict", "disallow_untyped_defs"] {
                     if let Some(e) = s.get(key).filter(|e| truthy(&e.value())) {
-                        out.fact("typecheck.strict", e.line, format!("mypy {key} = true"));
+                        out.fact(TYPECHECK_STRICT, e.line, format!("mypy {key} = true"));
                     }
                 }
             }
-            Some("tool.coverage") => {
+            Some(TOOL_COVERAGE) => {
                 if let Some(e) = s.get("fail_under") {
                     out.fact(
-                        "coverage.fail_under",
+                        COVERAGE_FAIL_UNDER,
                         e.line,
                         format!("fail_under = {}", e.value()),
                     );
                 }
             }
-            Some("tool.pytest") => {
+            Some(TOOL_PYTEST) => {
                 if let Some(e) = s.get("addopts") {
                     let v = e.value();
                     if v.split_whitespace().any(|o| o.starts_with("--cov")) {
-                        out.fact("coverage.pytest_cov", e.line, "pytest addopts --cov");
+                        out.fact(COVERAGE_PYTEST_COV, e.line, "pytest addopts --cov");
                     }
                     if v.contains("--cov-fail-under") {
-                        out.fact("coverage.fail_under", e.line, "pytest --cov-fail-under");
+                        out.fact(COVERAGE_FAIL_UNDER, e.line, "pytest --cov-fail-under");
                     }
                 }
             }
@@ -160,7 +165,7 @@ fn pyright_json(text: &str, out: &mut ConfigFacts) {
         .join("\n");
     match serde_json::from_str::<serde_json::Value>(&cleaned) {
         Ok(v) => {
-            out.fact("tool.pyright", 1, "pyrightconfig.json");
+            out.fact(TOOL_PYRIGHT, 1, "pyrightconfig.json");
             if matches!(
                 v.get("typeCheckingMode").and_then(|m| m.as_str()),
                 Some("strict" | "all")
@@ -169,7 +174,7 @@ fn pyright_json(text: &str, out: &mut ConfigFacts) {
                     .lines()
                     .position(|l| l.contains("typeCheckingMode"))
                     .map_or(1, |i| i as u32 + 1);
-                out.fact("typecheck.strict", line, "pyright typeCheckingMode strict");
+                out.fact(TYPECHECK_STRICT, line, "pyright typeCheckingMode strict");
             }
         }
         Err(e) => out.problem(format!("not valid JSON: line {}: {e}", e.line())),
