@@ -1,13 +1,12 @@
 //! `.env` files: one committed with values puts its secrets in the
 //! repository's history; `.env.example` and friends are templates.
 
-use super::facts::{ConfigFact, FactInfo};
+use super::facts::ConfigFact;
 
-/// The facts a `.env` file may state.
-pub const FACTS: &[FactInfo] = &[FactInfo {
-    name: "dotenv.values",
-    description: "a .env file (not a template such as .env.example) assigns a value",
-}];
+crate::analyze::config::facts! {
+    DOTENV_VALUES = "dotenv.values",
+        "a .env file (not a template such as .env.example) assigns a value";
+}
 
 /// Whether a file name is a dotenv file that holds real values (not a template).
 pub fn is_dotenv(path: &str) -> bool {
@@ -33,7 +32,7 @@ pub fn analyze(text: &str) -> Vec<ConfigFact> {
         .map(|(i, line)| {
             let key = line.trim().trim_start_matches("export ");
             let key = key.split('=').next().unwrap_or("").trim();
-            ConfigFact::new("dotenv.values", i as u32 + 1, key)
+            ConfigFact::new(DOTENV_VALUES.name, i as u32 + 1, key)
         })
         .into_iter()
         .collect()
@@ -56,6 +55,6 @@ mod tests {
     fn only_assignments_with_values_are_stated() {
         assert!(analyze("# local settings\nDEBUG=\nAPI_KEY=\n").is_empty());
         let f = analyze("# local settings\nDEBUG=\nexport STRIPE_KEY=\"sk_test_123\"\n");
-        assert_eq!(f, vec![ConfigFact::new("dotenv.values", 3, "STRIPE_KEY")]);
+        assert_eq!(f, vec![ConfigFact::new(DOTENV_VALUES.name, 3, "STRIPE_KEY")]);
     }
 }

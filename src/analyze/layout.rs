@@ -2,19 +2,14 @@
 //! were committed anyway: a virtualenv (installed packages) or bytecode
 //! caches. Stated as facts at the folder, so findings can name them.
 
-use super::facts::{ConfigFact, FactInfo};
+use super::facts::ConfigFact;
 
-/// The facts a committed folder may state.
-pub const FACTS: &[FactInfo] = &[
-    FactInfo {
-        name: "layout.committed_virtualenv",
-        description: "a virtualenv or installed packages (site-packages) inside the repository",
-    },
-    FactInfo {
-        name: "layout.committed_bytecode",
-        description: "a __pycache__ folder of compiled bytecode inside the repository",
-    },
-];
+crate::analyze::config::facts! {
+    LAYOUT_COMMITTED_VIRTUALENV = "layout.committed_virtualenv",
+        "a virtualenv or installed packages (site-packages) inside the repository";
+    LAYOUT_COMMITTED_BYTECODE = "layout.committed_bytecode",
+        "a __pycache__ folder of compiled bytecode inside the repository";
+}
 
 /// What kind of folder was left out of the listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,9 +20,9 @@ pub enum Committed {
 
 /// The fact of a committed folder at `path`, stated at its line 1 with the path as detail.
 pub fn fact(kind: Committed, path: &str) -> ConfigFact {
-    let name = match kind {
-        Committed::Virtualenv => "layout.committed_virtualenv",
-        Committed::Bytecode => "layout.committed_bytecode",
+    let fact = match kind {
+        Committed::Virtualenv => LAYOUT_COMMITTED_VIRTUALENV,
+        Committed::Bytecode => LAYOUT_COMMITTED_BYTECODE,
     };
-    ConfigFact::new(name, 1, path)
+    ConfigFact::new(fact.name, 1, path)
 }

@@ -16,7 +16,7 @@ pub enum Forge {
     Gitea,
 }
 
-/// A repository's web page: `https://gh.ali360.cloudns.ch/ada/shop`.
+/// A repository's web page: `https://github.com/ada/shop`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebRepo {
     pub forge: Forge,
@@ -92,11 +92,11 @@ mod tests {
     fn each_forge_links_the_line_at_the_commit() {
         let gh = WebRepo {
             forge: Forge::GitHub,
-            url: "https://gh.ali360.cloudns.ch/ada/shop".into(),
+            url: "https://github.com/ada/shop".into(),
         };
         assert_eq!(
             gh.blob(SHA, "app/main.py", 12),
-            format!("https://gh.ali360.cloudns.ch/ada/shop/blob/{SHA}/app/main.py#L12")
+            format!("https://github.com/ada/shop/blob/{SHA}/app/main.py#L12")
         );
         let gl = WebRepo {
             forge: Forge::GitLab,
@@ -108,7 +108,7 @@ mod tests {
         );
         assert_eq!(
             gh.blob(SHA, ".", 0),
-            format!("https://gh.ali360.cloudns.ch/ada/shop/tree/{SHA}")
+            format!("https://github.com/ada/shop/tree/{SHA}")
         );
     }
 
@@ -116,12 +116,12 @@ mod tests {
     fn file_names_cannot_break_out_of_the_link() {
         let gh = WebRepo {
             forge: Forge::GitHub,
-            url: "https://gh.ali360.cloudns.ch/ada/shop".into(),
+            url: "https://github.com/ada/shop".into(),
         };
         let link = gh.blob(SHA, "a b/\"><script>#?.py", 1);
         assert_eq!(
             link,
-            format!("https://gh.ali360.cloudns.ch/ada/shop/blob/{SHA}/a%20b/%22%3E%3Cscript%3E%23%3F.py#L1")
+            format!("https://github.com/ada/shop/blob/{SHA}/a%20b/%22%3E%3Cscript%3E%23%3F.py#L1")
         );
     }
 }

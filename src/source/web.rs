@@ -111,17 +111,17 @@ mod tests {
     fn clone_urls_of_known_forges_name_their_web_page() {
         let page = |u: &str| of_url(u).map(|w| (w.forge, w.url));
         assert_eq!(
-            page("https://gh.ali360.cloudns.ch/ada/shop.git"),
+            page("https://github.com/ada/shop.git"),
             Some((
                 Forge::GitHub,
-                "https://gh.ali360.cloudns.ch/ada/shop".into()
+                "https://github.com/ada/shop".into()
             ))
         );
         assert_eq!(
             page("git@github.com:ada/shop.git"),
             Some((
                 Forge::GitHub,
-                "https://gh.ali360.cloudns.ch/ada/shop".into()
+                "https://github.com/ada/shop".into()
             ))
         );
         assert_eq!(
@@ -132,13 +132,13 @@ mod tests {
             page("https://x-access-token:secret@github.com/ada/shop"),
             Some((
                 Forge::GitHub,
-                "https://gh.ali360.cloudns.ch/ada/shop".into()
+                "https://github.com/ada/shop".into()
             )),
             "credentials never reach the page URL"
         );
         assert_eq!(page("https://example.org/ada/shop.git"), None);
-        assert_eq!(page("https://gh.ali360.cloudns.ch/ada"), None);
+        assert_eq!(page("https://github.com/ada"), None);
         assert_eq!(page("file:///tmp/shop.git"), None);
-        assert_eq!(page("https://gh.ali360.cloudns.ch/ada/sh\"op"), None);
+        assert_eq!(page("https://github.com/ada/sh\"op"), None);
     }
 }
