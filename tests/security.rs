@@ -160,7 +160,15 @@ fn html_keeps_every_payload_as_text() {
         .filter_map(|n| n.text())
         .collect();
     assert!(text.contains(&format!("evil{IMG}")));
-    assert!(text.contains(&format!("evil{IMG}/{SCRIPT}.py:3")));
+    let sha = git2::Repository::open(&repo)
+        .unwrap()
+        .head()
+        .unwrap()
+        .peel_to_commit()
+        .unwrap()
+        .id()
+        .to_string();
+    assert!(text.contains(&format!("evil{IMG}@{}:{SCRIPT}.py:3", &sha[..7])));
     assert!(text.contains(&format!("Evil {SCRIPT} {MENTION}")));
     assert!(text.contains(&format!("area {IMG}")));
     assert!(text.contains(&format!("Define an ABC. {}", all_payloads())));
@@ -222,4 +230,135 @@ fn markdown_neutralises_every_payload() {
     for line in md.lines().filter(|l| l.contains("javascript:")) {
         assert!(line.contains("\\]\\(javascript:"), "{line}");
     }
+}
+
+/// The hostile repository with an origin on GitHub: every place in it is a
+/// permalink whose path carries the payloads.
+fn hostile_repo_with_origin(root: &Path) -> (PathBuf, String) {
+    let repo = hostile_repo(root);
+    let git = git2::Repository::open(&repo).unwrap();
+    git.remote("origin", "https://github.com/ada/evil.git")
+        .unwrap();
+    let sha = git
+        .head()
+        .unwrap()
+        .peel_to_commit()
+        .unwrap()
+        .id()
+        .to_string();
+    (repo, format!("https://github.com/ada/evil/blob/{sha}/"))
+}
+
+/// Every link of a page: its href, and its text.
+fn links(doc: &Document) -> Vec<(String, String)> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("a"))
+        .map(|n| {
+            let text: String = n
+                .descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect();
+            (n.attribute("href").unwrap_or("").to_string(), text)
+        })
+        .collect()
+}
+
+/// A link to a line of the repository: at the commit, and nothing in its
+/// path that could end the attribute or the link.
+fn assert_permalink(href: &str, prefix: &str) {
+    assert!(href.starts_with(prefix), "{href}");
+    for c in ['<', '>', '"', '\'', ' ', '(', ')', '`'] {
+        assert!(!href.contains(c), "`{c}` in {href}");
+    }
+}
+
+#[test]
+fn html_and_markdown_links_are_permalinks_that_stay_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let (repo, prefix) = hostile_repo_with_origin(dir.path());
+    let rules = hostile_rules(dir.path());
+    let html = scan(&repo, &rules, "html");
+    let doc = Document::parse_with_options(
+        &html,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let outside: Vec<(String, String)> = links(&doc)
+        .into_iter()
+        .filter(|(href, _)| !href.starts_with('#'))
+        .collect();
+    assert!(!outside.is_empty(), "no permalink in the page");
+    for (href, text) in &outside {
+        assert_permalink(href, &prefix);
+        assert!(text.starts_with(&format!("evil{IMG}@")), "{text}");
+    }
+    // The finding in the file named after the script payload links its line 3.
+    assert!(outside.iter().any(|(href, text)| href.ends_with("#L3")
+        && text
+            == &format!(
+                "evil{IMG}@{}:{SCRIPT}.py:3",
+                &prefix[prefix.len() - 41..prefix.len() - 34]
+            )));
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        assert!(!matches!(n.tag_name().name(), "script" | "img"));
+    }
+
+    // The Markdown, rendered as GitHub renders it (CommonMark + tables).
+    let md = scan(&repo, &rules, "markdown");
+    let mut opts = pulldown_cmark::Options::empty();
+    opts.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    let mut rendered = String::new();
+    pulldown_cmark::html::push_html(&mut rendered, pulldown_cmark::Parser::new_ext(&md, opts));
+    let page = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"/><title>markdown</title></head><body>{rendered}</body></html>"
+    );
+    // XML wants void elements closed; the HTML renderer writes them open.
+    let xml = page.replace("<br>", "<br/>").replace("<hr>", "<hr/>");
+    let md_doc = Document::parse_with_options(
+        &xml,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    );
+    let md_links: Vec<(String, String)> = match &md_doc {
+        Ok(doc) => {
+            for n in doc.descendants().filter(|n| n.is_element()) {
+                assert!(
+                    !matches!(n.tag_name().name(), "script" | "img"),
+                    "a <{}> from the Markdown",
+                    n.tag_name().name()
+                );
+            }
+            links(doc)
+        }
+        Err(e) => panic!("the rendered Markdown is not well-formed: {e}\n{rendered}"),
+    };
+    let md_permalinks: Vec<&(String, String)> = md_links
+        .iter()
+        .filter(|(h, _)| h.starts_with("https:"))
+        .collect();
+    assert!(!md_permalinks.is_empty(), "no link in the Markdown:\n{md}");
+    // The link payload in a file name is a link's text, never its target.
+    for (href, _) in &md_links {
+        assert_permalink(href, &prefix);
+    }
+    if browser::require().is_none() {
+        return;
+    }
+    let file = dir.path().join("markdown.html");
+    std::fs::write(&file, &page).unwrap();
+    let loaded = browser::load(&file);
+    assert_eq!(loaded.title(), "markdown", "a payload ran");
+    assert!(loaded.console.is_empty(), "{:#?}", loaded.console);
+    // Clickable: the links are anchors with their href in the page as loaded.
+    assert!(
+        loaded.dom.contains(&format!("href=\"{prefix}")),
+        "{}",
+        loaded.dom
+    );
 }

@@ -55,6 +55,9 @@ mod tests {
     fn only_assignments_with_values_are_stated() {
         assert!(analyze("# local settings\nDEBUG=\nAPI_KEY=\n").is_empty());
         let f = analyze("# local settings\nDEBUG=\nexport STRIPE_KEY=\"sk_test_123\"\n");
-        assert_eq!(f, vec![ConfigFact::new(DOTENV_VALUES.name, 3, "STRIPE_KEY")]);
+        assert_eq!(
+            f,
+            vec![ConfigFact::new(DOTENV_VALUES.name, 3, "STRIPE_KEY")]
+        );
     }
 }

@@ -17,6 +17,7 @@ mod decode;
 pub mod examples;
 mod file;
 mod includes;
+mod links;
 
 use crate::analyze::crossref::Exports;
 use crate::analyze::facts::{CodeMetrics, Export, Ref};
@@ -306,7 +307,7 @@ fn audit_listing(
     let competencies = tally.levels(rules, &metrics);
     let paths: Vec<&str> = listing.files.iter().map(|e| e.path.as_str()).collect();
     let flags = provenance::flags(&paths, stats.lines, history.as_ref());
-    Ok(RepoReport {
+    let mut report = RepoReport {
         name: input.name.clone(),
         source: input.source.clone(),
         label: input.label.clone(),
@@ -324,7 +325,10 @@ fn audit_listing(
         statements: None,
         web: input.web.clone(),
         archived: input.archived,
-    })
+        modified: Vec::new(),
+    };
+    links::link(&mut report, &listing.changed);
+    Ok(report)
 }
 
 /// Findings about folders committed by mistake (a virtualenv, bytecode

@@ -37,6 +37,9 @@ pub struct ItemEvidence {
     pub line: u32,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cell: Option<u32>,
+    /// The line's permalink at the audited commit, when known.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -15,6 +15,10 @@ pub struct Evidence {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cell: Option<u32>,
     pub detail: String,
+    /// The line's permalink at the audited commit, when the repository's
+    /// web location is known and the file is the commit's.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub url: Option<String>,
 }
 
 /// A competency's level in one repository, and why.
@@ -51,6 +55,9 @@ pub struct Finding {
     pub message: String,
     #[serde(default)]
     pub severity: Severity,
+    /// The line's permalink at the audited commit (as for evidence).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub url: Option<String>,
 }
 
 /// How bad a finding is (the levels of SARIF and of code scanning).

@@ -84,6 +84,10 @@ pub struct RepoReport {
     /// Archived on its hosting platform: audited all the same.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub archived: bool,
+    /// Files with evidence whose working-tree content is not the audited
+    /// commit's: named as working-tree files, never linked.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub modified: Vec<String>,
 }
 
 /// How much of a repository the `--author` authors wrote (git blame at the

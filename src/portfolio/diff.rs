@@ -499,6 +499,7 @@ mod tests {
                             line: u32::from(i) + 1,
                             cell: None,
                             detail: format!("hit {i}"),
+                            url: None,
                         })
                         .collect(),
                     hints: Vec::new(),
@@ -515,6 +516,7 @@ mod tests {
                     cell: None,
                     message: "m".to_string(),
                     severity: Default::default(),
+                    url: None,
                 })
                 .collect(),
             ..Default::default()

@@ -11,7 +11,9 @@
 //! arrange the model's values and lay out the chart; they compute nothing
 //! the report states.
 
-use super::{areas, config_note, location, metrics_text, statements_line, status_mark, Grade};
+use super::{
+    areas, config_note, metrics_text, safe_url, statements_line, status_mark, Grade, Places,
+};
 use crate::model::area_title;
 use crate::model::CompetencyLevel;
 use crate::model::{AreaSummary, RepoReport, Report};
@@ -82,7 +84,30 @@ struct ItemView<'a> {
     label: &'static str,
     next_step: Vec<Span<'a>>,
     /// Where each met requirement shows, and which competency it is.
-    evidence: Vec<(String, String)>,
+    evidence: Vec<(Place, String)>,
+}
+
+/// A place in a repository as the page names it, with its permalink.
+struct Place {
+    at: String,
+    /// Only an http(s) URL, with nothing that could end the attribute.
+    url: Option<String>,
+}
+
+impl Place {
+    fn new(
+        places: &Places,
+        repo: &str,
+        path: &str,
+        cell: Option<u32>,
+        line: u32,
+        url: Option<&String>,
+    ) -> Place {
+        Place {
+            at: places.name(repo, path, cell, line),
+            url: url.and_then(|u| safe_url(u)),
+        }
+    }
 }
 
 struct AreaChart {
@@ -145,7 +170,7 @@ struct Cell {
 
 struct FindingRow<'a> {
     id: &'a str,
-    at: String,
+    at: Place,
     message: Vec<Span<'a>>,
 }
 
@@ -199,8 +224,8 @@ struct CompetencyView<'a> {
     c: &'a CompetencyLevel,
     /// The classes of the level's three dots.
     dots: [&'static str; 3],
-    first: Vec<(String, &'a str)>,
-    rest: Vec<(String, &'a str)>,
+    first: Vec<(Place, &'a str)>,
+    rest: Vec<(Place, &'a str)>,
     metrics: String,
     /// "4 shown of 37 hits" when the evidence list was cut.
     hits: String,
@@ -241,7 +266,7 @@ fn ring(score: u32) -> Ring {
     }
 }
 
-fn item_view(i: &ChecklistItem) -> ItemView<'_> {
+fn item_view<'a>(i: &'a ChecklistItem, places: &Places) -> ItemView<'a> {
     let (status, mark, label) = status_view(i.status);
     ItemView {
         item: i,
@@ -254,7 +279,7 @@ fn item_view(i: &ChecklistItem) -> ItemView<'_> {
             .iter()
             .map(|e| {
                 (
-                    location(&e.repo, &e.path, e.cell, e.line),
+                    Place::new(places, &e.repo, &e.path, e.cell, e.line, e.url.as_ref()),
                     e.competency.clone(),
                 )
             })
@@ -262,7 +287,7 @@ fn item_view(i: &ChecklistItem) -> ItemView<'_> {
     }
 }
 
-fn phase_views<'a>(report: &'a Report) -> Vec<PhaseView<'a>> {
+fn phase_views<'a>(report: &'a Report, places: &Places) -> Vec<PhaseView<'a>> {
     let c = &report.portfolio.checklist;
     let view = |p: &'a PhaseProgress| PhaseView {
         title: &p.title,
@@ -275,7 +300,7 @@ fn phase_views<'a>(report: &'a Report) -> Vec<PhaseView<'a>> {
             .items
             .iter()
             .filter(|i| i.phase == p.id)
-            .map(item_view)
+            .map(|i| item_view(i, places))
             .collect(),
     };
     let mut phases: Vec<PhaseView> = c.phases.iter().map(view).collect();
@@ -284,7 +309,7 @@ fn phase_views<'a>(report: &'a Report) -> Vec<PhaseView<'a>> {
         .items
         .iter()
         .filter(|i| !c.phases.iter().any(|p| p.id == i.phase))
-        .map(item_view)
+        .map(|i| item_view(i, places))
         .collect();
     if !orphans.is_empty() {
         phases.push(PhaseView {
@@ -400,8 +425,15 @@ fn matrix<'a>(report: &'a Report, repos: &[RepoView<'a>]) -> Option<Matrix<'a>> 
     })
 }
 
-fn evidence_line<'a>(repo: &str, e: &'a crate::model::Evidence) -> (String, &'a str) {
-    (location(repo, &e.path, e.cell, e.line), e.detail.as_str())
+fn evidence_line<'a>(
+    places: &Places,
+    repo: &str,
+    e: &'a crate::model::Evidence,
+) -> (Place, &'a str) {
+    (
+        Place::new(places, repo, &e.path, e.cell, e.line, e.url.as_ref()),
+        e.detail.as_str(),
+    )
 }
 
 /// `1 file`, `2 files`.
@@ -413,7 +445,7 @@ fn count(n: u64, noun: &str) -> String {
     }
 }
 
-fn repo_view(index: usize, r: &RepoReport) -> RepoView<'_> {
+fn repo_view<'a>(index: usize, r: &'a RepoReport, places: &Places) -> RepoView<'a> {
     let s = &r.stats;
     let mut facts = vec![format!(
         "{}, {} Python ({})",
@@ -442,7 +474,7 @@ fn repo_view(index: usize, r: &RepoReport) -> RepoView<'_> {
                 .iter()
                 .filter(|c| c.level > 0)
                 .map(|c| {
-                    let mut lines = c.evidence.iter().map(|e| evidence_line(&r.name, e));
+                    let mut lines = c.evidence.iter().map(|e| evidence_line(places, &r.name, e));
                     CompetencyView {
                         c,
                         dots: [1, 2, 3].map(|l| if c.level >= l { "dot on" } else { "dot" }),
@@ -487,6 +519,7 @@ fn repo_view(index: usize, r: &RepoReport) -> RepoView<'_> {
 }
 
 fn page(report: &Report) -> Page<'_> {
+    let places = Places::of(report);
     let c = &report.portfolio.checklist;
     let count = |s: Status| c.items.iter().filter(|i| i.status == s).count();
     let audited: Vec<&RepoReport> = report.repos.iter().filter(|r| r.error.is_none()).collect();
@@ -498,7 +531,7 @@ fn page(report: &Report) -> Page<'_> {
         .repos
         .iter()
         .enumerate()
-        .map(|(i, r)| repo_view(i, r))
+        .map(|(i, r)| repo_view(i, r, &places))
         .collect();
     Page {
         csp: CSP,
@@ -518,12 +551,12 @@ fn page(report: &Report) -> Page<'_> {
             measurable: c.measurable,
         },
         audited: audited.len(),
-        phases: phase_views(report),
+        phases: phase_views(report, &places),
         gaps: c
             .items
             .iter()
             .filter(|i| matches!(i.status, Status::Partial | Status::Missing))
-            .map(item_view)
+            .map(|i| item_view(i, &places))
             .collect(),
         chart: area_chart(&report.portfolio.areas),
         matrix: matrix(report, &repos),
@@ -531,12 +564,11 @@ fn page(report: &Report) -> Page<'_> {
         findings: report
             .repos
             .iter()
-            .flat_map(|r| {
-                r.findings.iter().map(move |f| FindingRow {
-                    id: &f.id,
-                    at: location(&r.name, &f.path, f.cell, f.line),
-                    message: spans(&f.message),
-                })
+            .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+            .map(|(r, f)| FindingRow {
+                id: &f.id,
+                at: Place::new(&places, &r.name, &f.path, f.cell, f.line, f.url.as_ref()),
+                message: spans(&f.message),
             })
             .collect(),
         repos,

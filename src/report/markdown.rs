@@ -8,7 +8,7 @@
 //! The whole stays under GitHub's comment limit; long lists are cut with a
 //! count of what was left out.
 
-use super::{config_note, location, statements_line};
+use super::{config_note, safe_url, statements_line, Places};
 use crate::model::{ItemEvidence, Status};
 use crate::model::{RepoReport, Report, Tool};
 use std::fmt::Write as _;
@@ -51,8 +51,19 @@ fn mark(s: Status) -> &'static str {
     }
 }
 
-fn at(e: &ItemEvidence) -> String {
-    escape(&location(&e.repo, &e.path, e.cell, e.line))
+/// A place as Markdown: its name, escaped, linked to its permalink when there is one.
+fn linked(name: &str, url: Option<&String>) -> String {
+    match url.and_then(|u| safe_url(u)) {
+        Some(u) => format!("[{}]({u})", escape(name)),
+        None => escape(name),
+    }
+}
+
+fn at(places: &Places, e: &ItemEvidence) -> String {
+    linked(
+        &places.name(&e.repo, &e.path, e.cell, e.line),
+        e.url.as_ref(),
+    )
 }
 
 /// Appends entries (a line each, or several for one repository) while they
@@ -101,6 +112,7 @@ pub(crate) fn remaining(out: &str) -> usize {
 }
 
 fn checklist(report: &Report, out: &mut String) {
+    let places = Places::of(report);
     let Some(roadmap) = &report.roadmap else {
         return;
     };
@@ -176,7 +188,7 @@ fn checklist(report: &Report, out: &mut String) {
             let shown = i
                 .evidence
                 .first()
-                .map(|e| format!(" — {}", at(e)))
+                .map(|e| format!(" — {}", at(&places, e)))
                 .unwrap_or_default();
             format!("- {} {}{shown}", mark(i.status), escape(&i.title))
         })
@@ -190,12 +202,16 @@ fn checklist(report: &Report, out: &mut String) {
 }
 
 fn findings(report: &Report, out: &mut String) {
+    let places = Places::of(report);
     let rows: Vec<String> = report
         .repos
         .iter()
         .flat_map(|r| {
-            r.findings.iter().map(move |f| {
-                let place = escape(&location(&r.name, &f.path, f.cell, f.line));
+            r.findings.iter().map(|f| {
+                let place = linked(
+                    &places.name(&r.name, &f.path, f.cell, f.line),
+                    f.url.as_ref(),
+                );
                 format!("| {} | {place} | {} |", escape(&f.id), escape(&f.message))
             })
         })
@@ -267,7 +283,7 @@ fn cohort(report: &Report, out: &mut String) {
     );
 }
 
-fn repo_lines(r: &RepoReport) -> Vec<String> {
+fn repo_lines(r: &RepoReport, places: &Places) -> Vec<String> {
     let who = r
         .label
         .as_ref()
@@ -300,7 +316,10 @@ fn repo_lines(r: &RepoReport) -> Vec<String> {
         let shown = c
             .evidence
             .first()
-            .map(|e| format!(" {}", escape(&location(&r.name, &e.path, e.cell, e.line))))
+            .map(|e| {
+                let name = places.name(&r.name, &e.path, e.cell, e.line);
+                format!(" {}", linked(&name, e.url.as_ref()))
+            })
             .unwrap_or_default();
         lines.push(format!("  - {} level {}{shown}", escape(&c.id), c.level));
     }
@@ -312,10 +331,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     checklist(report, &mut md);
     cohort(report, &mut md);
     findings(report, &mut md);
+    let places = Places::of(report);
     let repos: Vec<String> = report
         .repos
         .iter()
-        .map(|r| repo_lines(r).join("\n"))
+        .map(|r| repo_lines(r, &places).join("\n"))
         .collect();
     if !repos.is_empty() {
         let _ = writeln!(

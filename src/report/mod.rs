@@ -12,7 +12,9 @@ pub mod markdown;
 pub mod text;
 pub mod timeline;
 
-use crate::model::{Authorship, Checklist, CompetencyLevel, IgnoredItem, Statements, Status};
+use crate::model::{
+    Authorship, Checklist, CompetencyLevel, IgnoredItem, Report, Statements, Status,
+};
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 
@@ -25,6 +27,67 @@ pub fn location(repo: &str, path: &str, cell: Option<u32>, line: u32) -> String 
         (_, Some(c)) => format!("{repo}/{path} cell {c}:{line}"),
         (_, None) => format!("{repo}/{path}:{line}"),
     }
+}
+
+/// How a scan report names a place: `repo@1a2b3c4:path:line` in a
+/// repository read at a commit (what `git show 1a2b3c4:path` opens), else
+/// `repo/path:line` (a folder without git, or a working-tree file that
+/// differs from that commit).
+pub struct Places<'a> {
+    /// Each repository's short commit and its files changed since.
+    repos: BTreeMap<&'a str, (&'a str, &'a [String])>,
+}
+
+impl<'a> Places<'a> {
+    pub fn of(report: &'a Report) -> Places<'a> {
+        let mut repos = BTreeMap::new();
+        for r in &report.repos {
+            if let Some(rev) = &r.revision {
+                repos
+                    .entry(r.name.as_str())
+                    .or_insert((rev.get(..7).unwrap_or(rev), r.modified.as_slice()));
+            }
+        }
+        Places { repos }
+    }
+
+    pub fn name(&self, repo: &str, path: &str, cell: Option<u32>, line: u32) -> String {
+        match self.repos.get(repo) {
+            Some((short, modified)) if path != "." && !modified.iter().any(|m| m == path) => {
+                match cell {
+                    Some(c) => format!("{repo}@{short}:{path} cell {c}:{line}"),
+                    None => format!("{repo}@{short}:{path}:{line}"),
+                }
+            }
+            _ => location(repo, path, cell, line),
+        }
+    }
+}
+
+/// A link that is safe to write into a page or a Markdown link: an http(s)
+/// URL whose characters cannot end the link (parentheses, angle brackets,
+/// quotes and spaces are percent-encoded).
+pub fn safe_url(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return None;
+    }
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '"' => out.push_str("%22"),
+            '\'' => out.push_str("%27"),
+            ' ' => out.push_str("%20"),
+            '\\' => out.push_str("%5C"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 /// A competency's metrics as every format writes them: `name value, ...`,

@@ -5,8 +5,7 @@
 //! palette the command line chose (`--color`, `NO_COLOR`, a terminal).
 
 use super::{
-    areas, authorship_line, config_note, location, metrics_text, statements_line, status_mark,
-    Grade,
+    areas, authorship_line, config_note, metrics_text, statements_line, status_mark, Grade, Places,
 };
 use crate::model::area_title;
 use crate::model::{CompetencyLevel, Evidence};
@@ -85,8 +84,8 @@ fn bar(level: u8) -> &'static str {
     }
 }
 
-fn place(repo: &str, e: &Evidence) -> String {
-    location(repo, &e.path, e.cell, e.line)
+fn place(places: &Places, repo: &str, e: &Evidence) -> String {
+    places.name(repo, &e.path, e.cell, e.line)
 }
 
 fn metric_text(c: &CompetencyLevel) -> String {
@@ -97,7 +96,12 @@ fn metric_text(c: &CompetencyLevel) -> String {
     }
 }
 
-fn render_repo(r: &RepoReport, out: &mut dyn Write, p: &Palette) -> io::Result<()> {
+fn render_repo(
+    r: &RepoReport,
+    places: &Places,
+    out: &mut dyn Write,
+    p: &Palette,
+) -> io::Result<()> {
     let name = paint(p.heading, &r.name);
     match &r.label {
         Some(label) => writeln!(out, "{label}: {name} ({})", r.source)?,
@@ -147,7 +151,7 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write, p: &Palette) -> io::Result<(
             let evidence = c
                 .evidence
                 .first()
-                .map(|e| format!("{}  {}", place(&r.name, e), e.detail))
+                .map(|e| format!("{}  {}", place(places, &r.name, e), e.detail))
                 .unwrap_or_default();
             writeln!(
                 out,
@@ -178,7 +182,7 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write, p: &Palette) -> io::Result<(
             c.declared_unused.iter().map(move |e| {
                 format!(
                     "{}  {}, but nothing uses it for {}",
-                    place(&r.name, e),
+                    place(places, &r.name, e),
                     e.detail,
                     c.id
                 )
@@ -196,7 +200,7 @@ fn render_repo(r: &RepoReport, out: &mut dyn Write, p: &Palette) -> io::Result<(
         let heading = format!("findings ({})", r.findings.len());
         writeln!(out, "  {}", paint(p.heading, heading))?;
         for f in &r.findings {
-            let at = location(&r.name, &f.path, f.cell, f.line);
+            let at = places.name(&r.name, &f.path, f.cell, f.line);
             let id = paint(p.missing, format!("{:24}", f.id));
             writeln!(out, "    {id} {at}  {}", f.message)?;
         }
@@ -219,11 +223,16 @@ fn progress_bar(score: u32) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled.min(10)))
 }
 
-fn item_place(e: &ItemEvidence) -> String {
-    location(&e.repo, &e.path, e.cell, e.line)
+fn item_place(places: &Places, e: &ItemEvidence) -> String {
+    places.name(&e.repo, &e.path, e.cell, e.line)
 }
 
-fn render_checklist(report: &Report, out: &mut dyn Write, p: &Palette) -> io::Result<()> {
+fn render_checklist(
+    report: &Report,
+    places: &Places,
+    out: &mut dyn Write,
+    p: &Palette,
+) -> io::Result<()> {
     let Some(roadmap) = &report.roadmap else {
         return Ok(());
     };
@@ -308,7 +317,11 @@ fn render_checklist(report: &Report, out: &mut dyn Write, p: &Palette) -> io::Re
             paint(p.heading, format!("Met ({})", met.len()))
         )?;
         for i in met {
-            let shown = i.evidence.first().map(item_place).unwrap_or_default();
+            let shown = i
+                .evidence
+                .first()
+                .map(|e| item_place(places, e))
+                .unwrap_or_default();
             let mark = paint(p.status(i.status), status_mark(i.status));
             writeln!(out, "  {mark} {}  {shown}", i.title)?;
         }
@@ -424,9 +437,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// The report in the palette's styles.
 pub fn render_with(report: &Report, out: &mut dyn Write, p: &Palette) -> io::Result<()> {
     render_cohort(report, out, p)?;
-    render_checklist(report, out, p)?;
+    let places = Places::of(report);
+    render_checklist(report, &places, out, p)?;
     for r in &report.repos {
-        render_repo(r, out, p)?;
+        render_repo(r, &places, out, p)?;
     }
     let audited = report.repos.iter().filter(|r| r.error.is_none()).count();
     if report.repos.len() > 1 {

@@ -149,6 +149,7 @@ pub fn evaluate_over(
                         path: e.path.clone(),
                         line: e.line,
                         cell: e.cell,
+                        url: e.url.clone(),
                     });
                 }
             }

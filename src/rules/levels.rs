@@ -62,6 +62,7 @@ impl Tally {
                     line,
                     cell,
                     detail: h.detail.clone(),
+                    url: None,
                 });
             }
         }
@@ -84,6 +85,7 @@ impl Tally {
                 line: 0,
                 cell: None,
                 detail: format!("{name} = {v}"),
+                url: None,
             });
         }
     }

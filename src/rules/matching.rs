@@ -353,6 +353,7 @@ impl RuleSet {
             cell: None,
             message: message.replace("{detail}", &hit.detail),
             severity: finding.severity,
+            url: None,
         })
     }
 }

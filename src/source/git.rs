@@ -50,6 +50,27 @@ pub fn top_file(
     Ok(Some(blob.content().to_vec()))
 }
 
+/// The files of a working tree that differ from HEAD: changed or added
+/// (staged or not) and untracked; ignored files are not listed anyway.
+pub fn changed_since_head(root: &Path) -> BTreeSet<String> {
+    let Ok(repo) = Repository::open(root) else {
+        return BTreeSet::new();
+    };
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false)
+        .renames_head_to_index(false);
+    let Ok(statuses) = repo.statuses(Some(&mut opts)) else {
+        return BTreeSet::new();
+    };
+    statuses
+        .iter()
+        .filter(|e| e.status() != git2::Status::CURRENT)
+        .filter_map(|e| e.path().ok().map(str::to_string))
+        .collect()
+}
+
 fn git_err(path: &Path) -> impl Fn(git2::Error) -> SourceError + '_ {
     move |e| SourceError::Git {
         path: path.to_path_buf(),

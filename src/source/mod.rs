@@ -129,6 +129,9 @@ pub struct Listing {
     /// The commit scanned, or HEAD of a working tree.
     pub revision: Option<String>,
     pub history: Option<History>,
+    /// A working tree's files whose content is not HEAD's (changed, added,
+    /// untracked): what the audit read of them is not at `revision`.
+    pub changed: std::collections::BTreeSet<String>,
 }
 
 impl Listing {

@@ -112,17 +112,11 @@ mod tests {
         let page = |u: &str| of_url(u).map(|w| (w.forge, w.url));
         assert_eq!(
             page("https://github.com/ada/shop.git"),
-            Some((
-                Forge::GitHub,
-                "https://github.com/ada/shop".into()
-            ))
+            Some((Forge::GitHub, "https://github.com/ada/shop".into()))
         );
         assert_eq!(
             page("git@github.com:ada/shop.git"),
-            Some((
-                Forge::GitHub,
-                "https://github.com/ada/shop".into()
-            ))
+            Some((Forge::GitHub, "https://github.com/ada/shop".into()))
         );
         assert_eq!(
             page("ssh://git@gitlab.com/group/sub/shop"),
@@ -130,10 +124,7 @@ mod tests {
         );
         assert_eq!(
             page("https://x-access-token:secret@github.com/ada/shop"),
-            Some((
-                Forge::GitHub,
-                "https://github.com/ada/shop".into()
-            )),
+            Some((Forge::GitHub, "https://github.com/ada/shop".into())),
             "credentials never reach the page URL"
         );
         assert_eq!(page("https://example.org/ada/shop.git"), None);

@@ -109,6 +109,7 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
             Ok(Some(h)) => {
                 listing.revision = Some(h.head.clone());
                 listing.history = Some(h);
+                listing.changed = git::changed_since_head(root);
             }
             Ok(None) => listing.notes.push(Note {
                 path: ".git".into(),

@@ -4,8 +4,8 @@
 
 use crate::model::diff::{Diff, Direction, LevelChange};
 use crate::model::Evidence;
-use crate::report::location;
 use crate::report::markdown::{escape, footer, push_limited, remaining, table};
+use crate::report::{location, safe_url};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -24,10 +24,11 @@ fn change_mark(c: LevelChange) -> &'static str {
 fn evidence(repo: &str, sign: &str, list: &[Evidence]) -> Vec<String> {
     list.iter()
         .map(|e| {
-            format!(
-                "{sign} {}",
-                escape(&location(repo, &e.path, e.cell, e.line))
-            )
+            let at = escape(&location(repo, &e.path, e.cell, e.line));
+            match e.url.as_deref().and_then(safe_url) {
+                Some(u) => format!("{sign} [{at}]({u})"),
+                None => format!("{sign} {at}"),
+            }
         })
         .collect()
 }
