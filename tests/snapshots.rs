@@ -16,7 +16,7 @@ mod common;
 use portfolio_audit::audit::examples::run_all;
 use portfolio_audit::model::Report;
 use portfolio_audit::portfolio::RuleSet;
-use portfolio_audit::report::{badge, csv, html, json, markdown, text};
+use portfolio_audit::report::{badge, card, csv, html, json, markdown, text};
 
 fn golden() -> Report {
     let text =
@@ -46,6 +46,13 @@ fn every_renderer_on_the_golden_report() {
     insta::assert_snapshot!(
         "golden_badge",
         render(|r, out| badge::render(r, "portfolio", out))
+    );
+    let svg = render(|r, out| card::render_svg(r, "Ada Lovelace", out));
+    assert!(svg.contains(">50*</text>"), "the card marks a narrowed score");
+    insta::assert_snapshot!("golden_card", svg);
+    insta::assert_snapshot!(
+        "golden_card_markdown",
+        render(|r, out| card::render_markdown(r, "card.svg", out))
     );
 }
 

@@ -4,6 +4,7 @@
 mod audit_args;
 mod badge;
 mod bench;
+mod card;
 mod diff;
 mod progress;
 mod roadmaps_cmd;
@@ -23,6 +24,7 @@ Examples:
   portfolio-audit scan . --format json -o report.json
   portfolio-audit scan students/* --format html -o cohort.html
   portfolio-audit badge . --output badge.svg
+  portfolio-audit card ~/code -o card.svg     a shareable card of the score and areas
   portfolio-audit scan my-repo --rev v1.0     a git revision, read without checkout
   portfolio-audit scan . --roadmap backend-and-ai
   portfolio-audit diff --base origin/main     what this branch gained or lost
@@ -58,6 +60,10 @@ enum Command {
     /// Write a shields-style SVG badge with the checklist score ("portfolio | 72%").
     #[command(after_help = badge::AFTER_HELP)]
     Badge(badge::BadgeArgs),
+    /// Write a shareable card (SVG): the score and each competency area's
+    /// levels; or a profile README snippet with it.
+    #[command(after_help = card::AFTER_HELP)]
+    Card(card::CardArgs),
     /// Walk a repository's history (first parents: a merge is one step) and
     /// report when each competency appeared, rose, fell or was lost, by commit.
     #[command(after_help = timeline::AFTER_HELP)]
@@ -146,6 +152,7 @@ where
         Command::Scan(args) => scan::run(&args, out, err),
         Command::Diff(args) => diff::run(&args, out, err),
         Command::Badge(args) => badge::run(&args, out, err),
+        Command::Card(args) => card::run(&args, out, err),
         Command::Timeline(args) => timeline::run(&args, out, err),
         Command::Rules(cmd) => rules_cmd::run(&cmd, out, err),
         Command::Roadmaps(cmd) => roadmaps_cmd::run(&cmd, out, err),

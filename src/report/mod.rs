@@ -3,6 +3,7 @@
 //! Renderers never compute; everything they print is in the model.
 
 pub mod badge;
+pub mod card;
 pub mod csv;
 pub mod diff;
 pub mod html;
