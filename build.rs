@@ -1,6 +1,6 @@
-//! Embeds `rules/*.toml`, `rules/findings/*.toml`, `rules/roadmaps/*.toml` and
-//! `rules/templates/*.toml` into the binary: the rules, findings, checklists
-//! and known project templates users get by default.
+//! Embeds the data of `rules/` into the binary: the rules (`rules/*.toml`),
+//! findings, flags, checklists (`roadmaps/`), known project templates and
+//! tool tables users get by default.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -10,6 +10,7 @@ fn main() {
     for (name, sub, file) in [
         ("RULES", "rules", "embedded_rules.rs"),
         ("FINDINGS", "rules/findings", "embedded_findings.rs"),
+        ("FLAGS", "rules/flags", "embedded_flags.rs"),
         ("ROADMAPS", "rules/roadmaps", "embedded_roadmaps.rs"),
         ("TEMPLATES", "rules/templates", "embedded_templates.rs"),
         ("TOOLS", "rules/tools", "embedded_tools.rs"),

@@ -83,6 +83,21 @@ fn rules_explain_shows_advice_and_levels() {
 }
 
 #[test]
+fn rules_explain_shows_the_possibly_copied_flag_from_its_data_file() {
+    let run = cli(&["rules", "explain", "possibly-copied"]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    assert!(run
+        .out
+        .starts_with("possibly-copied — Possibly copied (flag)"));
+    assert!(run
+        .out
+        .contains("80% or more of the Python lines (repositories of 50 lines or more)"));
+    assert!(run
+        .out
+        .contains("Defined in rules/flags/possibly-copied.toml"));
+}
+
+#[test]
 fn rules_explain_shows_a_finding_with_its_severity_and_messages() {
     let run = cli(&["rules", "explain", "sec.sql_injection"]);
     assert_eq!(run.code, 0, "{}", run.err);

@@ -13,7 +13,7 @@
 
 mod common;
 
-use portfolio_audit::audit::examples::run_all;
+use portfolio_audit::audit::examples::{flag_examples, run_all};
 use portfolio_audit::model::Report;
 use portfolio_audit::portfolio::RuleSet;
 use portfolio_audit::report::{badge, card, csv, html, json, markdown, text};
@@ -48,7 +48,10 @@ fn every_renderer_on_the_golden_report() {
         render(|r, out| badge::render(r, "portfolio", out))
     );
     let svg = render(|r, out| card::render_svg(r, "Ada Lovelace", out));
-    assert!(svg.contains(">50*</text>"), "the card marks a narrowed score");
+    assert!(
+        svg.contains(">50*</text>"),
+        "the card marks a narrowed score"
+    );
     insta::assert_snapshot!("golden_card", svg);
     insta::assert_snapshot!(
         "golden_card_markdown",
@@ -87,8 +90,10 @@ fn every_rules_example_evidence() {
         .iter()
         .map(|r| r.id.clone())
         .chain(set.findings.iter().map(|f| f.id.clone()))
+        .chain(std::iter::once("possibly-copied".to_string()))
         .collect();
     let mut results = run_all(&set, None);
+    results.extend(flag_examples(&set));
     results.sort_by(|a, b| (&a.source, a.line).cmp(&(&b.source, b.line)));
     let mut seen = std::collections::BTreeSet::new();
     for r in &results {
@@ -110,7 +115,8 @@ fn every_rules_example_evidence() {
             let name = source
                 .trim_start_matches("rules/")
                 .trim_end_matches(".toml")
-                .replace("findings/", "finding.");
+                .replace("findings/", "finding.")
+                .replace("flags/", "flag.");
             insta::assert_snapshot!(name, shown);
         }
     });

@@ -148,6 +148,54 @@ fn run_one(set: &RuleSet, subject: Subject, source: &Path, ex: &Example) -> Exam
     }
 }
 
+/// Runs the examples of the built-in `possibly-copied` flag: each a small
+/// repository that must be flagged or not.
+pub fn flag_examples(set: &RuleSet) -> Vec<ExampleResult> {
+    let Some(flag) = crate::rules::provenance::copied_flag() else {
+        return Vec::new();
+    };
+    flag.example
+        .iter()
+        .enumerate()
+        .map(|(i, ex)| {
+            // The flag's file keeps no spans: its examples are numbered.
+            let example = Example {
+                line: i + 1,
+                expect_match: ex.flagged,
+                level: None,
+                files: ex
+                    .files
+                    .iter()
+                    .map(|(p, c)| (p.clone(), c.clone()))
+                    .collect(),
+            };
+            let flags = audit_example(set, &example)
+                .map(|r| r.flags)
+                .unwrap_or_default();
+            let raised = flags.iter().find(|f| f.id == flag.id);
+            let ok = raised.is_some() == ex.flagged;
+            ExampleResult {
+                rule: flag.id.clone(),
+                source: format!("rules/flags/{}.toml", flag.id),
+                line: i + 1,
+                status: match (ok, ex.flagged) {
+                    (true, _) => Status::Validated,
+                    (false, true) => Status::Missing,
+                    (false, false) => Status::Noisy,
+                },
+                expected: if ex.flagged { "flagged" } else { "not flagged" }.to_string(),
+                got: if raised.is_some() {
+                    "flagged"
+                } else {
+                    "not flagged"
+                }
+                .to_string(),
+                evidence: raised.map(|f| f.reason.clone()).into_iter().collect(),
+            }
+        })
+        .collect()
+}
+
 /// Runs every example of every rule and finding (or of those whose id is in `only`).
 pub fn run_all(set: &RuleSet, only: Option<&[String]>) -> Vec<ExampleResult> {
     use rayon::prelude::*;

@@ -1,7 +1,7 @@
 //! `portfolio-audit rules ...`: list, check, test and explain rules.
 
 use super::{ListFormat as Format, RulesArg};
-use crate::audit::examples::{run_all, Status};
+use crate::audit::examples::{flag_examples, run_all, Status};
 use crate::exit_codes;
 use crate::portfolio::reference;
 use crate::portfolio::{read_rule_dir, FindingRule, Rule, RuleSet};
@@ -106,20 +106,33 @@ pub fn run(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyh
                     return Ok(exit_codes::USAGE);
                 }
             };
-            report_examples(&set, None, out, err)
+            report_examples(&set, None, false, out, err)
         }
         RulesCommand::Test { rules, ids } => {
             let Some(set) = load(rules, err)? else {
                 return Ok(exit_codes::USAGE);
             };
             let only = (!ids.is_empty()).then_some(ids.as_slice());
-            report_examples(&set, only, out, err)
+            report_examples(&set, only, true, out, err)
         }
         RulesCommand::Explain { id, rules } => {
             let Some(set) = load(rules, err)? else {
                 return Ok(exit_codes::USAGE);
             };
             let (rule, finding) = (set.rule(id), set.finding(id));
+            if let Some(flag) = reference::copied_flag().filter(|f| f.id == *id) {
+                writeln!(out, "{} — {} (flag)\n", flag.id, flag.title)?;
+                writeln!(out, "Why: {}\n", flag.why)?;
+                writeln!(out, "What to do: {}\n", flag.advice)?;
+                writeln!(
+                    out,
+                    "Raised when the first commit already held {:.0}% or more of the Python lines (repositories of {} lines or more), or the layout matches a known template (rules/templates/).",
+                    flag.first_commit_share * 100.0,
+                    flag.min_lines
+                )?;
+                writeln!(out, "\nDefined in rules/flags/{}.toml", flag.id)?;
+                return Ok(exit_codes::OK);
+            }
             if rule.is_none() && finding.is_none() {
                 writeln!(
                     err,
@@ -259,13 +272,20 @@ fn explain_finding(set: &RuleSet, f: &FindingRule, out: &mut dyn Write) -> anyho
     Ok(())
 }
 
+/// Runs the examples and prints the failures and a count; `builtin`: the
+/// set includes the built-in data, so the built-in flag's examples run too.
 fn report_examples(
     set: &RuleSet,
     only: Option<&[String]>,
+    builtin: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let mut results = run_all(set, only);
+    let flag = reference::copied_flag().map(|f| f.id.clone());
+    if builtin && only.is_none_or(|ids| flag.is_some_and(|f| ids.contains(&f))) {
+        results.extend(flag_examples(set));
+    }
     results.sort_by(|a, b| a.rule.cmp(&b.rule).then(a.line.cmp(&b.line)));
     let failed: Vec<_> = results
         .iter()

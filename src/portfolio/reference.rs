@@ -59,3 +59,6 @@ pub fn syntax_tree(source: &str) -> Result<String, NoTree> {
     let tree = parser.parse(source, None).ok_or(NoTree)?;
     Ok(tree.root_node().to_sexp())
 }
+
+/// The `possibly-copied` flag as its data file states it.
+pub use crate::rules::provenance::{copied_flag, CopiedFlag};

@@ -4,21 +4,72 @@
 //! per template, the file stem its id).
 //!
 //! These are flags with a reason, never a verdict: a learner who wrote a
-//! project elsewhere and committed it once is flagged too, and says so.
+//! project elsewhere and committed it once is flagged too, and says so. The
+//! flag itself (what it means, its thresholds, examples) is data too:
+//! `rules/flags/possibly-copied.toml`.
 
 use crate::model::{Flag, History};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-/// The first commit holding at least this share of the Python lines at the
-/// scanned revision flags the repository.
-pub const FIRST_COMMIT_SHARE: f64 = 0.8;
-/// Repositories with fewer non-blank Python lines are too small to judge.
-pub const MIN_LINES: u64 = 50;
-
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_templates.rs"));
+    include!(concat!(env!("OUT_DIR"), "/embedded_flags.rs"));
+}
+
+/// The `possibly-copied` flag as its data file states it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopiedFlag {
+    pub id: String,
+    pub title: String,
+    pub why: String,
+    pub advice: String,
+    /// The first commit holding at least this share of the Python lines at
+    /// the scanned revision flags the repository.
+    pub first_commit_share: f64,
+    /// Repositories with fewer non-blank Python lines are too small to judge.
+    pub min_lines: u64,
+    #[serde(default)]
+    pub example: Vec<FlagExample>,
+}
+
+/// A small repository and whether the flag must be raised on it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlagExample {
+    pub flagged: bool,
+    pub files: std::collections::BTreeMap<String, String>,
+}
+
+fn parse_flag(name: &str, text: &str) -> Result<CopiedFlag, String> {
+    let f: CopiedFlag = toml::from_str(text).map_err(|e| format!("rules/flags/{name}: {e}"))?;
+    if f.id != name.trim_end_matches(".toml") {
+        return Err(format!(
+            "rules/flags/{name}: id `{}` is not the file name",
+            f.id
+        ));
+    }
+    if !(0.0..=1.0).contains(&f.first_commit_share) {
+        return Err(format!(
+            "rules/flags/{name}: first_commit_share is a share, 0..1"
+        ));
+    }
+    Ok(f)
+}
+
+/// The built-in `possibly-copied` flag; `None` only if its file does not
+/// parse, which `the_flag_file_is_valid` keeps from shipping.
+pub fn copied_flag() -> Option<&'static CopiedFlag> {
+    static FLAG: OnceLock<Option<CopiedFlag>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        embedded::FLAGS
+            .iter()
+            .find(|(name, _)| *name == "possibly-copied.toml")
+            .and_then(|(name, text)| parse_flag(name, text).ok())
+    })
+    .as_ref()
 }
 
 /// A known project template or tutorial, recognized by the files it makes.
@@ -78,26 +129,29 @@ pub fn templates() -> &'static [Template] {
 /// `paths` are the files at the scanned revision, `python_lines` their
 /// non-blank Python lines.
 pub fn flags(paths: &[&str], python_lines: u64, history: Option<&History>) -> Vec<Flag> {
+    let Some(flag) = copied_flag() else {
+        return Vec::new();
+    };
     let mut reasons = Vec::new();
     if let Some(r) = template_match(paths, templates()) {
         reasons.push(r);
     }
-    if let Some(r) = history.and_then(|h| first_commit_reason(h, python_lines)) {
+    if let Some(r) = history.and_then(|h| first_commit_reason(h, python_lines, flag)) {
         reasons.push(r);
     }
     if reasons.is_empty() {
         return Vec::new();
     }
     vec![Flag {
-        id: "possibly-copied".into(),
+        id: flag.id.clone(),
         reason: reasons.join("; "),
     }]
 }
 
-fn first_commit_reason(h: &History, python_lines: u64) -> Option<String> {
+fn first_commit_reason(h: &History, python_lines: u64, flag: &CopiedFlag) -> Option<String> {
     let share = h.first_commit_share?;
     // A shallow clone's first commit is only where the clone starts.
-    if h.shallow || python_lines < MIN_LINES || share < FIRST_COMMIT_SHARE {
+    if h.shallow || python_lines < flag.min_lines || share < flag.first_commit_share {
         return None;
     }
     let id = h.first_commit.as_deref().unwrap_or("");
@@ -171,6 +225,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_flag_file_is_valid() {
+        for (name, text) in embedded::FLAGS {
+            parse_flag(name, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let flag = copied_flag().unwrap();
+        assert!(flag.example.iter().any(|e| e.flagged));
+        assert!(flag.example.iter().any(|e| !e.flagged));
+    }
+
+    #[test]
     fn builtin_templates_are_valid() {
         for (name, text) in embedded::TEMPLATES {
             parse(name, text).unwrap_or_else(|e| panic!("{e}"));
@@ -210,18 +274,23 @@ mod tests {
             first_commit_share: Some(0.9),
             ..Default::default()
         };
-        let r = first_commit_reason(&h, 400).unwrap();
+        let flag = copied_flag().unwrap();
+        let r = first_commit_reason(&h, 400, flag).unwrap();
         assert!(r.contains("0123456") && r.contains("90%"), "{r}");
-        assert_eq!(first_commit_reason(&h, 10), None, "too small to judge");
+        assert_eq!(
+            first_commit_reason(&h, 10, flag),
+            None,
+            "too small to judge"
+        );
         let shallow = History {
             shallow: true,
             ..h.clone()
         };
-        assert_eq!(first_commit_reason(&shallow, 400), None);
+        assert_eq!(first_commit_reason(&shallow, 400, flag), None);
         let built_up = History {
             first_commit_share: Some(0.3),
             ..h
         };
-        assert_eq!(first_commit_reason(&built_up, 400), None);
+        assert_eq!(first_commit_reason(&built_up, 400, flag), None);
     }
 }
