@@ -19,6 +19,11 @@ fn head(repo: &git2::Repository) -> String {
         .to_string()
 }
 
+/// A repository's name in reports: its folder's.
+fn folder_name(dir: &std::path::Path) -> String {
+    dir.file_name().unwrap().to_string_lossy().into_owned()
+}
+
 fn evidence_of<'a>(json: &'a Value, id: &str) -> &'a Vec<Value> {
     json["repos"][0]["competencies"]
         .as_array()
@@ -71,13 +76,7 @@ fn evidence_links_to_its_line_at_the_audited_commit() {
     assert_eq!(linked["url"], python["url"]);
     // The text report names lines at the commit.
     let text = cli(&["scan", dir.path().to_str().unwrap()]);
-    let name = dir
-        .path()
-        .file_name()
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let name = folder_name(dir.path());
     assert!(
         text.out.contains(&format!(
             "{name}@{}:{}:{}",
@@ -129,13 +128,7 @@ fn a_file_the_working_tree_changed_gets_no_link_and_a_note() {
         .starts_with("https://github.com/ada/shop/blob/"));
     // And the text names the changed file as a working-tree file.
     let text = cli(&["scan", dir.path().to_str().unwrap()]);
-    let name = dir
-        .path()
-        .file_name()
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let name = folder_name(dir.path());
     assert!(
         text.out.contains(&format!("{name}/{path}:")),
         "{}",

@@ -126,17 +126,9 @@ pub fn fixture_as_git_from(from: &Path, dest: &Path) -> Repository {
     repo
 }
 
-/// A fixture repository committed as one git repository (one commit per day for `days` commits of the same tree).
+/// A fixture repository of `fixtures/portfolio` committed as one git repository.
 pub fn fixture_as_git(name: &str, dest: &Path) -> Repository {
-    copy_tree(&fixture(name), dest);
-    let repo = Repository::init(dest).unwrap();
-    commit_all(
-        &repo,
-        "Import the project",
-        ("Learner", "learner@example.com"),
-        0,
-    );
-    repo
+    fixture_as_git_from(&fixture(name), dest)
 }
 
 /// The competency entry of repository `repo` in a scan's JSON.
