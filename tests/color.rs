@@ -37,7 +37,7 @@ fn always_colours_statuses_levels_and_headings() {
     assert!(coloured.contains("\x1b[33m◐"), "partial in yellow");
     assert!(coloured.contains("\x1b[32m✔"), "met in green");
     assert!(
-        coloured.contains("\x1b[1mGaps, in roadmap order"),
+        coloured.contains("\x1b[1mNext steps, in roadmap order"),
         "bold heading"
     );
     // Colour adds nothing but escapes: stripped, it is the plain report.

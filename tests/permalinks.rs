@@ -75,7 +75,7 @@ fn evidence_links_to_its_line_at_the_audited_commit() {
         .expect("a checklist item shows the FastAPI evidence");
     assert_eq!(linked["url"], python["url"]);
     // The text report names lines at the commit.
-    let text = cli(&["scan", dir.path().to_str().unwrap()]);
+    let text = cli(&["scan", dir.path().to_str().unwrap(), "--all"]);
     let name = folder_name(dir.path());
     assert!(
         text.out.contains(&format!(
@@ -127,7 +127,7 @@ fn a_file_the_working_tree_changed_gets_no_link_and_a_note() {
         .unwrap()
         .starts_with("https://github.com/ada/shop/blob/"));
     // And the text names the changed file as a working-tree file.
-    let text = cli(&["scan", dir.path().to_str().unwrap()]);
+    let text = cli(&["scan", dir.path().to_str().unwrap(), "--all"]);
     let name = folder_name(dir.path());
     assert!(
         text.out.contains(&format!("{name}/{path}:")),

@@ -273,7 +273,7 @@ fn json_is_identical_with_one_thread_and_four() {
 #[test]
 fn the_text_report_leads_with_levels_and_evidence() {
     let path = common::fixture("flask-blog");
-    let run = common::cli(&["scan", path.to_str().unwrap()]);
+    let run = common::cli(&["scan", path.to_str().unwrap(), "--all"]);
     assert_eq!(run.code, 0, "{}", run.err);
     assert!(run.out.contains("web.flask"), "{}", run.out);
     assert!(
@@ -301,7 +301,7 @@ fn a_declared_package_that_nothing_uses_is_said() {
     assert!(flask.get("declared_unused").is_none());
 
     let path = common::fixture("calculator-and-todo");
-    let run = common::cli(&["scan", path.to_str().unwrap()]);
+    let run = common::cli(&["scan", path.to_str().unwrap(), "--all"]);
     assert!(
         run.out.contains("declared but not used (1)")
             && run.out.contains("calculator-and-todo/requirements.txt:1  test runner declared (declares pytest), but nothing uses it for testing.unit"),

@@ -360,7 +360,7 @@ fn a_repos_file_labels_every_report_and_a_broken_entry_is_named() {
     );
     assert!(repos[1]["error"].as_str().unwrap().starts_with(broken));
 
-    let text = scan_cached(cache.path(), &["--repos-file", file_arg]);
+    let text = scan_cached(cache.path(), &["--repos-file", file_arg, "--all"]);
     assert!(text.out.contains("Ada Lovelace: blog ("), "{}", text.out);
     assert!(
         text.out.contains("Grace Hopper: django-shop ("),

@@ -364,7 +364,21 @@ fn a_portfolio_scores_over_measurable_items_and_reports_phases() {
 
 #[test]
 fn the_text_report_leads_with_the_gaps_in_roadmap_order() {
+    // The default view: what to do next, then what is met.
     let run = cli(&["scan", fixture("calculator-and-todo").to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    let next = run
+        .out
+        .find("Next steps, in roadmap order")
+        .expect("next steps");
+    let met = run.out.find("\nMet (").expect("a met section");
+    assert!(next < met, "gaps first, then met");
+    // The whole report keeps every gap with its next step, then the details.
+    let run = cli(&[
+        "scan",
+        fixture("calculator-and-todo").to_str().unwrap(),
+        "--all",
+    ]);
     assert_eq!(run.code, 0, "{}", run.err);
     let gaps = run
         .out

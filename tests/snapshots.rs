@@ -16,7 +16,7 @@ mod common;
 use portfolio_audit::audit::examples::{flag_examples, run_all};
 use portfolio_audit::model::Report;
 use portfolio_audit::portfolio::RuleSet;
-use portfolio_audit::report::{badge, card, csv, html, json, markdown, text};
+use portfolio_audit::report::{badge, card, csv, html, json, markdown, summary, text};
 
 fn golden() -> Report {
     let text =
@@ -39,6 +39,12 @@ fn every_renderer_on_the_golden_report() {
     let md = render(markdown::render);
     assert!(md.contains("50"), "{md}");
     insta::assert_snapshot!("golden_text", text_report);
+    let summary = render(|r, out| summary::render(r, out, &text::Palette::PLAIN, 100));
+    assert!(
+        summary.contains("Next steps, in roadmap order"),
+        "{summary}"
+    );
+    insta::assert_snapshot!("golden_text_summary", summary);
     insta::assert_snapshot!("golden_markdown", md);
     insta::assert_snapshot!("golden_csv", render(csv::render));
     insta::assert_snapshot!("golden_html", render(html::render));

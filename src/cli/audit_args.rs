@@ -8,9 +8,8 @@ use crate::portfolio::{
     inputs, Audit, Input, Options, Portfolio, ProblemKind, RepoConfig, DEFAULT_MAX_FILE_SIZE,
     DEFAULT_ROADMAP,
 };
-use anyhow::Context;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What to audit: shared by `scan` and `badge`.
 #[derive(Debug, clap::Args)]
@@ -30,9 +29,6 @@ pub struct InputArgs {
     /// see only those); local and file:// remotes are always cloned whole.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub depth: Option<u32>,
-    /// No progress bars and no warnings on stderr (errors are still printed).
-    #[arg(short, long)]
-    pub quiet: bool,
     /// Read this git revision from the object database instead of the working
     /// tree (a URL is read at the remote's default branch unless this is given).
     #[arg(long, value_name = "REV")]
@@ -124,6 +120,7 @@ impl AuditArgs {
 pub fn audit_inputs(
     args: &InputArgs,
     audit: &AuditArgs,
+    quiet: bool,
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<(Audit, u8)>> {
     let portfolio = audit.portfolio(Some(args))?;
@@ -134,7 +131,7 @@ pub fn audit_inputs(
             return Ok(None);
         }
     };
-    let bars = super::progress::Bars::new(args.quiet);
+    let bars = super::progress::Bars::new(quiet);
     let audited = match portfolio.audit(&given, &bars) {
         Ok(a) => a,
         Err(crate::portfolio::PortfolioError::Inputs(e)) => {
@@ -143,7 +140,7 @@ pub fn audit_inputs(
         }
         Err(e) => return Err(e.into()),
     };
-    let code = report_problems(&audited, args.quiet, err)?;
+    let code = report_problems(&audited, quiet, err)?;
     Ok(Some((audited, code)))
 }
 
@@ -165,14 +162,4 @@ pub fn report_problems(audit: &Audit, quiet: bool, err: &mut dyn Write) -> anyho
     } else {
         exit_codes::OK
     })
-}
-
-/// Writes a rendered document to `-o FILE`, or to standard output.
-pub fn write_output(file: Option<&Path>, buffer: &[u8], out: &mut dyn Write) -> anyhow::Result<()> {
-    match file {
-        Some(path) => {
-            std::fs::write(path, buffer).with_context(|| format!("writing {}", path.display()))
-        }
-        None => Ok(out.write_all(buffer)?),
-    }
 }

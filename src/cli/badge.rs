@@ -1,10 +1,10 @@
 //! `portfolio-audit badge`: audit like `scan`, write an SVG badge of the score.
 
-use super::audit_args::{audit_inputs, write_output, AuditArgs, InputArgs};
+use super::audit_args::{audit_inputs, AuditArgs, InputArgs};
+use super::output::OutputArgs;
 use crate::exit_codes;
 use crate::report::badge;
 use std::io::Write;
-use std::path::PathBuf;
 
 pub const AFTER_HELP: &str = "\
 The badge shows the checklist score as scan computes it, with the same
@@ -24,20 +24,20 @@ pub struct BadgeArgs {
     pub inputs: InputArgs,
     #[command(flatten)]
     pub audit: AuditArgs,
-    /// Write the badge to this file instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// The badge's left-hand text.
     #[arg(long, value_name = "TEXT", default_value = "portfolio")]
     pub label: String,
 }
 
 pub fn run(args: &BadgeArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
-    let Some((audit, code)) = audit_inputs(&args.inputs, &args.audit, err)? else {
+    let Some((audit, code)) = audit_inputs(&args.inputs, &args.audit, args.output.quiet, err)?
+    else {
         return Ok(exit_codes::USAGE);
     };
     let mut svg = Vec::new();
     badge::render(&audit.report, &args.label, &mut svg)?;
-    write_output(args.output.as_deref(), &svg, out)?;
+    args.output.write(&svg, out)?;
     Ok(code)
 }

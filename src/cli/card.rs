@@ -1,11 +1,11 @@
 //! `portfolio-audit card`: audit like `scan`, write a shareable card (SVG)
 //! or a profile README's snippet (Markdown) with it.
 
-use super::audit_args::{audit_inputs, write_output, AuditArgs, InputArgs};
+use super::audit_args::{audit_inputs, AuditArgs, InputArgs};
+use super::output::OutputArgs;
 use crate::exit_codes;
 use crate::report::card;
 use std::io::Write;
-use std::path::PathBuf;
 
 pub const AFTER_HELP: &str = "\
 The card is one self-contained SVG (no script, no font or image fetched):
@@ -41,9 +41,8 @@ pub struct CardArgs {
     pub audit: AuditArgs,
     #[arg(long, value_enum, default_value_t = CardFormat::Svg)]
     pub format: CardFormat,
-    /// Write the card to this file instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// The card's heading: a name, an account.
     #[arg(long, value_name = "TEXT", default_value = "Portfolio audit")]
     pub title: String,
@@ -53,7 +52,8 @@ pub struct CardArgs {
 }
 
 pub fn run(args: &CardArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
-    let Some((audit, code)) = audit_inputs(&args.inputs, &args.audit, err)? else {
+    let Some((audit, code)) = audit_inputs(&args.inputs, &args.audit, args.output.quiet, err)?
+    else {
         return Ok(exit_codes::USAGE);
     };
     let mut buffer = Vec::new();
@@ -61,6 +61,6 @@ pub fn run(args: &CardArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         CardFormat::Svg => card::render_svg(&audit.report, &args.title, &mut buffer)?,
         CardFormat::Markdown => card::render_markdown(&audit.report, &args.image, &mut buffer)?,
     }
-    write_output(args.output.as_deref(), &buffer, out)?;
+    args.output.write(&buffer, out)?;
     Ok(code)
 }

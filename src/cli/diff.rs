@@ -2,7 +2,8 @@
 //! repository (each audited from the object database), or between two JSON
 //! reports.
 
-use super::audit_args::{report_problems, write_output, AuditArgs};
+use super::audit_args::{report_problems, AuditArgs};
+use super::output::OutputArgs;
 use super::progress::Bars;
 use crate::exit_codes;
 use crate::model::diff::SideKind;
@@ -55,9 +56,8 @@ pub struct DiffArgs {
     pub head: Option<String>,
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
-    /// Write the diff to this file instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Exit with code 1 when the head lost something: a competency lost or
     /// lowered, a checklist item worse, or a new finding.
     #[arg(long)]
@@ -124,7 +124,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
                     Some(p) => p,
                     None => args.audit.portfolio(None)?,
                 };
-                let report = audit_at(&p, repo, rev, err);
+                let report = audit_at(&p, repo, rev, args.output.quiet, err);
                 portfolio = Some(p);
                 report
             }
@@ -159,7 +159,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         DiffFormat::Markdown => diff::markdown::render(&d, &mut buffer)?,
         DiffFormat::Json => json::render(&d, &mut buffer)?,
     }
-    write_output(args.output.as_deref(), &buffer, out)?;
+    args.output.write(&buffer, out)?;
     if args.fail_on_regression && d.regression {
         writeln!(err, "regression (--fail-on-regression): {}", d.summary)?;
         return Ok(exit_codes::REGRESSION);
@@ -173,9 +173,10 @@ fn audit_at(
     portfolio: &Portfolio,
     path: &Path,
     rev: &str,
+    quiet: bool,
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<Report>> {
-    let audit = match portfolio.audit_revision(path, rev, &Bars::new(false)) {
+    let audit = match portfolio.audit_revision(path, rev, &Bars::new(quiet)) {
         Ok(a) => a,
         Err(RevisionError::NotGit { path }) => bail!(
             "{}: not a git repository: diff reads revisions from git \
@@ -188,6 +189,6 @@ fn audit_at(
         ),
         Err(e) => return Err(e.into()),
     };
-    report_problems(&audit, false, err)?;
+    report_problems(&audit, quiet, err)?;
     Ok((audit.failed() == 0).then_some(audit.report))
 }

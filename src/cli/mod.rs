@@ -6,6 +6,7 @@ mod badge;
 mod bench;
 mod card;
 mod diff;
+mod output;
 mod progress;
 mod roadmaps_cmd;
 mod rules_cmd;
@@ -69,11 +70,9 @@ enum Command {
     #[command(after_help = timeline::AFTER_HELP)]
     Timeline(timeline::TimelineArgs),
     /// List, check, test and explain competency rules.
-    #[command(subcommand)]
-    Rules(rules_cmd::RulesCommand),
+    Rules(rules_cmd::RulesArgs),
     /// List the roadmap checklists and show their items.
-    #[command(subcommand)]
-    Roadmaps(roadmaps_cmd::RoadmapsCommand),
+    Roadmaps(roadmaps_cmd::RoadmapsArgs),
     /// Parse files and nothing else: the baseline of scripts/bench.sh.
     #[command(hide = true)]
     BenchParse(bench::BenchArgs),
@@ -85,32 +84,6 @@ pub struct RulesArg {
     /// A folder of extra rules (`*.toml`); a rule with a built-in id replaces it.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
-}
-
-/// `--color`, for commands that print text for a person.
-#[derive(Debug, clap::Args)]
-pub struct ColorArg {
-    /// Colour the text report: auto (when standard output is a terminal and
-    /// NO_COLOR is unset), always or never.
-    #[arg(long, value_name = "WHEN", value_enum, default_value_t = clap::ColorChoice::Auto)]
-    pub color: clap::ColorChoice,
-}
-
-impl ColorArg {
-    /// Whether to write colour; `to_stdout` is false when the output goes to a file.
-    /// `auto` follows anstream: NO_COLOR wins, then CLICOLOR_FORCE, then a
-    /// colour terminal on standard output.
-    pub fn enabled(&self, to_stdout: bool) -> bool {
-        match self.color {
-            clap::ColorChoice::Always => true,
-            clap::ColorChoice::Never => false,
-            clap::ColorChoice::Auto => {
-                to_stdout
-                    && anstream::AutoStream::choice(&std::io::stdout())
-                        != anstream::ColorChoice::Never
-            }
-        }
-    }
 }
 
 /// Formats of a listing (`rules list`, `roadmaps show`).
@@ -154,8 +127,8 @@ where
         Command::Badge(args) => badge::run(&args, out, err),
         Command::Card(args) => card::run(&args, out, err),
         Command::Timeline(args) => timeline::run(&args, out, err),
-        Command::Rules(cmd) => rules_cmd::run(&cmd, out, err),
-        Command::Roadmaps(cmd) => roadmaps_cmd::run(&cmd, out, err),
+        Command::Rules(args) => rules_cmd::run(&args, out, err),
+        Command::Roadmaps(args) => roadmaps_cmd::run(&args, out, err),
         Command::BenchParse(args) => bench::run(&args, out),
     };
     match result {

@@ -1,9 +1,19 @@
 //! `portfolio-audit roadmaps ...`: the checklists, their items and requirements.
 
+use super::output::OutputArgs;
 use super::{ListFormat as Format, RulesArg};
 use crate::exit_codes;
 use crate::portfolio::{Roadmap, RuleSet};
 use std::io::Write;
+
+/// `portfolio-audit roadmaps ...`: the subcommand, and where its output goes.
+#[derive(Debug, clap::Args)]
+pub struct RoadmapsArgs {
+    #[command(subcommand)]
+    pub command: RoadmapsCommand,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
 
 #[derive(Debug, clap::Subcommand)]
 pub enum RoadmapsCommand {
@@ -45,7 +55,18 @@ fn roadmap_json(r: &Roadmap) -> serde_json::Value {
     })
 }
 
-pub fn run(cmd: &RoadmapsCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run(args: &RoadmapsArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+    let mut buffer = Vec::new();
+    let code = run_command(&args.command, &mut buffer, err)?;
+    args.output.write(&buffer, out)?;
+    Ok(code)
+}
+
+fn run_command(
+    cmd: &RoadmapsCommand,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<u8> {
     let rules_dir = match cmd {
         RoadmapsCommand::Show { rules, .. } => rules.rules.clone(),
         RoadmapsCommand::List { .. } => None,

@@ -1,5 +1,6 @@
 //! `portfolio-audit rules ...`: list, check, test and explain rules.
 
+use super::output::OutputArgs;
 use super::{ListFormat as Format, RulesArg};
 use crate::audit::examples::{flag_examples, run_all, Status};
 use crate::exit_codes;
@@ -8,6 +9,15 @@ use crate::portfolio::{read_rule_dir, FindingRule, Rule, RuleSet};
 use anyhow::Context;
 use std::io::Write;
 use std::path::PathBuf;
+
+/// `portfolio-audit rules ...`: the subcommand, and where its output goes.
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub command: RulesCommand,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
 
 #[derive(Debug, clap::Subcommand)]
 pub enum RulesCommand {
@@ -62,7 +72,14 @@ fn load(arg: &RulesArg, err: &mut dyn Write) -> anyhow::Result<Option<RuleSet>> 
     }
 }
 
-pub fn run(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run(args: &RulesArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+    let mut buffer = Vec::new();
+    let code = run_command(&args.command, &mut buffer, err)?;
+    args.output.write(&buffer, out)?;
+    Ok(code)
+}
+
+fn run_command(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
     match cmd {
         RulesCommand::List { rules, format } => {
             let Some(set) = load(rules, err)? else {

@@ -1,11 +1,10 @@
 //! `portfolio-audit scan`: audit repositories and print the report.
 
-use super::audit_args::{audit_inputs, write_output, AuditArgs, InputArgs};
-use super::ColorArg;
+use super::audit_args::{audit_inputs, AuditArgs, InputArgs};
+use super::output::OutputArgs;
 use crate::exit_codes;
-use crate::report::{csv, html, json, markdown, text};
+use crate::report::{csv, html, json, markdown, summary, text};
 use std::io::Write;
-use std::path::PathBuf;
 
 pub const AFTER_HELP: &str = "\
 A PATH is a repository (its working tree, .gitignore honoured), a bare git
@@ -65,32 +64,39 @@ pub struct ScanArgs {
     pub inputs: InputArgs,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Write the report to this file instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
     /// Exit with code 1 when the checklist score is below this (0-100).
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub fail_under: Option<u32>,
     #[command(flatten)]
-    pub color: ColorArg,
+    pub output: OutputArgs,
+    /// The whole text report: every gap with its next step, every met and
+    /// self-report item, each repository's competencies and notes (the
+    /// default shows what to do next on about two screens).
+    #[arg(long, visible_alias = "verbose")]
+    pub all: bool,
     #[command(flatten)]
     pub audit: AuditArgs,
 }
 
 pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
-    let Some((audit, mut code)) = audit_inputs(&args.inputs, &args.audit, err)? else {
+    let Some((audit, mut code)) = audit_inputs(&args.inputs, &args.audit, args.output.quiet, err)?
+    else {
         return Ok(exit_codes::USAGE);
     };
     let report = &audit.report;
     let mut buffer: Vec<u8> = Vec::new();
     match args.format {
         Format::Text => {
-            let palette = if args.color.enabled(args.output.is_none()) {
+            let palette = if args.output.colored() {
                 text::Palette::ANSI
             } else {
                 text::Palette::PLAIN
             };
-            text::render_with(report, &mut buffer, &palette)?
+            if args.all {
+                text::render_with(report, &mut buffer, &palette)?
+            } else {
+                summary::render(report, &mut buffer, &palette, args.output.width())?
+            }
         }
         Format::Json => json::render(report, &mut buffer)?,
         Format::Markdown => markdown::render(report, &mut buffer)?,
@@ -108,6 +114,6 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
             }
         }
     }
-    write_output(args.output.as_deref(), &buffer, out)?;
+    args.output.write(&buffer, out)?;
     Ok(code)
 }

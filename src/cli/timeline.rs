@@ -1,6 +1,6 @@
 //! `portfolio-audit timeline`: a repository's progress log, commit by commit.
 
-use super::audit_args::write_output;
+use super::output::OutputArgs;
 use super::RulesArg;
 use crate::exit_codes;
 use crate::portfolio::{RuleSet, DEFAULT_MAX_FILE_SIZE};
@@ -44,9 +44,8 @@ pub struct TimelineArgs {
     pub rev: String,
     #[arg(long, value_enum, default_value_t = TimelineFormat::Text)]
     pub format: TimelineFormat,
-    /// Write the timeline to this file instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub rules: RulesArg,
     /// Walk only the N newest commits (what the oldest of them already
@@ -77,7 +76,7 @@ pub fn run(args: &TimelineArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         },
         jobs: args.jobs,
     };
-    let show = std::io::stderr().is_terminal();
+    let show = !args.output.quiet && std::io::stderr().is_terminal();
     let mut progress = |i: usize, n: usize, name: &str| {
         if show {
             eprint!("\r\x1b[2K[{i}/{n}] {name}");
@@ -100,6 +99,6 @@ pub fn run(args: &TimelineArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         TimelineFormat::Json => timeline::render_json(&t, &mut buffer)?,
         TimelineFormat::Markdown => timeline::markdown::render(&t, &mut buffer)?,
     }
-    write_output(args.output.as_deref(), &buffer, out)?;
+    args.output.write(&buffer, out)?;
     Ok(exit_codes::OK)
 }

@@ -11,6 +11,7 @@
 //! arrange the model's values and lay out the chart; they compute nothing
 //! the report states.
 
+use super::authored::{self, Piece};
 use super::{
     areas, config_note, metrics_text, safe_url, statements_line, status_mark, Grade, Places,
 };
@@ -174,27 +175,46 @@ struct FindingRow<'a> {
     message: Vec<Span<'a>>,
 }
 
-/// A piece of advice or message text; `code` for what stood between
-/// backticks (rules and findings write code the Markdown way).
+/// A piece of authored text (advice, a finding's message) as the page
+/// writes it: `kind` is `text`, `code`, `strong`, `em` or `link`.
 struct Span<'a> {
-    code: bool,
+    kind: &'static str,
     text: &'a str,
+    /// For a link: an http(s) URL, made safe.
+    url: String,
 }
 
-/// Text cut at its backticks into plain and code spans; with an odd number
-/// of backticks it stays one plain span, backticks and all.
-fn spans(text: &str) -> Vec<Span<'_>> {
-    let parts: Vec<&str> = text.split('`').collect();
-    if parts.len() % 2 == 0 {
-        return vec![Span { code: false, text }];
-    }
-    parts
+/// Authored text read for its Markdown (code, emphasis, links when
+/// `links`); nothing in it becomes raw HTML.
+fn spans(text: &str, links: bool) -> Vec<Span<'_>> {
+    authored::pieces(text, links)
         .into_iter()
-        .enumerate()
-        .filter(|(_, t)| !t.is_empty())
-        .map(|(i, t)| Span {
-            code: i % 2 == 1,
-            text: t,
+        .map(|p| match p {
+            Piece::Text(t) => Span {
+                kind: "text",
+                text: t,
+                url: String::new(),
+            },
+            Piece::Code(t) => Span {
+                kind: "code",
+                text: t,
+                url: String::new(),
+            },
+            Piece::Strong(t) => Span {
+                kind: "strong",
+                text: t,
+                url: String::new(),
+            },
+            Piece::Emphasis(t) => Span {
+                kind: "em",
+                text: t,
+                url: String::new(),
+            },
+            Piece::Link { text, url } => Span {
+                kind: "link",
+                text,
+                url,
+            },
         })
         .collect()
 }
@@ -273,7 +293,7 @@ fn item_view<'a>(i: &'a ChecklistItem, places: &Places) -> ItemView<'a> {
         status,
         mark,
         label,
-        next_step: spans(&i.next_step),
+        next_step: spans(&i.next_step, true),
         evidence: i
             .evidence
             .iter()
@@ -568,7 +588,7 @@ fn page(report: &Report) -> Page<'_> {
             .map(|(r, f)| FindingRow {
                 id: &f.id,
                 at: Place::new(&places, &r.name, &f.path, f.cell, f.line, f.url.as_ref()),
-                message: spans(&f.message),
+                message: spans(&f.message, false),
             })
             .collect(),
         repos,
@@ -584,23 +604,32 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 mod tests {
     use super::spans;
 
-    fn shown(text: &str) -> Vec<(bool, &str)> {
-        spans(text).into_iter().map(|s| (s.code, s.text)).collect()
+    fn shown(text: &str) -> Vec<(&'static str, &str)> {
+        spans(text, true)
+            .into_iter()
+            .map(|s| (s.kind, s.text))
+            .collect()
     }
 
     #[test]
-    fn backticks_make_code_spans() {
+    fn authored_markdown_makes_code_emphasis_and_links() {
         assert_eq!(
-            shown("Use `re.compile` then `match`."),
+            shown("Use `re.compile` then **match**."),
             vec![
-                (false, "Use "),
-                (true, "re.compile"),
-                (false, " then "),
-                (true, "match"),
-                (false, "."),
+                ("text", "Use "),
+                ("code", "re.compile"),
+                ("text", " then "),
+                ("strong", "match"),
+                ("text", "."),
             ]
         );
-        assert_eq!(shown("an odd ` stays"), vec![(false, "an odd ` stays")]);
-        assert_eq!(shown("`all code`"), vec![(true, "all code")]);
+        assert_eq!(shown("an odd ` stays"), vec![("text", "an odd ` stays")]);
+        assert_eq!(shown("`all code`"), vec![("code", "all code")]);
+        let link = spans("[docs](https://docs.python.org)", true);
+        assert_eq!(
+            (link[0].kind, link[0].url.as_str()),
+            ("link", "https://docs.python.org")
+        );
+        assert_eq!(spans("[x](javascript:alert(1))", true)[0].kind, "text");
     }
 }

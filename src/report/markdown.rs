@@ -8,7 +8,7 @@
 //! The whole stays under GitHub's comment limit; long lists are cut with a
 //! count of what was left out.
 
-use super::{config_note, safe_url, statements_line, Places};
+use super::{authored, config_note, safe_url, statements_line, Places};
 use crate::model::{ItemEvidence, Status};
 use crate::model::{RepoReport, Report, Tool};
 use std::fmt::Write as _;
@@ -167,8 +167,8 @@ fn checklist(report: &Report, out: &mut String) {
             format!(
                 "| {} | {} | {} |",
                 mark(i.status),
-                escape(&i.title),
-                escape(&i.next_step)
+                authored::markdown(&i.title, true, true),
+                authored::markdown(&i.next_step, true, true)
             )
         })
         .collect();
@@ -190,7 +190,11 @@ fn checklist(report: &Report, out: &mut String) {
                 .first()
                 .map(|e| format!(" — {}", at(&places, e)))
                 .unwrap_or_default();
-            format!("- {} {}{shown}", mark(i.status), escape(&i.title))
+            format!(
+                "- {} {}{shown}",
+                mark(i.status),
+                authored::markdown(&i.title, true, false)
+            )
         })
         .collect();
     if !met.is_empty() {
@@ -212,7 +216,11 @@ fn findings(report: &Report, out: &mut String) {
                     &places.name(&r.name, &f.path, f.cell, f.line),
                     f.url.as_ref(),
                 );
-                format!("| {} | {place} | {} |", escape(&f.id), escape(&f.message))
+                format!(
+                    "| {} | {place} | {} |",
+                    escape(&f.id),
+                    authored::markdown(&f.message, false, true)
+                )
             })
         })
         .collect();
@@ -239,7 +247,13 @@ fn cohort(report: &Report, out: &mut String) {
             let gaps: Vec<String> = s
                 .gaps
                 .iter()
-                .map(|g| format!("{} {}", mark(g.status), escape(&g.title)))
+                .map(|g| {
+                    format!(
+                        "{} {}",
+                        mark(g.status),
+                        authored::markdown(&g.title, true, true)
+                    )
+                })
                 .collect();
             let score = if s.repos.is_empty() {
                 "not audited".to_string()
@@ -268,7 +282,7 @@ fn cohort(report: &Report, out: &mut String) {
         .map(|i| {
             format!(
                 "| {} | {}/{n} | {} |",
-                escape(&i.title),
+                authored::markdown(&i.title, true, true),
                 i.met,
                 escape(&i.met_by.join(", "))
             )

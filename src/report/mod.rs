@@ -2,6 +2,7 @@
 //!
 //! Renderers never compute; everything they print is in the model.
 
+pub(crate) mod authored;
 pub mod badge;
 pub mod card;
 pub mod csv;
@@ -9,6 +10,7 @@ pub mod diff;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod summary;
 
 pub mod text;
 pub mod timeline;

@@ -42,7 +42,7 @@ impl Palette {
         dim: Style::new().dimmed(),
     };
 
-    fn status(&self, s: Status) -> Style {
+    pub(crate) fn status(&self, s: Status) -> Style {
         match s {
             Status::Met => self.met,
             Status::Partial => self.partial,
@@ -61,7 +61,7 @@ impl Palette {
     }
 
     /// A score out of 100, coloured as the badge is.
-    fn score(&self, score: u32) -> Style {
+    pub(crate) fn score(&self, score: u32) -> Style {
         match Grade::of(score) {
             Grade::Good => self.met,
             Grade::Fair => self.partial,
@@ -71,7 +71,7 @@ impl Palette {
 }
 
 /// `text` in `style` (nothing added for a plain style).
-fn paint(style: Style, text: impl std::fmt::Display) -> String {
+pub(crate) fn paint(style: Style, text: impl std::fmt::Display) -> String {
     format!("{style}{text}{style:#}")
 }
 
@@ -218,7 +218,7 @@ fn render_repo(
     writeln!(out)
 }
 
-fn progress_bar(score: u32) -> String {
+pub(crate) fn progress_bar(score: u32) -> String {
     let filled = (score as usize + 5) / 10;
     format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled.min(10)))
 }
@@ -357,7 +357,7 @@ fn render_checklist(
 }
 
 /// Each student's score and first gaps, then who meets each item.
-fn render_cohort(report: &Report, out: &mut dyn Write, p: &Palette) -> io::Result<()> {
+pub(crate) fn render_cohort(report: &Report, out: &mut dyn Write, p: &Palette) -> io::Result<()> {
     let Some(cohort) = &report.cohort else {
         return Ok(());
     };
@@ -429,12 +429,13 @@ fn render_cohort(report: &Report, out: &mut dyn Write, p: &Palette) -> io::Resul
     writeln!(out)
 }
 
-/// The report without colour.
+/// The whole report (`--all`) without colour.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     render_with(report, out, &Palette::PLAIN)
 }
 
-/// The report in the palette's styles.
+/// The whole report (`--all`) in the palette's styles: every gap with its
+/// next step, every met and self-report item, each repository's competencies.
 pub fn render_with(report: &Report, out: &mut dyn Write, p: &Palette) -> io::Result<()> {
     render_cohort(report, out, p)?;
     let places = Places::of(report);

@@ -136,7 +136,13 @@ pub fn evaluate_over(
         out.reason = reqs
             .iter()
             .chain(&anys)
-            .map(|r| format!("{} level {} of {}", r.id, level(r), r.level))
+            .map(|r| {
+                if holds(r) {
+                    format!("{} level {} (needs {})", r.id, level(r), r.level)
+                } else {
+                    format!("{} level {}, needs {}", r.id, level(r), r.level)
+                }
+            })
             .collect::<Vec<_>>()
             .join(", ");
         for r in reqs.iter().chain(&anys).filter(|r| holds(r)) {
@@ -175,7 +181,7 @@ pub fn evaluate_over(
                         .map(|r| {
                             let advice = catalog.advice(&r.id);
                             format!(
-                                "{advice} ({} is at level {} of {})",
+                                "{advice} ({} is at level {}, needs {})",
                                 r.id,
                                 level(r),
                                 r.level

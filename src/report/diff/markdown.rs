@@ -5,7 +5,7 @@
 use crate::model::diff::{Diff, Direction, LevelChange};
 use crate::model::Evidence;
 use crate::report::markdown::{escape, footer, push_limited, remaining, table};
-use crate::report::{location, safe_url};
+use crate::report::{authored, location, safe_url};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -82,11 +82,11 @@ fn items(d: &Diff, out: &mut String) {
             let status = |s: Option<crate::model::Status>| s.map_or("—", |s| s.as_str());
             let then = match i.evidence.first() {
                 Some(e) => escape(&location(&e.repo, &e.path, e.cell, e.line)),
-                None => escape(&i.next_step),
+                None => authored::markdown(&i.next_step, true, true),
             };
             format!(
                 "| {mark} | {} | {} → {} | {then} |",
-                escape(&i.title),
+                authored::markdown(&i.title, true, true),
                 status(i.before),
                 status(i.after)
             )
@@ -108,7 +108,7 @@ fn findings(d: &Diff, out: &mut String) {
             "| {mark} | {} | {} | {} |",
             escape(&f.id),
             escape(&location(&f.repo, &f.path, f.cell, f.line)),
-            escape(&f.message)
+            authored::markdown(&f.message, false, true)
         )
     };
     let mut rows: Vec<String> = d.findings.new.iter().map(|f| row("🆕 new", f)).collect();
