@@ -9,6 +9,7 @@
 //! cache folder first ([`remote`]) and then read as a bare repository.
 
 pub mod blame;
+pub mod clock;
 mod git;
 pub mod input;
 pub mod remote;
