@@ -11,6 +11,7 @@
 pub mod blame;
 pub mod clock;
 mod git;
+pub mod hosting;
 pub mod input;
 pub mod remote;
 mod skip;
