@@ -107,22 +107,27 @@ pub fn cache_dir(given: Option<&Path>, inputs: &[Input]) -> Result<PathBuf, Inpu
 
 /// Fetches every URL input once (inputs may share a clone), in parallel on
 /// the audit's threads: a slow or unreachable remote holds up only its own.
-/// A clone that could not be updated is read as fetched before, with a note
-/// (returned by its clone's path); one that could not be fetched at all
-/// becomes a failed repository.
+/// A clone that could not be updated is read as fetched before, with a note;
+/// an empty repository is read as empty, with a note (nothing to audit is
+/// not a failure); the notes are returned by slot. One that could not be
+/// fetched at all becomes a failed repository.
 pub fn fetch(
     slots: &mut [Slot],
     pool: &rayon::ThreadPool,
     progress: &dyn Progress,
     settings: FetchSettings,
     problems: &mut Vec<Problem>,
-) -> BTreeMap<PathBuf, Note> {
+) -> BTreeMap<usize, Note> {
     let fetched = fetch_remotes(slots, pool, progress, settings);
-    let mut stale: BTreeMap<PathBuf, Note> = BTreeMap::new();
-    for slot in slots.iter_mut() {
+    let mut notes: BTreeMap<usize, Note> = BTreeMap::new();
+    for (i, slot) in slots.iter_mut().enumerate() {
         let Ok(input) = slot else { continue };
         let (Some(url), Repo::Git { path, .. }) = (&input.remote, &input.repo) else {
             continue;
+        };
+        let whole = |message: String| Note {
+            path: ".".into(),
+            message,
         };
         match fetched.get(path) {
             Some(Ok(remote::Synced { stale: Some(why) })) => {
@@ -137,13 +142,18 @@ pub fn fetch(
                     "not updated from {} ({why}): the clone fetched on an earlier run was read",
                     url.shown()
                 );
-                stale.insert(
-                    path.clone(),
-                    Note {
-                        path: ".".into(),
-                        message,
-                    },
+                notes.insert(i, whole(message));
+            }
+            Some(Err(e @ SourceError::Empty { .. })) => {
+                problems.push(Problem::new(
+                    ProblemKind::Warning,
+                    format!("{}: {e}", input.name),
+                ));
+                notes.insert(
+                    i,
+                    whole("the repository is empty (no commits yet): nothing to audit".into()),
                 );
+                input.repo = Repo::Memory { files: Vec::new() };
             }
             Some(Err(e)) => {
                 problems.push(Problem::new(
@@ -155,7 +165,7 @@ pub fn fetch(
             _ => {}
         }
     }
-    stale
+    notes
 }
 
 fn fetch_remotes(

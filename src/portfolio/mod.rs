@@ -259,12 +259,12 @@ impl Portfolio {
         let settings = FetchSettings {
             depth: self.options.depth,
         };
-        let stale = inputs::fetch(&mut slots, &self.pool, progress, settings, &mut problems);
+        let notes = inputs::fetch(&mut slots, &self.pool, progress, settings, &mut problems);
         let policy = self
             .options
             .repo_config
             .unwrap_or_else(|| config::default_policy(given, slots.len()));
-        let report = self.report(&slots, &stale, policy, progress, &mut problems)?;
+        let report = self.report(&slots, &notes, policy, progress, &mut problems)?;
         Ok(Audit { report, problems })
     }
 
@@ -301,12 +301,12 @@ impl Portfolio {
     /// Audits the ready inputs in parallel and keeps them in the order given
     /// (an input that failed earlier stays in its place as its error), then
     /// measures them against the checklist, per student too when labeled.
-    /// `notes` are added to the repository read from that git folder; the
-    /// repositories' own project files count as `policy` allows.
+    /// `notes` are added to the repository of that slot; the repositories'
+    /// own project files count as `policy` allows.
     fn report(
         &self,
         slots: &[Slot],
-        notes: &BTreeMap<PathBuf, Note>,
+        notes: &BTreeMap<usize, Note>,
         policy: RepoConfig,
         progress: &dyn Progress,
         problems: &mut Vec<Problem>,
@@ -332,22 +332,22 @@ impl Portfolio {
             self.pool.install(|| {
                 slots
                     .par_iter()
-                    .map(|slot| {
+                    .enumerate()
+                    .map(|(i, slot)| {
                         let input = match slot {
                             Ok(input) => input,
                             Err(report) => return (report.clone(), None, None),
                         };
-                        let audited = match &authors {
-                            Some(a) => audit_authored(input, &self.rules, &opts, a),
-                            None => audit(input, &self.rules, &opts),
+                        let audited = match (&authors, &input.repo) {
+                            // An empty clone has no lines of anyone's.
+                            (Some(a), repo) if !matches!(repo, Repo::Memory { .. }) => {
+                                audit_authored(input, &self.rules, &opts, a)
+                            }
+                            _ => audit(input, &self.rules, &opts),
                         };
                         let outcome = match audited {
                             Ok(mut r) => {
-                                let note = match &input.repo {
-                                    Repo::Git { path, .. } => notes.get(path),
-                                    _ => None,
-                                };
-                                r.notes.extend(note.cloned());
+                                r.notes.extend(notes.get(&i).cloned());
                                 let file = config::read_repo_file(input, policy, &ids);
                                 (r, None, file)
                             }

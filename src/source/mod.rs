@@ -50,6 +50,8 @@ pub enum SourceError {
     },
     #[error("{url}: {reason}")]
     Remote { url: String, reason: String },
+    #[error("{url}: the repository is empty (no commits yet): nothing to audit")]
+    Empty { url: String },
 }
 
 /// Why a file at a repository's top was not read.

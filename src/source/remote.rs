@@ -192,6 +192,9 @@ pub fn sync(
         url: url.shown().to_string(),
         reason,
     };
+    let empty = || SourceError::Empty {
+        url: url.shown().to_string(),
+    };
     if dest.exists() {
         let repo = Repository::open_bare(dest).map_err(|e| {
             fail(format!(
@@ -202,6 +205,7 @@ pub fn sync(
         })?;
         return match fetch(&repo, url, settings, progress) {
             Ok(()) => Ok(Synced { stale: None }),
+            Err(FetchError::Empty) => Err(empty()),
             Err(e) if repo.head().is_ok() => Ok(Synced {
                 stale: Some(reason(url, &e)),
             }),
@@ -228,11 +232,14 @@ pub fn sync(
         std::process::id()
     ));
     let result = Repository::init_bare(&partial)
-        .map_err(|e| reason(url, &e))
-        .and_then(|repo| fetch(&repo, url, settings, progress).map_err(|e| reason(url, &e)));
-    if let Err(why) = result {
+        .map_err(FetchError::from)
+        .and_then(|repo| fetch(&repo, url, settings, progress));
+    if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&partial);
-        return Err(fail(why));
+        return Err(match e {
+            FetchError::Empty => empty(),
+            e => fail(reason(url, &e)),
+        });
     }
     if let Err(e) = std::fs::rename(&partial, dest) {
         let _ = std::fs::remove_dir_all(&partial);
@@ -273,12 +280,25 @@ fn callbacks<'a>(progress: &'a dyn Fn(usize, usize)) -> RemoteCallbacks<'a> {
     cb
 }
 
+/// Why a fetch did not give a clone to read.
+enum FetchError {
+    Git(git2::Error),
+    /// The remote has no branches: an empty repository.
+    Empty,
+}
+
+impl From<git2::Error> for FetchError {
+    fn from(e: git2::Error) -> FetchError {
+        FetchError::Git(e)
+    }
+}
+
 fn fetch(
     repo: &Repository,
     url: &RemoteUrl,
     settings: FetchSettings,
     progress: &dyn Fn(usize, usize),
-) -> Result<(), git2::Error> {
+) -> Result<(), FetchError> {
     // Anonymous: the URL (and any token in it) is never written to the clone's config.
     let mut remote = repo.remote_anonymous(&url.url)?;
     let depth = match settings.depth {
@@ -305,11 +325,7 @@ fn fetch(
         other => other?,
     }
     if repo.references_glob("refs/heads/*")?.next().is_none() {
-        return Err(git2::Error::new(
-            ErrorCode::NotFound,
-            ErrorClass::Reference,
-            "the repository has no branches (it is empty)",
-        ));
+        return Err(FetchError::Empty);
     }
     // HEAD follows the remote's default branch, as `git clone` sets it.
     if let Ok(head) = remote.default_branch() {
@@ -323,7 +339,11 @@ fn fetch(
 }
 
 /// Why a fetch failed, in the words a user acts on.
-fn reason(url: &RemoteUrl, e: &git2::Error) -> String {
+fn reason(url: &RemoteUrl, e: &FetchError) -> String {
+    let e = match e {
+        FetchError::Git(e) => e,
+        FetchError::Empty => return "the repository has no branches (it is empty)".to_string(),
+    };
     let message = e.message().trim_end_matches('.');
     let ssh = url.url.starts_with("ssh://") || !url.url.contains("://");
     match e.code() {
