@@ -8,6 +8,7 @@
 //! them, ssh keys come from the ssh-agent, and anything else fails at once
 //! with "authentication required". Nothing here reads file contents.
 
+use super::hosting::Token;
 use super::SourceError;
 use git2::{
     AutotagOption, Cred, CredentialType, ErrorClass, ErrorCode, FetchOptions, FetchPrune,
@@ -36,6 +37,18 @@ pub struct RemoteUrl {
     host: String,
     /// The path's parts, `.git` dropped from the last: `["ada", "portfolio"]`.
     segments: Vec<String>,
+    /// A token to answer this host with when it asks for credentials (a
+    /// private repository of a listed account). Never part of `url`, so it
+    /// is in no cache key, no clone's config and no message.
+    credential: Option<Credential>,
+}
+
+/// A user name and token for an https host (GitHub's `x-access-token`,
+/// GitLab's `oauth2`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    pub user: &'static str,
+    pub token: Token,
 }
 
 /// Schemes git2 can fetch from (ssh through libssh2, https through OpenSSL).
@@ -109,12 +122,37 @@ impl RemoteUrl {
             shown,
             host: host.to_ascii_lowercase(),
             segments,
+            credential: None,
         })
+    }
+
+    /// This URL, answering its host's request for credentials with
+    /// `credential`; only https URLs (and http ones to this machine) carry one.
+    pub fn with_credential(mut self, credential: Credential) -> RemoteUrl {
+        if super::hosting::may_carry_token(&self.url) {
+            self.credential = Some(credential);
+        }
+        self
+    }
+
+    /// The credential to give `asked` (the URL libgit2 is fetching, after
+    /// any redirect): only this URL's own host gets it.
+    pub(super) fn credential_for(&self, asked: &str) -> Option<&Credential> {
+        let authority = asked.split_once("://")?.1.split('/').next()?;
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        self.credential
+            .as_ref()
+            .filter(|_| host.eq_ignore_ascii_case(&self.host))
     }
 
     /// The repository's name: the last part of its path, without `.git`.
     pub fn name(&self) -> &str {
         self.segments.last().map_or(&self.host, |s| s.as_str())
+    }
+
+    /// The host (and port), lower-cased.
+    pub fn host(&self) -> &str {
+        &self.host
     }
 
     /// The URL without credentials, for reports.
@@ -254,10 +292,18 @@ pub fn sync(
     Ok(Synced { stale: None })
 }
 
-fn callbacks<'a>(progress: &'a dyn Fn(usize, usize)) -> RemoteCallbacks<'a> {
+fn callbacks<'a>(url: &'a RemoteUrl, progress: &'a dyn Fn(usize, usize)) -> RemoteCallbacks<'a> {
     let mut cb = RemoteCallbacks::new();
     let mut agent_tried = false;
-    cb.credentials(move |_url, user, allowed| {
+    let mut token_tried = false;
+    cb.credentials(move |asked, user, allowed| {
+        // One try with a listed account's token; a refusal ends in "authentication required".
+        if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) && !token_tried {
+            if let Some(c) = url.credential_for(asked) {
+                token_tried = true;
+                return Cred::userpass_plaintext(c.user, c.token.secret());
+            }
+        }
         let user = user.unwrap_or("git");
         if allowed.contains(CredentialType::USERNAME) {
             return Cred::username(user);
@@ -311,7 +357,7 @@ fn fetch(
         let mut proxy = ProxyOptions::new();
         proxy.auto();
         let mut fo = FetchOptions::new();
-        fo.remote_callbacks(callbacks(progress))
+        fo.remote_callbacks(callbacks(url, progress))
             .proxy_options(proxy)
             .prune(FetchPrune::On)
             .download_tags(AutotagOption::None)
@@ -405,6 +451,33 @@ mod tests {
         assert!(err("https:///x").contains("no host"));
         assert!(err("https://github.com/").contains("no repository"));
         assert!(err("git@github.com:").contains("no repository"));
+    }
+
+    #[test]
+    fn a_token_answers_only_its_own_https_host() {
+        let credential = || super::Credential {
+            user: "x-access-token",
+            token: crate::source::hosting::Token::new("s3cret", "GITHUB_TOKEN"),
+        };
+        let private = url("https://github.com/ada/secret.git").with_credential(credential());
+        assert!(private
+            .credential_for("https://github.com/ada/secret.git/info/refs")
+            .is_some());
+        assert!(private
+            .credential_for("https://x@GitHub.com/ada/secret.git")
+            .is_some());
+        assert!(private
+            .credential_for("https://evil.example/ada/secret.git")
+            .is_none());
+        let ssh = url("ssh://git@github.com/ada/secret.git").with_credential(credential());
+        assert!(ssh
+            .credential_for("ssh://git@github.com/ada/secret.git")
+            .is_none());
+        assert!(!format!("{private:?}").contains("s3cret"), "{private:?}");
+        assert_eq!(
+            private.cache_key(),
+            url("https://github.com/ada/secret.git").cache_key()
+        );
     }
 
     #[test]

@@ -19,6 +19,8 @@ mod github;
 mod gitlab;
 mod http;
 
+pub(crate) use http::may_carry_token;
+
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::fmt;
 
