@@ -5,8 +5,8 @@
 use super::RulesArg;
 use crate::exit_codes;
 use crate::portfolio::{
-    inputs, Audit, Input, Options, Portfolio, ProblemKind, RepoConfig, DEFAULT_MAX_FILE_SIZE,
-    DEFAULT_ROADMAP,
+    inputs, AccountOptions, Audit, Hosting, Input, Options, Portfolio, ProblemKind, RepoConfig,
+    DEFAULT_MAX_FILE_SIZE, DEFAULT_ROADMAP,
 };
 use anyhow::Context;
 use std::io::Write;
@@ -15,8 +15,10 @@ use std::path::{Path, PathBuf};
 /// What to audit: shared by `scan` and `badge`.
 #[derive(Debug, clap::Args)]
 pub struct InputArgs {
-    /// Repositories, folders of repositories, or repository URLs (default: `.`).
-    #[arg(value_name = "PATH|URL")]
+    /// Repositories, folders of repositories, repository URLs, or accounts
+    /// (github:USER, https://github.com/USER, gitlab:GROUP/SUBGROUP,
+    /// https://gitlab.com/USER): every repository they own (default: `.`).
+    #[arg(value_name = "PATH|URL|ACCOUNT")]
     pub paths: Vec<PathBuf>,
     /// Read inputs from this file, one a line, each with an optional label
     /// (`LABEL  INPUT`: a tab or two or more spaces between); see below.
@@ -37,6 +39,33 @@ pub struct InputArgs {
     /// tree (a URL is read at the remote's default branch unless this is given).
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
+    /// Accounts: audit forks too (left out by default).
+    #[arg(long)]
+    pub include_forks: bool,
+    /// Accounts: the token owner's private repositories too (the token in
+    /// GITHUB_TOKEN or GH_TOKEN, or GITLAB_TOKEN).
+    #[arg(long)]
+    pub include_private: bool,
+    /// Accounts: leave out repositories whose name matches this glob, in
+    /// any case (repeatable): --exclude 'old-*' --exclude homework.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Accounts: audit only the N most recently pushed repositories of each.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+}
+
+impl InputArgs {
+    /// Account inputs' options, with API bases and tokens from the environment.
+    fn accounts(&self) -> AccountOptions {
+        AccountOptions {
+            hosting: Hosting::from_env(),
+            include_forks: self.include_forks,
+            include_private: self.include_private,
+            exclude: self.exclude.clone(),
+            limit: self.limit.map(|n| n as usize),
+        }
+    }
 }
 
 /// Options of every command that audits repositories (`scan`, `badge`, `diff`).
@@ -110,6 +139,7 @@ impl AuditArgs {
             depth: inputs.and_then(|i| i.depth),
             repo_config: self.repo_config.map(RepoConfig::from),
             mailmap: self.mailmap.clone(),
+            accounts: inputs.map(InputArgs::accounts).unwrap_or_default(),
         };
         Ok(Portfolio::load(
             self.rules.rules.as_deref(),

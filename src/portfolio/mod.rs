@@ -16,6 +16,7 @@ pub mod reference;
 
 pub use crate::roadmap::{Roadmap, DEFAULT as DEFAULT_ROADMAP};
 pub use crate::rules::{read_dir as read_rule_dir, FindingRule, Rule, RuleSet};
+pub use crate::source::hosting::{Hosting, Token};
 pub use crate::source::input::{Input, Target};
 pub use crate::source::DEFAULT_MAX_FILE_SIZE;
 pub use inputs::InputError;
@@ -29,6 +30,7 @@ use crate::roadmap::cohort::cohort;
 use crate::roadmap::config::Config;
 use crate::roadmap::{evaluate, ignored_items};
 use crate::source::blame::{Authors, Identities};
+use crate::source::hosting::Selection;
 use crate::source::remote::FetchSettings;
 use crate::source::{discover, ListOptions, Repo, SourceError};
 use config::RepoFile;
@@ -60,6 +62,25 @@ pub struct Options {
     pub repo_config: Option<RepoConfig>,
     /// The auditor's mailmap for `--author`, applied whatever the policy.
     pub mailmap: Option<PathBuf>,
+    /// Where account inputs are listed, and which of their repositories count.
+    pub accounts: AccountOptions,
+}
+
+/// Account inputs (`github:ada`): where their API answers, with which
+/// token, and which of their repositories are audited.
+#[derive(Debug, Clone, Default)]
+pub struct AccountOptions {
+    /// API bases and tokens (the CLI reads them from the environment;
+    /// by default the public hosts, without a token).
+    pub hosting: Hosting,
+    /// Audit forks too.
+    pub include_forks: bool,
+    /// List the token owner's private repositories too.
+    pub include_private: bool,
+    /// Globs over repository names (any case) to leave out.
+    pub exclude: Vec<String>,
+    /// Keep only this many per account, the most recently pushed.
+    pub limit: Option<usize>,
 }
 
 impl Default for Options {
@@ -74,6 +95,7 @@ impl Default for Options {
             depth: None,
             repo_config: None,
             mailmap: None,
+            accounts: AccountOptions::default(),
         }
     }
 }
@@ -188,6 +210,8 @@ pub struct Portfolio {
     authors: Option<Authors>,
     /// The auditor's mailmap (`--mailmap`), as read.
     mailmap: Option<String>,
+    /// Which repositories of an account are audited.
+    selection: Selection,
 }
 
 impl Portfolio {
@@ -202,6 +226,9 @@ impl Portfolio {
             builder = builder.num_threads(n.max(1));
         }
         let pool = builder.build()?;
+        let a = &options.accounts;
+        let selection = Selection::new(a.include_forks, a.include_private, &a.exclude, a.limit)
+            .map_err(|e| PortfolioError::Inputs(InputError::Malformed(e)))?;
         let authors = (!options.authors.is_empty()).then(|| Authors::new(&options.authors));
         let mailmap =
             match &options.mailmap {
@@ -220,6 +247,7 @@ impl Portfolio {
             pool,
             authors,
             mailmap,
+            selection,
         })
     }
 
@@ -244,8 +272,9 @@ impl Portfolio {
     }
 
     /// Audits the inputs (paths, folders of repositories, URLs fetched into
-    /// the cache) in parallel, keeping their order, and measures them
-    /// against the checklist (per student too, when labeled).
+    /// the cache, accounts' repositories listed through their API and
+    /// fetched likewise) in parallel, keeping their order, and measures
+    /// them against the checklist (per student too, when labeled).
     pub fn audit(&self, given: &[Input], progress: &dyn Progress) -> Result<Audit, PortfolioError> {
         let cache = inputs::cache_dir(self.options.cache_dir.as_deref(), given)?;
         let mut problems = Vec::new();
@@ -255,7 +284,16 @@ impl Portfolio {
             .rev
             .as_deref()
             .or((!self.options.authors.is_empty()).then_some("HEAD"));
-        let mut slots = inputs::discover(given, rev, &cache, &mut problems);
+        let accounts = &self.options.accounts;
+        let listings = inputs::list_accounts(
+            given,
+            &accounts.hosting,
+            accounts.include_private,
+            &self.pool,
+            progress,
+        );
+        let mut slots =
+            inputs::discover(given, rev, &cache, listings, &self.selection, &mut problems);
         let settings = FetchSettings {
             depth: self.options.depth,
         };

@@ -369,7 +369,9 @@ fn input_for(dir: &Path, rev: Option<&str>) -> RepoInput {
 
 /// The repositories an input stands for. A URL stands for one repository,
 /// its clone in `cache` (fetched later, see [`remote::sync`]); a path is
-/// discovered as [`discover`] does. The input's label goes to each.
+/// discovered as [`discover`] does. The input's label goes to each. An
+/// account's repositories come from its listing ([`hosting::list`], then
+/// [`listed_input`]), never from here.
 pub fn discover_input(
     input: &input::Input,
     rev: Option<&str>,
@@ -377,23 +379,71 @@ pub fn discover_input(
 ) -> Result<Vec<RepoInput>, SourceError> {
     let mut found = match &input.target {
         input::Target::Path(path) => discover(path, rev)?,
-        input::Target::Url(url) => vec![RepoInput {
-            name: url.name().to_string(),
-            source: url.shown().to_string(),
-            repo: Repo::Git {
-                path: cache.join(url.cache_key()),
-                rev: rev.unwrap_or("HEAD").to_string(),
-            },
-            label: None,
-            remote: Some(url.clone()),
-            web: None,
-            archived: false,
-        }],
+        input::Target::Url(url) => vec![url_input(url.clone(), rev, cache)],
+        input::Target::Account(account) => {
+            return Err(SourceError::Remote {
+                url: account.shown(),
+                reason: "an account's repositories are listed through its API first".into(),
+            })
+        }
     };
     for r in &mut found {
         r.label.clone_from(&input.label);
     }
     Ok(found)
+}
+
+/// The repository a URL stands for: its clone in `cache`, read at `rev`
+/// or at the remote's default branch.
+fn url_input(url: remote::RemoteUrl, rev: Option<&str>, cache: &Path) -> RepoInput {
+    RepoInput {
+        name: url.name().to_string(),
+        source: url.shown().to_string(),
+        repo: Repo::Git {
+            path: cache.join(url.cache_key()),
+            rev: rev.unwrap_or("HEAD").to_string(),
+        },
+        label: None,
+        remote: Some(url),
+        web: None,
+        archived: false,
+    }
+}
+
+/// A repository of an account's listing, cloned like a URL input, named as
+/// listed, with its web page and whether it is archived. A private one
+/// cloned over https from the token's host answers it with the token when
+/// asked for credentials.
+pub fn listed_input(
+    listed: &hosting::Listed,
+    platform: hosting::Platform,
+    token: Option<&hosting::CloneToken>,
+    rev: Option<&str>,
+    cache: &Path,
+) -> Result<RepoInput, SourceError> {
+    let unusable = |why: String| SourceError::Remote {
+        url: listed.web_url.clone(),
+        reason: format!("the API gave no clone URL that git can fetch ({why})"),
+    };
+    let mut url = match remote::RemoteUrl::parse(&listed.clone_url) {
+        Some(Ok(url)) => url,
+        Some(Err(e)) => return Err(unusable(e)),
+        None => return Err(unusable(format!("`{}`", listed.clone_url))),
+    };
+    if let Some(t) = token.filter(|t| listed.private && t.host == url.host()) {
+        url = url.with_credential(remote::Credential {
+            user: platform.clone_user(),
+            token: t.token.clone(),
+        });
+    }
+    let mut input = url_input(url, rev, cache);
+    input.name.clone_from(&listed.name);
+    input.web = Some(WebRepo {
+        forge: platform.forge(),
+        url: listed.web_url.trim_end_matches('/').to_string(),
+    });
+    input.archived = listed.archived;
+    Ok(input)
 }
 
 /// The repositories an input path stands for: itself when it is a repository
@@ -442,4 +492,84 @@ fn looks_like_project_top(dir: &Path) -> bool {
                     .is_some_and(|x| x == "py" || x == "ipynb")
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hosting::{CloneToken, Listed, Platform, Token};
+    use super::{listed_input, Repo};
+    use std::path::Path;
+
+    fn listed(clone_url: &str, private: bool) -> Listed {
+        Listed {
+            name: "shop".into(),
+            clone_url: clone_url.into(),
+            web_url: "https://github.com/ada/shop/".into(),
+            fork: false,
+            archived: true,
+            private,
+            pushed_at: None,
+        }
+    }
+
+    #[test]
+    fn a_listed_repository_is_a_url_clone_with_its_page_and_its_token() {
+        let token = CloneToken {
+            token: Token::new("s3cret", "GITHUB_TOKEN"),
+            host: "github.com".into(),
+        };
+        let cache = Path::new("/cache");
+        let r = listed("https://github.com/ada/shop.git", true);
+        let input = listed_input(&r, Platform::GitHub, Some(&token), None, cache).unwrap();
+        assert_eq!(input.name, "shop");
+        assert!(input.archived);
+        let web = input.web.as_ref().unwrap();
+        assert_eq!(web.url, "https://github.com/ada/shop");
+        assert!(
+            matches!(&input.repo, Repo::Git { path, rev } if path.starts_with(cache) && rev == "HEAD")
+        );
+        let url = input.remote.as_ref().unwrap();
+        assert!(url
+            .credential_for("https://github.com/ada/shop.git")
+            .is_some());
+
+        let public = listed_input(
+            &listed("https://github.com/ada/shop.git", false),
+            Platform::GitHub,
+            Some(&token),
+            None,
+            cache,
+        )
+        .unwrap();
+        let url = public.remote.unwrap();
+        assert!(
+            url.credential_for("https://github.com/ada/shop.git")
+                .is_none(),
+            "public: no token"
+        );
+        let elsewhere = listed_input(
+            &listed("https://mirror.example/ada/shop.git", true),
+            Platform::GitHub,
+            Some(&token),
+            None,
+            cache,
+        )
+        .unwrap();
+        let url = elsewhere.remote.unwrap();
+        assert!(
+            url.credential_for("https://mirror.example/ada/shop.git")
+                .is_none(),
+            "another host: no token"
+        );
+        assert!(listed_input(
+            &listed("not a url", false),
+            Platform::GitHub,
+            None,
+            None,
+            cache
+        )
+        .unwrap_err()
+        .to_string()
+        .contains("no clone URL that git can fetch"));
+    }
 }
