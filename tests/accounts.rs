@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{fixture_as_git, git_repo, Commit};
+use common::{fixture_as_git, git_repo, repo, Commit};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -101,6 +101,16 @@ impl Server {
 
     fn requests(&self) -> Vec<Request> {
         self.requests.lock().unwrap().clone()
+    }
+
+    /// `scan ARGS` against this API, without tokens.
+    fn scan(&self, cache: &Path, args: &[&str]) -> Run {
+        run(self, cache, &[], &[&["scan"], args].concat())
+    }
+
+    /// `scan ARGS --format json` against this API, without tokens.
+    fn scan_json(&self, cache: &Path, args: &[&str]) -> Run {
+        self.scan(cache, &[args, &["--format", "json"]].concat())
     }
 }
 
@@ -198,6 +208,13 @@ impl Origins {
         let bare = self.dir.path().join("bare").join(format!("{name}.git"));
         git2::Repository::init_bare(&bare).unwrap();
         format!("file://{}", bare.display())
+    }
+
+    /// A file beside the origins (a repos file); its path.
+    fn file(&self, name: &str, text: &str) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
     }
 
     /// A URL where nothing is.
@@ -326,15 +343,6 @@ fn names(report: &Value) -> Vec<String> {
         .collect()
 }
 
-fn repo<'a>(report: &'a Value, name: &str) -> &'a Value {
-    report["repos"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == name)
-        .unwrap_or_else(|| panic!("no repository {name} in {:?}", names(report)))
-}
-
 /// Ada's GitHub account, three pages: a fork, an archived repository, an
 /// empty one, one whose clone fails, one without Python code.
 fn ada(origins: &Origins) -> impl FnOnce(&str) -> Vec<(String, Reply)> {
@@ -398,21 +406,12 @@ fn a_github_account_is_listed_page_by_page_cloned_and_audited_as_one_portfolio()
     let origins = Origins::new();
     let api = Server::start(ada(&origins));
     let cache = tempfile::tempdir().unwrap();
-    let class = origins.dir.path().join("class.txt");
-    std::fs::write(&class, "# class of 2026\nAda Lovelace     github:ada\n").unwrap();
-
-    let run1 = run(
-        &api,
-        cache.path(),
-        &[],
-        &[
-            "scan",
-            "--repos-file",
-            class.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
+    let class = origins.file(
+        "class.txt",
+        "# class of 2026\nAda Lovelace     github:ada\n",
     );
+
+    let run1 = api.scan_json(cache.path(), &["--repos-file", &class]);
     assert_eq!(run1.code, 3, "a clone failed: {}", run1.err);
     let report = run1.json();
     assert_eq!(
@@ -485,20 +484,9 @@ fn a_github_account_is_listed_page_by_page_cloned_and_audited_as_one_portfolio()
         .all(|r| r.header("authorization").is_none()));
 
     // A repository without Python code never lowers the score.
-    let without = run(
-        &api,
-        cache.path(),
-        &[],
-        &[
-            "scan",
-            "github:ada",
-            "--format",
-            "json",
-            "--exclude",
-            "WEB*",
-        ],
-    )
-    .json();
+    let without = api
+        .scan_json(cache.path(), &["github:ada", "--exclude", "WEB*"])
+        .json();
     assert!(!names(&without).contains(&"website".to_string()));
     assert_eq!(
         report["portfolio"]["checklist"]["score"],
@@ -506,15 +494,10 @@ fn a_github_account_is_listed_page_by_page_cloned_and_audited_as_one_portfolio()
     );
 
     // Forks on request; names left out by glob, in any case; the newest N.
-    let forks = run(
-        &api,
+    let forks = api.scan_json(
         cache.path(),
-        &[],
         &[
-            "scan",
             "github:ada",
-            "--format",
-            "json",
             "--include-forks",
             "--exclude",
             "old-*",
@@ -533,12 +516,7 @@ fn a_github_account_is_listed_page_by_page_cloned_and_audited_as_one_portfolio()
             "website"
         ]
     );
-    let newest = run(
-        &api,
-        cache.path(),
-        &[],
-        &["scan", "github:ada", "--format", "json", "--limit", "2"],
-    );
+    let newest = api.scan_json(cache.path(), &["github:ada", "--limit", "2"]);
     assert_eq!(newest.code, 0, "{}", newest.err);
     assert_eq!(names(&newest.json()), ["flask-blog", "website"]);
 }
@@ -548,7 +526,7 @@ fn an_unknown_account_is_an_input_error_that_names_it() {
     let origins = Origins::new();
     let api = Server::start(ada(&origins));
     let cache = tempfile::tempdir().unwrap();
-    let alone = run(&api, cache.path(), &[], &["scan", "github:ghost"]);
+    let alone = api.scan(cache.path(), &["github:ghost"]);
     assert_eq!(alone.code, 2, "{}", alone.err);
     assert_eq!(
         alone.err.trim(),
@@ -559,21 +537,10 @@ fn an_unknown_account_is_an_input_error_that_names_it() {
     );
 
     // In a class list, the others are audited all the same.
-    let class = origins.dir.path().join("class.txt");
-    std::fs::write(&class, "Ada  github:ada\nGhost  github:ghost\n").unwrap();
-    let both = run(
-        &api,
+    let class = origins.file("class.txt", "Ada  github:ada\nGhost  github:ghost\n");
+    let both = api.scan_json(
         cache.path(),
-        &[],
-        &[
-            "scan",
-            "--repos-file",
-            class.to_str().unwrap(),
-            "--format",
-            "json",
-            "--exclude",
-            "broken",
-        ],
+        &["--repos-file", &class, "--exclude", "broken"],
     );
     assert_eq!(both.code, 2, "2 wins over 3: {}", both.err);
     let report = both.json();
@@ -619,12 +586,7 @@ fn a_rate_limit_says_when_it_resets_and_that_a_token_raises_it() {
         routes
     });
     let cache = tempfile::tempdir().unwrap();
-    let busy = run(
-        &api,
-        cache.path(),
-        &[],
-        &["scan", "github:busy", "--format", "json"],
-    );
+    let busy = api.scan_json(cache.path(), &["github:busy"]);
     assert_eq!(busy.code, 3, "{}", busy.err);
     assert_eq!(
         busy.err.trim(),
@@ -633,12 +595,7 @@ fn a_rate_limit_says_when_it_resets_and_that_a_token_raises_it() {
 
     // Stopped after page 1: what was listed is audited, and the report says
     // the rest is missing.
-    let mid = run(
-        &api,
-        cache.path(),
-        &[],
-        &["scan", "github:mid", "--format", "json"],
-    );
+    let mid = api.scan_json(cache.path(), &["github:mid"]);
     assert_eq!(mid.code, 3, "{}", mid.err);
     let report = mid.json();
     assert_eq!(names(&report), ["flask-blog", "github:mid"]);
@@ -652,7 +609,7 @@ fn a_rate_limit_says_when_it_resets_and_that_a_token_raises_it() {
     assert!(mid
         .err
         .contains("error: github:mid: the listing stopped after page 1"));
-    let text = run(&api, cache.path(), &[], &["scan", "github:mid"]);
+    let text = api.scan(cache.path(), &["github:mid"]);
     assert!(
         text.out
             .contains("not audited: the listing stopped after page 1"),
@@ -687,12 +644,7 @@ fn garbled_or_truncated_answers_are_named_and_never_pass_for_complete() {
         routes
     });
     let cache = tempfile::tempdir().unwrap();
-    let garbled = run(
-        &api,
-        cache.path(),
-        &[],
-        &["scan", "github:garbled", "--format", "json"],
-    );
+    let garbled = api.scan_json(cache.path(), &["github:garbled"]);
     assert_eq!(garbled.code, 3, "{}", garbled.err);
     assert!(
         garbled.err.starts_with(
@@ -703,12 +655,7 @@ fn garbled_or_truncated_answers_are_named_and_never_pass_for_complete() {
     );
     assert_eq!(garbled.err.lines().count(), 1);
 
-    let cut = run(
-        &api,
-        cache.path(),
-        &[],
-        &["scan", "github:cut", "--format", "json"],
-    );
+    let cut = api.scan_json(cache.path(), &["github:cut"]);
     assert_eq!(cut.code, 3, "{}", cut.err);
     let report = cut.json();
     assert_eq!(names(&report), ["fastapi-service", "github:cut"]);
@@ -774,12 +721,7 @@ fn a_gitlab_group_is_listed_with_its_subgroups_through_x_next_page() {
         ]
     });
     let cache = tempfile::tempdir().unwrap();
-    let group = run(
-        &api,
-        cache.path(),
-        &[],
-        &["scan", "gitlab:class/2026", "--format", "json"],
-    );
+    let group = api.scan_json(cache.path(), &["gitlab:class/2026"]);
     assert_eq!(group.code, 0, "{}", group.err);
     let report = group.json();
     assert_eq!(names(&report), ["ada/shop", "alan/notebook", "grace/api"]);
@@ -789,7 +731,7 @@ fn a_gitlab_group_is_listed_with_its_subgroups_through_x_next_page() {
         json!({"forge": "gitlab", "url": "https://gitlab.com/class/2026/ada/shop"})
     );
 
-    let nobody = run(&api, cache.path(), &[], &["scan", "gitlab:nobody"]);
+    let nobody = api.scan(cache.path(), &["gitlab:nobody"]);
     assert_eq!(nobody.code, 2, "{}", nobody.err);
     assert!(
         nobody
@@ -903,46 +845,20 @@ fn a_token_is_sent_to_the_api_and_appears_in_no_output_and_no_cached_file() {
     let cache = tempfile::tempdir().unwrap();
     let output = origins.dir.path().join("report.json");
     let env = [("GITHUB_TOKEN", TOKEN), ("GITLAB_TOKEN", GL_TOKEN)];
+    let scan = |args: &[&str]| run(&api, cache.path(), &env, &[&["scan"], args].concat());
     let runs = [
-        run(
-            &api,
-            cache.path(),
-            &env,
-            &[
-                "scan",
-                "github:ada",
-                "--include-private",
-                "--format",
-                "json",
-                "-o",
-                output.to_str().unwrap(),
-            ],
-        ),
-        run(
-            &api,
-            cache.path(),
-            &env,
-            &[
-                "scan",
-                "github:ada",
-                "--include-private",
-                "--format",
-                "html",
-            ],
-        ),
-        run(
-            &api,
-            cache.path(),
-            &env,
-            &["scan", "github:echo", "--format", "markdown"],
-        ),
-        run(&api, cache.path(), &env, &["scan", "github:busy"]),
-        run(
-            &api,
-            cache.path(),
-            &env,
-            &["scan", "gitlab:grace", "--include-private"],
-        ),
+        scan(&[
+            "github:ada",
+            "--include-private",
+            "--format",
+            "json",
+            "-o",
+            output.to_str().unwrap(),
+        ]),
+        scan(&["github:ada", "--include-private", "--format", "html"]),
+        scan(&["github:echo", "--format", "markdown"]),
+        scan(&["github:busy"]),
+        scan(&["gitlab:grace", "--include-private"]),
     ];
 
     let report: Value = serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();

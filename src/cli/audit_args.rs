@@ -6,7 +6,7 @@ use super::RulesArg;
 use crate::exit_codes;
 use crate::portfolio::{
     inputs, AccountOptions, Audit, Hosting, Input, Options, Portfolio, ProblemKind, RepoConfig,
-    DEFAULT_MAX_FILE_SIZE, DEFAULT_ROADMAP,
+    Selection, DEFAULT_MAX_FILE_SIZE, DEFAULT_ROADMAP,
 };
 use anyhow::Context;
 use std::io::Write;
@@ -56,15 +56,20 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
-    /// Account inputs' options, with API bases and tokens from the environment.
-    fn accounts(&self) -> AccountOptions {
-        AccountOptions {
+    /// Account inputs' options, with API bases and tokens from the
+    /// environment; an invalid --exclude glob is the error.
+    fn accounts(&self) -> anyhow::Result<AccountOptions> {
+        let selection = Selection::new(
+            self.include_forks,
+            self.include_private,
+            &self.exclude,
+            self.limit.map(|n| n as usize),
+        )
+        .map_err(anyhow::Error::msg)?;
+        Ok(AccountOptions {
             hosting: Hosting::from_env(),
-            include_forks: self.include_forks,
-            include_private: self.include_private,
-            exclude: self.exclude.clone(),
-            limit: self.limit.map(|n| n as usize),
-        }
+            selection,
+        })
     }
 }
 
@@ -139,7 +144,10 @@ impl AuditArgs {
             depth: inputs.and_then(|i| i.depth),
             repo_config: self.repo_config.map(RepoConfig::from),
             mailmap: self.mailmap.clone(),
-            accounts: inputs.map(InputArgs::accounts).unwrap_or_default(),
+            accounts: inputs
+                .map(InputArgs::accounts)
+                .transpose()?
+                .unwrap_or_default(),
         };
         Ok(Portfolio::load(
             self.rules.rules.as_deref(),

@@ -97,22 +97,40 @@ pub fn list_accounts(
             _ => None,
         })
         .collect();
-    if accounts.is_empty() {
-        return BTreeMap::new();
+    in_phase(Phase::Listing, &accounts, pool, progress, |(i, account)| {
+        let listing = hosting::list(account, hosting, include_private);
+        ((*i, listing), account.shown())
+    })
+    .into_iter()
+    .collect()
+}
+
+/// `work` on each item in parallel on the audit's threads, as one phase of
+/// progress (nothing shown when there are none); `work` returns its result
+/// and the name the progress shows done.
+fn in_phase<T: Sync, R: Send>(
+    phase: Phase,
+    items: &[T],
+    pool: &rayon::ThreadPool,
+    progress: &dyn Progress,
+    work: impl Fn(&T) -> (R, String) + Sync,
+) -> Vec<R> {
+    if items.is_empty() {
+        return Vec::new();
     }
-    progress.start(Phase::Listing, accounts.len());
-    let listed = pool.install(|| {
-        accounts
+    progress.start(phase, items.len());
+    let done = pool.install(|| {
+        items
             .par_iter()
-            .map(|(i, account)| {
-                let listing = hosting::list(account, hosting, include_private);
-                progress.done(Phase::Listing, &account.shown());
-                (*i, listing)
+            .map(|item| {
+                let (result, name) = work(item);
+                progress.done(phase, &name);
+                result
             })
             .collect()
     });
-    progress.finish(Phase::Listing);
-    listed
+    progress.finish(phase);
+    done
 }
 
 /// Each input discovered, in order: a path stands for one repository or
@@ -323,23 +341,20 @@ fn fetch_remotes(
             remotes.entry(path).or_insert((url, &input.name));
         }
     }
-    if remotes.is_empty() {
-        return BTreeMap::new();
-    }
-    progress.start(Phase::Fetching, remotes.len());
-    let fetched = pool.install(|| {
-        remotes
-            .par_iter()
-            .map(|(path, (url, name))| {
-                let result = remote::sync(url, path, settings, &|received, total| {
-                    progress.transfer(name, received, total);
-                });
-                progress.transferred(name);
-                progress.done(Phase::Fetching, name);
-                (path.to_path_buf(), result)
-            })
-            .collect()
-    });
-    progress.finish(Phase::Fetching);
-    fetched
+    let remotes: Vec<(&Path, (&remote::RemoteUrl, &str))> = remotes.into_iter().collect();
+    in_phase(
+        Phase::Fetching,
+        &remotes,
+        pool,
+        progress,
+        |(path, (url, name))| {
+            let result = remote::sync(url, path, settings, &|received, total| {
+                progress.transfer(name, received, total);
+            });
+            progress.transferred(name);
+            ((path.to_path_buf(), result), name.to_string())
+        },
+    )
+    .into_iter()
+    .collect()
 }

@@ -16,7 +16,7 @@ pub mod reference;
 
 pub use crate::roadmap::{Roadmap, DEFAULT as DEFAULT_ROADMAP};
 pub use crate::rules::{read_dir as read_rule_dir, FindingRule, Rule, RuleSet};
-pub use crate::source::hosting::{Hosting, Token};
+pub use crate::source::hosting::{Hosting, Selection, Token};
 pub use crate::source::input::{Input, Target};
 pub use crate::source::DEFAULT_MAX_FILE_SIZE;
 pub use inputs::InputError;
@@ -30,7 +30,6 @@ use crate::roadmap::cohort::cohort;
 use crate::roadmap::config::Config;
 use crate::roadmap::{evaluate, ignored_items};
 use crate::source::blame::{Authors, Identities};
-use crate::source::hosting::Selection;
 use crate::source::remote::FetchSettings;
 use crate::source::{discover, ListOptions, Repo, SourceError};
 use config::RepoFile;
@@ -73,14 +72,8 @@ pub struct AccountOptions {
     /// API bases and tokens (the CLI reads them from the environment;
     /// by default the public hosts, without a token).
     pub hosting: Hosting,
-    /// Audit forks too.
-    pub include_forks: bool,
-    /// List the token owner's private repositories too.
-    pub include_private: bool,
-    /// Globs over repository names (any case) to leave out.
-    pub exclude: Vec<String>,
-    /// Keep only this many per account, the most recently pushed.
-    pub limit: Option<usize>,
+    /// Forks, private repositories, excluded names, how many.
+    pub selection: Selection,
 }
 
 impl Default for Options {
@@ -210,8 +203,6 @@ pub struct Portfolio {
     authors: Option<Authors>,
     /// The auditor's mailmap (`--mailmap`), as read.
     mailmap: Option<String>,
-    /// Which repositories of an account are audited.
-    selection: Selection,
 }
 
 impl Portfolio {
@@ -226,9 +217,6 @@ impl Portfolio {
             builder = builder.num_threads(n.max(1));
         }
         let pool = builder.build()?;
-        let a = &options.accounts;
-        let selection = Selection::new(a.include_forks, a.include_private, &a.exclude, a.limit)
-            .map_err(|e| PortfolioError::Inputs(InputError::Malformed(e)))?;
         let authors = (!options.authors.is_empty()).then(|| Authors::new(&options.authors));
         let mailmap =
             match &options.mailmap {
@@ -247,7 +235,6 @@ impl Portfolio {
             pool,
             authors,
             mailmap,
-            selection,
         })
     }
 
@@ -288,12 +275,18 @@ impl Portfolio {
         let listings = inputs::list_accounts(
             given,
             &accounts.hosting,
-            accounts.include_private,
+            accounts.selection.include_private,
             &self.pool,
             progress,
         );
-        let mut slots =
-            inputs::discover(given, rev, &cache, listings, &self.selection, &mut problems);
+        let mut slots = inputs::discover(
+            given,
+            rev,
+            &cache,
+            listings,
+            &accounts.selection,
+            &mut problems,
+        );
         let settings = FetchSettings {
             depth: self.options.depth,
         };

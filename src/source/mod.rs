@@ -519,57 +519,39 @@ mod tests {
             host: "github.com".into(),
         };
         let cache = Path::new("/cache");
-        let r = listed("https://github.com/ada/shop.git", true);
-        let input = listed_input(&r, Platform::GitHub, Some(&token), None, cache).unwrap();
-        assert_eq!(input.name, "shop");
-        assert!(input.archived);
-        let web = input.web.as_ref().unwrap();
-        assert_eq!(web.url, "https://github.com/ada/shop");
+        let input = |clone: &str, private: bool| {
+            listed_input(
+                &listed(clone, private),
+                Platform::GitHub,
+                Some(&token),
+                None,
+                cache,
+            )
+        };
+        // Whether git would be given the token when the host asks.
+        let answers = |clone: &str, private: bool| {
+            let remote = input(clone, private).unwrap().remote.unwrap();
+            remote.credential_for(clone).is_some()
+        };
+        let shop = input("https://github.com/ada/shop.git", true).unwrap();
+        assert_eq!(shop.name, "shop");
+        assert!(shop.archived);
+        assert_eq!(shop.web.unwrap().url, "https://github.com/ada/shop");
         assert!(
-            matches!(&input.repo, Repo::Git { path, rev } if path.starts_with(cache) && rev == "HEAD")
+            matches!(&shop.repo, Repo::Git { path, rev } if path.starts_with(cache) && rev == "HEAD")
         );
-        let url = input.remote.as_ref().unwrap();
-        assert!(url
-            .credential_for("https://github.com/ada/shop.git")
-            .is_some());
-
-        let public = listed_input(
-            &listed("https://github.com/ada/shop.git", false),
-            Platform::GitHub,
-            Some(&token),
-            None,
-            cache,
-        )
-        .unwrap();
-        let url = public.remote.unwrap();
+        assert!(answers("https://github.com/ada/shop.git", true));
         assert!(
-            url.credential_for("https://github.com/ada/shop.git")
-                .is_none(),
+            !answers("https://github.com/ada/shop.git", false),
             "public: no token"
         );
-        let elsewhere = listed_input(
-            &listed("https://mirror.example/ada/shop.git", true),
-            Platform::GitHub,
-            Some(&token),
-            None,
-            cache,
-        )
-        .unwrap();
-        let url = elsewhere.remote.unwrap();
         assert!(
-            url.credential_for("https://mirror.example/ada/shop.git")
-                .is_none(),
+            !answers("https://mirror.example/ada/shop.git", true),
             "another host: no token"
         );
-        assert!(listed_input(
-            &listed("not a url", false),
-            Platform::GitHub,
-            None,
-            None,
-            cache
-        )
-        .unwrap_err()
-        .to_string()
-        .contains("no clone URL that git can fetch"));
+        assert!(input("not a url", false)
+            .unwrap_err()
+            .to_string()
+            .contains("no clone URL that git can fetch"));
     }
 }
