@@ -14,6 +14,7 @@ use crate::model::timeline::{
 };
 use crate::model::{CompetencyLevel, Evidence, Tool};
 use crate::rules::RuleSet;
+use crate::source::clock::civil_date;
 pub use crate::source::ListOptions;
 use crate::source::{
     discover, is_cut, list_commit, open_git, HistoryWalk, Repo, RepoInput, SourceError,
@@ -265,39 +266,5 @@ fn commit_info(c: &git2::Commit) -> CommitInfo {
         author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
         email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
         summary: String::from_utf8_lossy(c.summary_bytes().unwrap_or_default()).into_owned(),
-    }
-}
-
-/// `YYYY-MM-DD` of a Unix time at a UTC offset: the author's calendar day.
-/// The commit carries its own offset, so no time-zone database is needed,
-/// only the proleptic Gregorian calendar (H. Hinnant's `civil_from_days`).
-fn civil_date(secs: i64, offset_minutes: i32) -> String {
-    let days = (secs + i64::from(offset_minutes) * 60).div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::civil_date;
-
-    #[test]
-    fn dates_are_the_authors_calendar_day() {
-        assert_eq!(civil_date(0, 0), "1970-01-01");
-        assert_eq!(civil_date(1_700_000_000, 0), "2023-11-14");
-        assert_eq!(civil_date(951_782_400, 0), "2000-02-29");
-        assert_eq!(civil_date(1_709_251_199, 0), "2024-02-29");
-        // 23:30 UTC on 31 Dec is already 1 Jan two hours east, still 31 Dec west.
-        assert_eq!(civil_date(1_704_065_400, 120), "2024-01-01");
-        assert_eq!(civil_date(1_704_065_400, -300), "2023-12-31");
-        assert_eq!(civil_date(-86_400, 0), "1969-12-31");
     }
 }

@@ -537,3 +537,33 @@ fn unlabeled_scans_have_no_cohort() {
     assert!(json.get("cohort").is_none());
     assert!(json["repos"][0].get("label").is_none());
 }
+
+#[test]
+fn an_empty_repository_is_a_note_not_an_error() {
+    let origin = tempfile::tempdir().unwrap();
+    let path = origin.path().join("empty.git");
+    git2::Repository::init_bare(&path).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let url = file_url(&path);
+    for extra in [&[][..], &["--author", "ada@example.com"][..]] {
+        let mut args = vec![url.as_str(), "--format", "json"];
+        args.extend_from_slice(extra);
+        let run = scan_cached(cache.path(), &args);
+        assert_eq!(run.code, 0, "{extra:?}: {}", run.err);
+        let json = json_of(&run);
+        let repo = &json["repos"][0];
+        assert_eq!(repo["name"], "empty");
+        assert!(repo["error"].is_null(), "{repo}");
+        assert_eq!(
+            repo["notes"][0]["message"],
+            "the repository is empty (no commits yet): nothing to audit"
+        );
+        assert!(
+            run.err
+                .starts_with(&format!("warning: empty: {url}: the repository is empty")),
+            "{}",
+            run.err
+        );
+    }
+    assert!(cache_entries(cache.path()).is_empty(), "nothing is cached");
+}

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{cli, copy_tree, history_repo, root, scan_json};
+use common::{cli, copy_tree, history_repo, repo, root, scan_json};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -19,15 +19,6 @@ fn scraper_without_file(dir: &Path) -> PathBuf {
     copy_tree(&fixture("scraper"), &dest);
     std::fs::remove_file(dest.join("portfolio-audit.toml")).unwrap();
     dest
-}
-
-fn repo<'a>(json: &'a Value, name: &str) -> &'a Value {
-    json["repos"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == name)
-        .unwrap_or_else(|| panic!("no repository {name}"))
 }
 
 fn score(json: &Value) -> u64 {

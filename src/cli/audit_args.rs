@@ -5,8 +5,8 @@
 use super::RulesArg;
 use crate::exit_codes;
 use crate::portfolio::{
-    inputs, Audit, Input, Options, Portfolio, ProblemKind, RepoConfig, DEFAULT_MAX_FILE_SIZE,
-    DEFAULT_ROADMAP,
+    inputs, AccountOptions, Audit, Hosting, Input, Options, Portfolio, ProblemKind, RepoConfig,
+    Selection, DEFAULT_MAX_FILE_SIZE, DEFAULT_ROADMAP,
 };
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,8 +14,10 @@ use std::path::PathBuf;
 /// What to audit: shared by `scan` and `badge`.
 #[derive(Debug, clap::Args)]
 pub struct InputArgs {
-    /// Repositories, folders of repositories, or repository URLs (default: `.`).
-    #[arg(value_name = "PATH|URL")]
+    /// Repositories, folders of repositories, repository URLs, or accounts
+    /// (github:USER, https://github.com/USER, gitlab:GROUP/SUBGROUP,
+    /// https://gitlab.com/USER): every repository they own (default: `.`).
+    #[arg(value_name = "PATH|URL|ACCOUNT")]
     pub paths: Vec<PathBuf>,
     /// Read inputs from this file, one a line, each with an optional label
     /// (`LABEL  INPUT`: a tab or two or more spaces between); see below.
@@ -33,6 +35,38 @@ pub struct InputArgs {
     /// tree (a URL is read at the remote's default branch unless this is given).
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
+    /// Accounts: audit forks too (left out by default).
+    #[arg(long)]
+    pub include_forks: bool,
+    /// Accounts: the token owner's private repositories too (the token in
+    /// GITHUB_TOKEN or GH_TOKEN, or GITLAB_TOKEN).
+    #[arg(long)]
+    pub include_private: bool,
+    /// Accounts: leave out repositories whose name matches this glob, in
+    /// any case (repeatable): --exclude 'old-*' --exclude homework.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Accounts: audit only the N most recently pushed repositories of each.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+}
+
+impl InputArgs {
+    /// Account inputs' options, with API bases and tokens from the
+    /// environment; an invalid --exclude glob is the error.
+    fn accounts(&self) -> anyhow::Result<AccountOptions> {
+        let selection = Selection::new(
+            self.include_forks,
+            self.include_private,
+            &self.exclude,
+            self.limit.map(|n| n as usize),
+        )
+        .map_err(anyhow::Error::msg)?;
+        Ok(AccountOptions {
+            hosting: Hosting::from_env(),
+            selection,
+        })
+    }
 }
 
 /// Options of every command that audits repositories (`scan`, `badge`, `diff`).
@@ -106,6 +140,10 @@ impl AuditArgs {
             depth: inputs.and_then(|i| i.depth),
             repo_config: self.repo_config.map(RepoConfig::from),
             mailmap: self.mailmap.clone(),
+            accounts: inputs
+                .map(InputArgs::accounts)
+                .transpose()?
+                .unwrap_or_default(),
         };
         Ok(Portfolio::load(
             self.rules.rules.as_deref(),

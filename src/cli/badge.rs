@@ -8,11 +8,12 @@ use std::io::Write;
 
 pub const AFTER_HELP: &str = "\
 The badge shows the checklist score as scan computes it, with the same
-inputs (PATHs or URLs, --repos-file, --rev, --roadmap, --rules, --config): red below 50, yellow
-below 75, green from 75.
+inputs (PATHs, URLs or accounts such as github:ada, --repos-file, --rev,
+--roadmap, --rules, --config): red below 50, yellow below 75, green from 75.
 
 Examples:
   portfolio-audit badge . --output badge.svg
+  portfolio-audit badge github:ada --output badge.svg
   portfolio-audit badge my-repo --rev v1.0 --roadmap backend-and-ai > badge.svg
 
 Exit codes: 0 ok, 2 usage or input error, 3 some repositories could not be

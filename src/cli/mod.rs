@@ -21,6 +21,7 @@ use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
 Examples:
+  portfolio-audit scan github:ada             your whole GitHub (or gitlab:NAME)
   portfolio-audit scan ~/code                 every repository under ~/code
   portfolio-audit scan . --format json -o report.json
   portfolio-audit scan students/* --format html -o cohort.html

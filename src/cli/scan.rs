@@ -15,6 +15,19 @@ cache folder, fetched again on the next run, and read at --rev or at the
 remote's default branch. Credentials are never asked for: a private
 repository needs a token in the URL or, over ssh, a key in the ssh-agent.
 
+An input may also be an account: github:NAME or https://github.com/NAME (a user or
+an organisation), gitlab:NAME, gitlab:GROUP/SUBGROUP or https://gitlab.com/NAME
+(a user or a group, subgroups included). Its repositories are listed through
+the platform's API (every page), cloned like URLs and audited in name order:
+public source repositories only, forks with --include-forks, the token owner's
+private ones with --include-private, names left out with --exclude GLOB, the
+N most recently pushed with --limit N; archived ones are marked. Tokens:
+GITHUB_TOKEN or GH_TOKEN, GITLAB_TOKEN (never printed or written anywhere).
+APIs: GITHUB_API_URL, GITLAB_API_URL or CI_API_V4_URL (self-hosted; default
+api.github.com and gitlab.com). An unknown account is exit 2; a rate limit,
+an unreachable API or a listing that stopped early is exit 3, and the report
+names the account and says after which page it stopped.
+
 A repos file (--repos-file, a mentor's class list) holds one input a line,
 `INPUT` or `LABEL  INPUT`: a label (a student's name, single spaces allowed),
 then a tab or two or more spaces, then a path or URL. `#` starts a comment;
@@ -27,8 +40,11 @@ checklist item).
   Ada Lovelace     https://github.com/ada/shop-api
   Grace Hopper     git@github.com:grace/compilers.git
   Alan Turing      students/alan
+  Mary Jackson     github:mjackson
 
 Examples:
+  portfolio-audit scan github:ada
+  portfolio-audit scan gitlab:class/2026 --exclude 'old-*' --format html -o class.html
   portfolio-audit scan fixtures/portfolio
   portfolio-audit scan . --format json -o report.json
   portfolio-audit scan students/* --jobs 2
@@ -40,7 +56,8 @@ Examples:
   portfolio-audit scan . --format markdown --fail-under 60 >> \"$GITHUB_STEP_SUMMARY\"
 
 Exit codes: 0 ok, 1 checklist score below --fail-under, 2 usage or input
-error, 3 some repositories could not be audited (the others are reported).";
+error (an unknown account too), 3 some repositories could not be audited, or
+an account could not be listed to its end (the others are reported).";
 
 /// Formats of a scan report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

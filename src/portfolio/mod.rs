@@ -16,6 +16,7 @@ pub mod reference;
 
 pub use crate::roadmap::{Roadmap, DEFAULT as DEFAULT_ROADMAP};
 pub use crate::rules::{read_dir as read_rule_dir, FindingRule, Rule, RuleSet};
+pub use crate::source::hosting::{Hosting, Selection, Token};
 pub use crate::source::input::{Input, Target};
 pub use crate::source::DEFAULT_MAX_FILE_SIZE;
 pub use inputs::InputError;
@@ -60,6 +61,19 @@ pub struct Options {
     pub repo_config: Option<RepoConfig>,
     /// The auditor's mailmap for `--author`, applied whatever the policy.
     pub mailmap: Option<PathBuf>,
+    /// Where account inputs are listed, and which of their repositories count.
+    pub accounts: AccountOptions,
+}
+
+/// Account inputs (`github:ada`): where their API answers, with which
+/// token, and which of their repositories are audited.
+#[derive(Debug, Clone, Default)]
+pub struct AccountOptions {
+    /// API bases and tokens (the CLI reads them from the environment;
+    /// by default the public hosts, without a token).
+    pub hosting: Hosting,
+    /// Forks, private repositories, excluded names, how many.
+    pub selection: Selection,
 }
 
 impl Default for Options {
@@ -74,6 +88,7 @@ impl Default for Options {
             depth: None,
             repo_config: None,
             mailmap: None,
+            accounts: AccountOptions::default(),
         }
     }
 }
@@ -244,8 +259,9 @@ impl Portfolio {
     }
 
     /// Audits the inputs (paths, folders of repositories, URLs fetched into
-    /// the cache) in parallel, keeping their order, and measures them
-    /// against the checklist (per student too, when labeled).
+    /// the cache, accounts' repositories listed through their API and
+    /// fetched likewise) in parallel, keeping their order, and measures
+    /// them against the checklist (per student too, when labeled).
     pub fn audit(&self, given: &[Input], progress: &dyn Progress) -> Result<Audit, PortfolioError> {
         let cache = inputs::cache_dir(self.options.cache_dir.as_deref(), given)?;
         let mut problems = Vec::new();
@@ -255,16 +271,31 @@ impl Portfolio {
             .rev
             .as_deref()
             .or((!self.options.authors.is_empty()).then_some("HEAD"));
-        let mut slots = inputs::discover(given, rev, &cache, &mut problems);
+        let accounts = &self.options.accounts;
+        let listings = inputs::list_accounts(
+            given,
+            &accounts.hosting,
+            accounts.selection.include_private,
+            &self.pool,
+            progress,
+        );
+        let mut slots = inputs::discover(
+            given,
+            rev,
+            &cache,
+            listings,
+            &accounts.selection,
+            &mut problems,
+        );
         let settings = FetchSettings {
             depth: self.options.depth,
         };
-        let stale = inputs::fetch(&mut slots, &self.pool, progress, settings, &mut problems);
+        let notes = inputs::fetch(&mut slots, &self.pool, progress, settings, &mut problems);
         let policy = self
             .options
             .repo_config
             .unwrap_or_else(|| config::default_policy(given, slots.len()));
-        let report = self.report(&slots, &stale, policy, progress, &mut problems)?;
+        let report = self.report(&slots, &notes, policy, progress, &mut problems)?;
         Ok(Audit { report, problems })
     }
 
@@ -301,12 +332,12 @@ impl Portfolio {
     /// Audits the ready inputs in parallel and keeps them in the order given
     /// (an input that failed earlier stays in its place as its error), then
     /// measures them against the checklist, per student too when labeled.
-    /// `notes` are added to the repository read from that git folder; the
-    /// repositories' own project files count as `policy` allows.
+    /// `notes` are added to the repository of that slot; the repositories'
+    /// own project files count as `policy` allows.
     fn report(
         &self,
         slots: &[Slot],
-        notes: &BTreeMap<PathBuf, Note>,
+        notes: &BTreeMap<usize, Note>,
         policy: RepoConfig,
         progress: &dyn Progress,
         problems: &mut Vec<Problem>,
@@ -332,22 +363,22 @@ impl Portfolio {
             self.pool.install(|| {
                 slots
                     .par_iter()
-                    .map(|slot| {
+                    .enumerate()
+                    .map(|(i, slot)| {
                         let input = match slot {
                             Ok(input) => input,
                             Err(report) => return (report.clone(), None, None),
                         };
-                        let audited = match &authors {
-                            Some(a) => audit_authored(input, &self.rules, &opts, a),
-                            None => audit(input, &self.rules, &opts),
+                        let audited = match (&authors, &input.repo) {
+                            // An empty clone has no lines of anyone's.
+                            (Some(a), repo) if !matches!(repo, Repo::Memory { .. }) => {
+                                audit_authored(input, &self.rules, &opts, a)
+                            }
+                            _ => audit(input, &self.rules, &opts),
                         };
                         let outcome = match audited {
                             Ok(mut r) => {
-                                let note = match &input.repo {
-                                    Repo::Git { path, .. } => notes.get(path),
-                                    _ => None,
-                                };
-                                r.notes.extend(note.cloned());
+                                r.notes.extend(notes.get(&i).cloned());
                                 let file = config::read_repo_file(input, policy, &ids);
                                 (r, None, file)
                             }

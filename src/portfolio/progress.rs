@@ -1,10 +1,13 @@
 //! What a long audit tells its caller while it runs: phases over the
-//! repositories (fetching, scanning) and each clone's transfer. The library
-//! only reports; the command line draws bars, a library caller may ignore it.
+//! accounts (listing) and the repositories (fetching, scanning), and each
+//! clone's transfer. The library only reports; the command line draws bars,
+//! a library caller may ignore it.
 
 /// A phase of an audit over several repositories.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
+    /// Listing accounts' repositories through their platform's API.
+    Listing,
     /// Cloning or fetching URL inputs into the cache.
     Fetching,
     /// Auditing repositories.
@@ -15,6 +18,7 @@ impl Phase {
     /// The verb a progress line shows.
     pub fn verb(self) -> &'static str {
         match self {
+            Phase::Listing => "Listing",
             Phase::Fetching => "Fetching",
             Phase::Scanning => "Scanning",
         }

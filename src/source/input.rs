@@ -1,5 +1,6 @@
 //! What a scan is asked to read: inputs on the command line and in a repos
-//! file (a mentor's class list), each a path or a URL, with an optional label.
+//! file (a mentor's class list), each a path, a URL or a hosting account
+//! (`github:ada`), with an optional label.
 //!
 //! A repos file has one input a line: `INPUT`, or `LABEL  INPUT` where the
 //! label (a student's name, spaces allowed) is separated from the input by a
@@ -8,14 +9,39 @@
 //! start of a line or after a space); blank lines are skipped. Relative paths
 //! are relative to the file's folder.
 
+use super::hosting::Account;
 use super::remote::RemoteUrl;
 use std::path::{Path, PathBuf};
 
-/// A path or a URL.
+/// A path, a URL, or an account whose repositories are listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     Path(PathBuf),
     Url(RemoteUrl),
+    Account(Account),
+}
+
+impl Target {
+    /// Reads `text` as an account, else a URL, else a path (relative to
+    /// `base`); an account or URL that cannot be used is the error.
+    fn parse(text: &str, base: &Path) -> Result<Target, String> {
+        if let Some(account) = Account::parse(text) {
+            return account.map(Target::Account);
+        }
+        match RemoteUrl::parse(text) {
+            Some(url) => url.map(Target::Url),
+            None => Ok(Target::Path(base.join(text))),
+        }
+    }
+
+    /// As messages and failed repositories name it.
+    pub fn shown(&self) -> String {
+        match self {
+            Target::Path(p) => p.display().to_string(),
+            Target::Url(u) => u.shown().to_string(),
+            Target::Account(a) => a.shown(),
+        }
+    }
 }
 
 /// One input of a scan.
@@ -39,16 +65,14 @@ impl Input {
         }
     }
 
-    /// An input named on the command line: a URL, else a path as given.
+    /// An input named on the command line: an account, a URL, else a path
+    /// as given. An account's repositories are listed: someone else's work.
     pub fn from_arg(arg: &str) -> Result<Input, String> {
-        let target = match RemoteUrl::parse(arg) {
-            Some(url) => Target::Url(url?),
-            None => Target::Path(PathBuf::from(arg)),
-        };
+        let target = Target::parse(arg, Path::new(""))?;
         Ok(Input {
+            listed: matches!(target, Target::Account(_)),
             target,
             label: None,
-            listed: false,
         })
     }
 }
@@ -151,16 +175,13 @@ fn parse_line(raw: &str, base: &Path) -> Result<Option<Input>, String> {
         }
     };
     if let Some(l) = &label {
-        if RemoteUrl::parse(l).is_some() {
+        if RemoteUrl::parse(l).is_some() || Account::parse(l).is_some() {
             return Err(format!(
-                "`{l}` is a URL where the label goes: write `LABEL  INPUT`, the label first"
+                "`{l}` is a URL or an account where the label goes: write `LABEL  INPUT`, the label first"
             ));
         }
     }
-    let target = match RemoteUrl::parse(input) {
-        Some(url) => Target::Url(url?),
-        None => Target::Path(base.join(input)),
-    };
+    let target = Target::parse(input, base)?;
     Ok(Some(Input {
         target,
         label,
@@ -209,6 +230,22 @@ mod tests {
             .unwrap();
         assert_eq!(input.label.as_deref(), Some("Grace"));
         assert_eq!(input.target, Target::Path("/class/repos/grace".into()));
+    }
+
+    #[test]
+    fn accounts_are_inputs_with_labels() {
+        let input = parse_line("Ada Lovelace  github:ada", Path::new("/class"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(input.label.as_deref(), Some("Ada Lovelace"));
+        assert!(matches!(&input.target, Target::Account(a) if a.name == "ada"));
+        assert!(input.listed);
+        let given = super::Input::from_arg("gitlab:class/2026").unwrap();
+        assert!(given.listed, "an account's repositories are someone else's");
+        assert_eq!(given.target.shown(), "gitlab:class/2026");
+        assert!(parse_line("github:ada  Ada", Path::new(""))
+            .unwrap_err()
+            .contains("label first"));
     }
 
     #[test]

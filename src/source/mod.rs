@@ -9,7 +9,9 @@
 //! cache folder first ([`remote`]) and then read as a bare repository.
 
 pub mod blame;
+pub mod clock;
 mod git;
+pub mod hosting;
 pub mod input;
 pub mod remote;
 mod skip;
@@ -49,6 +51,8 @@ pub enum SourceError {
     },
     #[error("{url}: {reason}")]
     Remote { url: String, reason: String },
+    #[error("{url}: the repository is empty (no commits yet): nothing to audit")]
+    Empty { url: String },
 }
 
 /// Why a file at a repository's top was not read.
@@ -374,7 +378,9 @@ fn input_for(dir: &Path, rev: Option<&str>) -> RepoInput {
 
 /// The repositories an input stands for. A URL stands for one repository,
 /// its clone in `cache` (fetched later, see [`remote::sync`]); a path is
-/// discovered as [`discover`] does. The input's label goes to each.
+/// discovered as [`discover`] does. The input's label goes to each. An
+/// account's repositories come from its listing ([`hosting::list`], then
+/// [`listed_input`]), never from here.
 pub fn discover_input(
     input: &input::Input,
     rev: Option<&str>,
@@ -382,23 +388,71 @@ pub fn discover_input(
 ) -> Result<Vec<RepoInput>, SourceError> {
     let mut found = match &input.target {
         input::Target::Path(path) => discover(path, rev)?,
-        input::Target::Url(url) => vec![RepoInput {
-            name: url.name().to_string(),
-            source: url.shown().to_string(),
-            repo: Repo::Git {
-                path: cache.join(url.cache_key()),
-                rev: rev.unwrap_or("HEAD").to_string(),
-            },
-            label: None,
-            remote: Some(url.clone()),
-            web: web::of_url(url.shown()),
-            archived: false,
-        }],
+        input::Target::Url(url) => vec![url_input(url.clone(), rev, cache)],
+        input::Target::Account(account) => {
+            return Err(SourceError::Remote {
+                url: account.shown(),
+                reason: "an account's repositories are listed through its API first".into(),
+            })
+        }
     };
     for r in &mut found {
         r.label.clone_from(&input.label);
     }
     Ok(found)
+}
+
+/// The repository a URL stands for: its clone in `cache`, read at `rev`
+/// or at the remote's default branch.
+fn url_input(url: remote::RemoteUrl, rev: Option<&str>, cache: &Path) -> RepoInput {
+    RepoInput {
+        name: url.name().to_string(),
+        source: url.shown().to_string(),
+        repo: Repo::Git {
+            path: cache.join(url.cache_key()),
+            rev: rev.unwrap_or("HEAD").to_string(),
+        },
+        web: web::of_url(url.shown()),
+        label: None,
+        remote: Some(url),
+        archived: false,
+    }
+}
+
+/// A repository of an account's listing, cloned like a URL input, named as
+/// listed, with its web page and whether it is archived. A private one
+/// cloned over https from the token's host answers it with the token when
+/// asked for credentials.
+pub fn listed_input(
+    listed: &hosting::Listed,
+    platform: hosting::Platform,
+    token: Option<&hosting::CloneToken>,
+    rev: Option<&str>,
+    cache: &Path,
+) -> Result<RepoInput, SourceError> {
+    let unusable = |why: String| SourceError::Remote {
+        url: listed.web_url.clone(),
+        reason: format!("the API gave no clone URL that git can fetch ({why})"),
+    };
+    let mut url = match remote::RemoteUrl::parse(&listed.clone_url) {
+        Some(Ok(url)) => url,
+        Some(Err(e)) => return Err(unusable(e)),
+        None => return Err(unusable(format!("`{}`", listed.clone_url))),
+    };
+    if let Some(t) = token.filter(|t| listed.private && t.host == url.host()) {
+        url = url.with_credential(remote::Credential {
+            user: platform.clone_user(),
+            token: t.token.clone(),
+        });
+    }
+    let mut input = url_input(url, rev, cache);
+    input.name.clone_from(&listed.name);
+    input.web = Some(WebRepo {
+        forge: platform.forge(),
+        url: listed.web_url.trim_end_matches('/').to_string(),
+    });
+    input.archived = listed.archived;
+    Ok(input)
 }
 
 /// The repositories an input path stands for: itself when it is a repository
@@ -447,4 +501,66 @@ fn looks_like_project_top(dir: &Path) -> bool {
                     .is_some_and(|x| x == "py" || x == "ipynb")
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hosting::{CloneToken, Listed, Platform, Token};
+    use super::{listed_input, Repo};
+    use std::path::Path;
+
+    fn listed(clone_url: &str, private: bool) -> Listed {
+        Listed {
+            name: "shop".into(),
+            clone_url: clone_url.into(),
+            web_url: "https://github.com/ada/shop/".into(),
+            fork: false,
+            archived: true,
+            private,
+            pushed_at: None,
+        }
+    }
+
+    #[test]
+    fn a_listed_repository_is_a_url_clone_with_its_page_and_its_token() {
+        let token = CloneToken {
+            token: Token::new("s3cret", "GITHUB_TOKEN"),
+            host: "github.com".into(),
+        };
+        let cache = Path::new("/cache");
+        let input = |clone: &str, private: bool| {
+            listed_input(
+                &listed(clone, private),
+                Platform::GitHub,
+                Some(&token),
+                None,
+                cache,
+            )
+        };
+        // Whether git would be given the token when the host asks.
+        let answers = |clone: &str, private: bool| {
+            let remote = input(clone, private).unwrap().remote.unwrap();
+            remote.credential_for(clone).is_some()
+        };
+        let shop = input("https://github.com/ada/shop.git", true).unwrap();
+        assert_eq!(shop.name, "shop");
+        assert!(shop.archived);
+        assert_eq!(shop.web.unwrap().url, "https://github.com/ada/shop");
+        assert!(
+            matches!(&shop.repo, Repo::Git { path, rev } if path.starts_with(cache) && rev == "HEAD")
+        );
+        assert!(answers("https://github.com/ada/shop.git", true));
+        assert!(
+            !answers("https://github.com/ada/shop.git", false),
+            "public: no token"
+        );
+        assert!(
+            !answers("https://mirror.example/ada/shop.git", true),
+            "another host: no token"
+        );
+        assert!(input("not a url", false)
+            .unwrap_err()
+            .to_string()
+            .contains("no clone URL that git can fetch"));
+    }
 }

@@ -8,6 +8,7 @@
 //! them, ssh keys come from the ssh-agent, and anything else fails at once
 //! with "authentication required". Nothing here reads file contents.
 
+use super::hosting::Token;
 use super::SourceError;
 use git2::{
     AutotagOption, Cred, CredentialType, ErrorClass, ErrorCode, FetchOptions, FetchPrune,
@@ -36,6 +37,18 @@ pub struct RemoteUrl {
     host: String,
     /// The path's parts, `.git` dropped from the last: `["ada", "portfolio"]`.
     segments: Vec<String>,
+    /// A token to answer this host with when it asks for credentials (a
+    /// private repository of a listed account). Never part of `url`, so it
+    /// is in no cache key, no clone's config and no message.
+    credential: Option<Credential>,
+}
+
+/// A user name and token for an https host (GitHub's `x-access-token`,
+/// GitLab's `oauth2`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    pub user: &'static str,
+    pub token: Token,
 }
 
 /// Schemes git2 can fetch from (ssh through libssh2, https through OpenSSL).
@@ -109,12 +122,37 @@ impl RemoteUrl {
             shown,
             host: host.to_ascii_lowercase(),
             segments,
+            credential: None,
         })
+    }
+
+    /// This URL, answering its host's request for credentials with
+    /// `credential`; only https URLs (and http ones to this machine) carry one.
+    pub fn with_credential(mut self, credential: Credential) -> RemoteUrl {
+        if super::hosting::may_carry_token(&self.url) {
+            self.credential = Some(credential);
+        }
+        self
+    }
+
+    /// The credential to give `asked` (the URL libgit2 is fetching, after
+    /// any redirect): only this URL's own host gets it.
+    pub(super) fn credential_for(&self, asked: &str) -> Option<&Credential> {
+        let authority = asked.split_once("://")?.1.split('/').next()?;
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        self.credential
+            .as_ref()
+            .filter(|_| host.eq_ignore_ascii_case(&self.host))
     }
 
     /// The repository's name: the last part of its path, without `.git`.
     pub fn name(&self) -> &str {
         self.segments.last().map_or(&self.host, |s| s.as_str())
+    }
+
+    /// The host (and port), lower-cased.
+    pub fn host(&self) -> &str {
+        &self.host
     }
 
     /// The URL without credentials, for reports.
@@ -192,6 +230,9 @@ pub fn sync(
         url: url.shown().to_string(),
         reason,
     };
+    let empty = || SourceError::Empty {
+        url: url.shown().to_string(),
+    };
     if dest.exists() {
         let repo = Repository::open_bare(dest).map_err(|e| {
             fail(format!(
@@ -202,6 +243,7 @@ pub fn sync(
         })?;
         return match fetch(&repo, url, settings, progress) {
             Ok(()) => Ok(Synced { stale: None }),
+            Err(FetchError::Empty) => Err(empty()),
             Err(e) if repo.head().is_ok() => Ok(Synced {
                 stale: Some(reason(url, &e)),
             }),
@@ -228,11 +270,14 @@ pub fn sync(
         std::process::id()
     ));
     let result = Repository::init_bare(&partial)
-        .map_err(|e| reason(url, &e))
-        .and_then(|repo| fetch(&repo, url, settings, progress).map_err(|e| reason(url, &e)));
-    if let Err(why) = result {
+        .map_err(FetchError::from)
+        .and_then(|repo| fetch(&repo, url, settings, progress));
+    if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&partial);
-        return Err(fail(why));
+        return Err(match e {
+            FetchError::Empty => empty(),
+            e => fail(reason(url, &e)),
+        });
     }
     if let Err(e) = std::fs::rename(&partial, dest) {
         let _ = std::fs::remove_dir_all(&partial);
@@ -247,10 +292,18 @@ pub fn sync(
     Ok(Synced { stale: None })
 }
 
-fn callbacks<'a>(progress: &'a dyn Fn(usize, usize)) -> RemoteCallbacks<'a> {
+fn callbacks<'a>(url: &'a RemoteUrl, progress: &'a dyn Fn(usize, usize)) -> RemoteCallbacks<'a> {
     let mut cb = RemoteCallbacks::new();
     let mut agent_tried = false;
-    cb.credentials(move |_url, user, allowed| {
+    let mut token_tried = false;
+    cb.credentials(move |asked, user, allowed| {
+        // One try with a listed account's token; a refusal ends in "authentication required".
+        if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) && !token_tried {
+            if let Some(c) = url.credential_for(asked) {
+                token_tried = true;
+                return Cred::userpass_plaintext(c.user, c.token.secret());
+            }
+        }
         let user = user.unwrap_or("git");
         if allowed.contains(CredentialType::USERNAME) {
             return Cred::username(user);
@@ -273,12 +326,25 @@ fn callbacks<'a>(progress: &'a dyn Fn(usize, usize)) -> RemoteCallbacks<'a> {
     cb
 }
 
+/// Why a fetch did not give a clone to read.
+enum FetchError {
+    Git(git2::Error),
+    /// The remote has no branches: an empty repository.
+    Empty,
+}
+
+impl From<git2::Error> for FetchError {
+    fn from(e: git2::Error) -> FetchError {
+        FetchError::Git(e)
+    }
+}
+
 fn fetch(
     repo: &Repository,
     url: &RemoteUrl,
     settings: FetchSettings,
     progress: &dyn Fn(usize, usize),
-) -> Result<(), git2::Error> {
+) -> Result<(), FetchError> {
     // Anonymous: the URL (and any token in it) is never written to the clone's config.
     let mut remote = repo.remote_anonymous(&url.url)?;
     let depth = match settings.depth {
@@ -291,7 +357,7 @@ fn fetch(
         let mut proxy = ProxyOptions::new();
         proxy.auto();
         let mut fo = FetchOptions::new();
-        fo.remote_callbacks(callbacks(progress))
+        fo.remote_callbacks(callbacks(url, progress))
             .proxy_options(proxy)
             .prune(FetchPrune::On)
             .download_tags(AutotagOption::None)
@@ -305,11 +371,7 @@ fn fetch(
         other => other?,
     }
     if repo.references_glob("refs/heads/*")?.next().is_none() {
-        return Err(git2::Error::new(
-            ErrorCode::NotFound,
-            ErrorClass::Reference,
-            "the repository has no branches (it is empty)",
-        ));
+        return Err(FetchError::Empty);
     }
     // HEAD follows the remote's default branch, as `git clone` sets it.
     if let Ok(head) = remote.default_branch() {
@@ -323,7 +385,11 @@ fn fetch(
 }
 
 /// Why a fetch failed, in the words a user acts on.
-fn reason(url: &RemoteUrl, e: &git2::Error) -> String {
+fn reason(url: &RemoteUrl, e: &FetchError) -> String {
+    let e = match e {
+        FetchError::Git(e) => e,
+        FetchError::Empty => return "the repository has no branches (it is empty)".to_string(),
+    };
     let message = e.message().trim_end_matches('.');
     let ssh = url.url.starts_with("ssh://") || !url.url.contains("://");
     match e.code() {
@@ -385,6 +451,33 @@ mod tests {
         assert!(err("https:///x").contains("no host"));
         assert!(err("https://github.com/").contains("no repository"));
         assert!(err("git@github.com:").contains("no repository"));
+    }
+
+    #[test]
+    fn a_token_answers_only_its_own_https_host() {
+        let credential = || super::Credential {
+            user: "x-access-token",
+            token: crate::source::hosting::Token::new("s3cret", "GITHUB_TOKEN"),
+        };
+        let private = url("https://github.com/ada/secret.git").with_credential(credential());
+        assert!(private
+            .credential_for("https://github.com/ada/secret.git/info/refs")
+            .is_some());
+        assert!(private
+            .credential_for("https://x@GitHub.com/ada/secret.git")
+            .is_some());
+        assert!(private
+            .credential_for("https://evil.example/ada/secret.git")
+            .is_none());
+        let ssh = url("ssh://git@github.com/ada/secret.git").with_credential(credential());
+        assert!(ssh
+            .credential_for("ssh://git@github.com/ada/secret.git")
+            .is_none());
+        assert!(!format!("{private:?}").contains("s3cret"), "{private:?}");
+        assert_eq!(
+            private.cache_key(),
+            url("https://github.com/ada/secret.git").cache_key()
+        );
     }
 
     #[test]

@@ -131,15 +131,18 @@ pub fn fixture_as_git(name: &str, dest: &Path) -> Repository {
     fixture_as_git_from(&fixture(name), dest)
 }
 
+/// The entry of repository `name` in a scan's JSON.
+pub fn repo<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    let repos = json["repos"].as_array().expect("a report's repos");
+    repos.iter().find(|r| r["name"] == name).unwrap_or_else(|| {
+        let names: Vec<&serde_json::Value> = repos.iter().map(|r| &r["name"]).collect();
+        panic!("no repository {name} among {names:?}")
+    })
+}
+
 /// The competency entry of repository `repo` in a scan's JSON.
 pub fn competency<'a>(json: &'a serde_json::Value, repo: &str, id: &str) -> &'a serde_json::Value {
-    let r = json["repos"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == repo)
-        .unwrap_or_else(|| panic!("no repo {repo}"));
-    r["competencies"]
+    self::repo(json, repo)["competencies"]
         .as_array()
         .unwrap()
         .iter()
