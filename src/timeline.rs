@@ -145,6 +145,7 @@ fn timeline(
             remote: None,
             web: None,
             archived: false,
+            discovered: None,
         };
         let report = audit_revision(&input, listing, rules, &mut cache)?;
         // A file this commit added or changed; for a loss, also one it deleted.

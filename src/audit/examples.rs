@@ -78,6 +78,7 @@ fn audit_example(set: &RuleSet, ex: &Example) -> Option<crate::model::RepoReport
         remote: None,
         web: None,
         archived: false,
+        discovered: None,
     };
     audit(&input, set, &ListOptions::default()).ok()
 }

@@ -325,9 +325,12 @@ fn audit_listing(
         statements: None,
         web: input.web.clone(),
         archived: input.archived,
+        discovered: input.discovered.clone(),
         modified: Vec::new(),
     };
     links::link(&mut report, &listing.changed);
+    // A level defined by an absence cannot stand beside a finding that denies it.
+    rules.cap_levels(&mut report.competencies, &report.findings);
     Ok(report)
 }
 

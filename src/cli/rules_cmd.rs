@@ -250,6 +250,13 @@ fn explain_rule(set: &RuleSet, rule: &Rule, out: &mut dyn Write) -> anyhow::Resu
         }
         writeln!(out, "  {}: {}", i + 1, parts.join(", "))?;
     }
+    if let Some((ids, level)) = &rule.cap {
+        writeln!(
+            out,
+            "Capped at level {level} while the audit reports {}",
+            ids.join(" or ")
+        )?;
+    }
     writeln!(out, "\nDefined in {}", rule.source.display())?;
     Ok(())
 }

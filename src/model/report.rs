@@ -84,6 +84,10 @@ pub struct RepoReport {
     /// Archived on its hosting platform: audited all the same.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub archived: bool,
+    /// How the input was read as this repository, and why (`one
+    /// repository: its top holds README.md, .github/`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub discovered: Option<String>,
     /// Files with evidence whose working-tree content is not the audited
     /// commit's: named as working-tree files, never linked.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]

@@ -476,6 +476,9 @@ fn repo_view<'a>(index: usize, r: &'a RepoReport, places: &Places) -> RepoView<'
     if s.notebooks > 0 {
         facts.push(count(s.notebooks, "notebook"));
     }
+    if let Some(d) = &r.discovered {
+        facts.push(format!("read as {d}"));
+    }
     if let Some(h) = &r.history {
         facts.push(format!(
             "{} on {} over {}, {}",

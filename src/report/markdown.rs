@@ -317,6 +317,9 @@ fn repo_lines(r: &RepoReport, places: &Places) -> Vec<String> {
         r.stats.python_files,
         r.stats.lines
     )];
+    if let Some(d) = &r.discovered {
+        lines.push(format!("  - read as {}", escape(d)));
+    }
     if let Some(a) = &r.authorship {
         lines.push(format!("  - {}", escape(&super::authorship_line(a))));
     }

@@ -126,6 +126,9 @@ fn render_repo(
         ));
     }
     writeln!(out, "{line}")?;
+    if let Some(d) = &r.discovered {
+        writeln!(out, "  read as {d}")?;
+    }
     if let Some(a) = &r.authorship {
         writeln!(out, "  {}", authorship_line(a))?;
     }

@@ -110,6 +110,35 @@ impl RuleSet {
                 errors.append(&mut e);
             }
         }
+        // A cap names findings, which are compiled once every rule is.
+        for (src, file) in &rules {
+            let Some(cap) = &file.cap else { continue };
+            let line = line_at(&src.text, cap.span().start);
+            let c = cap.get_ref();
+            if c.level > 2 {
+                errors.push(DataError::invalid(
+                    &src.path,
+                    line,
+                    format!("[cap] level {} is not 0, 1 or 2", c.level),
+                ));
+            }
+            if c.findings.is_empty() {
+                errors.push(DataError::invalid(
+                    &src.path,
+                    line,
+                    "[cap] names no finding",
+                ));
+            }
+            for id in &c.findings {
+                if set.finding(id).is_none() {
+                    errors.push(DataError::invalid(
+                        &src.path,
+                        line,
+                        format!("[cap] unknown finding `{id}`; `portfolio-audit rules list` and rules/findings/ have the ids"),
+                    ));
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(DataErrors(errors));
         }
@@ -335,6 +364,10 @@ fn compile_rule(
         levels,
         examples,
         source: path.clone(),
+        cap: f.cap.as_ref().map(|c| {
+            let c = c.get_ref();
+            (c.findings.clone(), c.level)
+        }),
     });
     Ok(())
 }

@@ -36,6 +36,20 @@ pub struct RuleFile {
     /// Snippets that must and must not show the competency.
     #[serde(default)]
     pub example: Vec<Spanned<ExampleFile>>,
+    /// For a competency defined by an absence (only parameterized SQL,
+    /// secrets kept out of code): the findings that deny it, and the level
+    /// it cannot pass while the same audit reports one of them.
+    pub cap: Option<Spanned<CapFile>>,
+}
+
+/// What caps a competency's level.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapFile {
+    /// Finding ids (`rules/findings/`).
+    pub findings: Vec<String>,
+    /// The highest level the competency keeps while one of them is reported (0..2).
+    pub level: u8,
 }
 
 /// One finding: a problem reported beside the levels, at every place it

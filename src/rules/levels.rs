@@ -241,3 +241,48 @@ impl Tally {
         (out, total)
     }
 }
+
+impl RuleSet {
+    /// Caps the levels of competencies defined by an absence when the same
+    /// audit reports a finding that denies them (SQL built from strings
+    /// beside parameterized queries): the level falls to the cap, and the
+    /// first evidence names the findings, at the first of them.
+    pub fn cap_levels(&self, levels: &mut [CompetencyLevel], findings: &[crate::model::Finding]) {
+        for c in levels.iter_mut() {
+            let Some((ids, cap)) = self.rule(&c.id).and_then(|r| r.cap.as_ref()) else {
+                continue;
+            };
+            let against: Vec<&crate::model::Finding> =
+                findings.iter().filter(|f| ids.contains(&f.id)).collect();
+            let Some(first) = against.first() else {
+                continue;
+            };
+            if c.level <= *cap {
+                continue;
+            }
+            let was = c.level;
+            c.level = *cap;
+            let n = against.len();
+            let detail = format!(
+                "capped at level {cap} (was {was}) by {n} {} finding{}",
+                first.id,
+                if n == 1 { "" } else { "s" }
+            );
+            let named = Evidence {
+                path: first.path.clone(),
+                line: first.line,
+                cell: first.cell,
+                detail,
+                url: first.url.clone(),
+            };
+            if *cap == 0 {
+                // Below level 1, what was seen is a hint.
+                c.hints.splice(0..0, c.evidence.drain(..));
+                c.hints.insert(0, named);
+                c.evidence_count = 0;
+            } else {
+                c.evidence.insert(0, named);
+            }
+        }
+    }
+}

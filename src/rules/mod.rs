@@ -46,6 +46,8 @@ pub struct Rule {
     pub examples: Vec<Example>,
     /// The file the rule came from (`rules/py.regex.toml` for built-in rules).
     pub source: PathBuf,
+    /// Findings that cap the level, and the level they cap it at.
+    pub cap: Option<(Vec<String>, u8)>,
 }
 
 /// A compiled finding: a problem reported at every place one of its signals matches.

@@ -81,6 +81,8 @@ pub struct RepoInput {
     pub web: Option<WebRepo>,
     /// Archived on its hosting platform (still audited, and marked so).
     pub archived: bool,
+    /// How the input was read as this repository, and why.
+    pub discovered: Option<String>,
 }
 
 /// Where a repository's files come from.
@@ -373,6 +375,7 @@ fn input_for(dir: &Path, rev: Option<&str>) -> RepoInput {
         remote: None,
         web,
         archived: false,
+        discovered: None,
     }
 }
 
@@ -416,6 +419,7 @@ fn url_input(url: remote::RemoteUrl, rev: Option<&str>, cache: &Path) -> RepoInp
         label: None,
         remote: Some(url),
         archived: false,
+        discovered: None,
     }
 }
 
@@ -466,8 +470,23 @@ pub fn discover(path: &Path, rev: Option<&str>) -> Result<Vec<RepoInput>, Source
             path: path.to_path_buf(),
         });
     }
-    if is_bare_repo(path) || path.join(".git").exists() || looks_like_project_top(path) {
-        return Ok(vec![input_for(path, rev)]);
+    let one = |why: String| {
+        let mut input = input_for(path, rev);
+        input.discovered = Some(why);
+        Ok(vec![input])
+    };
+    if is_bare_repo(path) {
+        return one("a bare git repository".to_string());
+    }
+    if path.join(".git").exists() {
+        return one("a git repository (it has .git)".to_string());
+    }
+    let markers = repository_markers(path);
+    if !markers.is_empty() {
+        return one(format!(
+            "one repository: its top holds {}",
+            some_of(&markers)
+        ));
     }
     let rd = std::fs::read_dir(path).map_err(|source| SourceError::Io {
         path: path.to_path_buf(),
@@ -482,25 +501,89 @@ pub fn discover(path: &Path, rev: Option<&str>) -> Result<Vec<RepoInput>, Source
         .collect();
     children.sort();
     if children.is_empty() {
-        return Ok(vec![input_for(path, rev)]);
+        return one(
+            "one repository: no repository marker at its top, and no repository in it".to_string(),
+        );
     }
-    Ok(children.iter().map(|c| input_for(c, rev)).collect())
+    let n = children.len();
+    Ok(children
+        .iter()
+        .map(|c| {
+            let mut input = input_for(c, rev);
+            input.discovered = Some(format!(
+                "one of {n} repositories in {}, which has no README, licence, CI, manifest or code at its top",
+                path.display()
+            ));
+            input
+        })
+        .collect())
 }
 
-/// A folder whose top level holds Python code or a manifest is one project,
-/// even when its subfolders hold Python too.
-fn looks_like_project_top(dir: &Path) -> bool {
-    if PROJECT_MARKERS.iter().any(|m| dir.join(m).is_file()) {
-        return true;
+/// Files and folders whose presence at a folder's top makes it one
+/// repository, even when all its code is in a subfolder (a repository
+/// downloaded as an archive has no `.git`): the files a repository holds
+/// about itself, its CI and its packaging.
+const REPOSITORY_MARKERS: &[&str] = &[
+    ".gitignore",
+    ".github",
+    ".gitlab-ci.yml",
+    ".circleci",
+    ".travis.yml",
+    "azure-pipelines.yml",
+    "bitbucket-pipelines.yml",
+    "Jenkinsfile",
+    ".pre-commit-config.yaml",
+    "Dockerfile",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+    "compose.yml",
+    "compose.yaml",
+    "Makefile",
+    "justfile",
+    "tox.ini",
+    "noxfile.py",
+];
+
+/// The repository markers at a folder's top, by name, sorted: a README or
+/// a licence (any extension), the files of [`REPOSITORY_MARKERS`] and
+/// [`PROJECT_MARKERS`], and Python code.
+fn repository_markers(dir: &Path) -> Vec<String> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<String> = Vec::new();
+    let mut code = false;
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let upper = name.to_ascii_uppercase();
+        let is_file = e.file_type().is_ok_and(|t| t.is_file());
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        let marker = REPOSITORY_MARKERS.contains(&name.as_str())
+            || PROJECT_MARKERS.contains(&name.as_str())
+            || (is_file
+                && ["README", "LICENSE", "LICENCE", "COPYING"]
+                    .iter()
+                    .any(|m| upper == *m || upper.starts_with(&format!("{m}."))));
+        if marker && (is_file || is_dir) {
+            found.push(if is_dir { format!("{name}/") } else { name });
+        } else if is_file && (name.ends_with(".py") || name.ends_with(".ipynb")) {
+            code = true;
+        }
     }
-    std::fs::read_dir(dir).is_ok_and(|rd| {
-        rd.flatten().any(|e| {
-            e.file_type().is_ok_and(|t| t.is_file())
-                && e.path()
-                    .extension()
-                    .is_some_and(|x| x == "py" || x == "ipynb")
-        })
-    })
+    found.sort();
+    if code {
+        found.push("Python code".to_string());
+    }
+    found
+}
+
+/// "a, b and 3 more" for a reason.
+fn some_of(names: &[String]) -> String {
+    match names.len() {
+        0 => String::new(),
+        1..=3 => names.join(", "),
+        n => format!("{} and {} more", names[..3].join(", "), n - 3),
+    }
 }
 
 #[cfg(test)]
