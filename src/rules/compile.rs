@@ -336,6 +336,7 @@ fn compile_rule(
             all: Vec::new(),
             min,
             min_files,
+            same_file: false,
             metric: None,
         };
         levels = vec![mk(1, 1), mk(3, 1), mk(8, 2)];
@@ -418,6 +419,12 @@ fn compile_level(
             })
             .collect()
     };
+    if l.same_file && l.all.is_empty() && l.any.is_empty() {
+        return Err((
+            "same_file",
+            "`same_file` needs the signals it joins: give `all` (and `any`)".to_string(),
+        ));
+    }
     let metric = match (&l.metric, l.at_least) {
         (Some(m), Some(v)) if is_known_metric(m) => Some((m.clone(), v)),
         (Some(m), Some(_)) => {
@@ -442,6 +449,7 @@ fn compile_level(
             .collect::<Result<_, _>>()?,
         min: l.min.unwrap_or(1),
         min_files: l.min_files.unwrap_or(1),
+        same_file: l.same_file,
         metric,
     })
 }

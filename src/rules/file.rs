@@ -173,6 +173,10 @@ pub struct LevelFile {
     pub min: Option<u64>,
     /// Distinct files those hits must come from (default 1).
     pub min_files: Option<u64>,
+    /// The `all` signals (and one of `any`) must show in one same file:
+    /// "loads a model and serves it", not a notebook and an unrelated app.
+    #[serde(default)]
+    pub same_file: bool,
     /// A repository metric that must reach `at_least`.
     pub metric: Option<String>,
     pub at_least: Option<f64>,

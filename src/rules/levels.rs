@@ -90,6 +90,29 @@ impl Tally {
         }
     }
 
+    /// Whether one file holds a hit of every `all` group (and of `any`).
+    fn in_one_file(&self, level: &Level) -> bool {
+        let files_of = |group: &[usize]| -> Vec<u32> {
+            let mut f: Vec<u32> = group
+                .iter()
+                .flat_map(|&s| self.signals[s].files.iter().copied())
+                .collect();
+            f.sort_unstable();
+            f.dedup();
+            f
+        };
+        let mut groups: Vec<Vec<u32>> = level.all.iter().map(|g| files_of(g)).collect();
+        if !level.any.is_empty() {
+            groups.push(files_of(&level.any));
+        }
+        let Some((first, rest)) = groups.split_first() else {
+            return true;
+        };
+        first
+            .iter()
+            .any(|f| rest.iter().all(|g| g.binary_search(f).is_ok()))
+    }
+
     fn count(&self, id: usize) -> u64 {
         self.signals[id].count
     }
@@ -138,6 +161,9 @@ impl Tally {
             if (files.len() as u64) < level.min_files {
                 return false;
             }
+        }
+        if level.same_file && !self.in_one_file(level) {
+            return false;
         }
         match &level.metric {
             Some((name, at_least)) => metrics.get(name).is_some_and(|v| v >= at_least),

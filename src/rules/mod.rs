@@ -135,6 +135,8 @@ pub struct Level {
     pub all: Vec<Vec<usize>>,
     pub min: u64,
     pub min_files: u64,
+    /// `all` (and `any`) must hold within one file.
+    pub same_file: bool,
     pub metric: Option<(String, f64)>,
 }
 
