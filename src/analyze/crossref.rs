@@ -72,6 +72,7 @@ impl Exports {
                 qname: x.qname.clone(),
                 roles: x.roles,
                 line: r.line,
+                keywords: r.keywords.clone(),
             }));
             features.extend(
                 done_features[fr]
@@ -98,7 +99,12 @@ impl Exports {
             return;
         }
         if !local_heads.contains(head_of(&qname)) {
-            refs.push(Ref { qname, roles, line });
+            refs.push(Ref {
+                qname,
+                roles,
+                line,
+                keywords: None,
+            });
             return;
         }
         let Some((prefix, export)) = self.longest_prefix(&qname) else {
@@ -187,6 +193,7 @@ mod tests {
             qname: "blog.extensions.db.Model".into(),
             roles: role::BASE,
             line: 3,
+            keywords: None,
         }];
         let (refs, _) = ex.resolve(&deferred, &heads(&["blog"]));
         assert_eq!(refs[0].qname, "flask_sqlalchemy.SQLAlchemy().Model");
@@ -206,6 +213,7 @@ mod tests {
             qname: "app.db.Base".into(),
             roles: role::BASE,
             line: 7,
+            keywords: None,
         }];
         let (refs, features) = ex.resolve(&deferred, &heads(&["app"]));
         assert_eq!(refs[0].qname, "sqlalchemy.orm.DeclarativeBase");
@@ -226,6 +234,7 @@ mod tests {
             qname: "tests.test_views.ViewTests().client.get".into(),
             roles: role::CALL,
             line: 9,
+            keywords: None,
         }];
         let (refs, features) = ex.resolve(&deferred, &heads(&["tests"]));
         assert_eq!(refs[0].qname, "django.test.TestCase().client.get");
@@ -246,6 +255,7 @@ mod tests {
             qname: "a.x".into(),
             roles: role::USE,
             line: 1,
+            keywords: None,
         }];
         let (refs, _) = ex.resolve(&deferred, &heads(&["a"]));
         assert!(refs.is_empty());

@@ -31,7 +31,15 @@ pub struct Ref {
     pub qname: String,
     pub roles: u8,
     pub line: u32,
+    /// For a call or a class statement that names keyword arguments, when
+    /// rules ask for them (`methods=["POST"]`, `table=True`).
+    pub keywords: Option<Keywords>,
 }
+
+/// Keyword arguments: each name with the literal values it was given
+/// (`"POST"`, `True`, `3`; a list's or tuple's items), or no value when it
+/// is not a literal (`timeout=t`).
+pub type Keywords = Box<[(String, Vec<String>)]>;
 
 /// Declares [`Feature`] from one list: each feature's variant, the name rule
 /// files use for it and what it means, written once, so the enum, `ALL`,
@@ -118,8 +126,6 @@ features! {
     SqlBuiltExecuted => "sql_built_executed",
         "an execute-like call running SQL built from strings (f-string, %, + or .format), here or where the variable was assigned",
     HttpCallWithTimeout => "http_call_with_timeout", "a requests/httpx call that passes timeout=",
-    HttpCallWithoutTimeout => "http_call_without_timeout",
-        "a requests call (module or Session) that does not pass timeout=",
     DynamicCodeExecution => "dynamic_code_execution",
         "eval() or exec() whose first argument is not a plain string literal (an f-string is computed)",
     SecretAssignment => "secret_assignment",

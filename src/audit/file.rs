@@ -168,6 +168,7 @@ fn analyze_python(o: &mut FileOutcome, text: &str, repo: &RepoContext, is_packag
         is_test: o.is_test,
         local_heads: &heads,
         syntax_kinds: &rules.syntax_kinds,
+        keywords: rules.wants_keywords,
     };
     let mut facts = python::analyze(text, &ctx);
     o.asked = heads.into_asked();

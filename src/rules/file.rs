@@ -126,6 +126,15 @@ pub struct SignalFile {
     /// Qualified names called as a `with` item (`builtins.open`).
     #[serde(default)]
     pub with_items: Vec<String>,
+    /// With `calls`, `decorators`, `bases` or `uses`: keyword arguments the
+    /// call (or class statement) must pass, each with the literal values
+    /// one of which it must have (`methods = ["POST", "PUT"]`, `table =
+    /// ["True"]`; `"*"` for any value, a list's items count one by one).
+    #[serde(default)]
+    pub keywords: BTreeMap<String, Vec<String>>,
+    /// With the same: keyword arguments the call must not pass (`timeout`).
+    #[serde(default)]
+    pub no_keywords: Vec<String>,
     /// tree-sitter-python node kinds (`match_statement`, `lambda`, `yield`).
     #[serde(default)]
     pub syntax: Vec<String>,

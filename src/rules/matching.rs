@@ -195,7 +195,9 @@ impl RuleSet {
                 };
                 for &i in &found[start as usize..end as usize] {
                     let (id, mask) = self.qname_map[i as usize];
-                    if r.roles & mask != 0 {
+                    if r.roles & mask != 0
+                        && self.signals[id as usize].keywords_hold(r.keywords.as_ref())
+                    {
                         self.push(hits, scope, id, r.line, &r.qname);
                     }
                 }

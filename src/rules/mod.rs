@@ -83,6 +83,26 @@ pub struct Signal {
     pub metric: Option<String>,
     /// A finding's signal: what each hit reports (`{detail}` is what matched).
     pub message: Option<String>,
+    /// Keyword arguments a matched name's call must pass, with the values
+    /// one of which it must have (`*`: any).
+    pub keywords: Vec<(String, Vec<String>)>,
+    /// Keyword arguments it must not pass.
+    pub no_keywords: Vec<String>,
+}
+
+impl Signal {
+    /// Whether a reference's keyword arguments are what the signal asks.
+    pub fn keywords_hold(&self, given: Option<&crate::analyze::facts::Keywords>) -> bool {
+        let given: &[(String, Vec<String>)] = given.map_or(&[], |k| k);
+        let passed = |name: &str| given.iter().find(|(n, _)| n == name);
+        self.keywords.iter().all(|(name, wanted)| {
+            passed(name).is_some_and(|(_, values)| {
+                wanted
+                    .iter()
+                    .any(|w| w == "*" || values.iter().any(|v| v == w))
+            })
+        }) && self.no_keywords.iter().all(|n| passed(n).is_none())
+    }
 }
 
 /// A regex checked when rules load and compiled the first time a file needs
@@ -123,6 +143,8 @@ impl Signal {
             text: None,
             metric: None,
             message: None,
+            keywords: Vec::new(),
+            no_keywords: Vec::new(),
         }
     }
 }
@@ -172,6 +194,8 @@ pub struct RuleSet {
     syntax: Vec<Vec<SignalId>>,
     /// Indexed by node kind id: some rule wants nodes of this kind.
     pub syntax_kinds: Vec<bool>,
+    /// Some signal matches keyword arguments: the analyzer records them.
+    pub wants_keywords: bool,
     features: HashMap<Feature, Vec<SignalId>>,
     /// Signals by configuration fact name.
     facts: HashMap<&'static str, Vec<SignalId>>,
@@ -200,6 +224,7 @@ impl RuleSet {
             file_filter_map: Vec::new(),
             syntax: Vec::new(),
             syntax_kinds: Vec::new(),
+            wants_keywords: false,
             features: HashMap::new(),
             facts: HashMap::new(),
             instance: {

@@ -235,6 +235,23 @@ pub(super) fn compile_signal(
         }
         matchers += 1;
     }
+    let on_names =
+        !(s.calls.is_empty() && s.decorators.is_empty() && s.bases.is_empty() && s.uses.is_empty());
+    if !(s.keywords.is_empty() && s.no_keywords.is_empty()) {
+        if !on_names {
+            return Err((
+                "keywords",
+                "`keywords`/`no_keywords` need the names whose arguments they read: give `calls`, `decorators`, `bases` or `uses`".to_string(),
+            ));
+        }
+        if let Some((k, _)) = s.keywords.iter().find(|(_, v)| v.is_empty()) {
+            return Err((
+                "keywords",
+                format!("keyword `{k}` lists no value; write `[\"*\"]` for any value"),
+            ));
+        }
+        set.wants_keywords = true;
+    }
     if matchers == 0 {
         return Err(("name", "matches nothing: give imports, calls, decorators, bases, uses, writes, with_items, syntax, features, functions, methods, paths, text, facts, deps or metric".to_string()));
     }
@@ -252,5 +269,11 @@ pub(super) fn compile_signal(
         text,
         metric: s.metric.clone(),
         message: s.message.clone(),
+        keywords: s
+            .keywords
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        no_keywords: s.no_keywords.clone(),
     })
 }

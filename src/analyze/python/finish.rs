@@ -35,10 +35,15 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                     self.call_checks(&qname, r.line, info);
                 }
             }
+            let keywords = match (self.ctx.keywords, r.args) {
+                (true, Some(args)) => self.keywords(args),
+                _ => None,
+            };
             let reference = Ref {
                 qname,
                 roles: r.roles,
                 line: r.line,
+                keywords,
             };
             if self.ctx.local_heads.contains(head_of(&reference.qname)) {
                 self.facts.deferred.push(reference);
@@ -92,13 +97,9 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             && (qname.matches('.').count() == 1
                 || qname.starts_with("requests.Session().")
                 || qname.starts_with("requests.session()."));
-        if is_requests {
-            if call.has_timeout {
-                self.feature(Feature::HttpCallWithTimeout, line, qname);
-            } else {
-                self.feature(Feature::HttpCallWithoutTimeout, line, qname);
-            }
-        } else if qname.starts_with("httpx.") && call.has_timeout {
+        // A call without timeout= is a finding matched on its keyword
+        // arguments (rules/findings/web.requests_no_timeout.toml).
+        if call.has_timeout && (is_requests || qname.starts_with("httpx.")) {
             self.feature(Feature::HttpCallWithTimeout, line, qname);
         }
         if let Some(builtin @ ("eval" | "exec")) = qname.strip_prefix("builtins.") {

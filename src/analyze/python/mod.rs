@@ -41,6 +41,9 @@ pub struct Context<'a> {
     pub local_heads: &'a LocalHeads<'a>,
     /// Indexed by node kind id: record nodes of this kind (`syntax = [...]` in rules).
     pub syntax_kinds: &'a [bool],
+    /// Some rule matches keyword arguments: record them on calls and class
+    /// statements (most scans skip the work).
+    pub keywords: bool,
 }
 
 /// First segments of a repository's module names. Lookups may be recorded:

@@ -10,7 +10,7 @@ use super::grammar::{
 use super::scope::{Chain, ScopeId};
 use super::sql::SQL_EXEC;
 use super::walker::{Frame, Walker};
-use crate::analyze::facts::role;
+use crate::analyze::facts::{role, Keywords};
 use tree_sitter::Node;
 
 /// What a call looked like, for checks that need its arguments.
@@ -32,6 +32,9 @@ pub(super) struct RawRef<'s, 't> {
     /// The call this name is the function of; its arguments are read only
     /// if the name resolves to something a check looks at.
     pub(super) call: Option<Node<'t>>,
+    /// The argument list whose keywords go with the reference: a call's, or
+    /// for a base class, the class statement's (`class T(SQLModel, table=True)`).
+    pub(super) args: Option<Node<'t>>,
 }
 
 impl<'s, 'c, 't> Walker<'s, 'c, 't> {
@@ -63,10 +66,12 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             && f.code != Code::Identifier;
         let mut roles = if written { role::WRITE } else { role::USE };
         let mut call = None;
+        let mut args = None;
         if let Some(p) = parent {
             if p.code == Code::Call && f.field == fields().function {
                 roles = role::CALL;
                 call = Some(p.node);
+                args = p.node.child_by_field_id(fields().arguments);
                 if let Some(g) = grand {
                     match kind_name(g.node) {
                         "decorator" => roles |= role::DECORATOR,
@@ -90,6 +95,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 && grand.is_some_and(|g| g.code == Code::Class)
             {
                 roles = role::BASE;
+                args = Some(p.node);
                 if let Some(chain) = self.chain(f.node) {
                     if let Some(class) = self.classes.last_mut() {
                         class.bases.push(chain);
@@ -104,7 +110,38 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
             roles,
             line: line_of(f.node),
             call,
+            args,
         });
+    }
+
+    /// The keyword arguments of an argument list, with their literal values.
+    pub(super) fn keywords(&self, args: Node) -> Option<Keywords> {
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for a in named_kids(args).filter(|a| kind_name(a) == "keyword_argument") {
+            let (Some(name), Some(value)) = (
+                a.child_by_field_id(fields().name),
+                a.child_by_field_id(fields().value),
+            ) else {
+                continue;
+            };
+            let values = match kind_name(value) {
+                "list" | "tuple" | "set" => {
+                    named_kids(value).filter_map(|v| self.literal(v)).collect()
+                }
+                _ => self.literal(value).into_iter().collect(),
+            };
+            out.push((self.text(name).to_string(), values));
+        }
+        (!out.is_empty()).then(|| out.into_boxed_slice())
+    }
+
+    /// A literal's value as text: a string's content, or `True`, `3`, `None`.
+    fn literal(&self, node: Node) -> Option<String> {
+        match kind_name(node) {
+            "string" | "concatenated_string" => self.plain_string(node).map(str::to_string),
+            "true" | "false" | "none" | "integer" | "float" => Some(self.text(node).to_string()),
+            _ => None,
+        }
     }
 
     /// Whether an identifier is read here (not a name being bound or defined).

@@ -19,6 +19,7 @@ fn facts_at(path: &str, src: &str, heads: &[&str]) -> PythonFacts {
         is_test: crate::analyze::is_test_path(path),
         local_heads: &heads,
         syntax_kinds: &[],
+        keywords: true,
     };
     analyze(src, &ctx)
 }
@@ -248,15 +249,53 @@ fn a_credential_is_told_once_a_line() {
 }
 
 #[test]
-fn requests_without_timeout_are_told() {
+fn requests_with_a_timeout_are_told() {
     let f = facts("import requests\nrequests.get('u')\nrequests.post('u', timeout=5)\ns = requests.Session()\ns.get('u')\n");
-    assert_eq!(
-        stated(&f, Feature::HttpCallWithoutTimeout),
-        vec![(2, "requests.get"), (5, "requests.Session().get")]
-    );
     assert_eq!(
         stated(&f, Feature::HttpCallWithTimeout),
         vec![(3, "requests.post")]
+    );
+}
+
+/// The keyword arguments a call or class statement names, as rules see them.
+fn keywords_of(f: &PythonFacts, qname: &str) -> Vec<(String, Vec<String>)> {
+    f.refs
+        .iter()
+        .filter(|r| r.qname == qname)
+        .filter_map(|r| r.keywords.as_ref())
+        .flat_map(|k| k.iter().cloned())
+        .collect()
+}
+
+#[test]
+fn keyword_arguments_keep_their_literal_values() {
+    let f = facts(
+        "import flask\napp = flask.Flask(__name__)\n@app.route('/x', methods=['POST', \"PUT\"], strict_slashes=False)\ndef x(): pass\n",
+    );
+    assert_eq!(
+        keywords_of(&f, "flask.Flask().route"),
+        vec![
+            (
+                "methods".to_string(),
+                vec!["POST".to_string(), "PUT".to_string()]
+            ),
+            ("strict_slashes".to_string(), vec!["False".to_string()]),
+        ]
+    );
+}
+
+#[test]
+fn keyword_arguments_of_a_class_statement_and_computed_values() {
+    let f = facts(
+        "from sqlmodel import SQLModel\nclass Hero(SQLModel, table=True):\n    pass\nimport requests\nt = 3\nrequests.get('u', timeout=t)\n",
+    );
+    assert_eq!(
+        keywords_of(&f, "sqlmodel.SQLModel"),
+        vec![("table".to_string(), vec!["True".to_string()])]
+    );
+    assert_eq!(
+        keywords_of(&f, "requests.get"),
+        vec![("timeout".to_string(), vec![])]
     );
 }
 
