@@ -9,6 +9,7 @@ mod diff;
 mod progress;
 mod roadmaps_cmd;
 mod rules_cmd;
+mod sarif;
 mod scan;
 mod timeline;
 

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod sarif;
 
 pub mod text;
 pub mod timeline;
