@@ -1,0 +1,297 @@
+//! The action (`action.yml`) and its run step, `scripts/action-run.sh`, with
+//! the binary this build made on PATH: on a pull request it diffs the base
+//! and head commits, writes the job summary, the report in the asked format
+//! and the step outputs (score, regression, report-path, sarif-path, and
+//! `failed`, which the action's last step turns into a failed job), comments
+//! through `gh` (a stand-in here that records its arguments) unless the
+//! pull request comes from a fork. Needs bash and jq.
+
+mod common;
+
+use common::Commit;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A repository whose second commit adds a finding (a bare `except:`).
+fn repository(dir: &Path) -> (String, String) {
+    let author = ("Learner", "learner@example.com");
+    let before = "def parse(text):\n    return int(text)\n";
+    let after =
+        "def parse(text):\n    try:\n        return int(text)\n    except:\n        return 0\n";
+    let repo = common::git_repo(
+        dir,
+        &[
+            Commit {
+                files: vec![("parse.py", before.as_bytes().to_vec())],
+                message: "Parse",
+                author,
+                day: 0,
+            },
+            Commit {
+                files: vec![("parse.py", after.as_bytes().to_vec())],
+                message: "Never fail",
+                author,
+                day: 1,
+            },
+        ],
+    );
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let base = head.parent(0).unwrap();
+    (base.id().to_string(), head.id().to_string())
+}
+
+struct Step {
+    code: i32,
+    stdout: String,
+    outputs: BTreeMap<String, String>,
+    summary: String,
+    gh: String,
+}
+
+/// Runs the step as the action does, with `env` (INPUT_*, event data).
+fn run_step(work: &Path, env: &[(&str, &str)]) -> Step {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_portfolio-audit"));
+    let tools = work.join("tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    let gh = tools.join("gh");
+    std::fs::write(
+        &gh,
+        "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/gh.log\"\n",
+    )
+    .unwrap();
+    Command::new("chmod").arg("+x").arg(&gh).status().unwrap();
+    let path = format!(
+        "{}:{}:{}",
+        tools.display(),
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let temp = work.join("runner-temp");
+    std::fs::create_dir_all(&temp).unwrap();
+    let mut cmd = Command::new("bash");
+    cmd.arg(common::root().join("scripts/action-run.sh"))
+        .env("PATH", path)
+        .env("RUNNER_TEMP", &temp)
+        .env("GITHUB_OUTPUT", work.join("output"))
+        .env("GITHUB_STEP_SUMMARY", work.join("summary"))
+        .env("GITHUB_REPOSITORY", "ada/shop");
+    for var in [
+        "GITHUB_EVENT_NAME",
+        "PR_NUMBER",
+        "PR_BASE",
+        "PR_HEAD",
+        "PR_REPO",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let read = |name: &str| std::fs::read_to_string(work.join(name)).unwrap_or_default();
+    let outputs = read("output")
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Step {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr),
+        outputs,
+        summary: read("summary"),
+        gh: read("tools/gh.log"),
+    }
+}
+
+#[test]
+fn on_a_pull_request_it_diffs_comments_and_reports_the_regression() {
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    let (base, head) = repository(&repo);
+    let step = run_step(
+        work.path(),
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("INPUT_PATHS", repo.to_str().unwrap()),
+            ("INPUT_FORMAT", "sarif"),
+            ("PR_NUMBER", "7"),
+            ("PR_BASE", &base),
+            ("PR_HEAD", &head),
+            ("PR_REPO", "ada/shop"),
+        ],
+    );
+    assert_eq!(step.code, 0, "{}", step.stdout);
+    assert_eq!(step.outputs["regression"], "true");
+    assert!(
+        step.outputs["failed"].contains("adds a finding"),
+        "{:?}",
+        step.outputs
+    );
+    assert!(step.outputs["score"].parse::<u32>().is_ok());
+    // The report in the format asked: the findings the change introduced.
+    let report = &step.outputs["report-path"];
+    assert!(report.ends_with("diff.sarif"), "{report}");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["ruleId"],
+        "quality.bare_except"
+    );
+    assert!(step.summary.starts_with("**Score"), "{}", step.summary);
+    let md = work.path().join("runner-temp/portfolio-audit/diff.md");
+    assert_eq!(
+        step.gh.trim(),
+        format!("pr comment 7 --body-file {} --edit-last", md.display())
+    );
+}
+
+#[test]
+fn a_pull_request_from_a_fork_gets_no_comment_and_a_regression_can_pass() {
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    let (base, head) = repository(&repo);
+    let step = run_step(
+        work.path(),
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("INPUT_PATHS", repo.to_str().unwrap()),
+            ("INPUT_FAIL_ON_REGRESSION", "false"),
+            ("PR_NUMBER", "7"),
+            ("PR_BASE", &base),
+            ("PR_HEAD", &head),
+            ("PR_REPO", "someone/shop"),
+        ],
+    );
+    assert_eq!(step.code, 0, "{}", step.stdout);
+    assert!(step.gh.is_empty(), "{}", step.gh);
+    assert!(step.stdout.contains("from a fork"), "{}", step.stdout);
+    assert_eq!(step.outputs["regression"], "true");
+    assert_eq!(step.outputs["failed"], "");
+    assert!(step.outputs["report-path"].ends_with("diff.md"));
+}
+
+#[test]
+fn a_scan_below_fail_under_fails_and_sarif_has_every_finding() {
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    repository(&repo);
+    let step = run_step(
+        work.path(),
+        &[
+            ("GITHUB_EVENT_NAME", "push"),
+            ("INPUT_PATHS", repo.to_str().unwrap()),
+            ("INPUT_FORMAT", "json"),
+            ("INPUT_FAIL_UNDER", "100"),
+            ("INPUT_SARIF", "true"),
+        ],
+    );
+    assert_eq!(step.code, 0, "{}", step.stdout);
+    let score = &step.outputs["score"];
+    assert_eq!(
+        step.outputs["failed"],
+        format!("the checklist score {score} is below fail-under 100")
+    );
+    assert_eq!(step.outputs["regression"], "false");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&step.outputs["report-path"]).unwrap())
+            .unwrap();
+    assert_eq!(
+        report["portfolio"]["checklist"]["score"].to_string(),
+        *score
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&step.outputs["sarif-path"]).unwrap())
+            .unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 1);
+    assert!(
+        step.summary.starts_with("## Portfolio audit"),
+        "{}",
+        step.summary
+    );
+    assert!(step.gh.is_empty(), "no pull request, no comment");
+}
+
+#[test]
+fn badge_writes_the_svg() {
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    repository(&repo);
+    let step = run_step(
+        work.path(),
+        &[
+            ("INPUT_COMMAND", "badge"),
+            ("INPUT_PATHS", repo.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(step.code, 0, "{}", step.stdout);
+    let svg = std::fs::read_to_string(&step.outputs["report-path"]).unwrap();
+    assert!(svg.starts_with("<svg"), "{svg}");
+    assert!(step
+        .summary
+        .contains(&format!("**{}/100**", step.outputs["score"])));
+}
+
+#[test]
+fn bad_inputs_stop_the_step_with_an_error() {
+    let work = tempfile::tempdir().unwrap();
+    for (env, says) in [
+        (
+            vec![("INPUT_COMMAND", "lint")],
+            "command must be scan, diff or badge",
+        ),
+        (
+            vec![("INPUT_FAIL_UNDER", "high")],
+            "fail-under must be a number",
+        ),
+        (
+            vec![("INPUT_COMMAND", "diff"), ("GITHUB_EVENT_NAME", "push")],
+            "diff needs a base revision",
+        ),
+    ] {
+        let step = run_step(work.path(), &env);
+        assert_eq!(step.code, 2, "{env:?}");
+        assert!(step.stdout.contains(says), "{}", step.stdout);
+    }
+}
+
+/// `action.yml` is YAML whose run steps pass every declared input to the
+/// script (as INPUT_*) and run scripts that exist.
+#[test]
+fn the_action_passes_every_input_and_runs_its_scripts() {
+    use saphyr::{LoadableYamlNode, Yaml};
+    let text = std::fs::read_to_string(common::root().join("action.yml")).unwrap();
+    let docs = Yaml::load_from_str(&text).expect("action.yml is YAML");
+    let action = &docs[0];
+    assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
+    let inputs: Vec<String> = action["inputs"]
+        .as_mapping()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect();
+    let script = std::fs::read_to_string(common::root().join("scripts/action-run.sh")).unwrap();
+    for input in &inputs {
+        let used = text.contains(&format!("${{{{ inputs.{input} }}}}"));
+        assert!(used, "input `{input}` is declared but never used");
+        if !matches!(input.as_str(), "version" | "token") {
+            let var = format!("INPUT_{}", input.to_uppercase().replace('-', "_"));
+            assert!(script.contains(&var), "{var} is not read by the script");
+        }
+    }
+    let mut scripts = Vec::new();
+    for step in action["runs"]["steps"].as_sequence().unwrap() {
+        if let Some(run) = step.as_mapping_get("run").and_then(|r| r.as_str()) {
+            for word in run.split(['"', ' ', '\n']) {
+                if let Some(rel) = word.strip_prefix("$GITHUB_ACTION_PATH/") {
+                    assert!(common::root().join(rel).is_file(), "{rel} is missing");
+                    scripts.push(rel.to_string());
+                }
+            }
+        }
+    }
+    scripts.sort();
+    scripts.dedup();
+    assert_eq!(scripts, ["scripts/action-run.sh", "scripts/install.sh"]);
+}
