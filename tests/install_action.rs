@@ -505,3 +505,41 @@ fn plan_says_what_would_be_installed_and_installs_nothing() {
     );
     assert!(!sandbox.path("cache").exists());
 }
+
+/// The release workflow publishes what the script downloads: an archive
+/// `portfolio-audit-<target>.tar.gz` for each target of the fake release
+/// above (the upload action's default name, `$bin-$target`, with `tar: all`),
+/// and SHA256SUMS.
+#[test]
+fn the_release_workflow_builds_the_archives_the_script_downloads() {
+    use saphyr::{LoadableYamlNode, Yaml};
+    let text =
+        std::fs::read_to_string(common::root().join(".github/workflows/release.yml")).unwrap();
+    let docs = Yaml::load_from_str(&text).expect("release.yml is YAML");
+    let job = &docs[0]["jobs"]["upload-assets"];
+    let mut targets: Vec<&str> = job["strategy"]["matrix"]["include"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|m| m["target"].as_str().unwrap())
+        .collect();
+    targets.sort();
+    let mut expected = TARGETS.to_vec();
+    expected.sort();
+    assert_eq!(targets, expected);
+    let upload = job["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s.as_mapping_get("uses")
+                .and_then(|u| u.as_str())
+                .is_some_and(|u| u.starts_with("taiki-e/upload-rust-binary-action@"))
+        })
+        .expect("the upload step");
+    let with = &upload["with"];
+    assert_eq!(with["bin"].as_str(), Some("portfolio-audit"));
+    assert_eq!(with["tar"].as_str(), Some("all"));
+    assert!(with.as_mapping_get("archive").is_none(), "the default name");
+    assert!(text.contains("sha256sum portfolio-audit-* > SHA256SUMS"));
+}
