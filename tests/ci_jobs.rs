@@ -1,10 +1,15 @@
-//! The action (`action.yml`) and its run step, `scripts/action-run.sh`, with
-//! the binary this build made on PATH: on a pull request it diffs the base
-//! and head commits, writes the job summary, the report in the asked format
-//! and the step outputs (score, regression, report-path, sarif-path, and
-//! `failed`, which the action's last step turns into a failed job), comments
-//! through `gh` (a stand-in here that records its arguments) unless the
-//! pull request comes from a fork. Needs bash and jq.
+//! The CI jobs users copy, run here with the binary this build made on PATH
+//! and stand-ins for `gh` and `curl` that record how they were called.
+//! Needs bash and jq.
+//! - The GitHub Action (`action.yml`) and its run step,
+//!   `scripts/action-run.sh`: on a pull request it diffs the base and head
+//!   commits, writes the job summary, the report in the asked format and the
+//!   step outputs (score, regression, report-path, sarif-path, and `failed`,
+//!   which the action's last step turns into a failed job), and comments
+//!   unless the pull request comes from a fork.
+//! - The GitLab job (`examples/gitlab-ci/.gitlab-ci.yml`), its `script`:
+//!   the JSON report, the findings as a Code Quality report, the diff as one
+//!   merge-request note (created, then updated), and the job's exit code.
 
 mod common;
 
@@ -41,6 +46,27 @@ fn repository(dir: &Path) -> (String, String) {
     (base.id().to_string(), head.id().to_string())
 }
 
+/// A folder `work/tools` holding a stand-in `name` (the `script`), and a
+/// PATH with it first, then this build's portfolio-audit, then the system's.
+fn tools(work: &Path, name: &str, script: &str) -> String {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_portfolio-audit"));
+    let tools = work.join("tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    let stand_in = tools.join(name);
+    std::fs::write(&stand_in, script).unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&stand_in)
+        .status()
+        .unwrap();
+    format!(
+        "{}:{}:{}",
+        tools.display(),
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
 struct Step {
     code: i32,
     stdout: String,
@@ -51,21 +77,10 @@ struct Step {
 
 /// Runs the step as the action does, with `env` (INPUT_*, event data).
 fn run_step(work: &Path, env: &[(&str, &str)]) -> Step {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_portfolio-audit"));
-    let tools = work.join("tools");
-    std::fs::create_dir_all(&tools).unwrap();
-    let gh = tools.join("gh");
-    std::fs::write(
-        &gh,
+    let path = tools(
+        work,
+        "gh",
         "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/gh.log\"\n",
-    )
-    .unwrap();
-    Command::new("chmod").arg("+x").arg(&gh).status().unwrap();
-    let path = format!(
-        "{}:{}:{}",
-        tools.display(),
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
     );
     let temp = work.join("runner-temp");
     std::fs::create_dir_all(&temp).unwrap();
@@ -294,4 +309,172 @@ fn the_action_passes_every_input_and_runs_its_scripts() {
     scripts.sort();
     scripts.dedup();
     assert_eq!(scripts, ["scripts/action-run.sh", "scripts/install.sh"]);
+}
+
+/// The lines of the GitLab job's `key` (`script`, `before_script`), and
+/// the job itself checked: it runs on merge requests and keeps the Code
+/// Quality report.
+fn gitlab_lines(key: &str) -> Vec<String> {
+    use saphyr::{LoadableYamlNode, Yaml};
+    let text =
+        std::fs::read_to_string(common::root().join("examples/gitlab-ci/.gitlab-ci.yml")).unwrap();
+    let docs = Yaml::load_from_str(&text).expect("the GitLab example is YAML");
+    let job = &docs[0]["portfolio-audit"];
+    assert_eq!(
+        job["rules"][0]["if"].as_str(),
+        Some("$CI_PIPELINE_SOURCE == \"merge_request_event\"")
+    );
+    assert_eq!(
+        job["artifacts"]["reports"]["codequality"].as_str(),
+        Some("gl-code-quality-report.json")
+    );
+    job[key]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap().to_string())
+        .collect()
+}
+
+struct Job {
+    code: i32,
+    log: String,
+    curl: String,
+}
+
+/// Runs the GitLab job's script in `repo` (a merge request from `base` to
+/// `head`); `curl` answers the notes listing with `notes`.
+fn run_gitlab_job(
+    work: &Path,
+    repo: &Path,
+    base: &str,
+    head: &str,
+    token: bool,
+    notes: &str,
+) -> Job {
+    // Records the method, the URL and the data sent; lists `$FAKE_NOTES`.
+    let curl = "#!/bin/sh\nmethod=GET; url=; data=\n\
+        while [ $# -gt 0 ]; do case \"$1\" in -X) method=\"$2\"; shift ;; --data) data=\"$2\"; shift ;; \
+        --header) shift ;; http*) url=\"$1\" ;; esac; shift; done\n\
+        log=\"$(dirname \"$0\")/curl.log\"\necho \"$method $url\" >> \"$log\"\n\
+        if [ -n \"$data\" ]; then cat \"${data#@}\" >> \"$log\"; echo >> \"$log\"; fi\n\
+        if [ \"$method\" = GET ]; then printf '%s' \"$FAKE_NOTES\"; fi\n";
+    let path = tools(work, "curl", curl);
+    let script = work.join("gitlab-script.sh");
+    // As the runner runs it: one bash script that stops at the first failure.
+    let text = format!("set -eo pipefail\n{}\n", gitlab_lines("script").join("\n"));
+    std::fs::write(&script, text).unwrap();
+    let mut cmd = Command::new("bash");
+    cmd.arg(&script)
+        .current_dir(repo)
+        .env("PATH", path)
+        .env("CI_MERGE_REQUEST_DIFF_BASE_SHA", base)
+        .env("CI_COMMIT_SHA", head)
+        .env("CI_API_V4_URL", "https://gitlab.example/api/v4")
+        .env("CI_PROJECT_ID", "3")
+        .env("CI_MERGE_REQUEST_IID", "9")
+        .env("FAKE_NOTES", notes)
+        .env_remove("PORTFOLIO_AUDIT_TOKEN");
+    if token {
+        cmd.env("PORTFOLIO_AUDIT_TOKEN", "glpat-test");
+    }
+    let out = cmd.output().unwrap();
+    Job {
+        code: out.status.code().unwrap_or(-1),
+        log: String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr),
+        curl: std::fs::read_to_string(work.join("tools/curl.log")).unwrap_or_default(),
+    }
+}
+
+const NOTES_URL: &str = "https://gitlab.example/api/v4/projects/3/merge_requests/9/notes";
+
+#[test]
+fn the_gitlab_job_posts_one_note_keeps_the_report_and_the_code_quality_findings() {
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    let (base, head) = repository(&repo);
+    let job = run_gitlab_job(work.path(), &repo, &base, &head, true, "[]");
+    // The merge request added a finding: the note is posted, then the job fails.
+    assert_eq!(job.code, 1, "{}", job.log);
+    let mut calls = job.curl.lines();
+    assert_eq!(
+        calls.next(),
+        Some(format!("GET {NOTES_URL}?per_page=100&sort=desc").as_str())
+    );
+    assert_eq!(calls.next(), Some(format!("POST {NOTES_URL}").as_str()));
+    let sent: serde_json::Value =
+        serde_json::from_str(&calls.collect::<Vec<_>>().join("\n")).unwrap();
+    let body = sent["body"].as_str().unwrap();
+    assert!(
+        body.starts_with("<!-- portfolio-audit -->\n**Score"),
+        "{body}"
+    );
+    assert!(body.contains("findings: 1 new"), "{body}");
+
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.join("portfolio-audit.json")).unwrap())
+            .unwrap();
+    let finding = &report["repos"][0]["findings"][0];
+    let quality: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.join("gl-code-quality-report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        quality,
+        serde_json::json!([{
+            "description": finding["message"],
+            "check_name": "quality.bare_except",
+            "fingerprint": finding["fingerprint"],
+            "severity": "major",
+            "location": {"path": "parse.py", "lines": {"begin": 4}}
+        }])
+    );
+}
+
+#[test]
+fn the_gitlab_job_updates_its_note_and_runs_without_a_token() {
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    let (base, head) = repository(&repo);
+    let notes =
+        r#"[{"id": 41, "body": "LGTM"}, {"id": 42, "body": "<!-- portfolio-audit -->\nold"}]"#;
+    let job = run_gitlab_job(work.path(), &repo, &base, &head, true, notes);
+    assert_eq!(job.code, 1, "{}", job.log);
+    assert_eq!(
+        job.curl.lines().nth(1),
+        Some(format!("PUT {NOTES_URL}/42").as_str())
+    );
+
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    let (base, head) = repository(&repo);
+    let job = run_gitlab_job(work.path(), &repo, &base, &head, false, "[]");
+    assert_eq!(job.code, 1, "{}", job.log);
+    assert!(job.curl.is_empty());
+    assert!(
+        job.log.contains("PORTFOLIO_AUDIT_TOKEN is not set"),
+        "{}",
+        job.log
+    );
+    // Between the same two commits nothing changes, nothing fails.
+    let job = run_gitlab_job(work.path(), &repo, &head, &head, false, "[]");
+    assert_eq!(job.code, 0, "{}", job.log);
+}
+
+#[test]
+fn the_gitlab_install_step_is_valid_shell_that_checks_the_download() {
+    let script = gitlab_lines("before_script").join("\n");
+    assert!(script.contains("sha256sum -c -"), "{script}");
+    let check = Command::new("bash")
+        .arg("-n")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 }
