@@ -13,37 +13,16 @@
 
 mod common;
 
-use common::Commit;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A repository whose second commit adds a finding (a bare `except:`).
 fn repository(dir: &Path) -> (String, String) {
-    let author = ("Learner", "learner@example.com");
     let before = "def parse(text):\n    return int(text)\n";
     let after =
         "def parse(text):\n    try:\n        return int(text)\n    except:\n        return 0\n";
-    let repo = common::git_repo(
-        dir,
-        &[
-            Commit {
-                files: vec![("parse.py", before.as_bytes().to_vec())],
-                message: "Parse",
-                author,
-                day: 0,
-            },
-            Commit {
-                files: vec![("parse.py", after.as_bytes().to_vec())],
-                message: "Never fail",
-                author,
-                day: 1,
-            },
-        ],
-    );
-    let head = repo.head().unwrap().peel_to_commit().unwrap();
-    let base = head.parent(0).unwrap();
-    (base.id().to_string(), head.id().to_string())
+    common::two_commits(dir, "parse.py", before, after)
 }
 
 /// A folder `work/tools` holding a stand-in `name` (the `script`), and a
@@ -120,23 +99,27 @@ fn run_step(work: &Path, env: &[(&str, &str)]) -> Step {
     }
 }
 
+/// Runs the step on pull request 7, from `pr_repo`, of a repository whose
+/// head commit adds a finding; `inputs` on top.
+fn on_pull_request(work: &Path, pr_repo: &str, inputs: &[(&str, &str)]) -> Step {
+    let repo = work.join("repo");
+    let (base, head) = repository(&repo);
+    let mut env = vec![
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("INPUT_PATHS", repo.to_str().unwrap()),
+        ("PR_NUMBER", "7"),
+        ("PR_BASE", &base),
+        ("PR_HEAD", &head),
+        ("PR_REPO", pr_repo),
+    ];
+    env.extend_from_slice(inputs);
+    run_step(work, &env)
+}
+
 #[test]
 fn on_a_pull_request_it_diffs_comments_and_reports_the_regression() {
     let work = tempfile::tempdir().unwrap();
-    let repo = work.path().join("repo");
-    let (base, head) = repository(&repo);
-    let step = run_step(
-        work.path(),
-        &[
-            ("GITHUB_EVENT_NAME", "pull_request"),
-            ("INPUT_PATHS", repo.to_str().unwrap()),
-            ("INPUT_FORMAT", "sarif"),
-            ("PR_NUMBER", "7"),
-            ("PR_BASE", &base),
-            ("PR_HEAD", &head),
-            ("PR_REPO", "ada/shop"),
-        ],
-    );
+    let step = on_pull_request(work.path(), "ada/shop", &[("INPUT_FORMAT", "sarif")]);
     assert_eq!(step.code, 0, "{}", step.stdout);
     assert_eq!(step.outputs["regression"], "true");
     assert!(
@@ -165,19 +148,10 @@ fn on_a_pull_request_it_diffs_comments_and_reports_the_regression() {
 #[test]
 fn a_pull_request_from_a_fork_gets_no_comment_and_a_regression_can_pass() {
     let work = tempfile::tempdir().unwrap();
-    let repo = work.path().join("repo");
-    let (base, head) = repository(&repo);
-    let step = run_step(
+    let step = on_pull_request(
         work.path(),
-        &[
-            ("GITHUB_EVENT_NAME", "pull_request"),
-            ("INPUT_PATHS", repo.to_str().unwrap()),
-            ("INPUT_FAIL_ON_REGRESSION", "false"),
-            ("PR_NUMBER", "7"),
-            ("PR_BASE", &base),
-            ("PR_HEAD", &head),
-            ("PR_REPO", "someone/shop"),
-        ],
+        "someone/shop",
+        &[("INPUT_FAIL_ON_REGRESSION", "false")],
     );
     assert_eq!(step.code, 0, "{}", step.stdout);
     assert!(step.gh.is_empty(), "{}", step.gh);

@@ -155,6 +155,31 @@ fn fake_release(site: &Path, version: &str) -> PathBuf {
     dir
 }
 
+/// A fake release of a version, served on 127.0.0.1 as GitHub serves
+/// releases: `/OWNER/NAME/releases/download/vVERSION/FILE`.
+struct Release {
+    site: tempfile::TempDir,
+    /// The folder of the release's files.
+    dir: PathBuf,
+    server: Server,
+    url: String,
+}
+
+impl Release {
+    fn of(version: &str) -> Release {
+        let site = tempfile::tempdir().unwrap();
+        let dir = fake_release(site.path(), version);
+        let server = Server::serve(site.path());
+        let url = server.url();
+        Release {
+            site,
+            dir,
+            server,
+            url,
+        }
+    }
+}
+
 /// What a run of the script left.
 struct Installed {
     code: i32,
@@ -227,6 +252,16 @@ impl Sandbox {
     fn run(&self, env: &[(&str, &str)]) -> Installed {
         self.run_script(&common::root().join("scripts/install.sh"), env)
     }
+
+    /// Runs the script against `release` on its server, `env` on top.
+    fn install(&self, release: &Release, env: &[(&str, &str)]) -> Installed {
+        let mut all = vec![
+            ("GITHUB_SERVER_URL", release.url.as_str()),
+            ("PORTFOLIO_AUDIT_REPOSITORY", OWNER_REPO),
+        ];
+        all.extend_from_slice(env);
+        self.run(&all)
+    }
 }
 
 /// The binary path a successful run printed last.
@@ -254,14 +289,9 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[test]
 fn picks_this_machines_archive_from_the_release_and_checks_it() {
-    let site = tempfile::tempdir().unwrap();
-    fake_release(site.path(), VERSION);
-    let server = Server::serve(site.path());
+    let release = Release::of(VERSION);
     let sandbox = Sandbox::new();
-    let run = sandbox.run(&[
-        ("GITHUB_SERVER_URL", &server.url()),
-        ("PORTFOLIO_AUDIT_REPOSITORY", OWNER_REPO),
-    ]);
+    let run = sandbox.install(&release, &[]);
     let bin = bin_of(&run);
     let target = this_target().expect("a platform the release builds for");
     assert_eq!(
@@ -275,7 +305,7 @@ fn picks_this_machines_archive_from_the_release_and_checks_it() {
     );
     let base = format!("/{OWNER_REPO}/releases/download/v{VERSION}");
     assert_eq!(
-        server.requests(),
+        release.server.requests(),
         [
             format!("{base}/SHA256SUMS"),
             format!("{base}/portfolio-audit-{target}.tar.gz")
@@ -295,13 +325,15 @@ fn picks_this_machines_archive_from_the_release_and_checks_it() {
 
 #[test]
 fn picks_the_archive_of_the_target_named_windows_included() {
-    let site = tempfile::tempdir().unwrap();
-    let dir = fake_release(site.path(), VERSION);
-    let server = Server::serve(site.path());
+    let release = Release::of(VERSION);
     let url = format!(
         "{}/{}",
-        server.url(),
-        dir.strip_prefix(site.path()).unwrap().display()
+        release.url,
+        release
+            .dir
+            .strip_prefix(release.site.path())
+            .unwrap()
+            .display()
     );
     for target in ["aarch64-apple-darwin", "x86_64-pc-windows-msvc"] {
         let sandbox = Sandbox::new();
@@ -331,23 +363,19 @@ fn picks_the_archive_of_the_target_named_windows_included() {
 
 #[test]
 fn a_tampered_archive_is_refused_and_nothing_of_it_runs() {
-    let site = tempfile::tempdir().unwrap();
-    let dir = fake_release(site.path(), VERSION);
+    let release = Release::of(VERSION);
     let target = "x86_64-unknown-linux-gnu";
     // Another archive in place of the one SHA256SUMS lists.
-    let archive = dir.join(format!("portfolio-audit-{target}.tar.gz"));
+    let archive = release.dir.join(format!("portfolio-audit-{target}.tar.gz"));
     std::fs::copy(
-        dir.join("portfolio-audit-aarch64-unknown-linux-gnu.tar.gz"),
+        release
+            .dir
+            .join("portfolio-audit-aarch64-unknown-linux-gnu.tar.gz"),
         &archive,
     )
     .unwrap();
-    let server = Server::serve(site.path());
     let sandbox = Sandbox::new();
-    let run = sandbox.run(&[
-        ("GITHUB_SERVER_URL", &server.url()),
-        ("PORTFOLIO_AUDIT_REPOSITORY", OWNER_REPO),
-        ("PORTFOLIO_AUDIT_TARGET", target),
-    ]);
+    let run = sandbox.install(&release, &[("PORTFOLIO_AUDIT_TARGET", target)]);
     assert_eq!(run.code, 1, "{}", run.err);
     assert!(
         run.err.contains(&format!(
@@ -372,27 +400,17 @@ fn a_tampered_archive_is_refused_and_nothing_of_it_runs() {
 
 #[test]
 fn a_second_run_uses_the_cache_without_the_network() {
-    let site = tempfile::tempdir().unwrap();
-    fake_release(site.path(), VERSION);
-    let server = Server::serve(site.path());
+    let release = Release::of(VERSION);
     let sandbox = Sandbox::new();
-    let env = [
-        ("GITHUB_SERVER_URL", server.url()),
-        ("PORTFOLIO_AUDIT_REPOSITORY", OWNER_REPO.to_string()),
-        (
-            "PORTFOLIO_AUDIT_TARGET",
-            "x86_64-unknown-linux-gnu".to_string(),
-        ),
-    ];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let first = bin_of(&sandbox.run(&env));
-    let asked = server.requests().len();
+    let env = [("PORTFOLIO_AUDIT_TARGET", "x86_64-unknown-linux-gnu")];
+    let first = bin_of(&sandbox.install(&release, &env));
+    let asked = release.server.requests().len();
     assert_eq!(asked, 2);
-    let again = sandbox.run(&env);
+    let again = sandbox.install(&release, &env);
     assert_eq!(bin_of(&again), first);
     assert!(again.err.contains("from the cache"), "{}", again.err);
     assert_eq!(
-        server.requests().len(),
+        release.server.requests().len(),
         asked,
         "no request on the second run"
     );
@@ -400,15 +418,12 @@ fn a_second_run_uses_the_cache_without_the_network() {
 
 #[test]
 fn no_archive_for_the_platform_builds_this_checkout_with_cargo() {
-    let site = tempfile::tempdir().unwrap();
-    fake_release(site.path(), VERSION);
-    let server = Server::serve(site.path());
+    let release = Release::of(VERSION);
     let sandbox = Sandbox::new();
-    let run = sandbox.run(&[
-        ("GITHUB_SERVER_URL", &server.url()),
-        ("PORTFOLIO_AUDIT_REPOSITORY", OWNER_REPO),
-        ("PORTFOLIO_AUDIT_TARGET", "riscv64gc-unknown-linux-gnu"),
-    ]);
+    let run = sandbox.install(
+        &release,
+        &[("PORTFOLIO_AUDIT_TARGET", "riscv64gc-unknown-linux-gnu")],
+    );
     let bin = bin_of(&run);
     assert!(
         run.err
@@ -430,16 +445,15 @@ fn no_archive_for_the_platform_builds_this_checkout_with_cargo() {
 
 #[test]
 fn no_release_of_another_version_builds_it_from_crates_io() {
-    let site = tempfile::tempdir().unwrap();
-    fake_release(site.path(), VERSION);
-    let server = Server::serve(site.path());
+    let release = Release::of(VERSION);
     let sandbox = Sandbox::new();
-    let run = sandbox.run(&[
-        ("GITHUB_SERVER_URL", &server.url()),
-        ("PORTFOLIO_AUDIT_REPOSITORY", OWNER_REPO),
-        ("PORTFOLIO_AUDIT_VERSION", "v9.9.9"),
-        ("PORTFOLIO_AUDIT_TARGET", "x86_64-unknown-linux-gnu"),
-    ]);
+    let run = sandbox.install(
+        &release,
+        &[
+            ("PORTFOLIO_AUDIT_VERSION", "v9.9.9"),
+            ("PORTFOLIO_AUDIT_TARGET", "x86_64-unknown-linux-gnu"),
+        ],
+    );
     bin_of(&run);
     assert!(run.err.contains("no SHA256SUMS"), "{}", run.err);
     let log = sandbox.read("cargo.log");
@@ -465,14 +479,12 @@ fn as_an_action_it_finds_its_version_and_repository_from_where_it_was_checked_ou
         "[package]\nname = \"portfolio-audit\"\nversion = \"1.2.3\"\n",
     )
     .unwrap();
-    let site = tempfile::tempdir().unwrap();
-    fake_release(site.path(), "1.2.3");
-    let server = Server::serve(site.path());
+    let release = Release::of("1.2.3");
     let sandbox = Sandbox::new();
     let run = sandbox.run_script(
         &action.join("scripts/install.sh"),
         &[
-            ("GITHUB_SERVER_URL", &server.url()),
+            ("GITHUB_SERVER_URL", &release.url),
             ("PORTFOLIO_AUDIT_TARGET", "aarch64-unknown-linux-gnu"),
         ],
     );
@@ -480,7 +492,8 @@ fn as_an_action_it_finds_its_version_and_repository_from_where_it_was_checked_ou
         run_bin(&bin_of(&run)).trim(),
         "portfolio-audit 1.2.3 aarch64-unknown-linux-gnu"
     );
-    assert!(server.requests()[0].starts_with(&format!("/{OWNER_REPO}/releases/download/v1.2.3/")));
+    assert!(release.server.requests()[0]
+        .starts_with(&format!("/{OWNER_REPO}/releases/download/v1.2.3/")));
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{cli, Commit};
+use common::cli;
 use portfolio_audit::model::Report;
 use portfolio_audit::portfolio::RuleSet;
 use portfolio_audit::report::sarif::{self, RuleInfo, Rules};
@@ -181,24 +181,7 @@ fn diff_reports_only_the_findings_the_change_introduced() {
     let before = "import os\n\nPASSWORD = \"hunter2\"\n";
     // Lines above move the old finding (not new); the bare except is new.
     let after = "\"\"\"Settings.\"\"\"\nimport os\n\nDEBUG = False\nPASSWORD = \"hunter2\"\n\n\ndef load():\n    try:\n        return os.environ[\"X\"]\n    except:\n        return None\n";
-    let author = ("Learner", "learner@example.com");
-    common::git_repo(
-        dir.path(),
-        &[
-            Commit {
-                files: vec![("settings.py", before.as_bytes().to_vec())],
-                message: "Settings",
-                author,
-                day: 0,
-            },
-            Commit {
-                files: vec![("settings.py", after.as_bytes().to_vec())],
-                message: "Load from the environment",
-                author,
-                day: 1,
-            },
-        ],
-    );
+    common::two_commits(dir.path(), "settings.py", before, after);
     let p = dir.path().to_str().unwrap();
     let run = cli(&["diff", p, "--base", "HEAD~1", "--format", "sarif"]);
     assert_eq!(run.code, 0, "{}", run.err);
