@@ -18,6 +18,10 @@ use std::collections::HashMap;
 /// file and line order, `files` sorted by path (the listing's order). A file
 /// that cannot be read again hashes no text.
 pub(super) fn fingerprint(findings: &mut [Finding], files: &[Entry], repo: &Repo) {
+    // Most revisions a timeline walks have none: no repository to open.
+    if findings.is_empty() {
+        return;
+    }
     let Ok(reader) = repo.reader() else {
         return;
     };
