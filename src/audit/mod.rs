@@ -16,6 +16,7 @@ mod cache;
 mod decode;
 pub mod examples;
 mod file;
+mod fingerprint;
 mod includes;
 mod links;
 
@@ -281,6 +282,7 @@ fn audit_listing(
     findings
         .sort_by(|a, b| (&a.path, a.cell, a.line, &a.id).cmp(&(&b.path, b.cell, b.line, &b.id)));
     findings.dedup_by(|a, b| (&a.path, a.cell, a.line, &a.id) == (&b.path, b.cell, b.line, &b.id));
+    fingerprint::fingerprint(&mut findings, &listing.files, &input.repo);
     notes.sort();
     let history = listing.history;
     let authorship = match (authors, blames.as_ref(), &input.repo, &listing.revision) {

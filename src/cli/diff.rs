@@ -41,6 +41,8 @@ pub enum DiffFormat {
     Markdown,
     /// The diff document (its own schema_version).
     Json,
+    /// SARIF 2.1.0 of the findings the change introduced, for code scanning.
+    Sarif,
 }
 
 #[derive(Debug, clap::Args)]
@@ -158,6 +160,11 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         DiffFormat::Text => diff::text::render(&d, &mut buffer)?,
         DiffFormat::Markdown => diff::markdown::render(&d, &mut buffer)?,
         DiffFormat::Json => json::render(&d, &mut buffer)?,
+        DiffFormat::Sarif => {
+            let rules = super::sarif::rules(args.audit.rules.rules.as_deref())?;
+            let introduced = super::sarif::only_new(&new, &d.findings.new);
+            crate::report::sarif::render(&introduced, &rules, &mut buffer)?
+        }
     }
     args.output.write(&buffer, out)?;
     if args.fail_on_regression && d.regression {

@@ -10,6 +10,7 @@ mod output;
 mod progress;
 mod roadmaps_cmd;
 mod rules_cmd;
+mod sarif;
 mod scan;
 mod timeline;
 

@@ -73,6 +73,8 @@ pub enum Format {
     /// One self-contained page (no scripts, no network): charts, checklist,
     /// evidence, findings, and repositories × items for several repositories.
     Html,
+    /// SARIF 2.1.0 of the findings, for code scanning (gaps are not alerts).
+    Sarif,
 }
 
 #[derive(Debug, clap::Args)]
@@ -119,6 +121,10 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         Format::Markdown => markdown::render(report, &mut buffer)?,
         Format::Csv => csv::render(report, &mut buffer)?,
         Format::Html => html::render(report, &mut buffer)?,
+        Format::Sarif => {
+            let rules = super::sarif::rules(args.audit.rules.rules.as_deref())?;
+            crate::report::sarif::render(report, &rules, &mut buffer)?
+        }
     }
     // Below the threshold is the mildest failure: a usage error (2) or a
     // repository that could not be audited (3) says more, and wins.

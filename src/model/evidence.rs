@@ -58,6 +58,12 @@ pub struct Finding {
     /// The line's permalink at the audited commit (as for evidence).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub url: Option<String>,
+    /// The same across commits while the flagged line's text stays: a hash
+    /// of the id, the path, the line's trimmed text and its occurrence among
+    /// the file's same findings on identical lines, never the line number
+    /// (SARIF's `partialFingerprints`, GitLab Code Quality's `fingerprint`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub fingerprint: Option<String>,
 }
 
 /// How bad a finding is (the levels of SARIF and of code scanning).

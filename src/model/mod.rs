@@ -34,4 +34,4 @@ pub use report::{
     Stats, Tool, SCHEMA_VERSION,
 };
 pub use statements::{RepoConfig, Statements};
-pub use web::{Forge, WebRepo};
+pub use web::{Forge, WebRepo, SEGMENT as URL_SEGMENT};

@@ -25,8 +25,9 @@ pub struct WebRepo {
 }
 
 /// Characters a path segment keeps as they are: file names are
-/// attacker-controlled, so everything else is encoded.
-const SEGMENT: &AsciiSet = &CONTROLS
+/// attacker-controlled, so everything else is encoded (permalinks here,
+/// SARIF's relative URIs in the report).
+pub const SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')

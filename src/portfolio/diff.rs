@@ -517,6 +517,7 @@ mod tests {
                     message: "m".to_string(),
                     severity: Default::default(),
                     url: None,
+                    fingerprint: None,
                 })
                 .collect(),
             ..Default::default()

@@ -356,6 +356,7 @@ impl RuleSet {
             message: message.replace("{detail}", &hit.detail),
             severity: finding.severity,
             url: None,
+            fingerprint: None,
         })
     }
 }

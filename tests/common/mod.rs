@@ -194,3 +194,22 @@ pub fn history_repo(name: &str, dest: &Path) -> Vec<git2::Oid> {
     }
     ids
 }
+
+/// A git repository in `dir` where one file, `path`, is committed as
+/// `before`, then changed to `after`: the two commits' ids (base, head).
+pub fn two_commits(dir: &Path, path: &str, before: &str, after: &str) -> (String, String) {
+    let author = ("Learner", "learner@example.com");
+    let commit = |text: &str, message, day| Commit {
+        files: vec![(path, text.as_bytes().to_vec())],
+        message,
+        author,
+        day,
+    };
+    let repo = git_repo(
+        dir,
+        &[commit(before, "Before", 0), commit(after, "After", 1)],
+    );
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let base = head.parent(0).unwrap();
+    (base.id().to_string(), head.id().to_string())
+}
