@@ -7,7 +7,7 @@
 #
 # Inputs come in the environment (INPUT_COMMAND, INPUT_PATHS, INPUT_BASE,
 # INPUT_ROADMAP, INPUT_FAIL_UNDER, INPUT_FAIL_ON_REGRESSION, INPUT_FORMAT,
-# INPUT_COMMENT, INPUT_SARIF), with the event's data (PR_NUMBER, PR_BASE,
+# INPUT_COMMENT, INPUT_SARIF, INPUT_REPO_CONFIG), with the event's data (PR_NUMBER, PR_BASE,
 # PR_HEAD, PR_REPO, PUSH_BEFORE) and GitHub's own variables; never pasted
 # into the script. Needs jq, and gh for the comment.
 set -euo pipefail
@@ -33,6 +33,21 @@ read -r -a paths <<<"$(printf '%s' "${INPUT_PATHS:-.}" | tr '\n' ' ')"
 [ ${#paths[@]} -gt 0 ] || paths=(.)
 options=()
 if [ -n "${INPUT_ROADMAP:-}" ]; then options+=(--roadmap "$INPUT_ROADMAP"); fi
+# A pull request from a fork is graded by files its author wrote: their
+# portfolio-audit.toml and .mailmap are shown, never applied, unless the
+# workflow says otherwise.
+from_fork=false
+if [ -n "${PR_NUMBER:-}" ] && [ "${PR_REPO:-}" != "${GITHUB_REPOSITORY:-}" ]; then from_fork=true; fi
+repo_config="${INPUT_REPO_CONFIG:-}"
+if [ -z "$repo_config" ] && [ "$from_fork" = true ]; then repo_config=report; fi
+case "$repo_config" in
+    "") ;;
+    trust | report | ignore)
+        options+=(--repo-config "$repo_config")
+        echo "portfolio-audit: the repository's own configuration: $repo_config"
+        ;;
+    *) error "repo-config must be trust, report or ignore, not '$repo_config'" ;;
+esac
 fail_under="${INPUT_FAIL_UNDER:-}"
 if [ -n "$fail_under" ] && ! [[ "$fail_under" =~ ^[0-9]+$ ]]; then
     error "fail-under must be a number from 0 to 100, not '$fail_under'"
@@ -123,7 +138,7 @@ fi
 # One comment per pull request, updated on each push. A pull request from
 # a fork gets a read-only token: it has the job summary.
 if [ -n "$markdown" ] && [ "${INPUT_COMMENT:-true}" = true ] && [ -n "${PR_NUMBER:-}" ]; then
-    if [ "${PR_REPO:-}" != "${GITHUB_REPOSITORY:-}" ]; then
+    if [ "$from_fork" = true ]; then
         echo "portfolio-audit: a pull request from a fork: no comment (the job summary has the report)"
     elif ! { gh pr comment "$PR_NUMBER" --body-file "$markdown" --edit-last ||
         gh pr comment "$PR_NUMBER" --body-file "$markdown"; }; then

@@ -161,6 +161,82 @@ fn a_pull_request_from_a_fork_gets_no_comment_and_a_regression_can_pass() {
     assert!(step.outputs["report-path"].ends_with("diff.md"));
 }
 
+/// Runs the step on pull request 8, from `pr_repo`, whose head commit adds
+/// a `portfolio-audit.toml` that ignores most checklist items the scraper's
+/// code does not show (fixtures/repo-config/scraper); the score after it.
+fn score_with_a_self_grading_file(work: &Path, pr_repo: &str, inputs: &[(&str, &str)]) -> u32 {
+    let repo = work.join("repo");
+    let scraper = common::root().join("fixtures/repo-config/scraper");
+    let file = |name: &'static str| (name, std::fs::read(scraper.join(name)).unwrap());
+    let commit = |files, message, day| common::Commit {
+        files,
+        message,
+        author: ("Learner", "learner@example.com"),
+        day,
+    };
+    let git = common::git_repo(
+        &repo,
+        &[
+            commit(
+                vec![file("scraper.py"), file("requirements.txt")],
+                "Code",
+                0,
+            ),
+            commit(vec![file("portfolio-audit.toml")], "Not my focus", 1),
+        ],
+    );
+    let head = git.head().unwrap().peel_to_commit().unwrap();
+    let base = head.parent(0).unwrap().id().to_string();
+    let head = head.id().to_string();
+    let mut env = vec![
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("INPUT_PATHS", repo.to_str().unwrap()),
+        ("INPUT_FORMAT", "json"),
+        ("PR_NUMBER", "8"),
+        ("PR_BASE", &base),
+        ("PR_HEAD", &head),
+        ("PR_REPO", pr_repo),
+    ];
+    env.extend_from_slice(inputs);
+    let step = run_step(work, &env);
+    assert_eq!(step.code, 0, "{}", step.stdout);
+    step.outputs["score"].parse().unwrap()
+}
+
+#[test]
+fn a_pull_request_from_a_fork_does_not_grade_itself() {
+    let own = score_with_a_self_grading_file(tempfile::tempdir().unwrap().path(), "ada/shop", &[]);
+    let fork =
+        score_with_a_self_grading_file(tempfile::tempdir().unwrap().path(), "someone/shop", &[]);
+    let reported = score_with_a_self_grading_file(
+        tempfile::tempdir().unwrap().path(),
+        "ada/shop",
+        &[("INPUT_REPO_CONFIG", "report")],
+    );
+    let trusted_fork = score_with_a_self_grading_file(
+        tempfile::tempdir().unwrap().path(),
+        "someone/shop",
+        &[("INPUT_REPO_CONFIG", "trust")],
+    );
+    // Trusted, the file takes the ignored items out of the score.
+    assert!(own > fork, "own {own}, fork {fork}");
+    assert_eq!(trusted_fork, own);
+    assert_eq!(reported, fork);
+}
+
+#[test]
+fn an_unknown_repo_config_stops_the_step() {
+    let work = tempfile::tempdir().unwrap();
+    let step = on_pull_request(work.path(), "ada/shop", &[("INPUT_REPO_CONFIG", "maybe")]);
+    assert_eq!(step.code, 2, "{}", step.stdout);
+    assert!(
+        step.stdout
+            .contains("repo-config must be trust, report or ignore"),
+        "{}",
+        step.stdout
+    );
+}
+
 #[test]
 fn a_scan_below_fail_under_fails_and_sarif_has_every_finding() {
     let work = tempfile::tempdir().unwrap();
