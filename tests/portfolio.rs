@@ -3,57 +3,12 @@
 
 mod common;
 
+use common::expectations::Expectations;
 use common::{competency, level, scan_json};
-use serde::Deserialize;
 use std::sync::OnceLock;
 
-#[derive(Deserialize)]
-struct Expectations {
-    repo: Vec<RepoExpect>,
-}
-
-#[derive(Deserialize)]
-struct RepoExpect {
-    name: String,
-    #[serde(default)]
-    expect: Vec<Expect>,
-    #[serde(default)]
-    absent: Vec<Absent>,
-    #[serde(default)]
-    finding: Vec<FindingExpect>,
-}
-
-#[derive(Deserialize)]
-struct Expect {
-    id: String,
-    min_level: u64,
-    /// The level exactly, when a higher one would be wrong.
-    #[serde(default)]
-    level: Option<u64>,
-    path: String,
-    /// An evidence item at this line of `path` must be listed.
-    #[serde(default)]
-    line: Option<u64>,
-}
-
-#[derive(Deserialize)]
-struct Absent {
-    id: String,
-    why: String,
-}
-
-#[derive(Deserialize)]
-struct FindingExpect {
-    id: String,
-    path: String,
-    line: u64,
-}
-
 fn expectations() -> Expectations {
-    let text =
-        std::fs::read_to_string(common::root().join("tests/data/portfolio_expectations.toml"))
-            .unwrap();
-    toml::from_str(&text).unwrap()
+    Expectations::load("tests/data/portfolio_expectations.toml")
 }
 
 /// One scan of the whole portfolio, shared by the tests of this file.
@@ -83,57 +38,11 @@ fn the_portfolio_folder_holds_each_fixture_repository() {
 #[test]
 fn each_repository_shows_its_competencies_with_evidence() {
     let json = portfolio();
-    let mut failures = Vec::new();
-    for r in expectations().repo {
-        for e in &r.expect {
-            let c = competency(json, &r.name, &e.id);
-            let got = c["level"].as_u64().unwrap();
-            let paths: Vec<&str> = c["evidence"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x["path"].as_str().unwrap())
-                .collect();
-            if let Some(exact) = e.level.filter(|&l| l != got) {
-                failures.push(format!(
-                    "{}: {} is level {got}, expected exactly {exact} (evidence {paths:?})",
-                    r.name, e.id
-                ));
-            }
-            if let Some(line) = e.line {
-                let at_line = c["evidence"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|x| x["path"] == e.path.as_str() && x["line"] == line);
-                if !at_line {
-                    failures.push(format!(
-                        "{}: {} has no evidence at {}:{line}: {}",
-                        r.name, e.id, e.path, c["evidence"]
-                    ));
-                }
-            }
-            if got < e.min_level {
-                failures.push(format!(
-                    "{}: {} is level {got}, expected >= {} (evidence {paths:?}, hints {})",
-                    r.name, e.id, e.min_level, c["hints"]
-                ));
-            } else if !paths.contains(&e.path.as_str())
-                && c["evidence_count"].as_u64().unwrap() <= paths.len() as u64
-            {
-                failures.push(format!(
-                    "{}: {} evidence {paths:?} lacks {}",
-                    r.name, e.id, e.path
-                ));
-            }
-            for ev in c["evidence"].as_array().unwrap() {
-                assert!(
-                    ev["line"].as_u64().is_some() && ev["path"].as_str().is_some(),
-                    "evidence without path and line: {ev}"
-                );
-            }
-        }
-    }
+    let failures: Vec<String> = expectations()
+        .repo
+        .iter()
+        .flat_map(|r| r.missed(json))
+        .collect();
     assert!(
         failures.is_empty(),
         "{} missed:\n{}",
@@ -145,18 +54,11 @@ fn each_repository_shows_its_competencies_with_evidence() {
 #[test]
 fn traps_stay_at_level_zero() {
     let json = portfolio();
-    let mut failures = Vec::new();
-    for r in expectations().repo {
-        for a in &r.absent {
-            if level(json, &r.name, &a.id) > 0 {
-                let c = competency(json, &r.name, &a.id);
-                failures.push(format!(
-                    "{}: {} is level {} ({}); evidence {}",
-                    r.name, a.id, c["level"], a.why, c["evidence"]
-                ));
-            }
-        }
-    }
+    let failures: Vec<String> = expectations()
+        .repo
+        .iter()
+        .flat_map(|r| r.false_positives(json))
+        .collect();
     assert!(
         failures.is_empty(),
         "{} false positives:\n{}",
@@ -168,34 +70,11 @@ fn traps_stay_at_level_zero() {
 #[test]
 fn findings_point_at_the_offending_line() {
     let json = portfolio();
-    let mut failures = Vec::new();
-    for r in expectations().repo {
-        let repo = json["repos"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["name"] == r.name.as_str())
-            .unwrap();
-        let findings = repo["findings"].as_array().unwrap();
-        for f in &r.finding {
-            let found = findings.iter().any(|x| {
-                x["id"] == f.id.as_str() && x["path"] == f.path.as_str() && x["line"] == f.line
-            });
-            if !found {
-                failures.push(format!(
-                    "{}: no {} at {}:{} (got {:?})",
-                    r.name,
-                    f.id,
-                    f.path,
-                    f.line,
-                    findings
-                        .iter()
-                        .map(|x| format!("{} {}:{}", x["id"], x["path"], x["line"]))
-                        .collect::<Vec<_>>()
-                ));
-            }
-        }
-    }
+    let failures: Vec<String> = expectations()
+        .repo
+        .iter()
+        .flat_map(|r| r.missing_findings(json))
+        .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

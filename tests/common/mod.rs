@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 pub mod browser;
+pub mod expectations;
 
 use git2::{Repository, Signature, Time};
 use std::path::{Path, PathBuf};
