@@ -20,6 +20,9 @@ pub mod role {
     pub const WITH: u8 = 16;
     /// The name is assigned to: `os.environ["K"] = v`, `app.dependency_overrides[f] = g`.
     pub const WRITE: u8 = 32;
+    /// The value is what a def returns: `return app` after
+    /// `app = Flask(__name__)` (`flask.Flask()`), or `return Flask(__name__)`.
+    pub const RETURN: u8 = 64;
 }
 
 /// A reference to an imported or builtin name, resolved through the module's imports.

@@ -126,6 +126,10 @@ pub struct SignalFile {
     /// Qualified names called as a `with` item (`builtins.open`).
     #[serde(default)]
     pub with_items: Vec<String>,
+    /// Qualified names of what a def returns (`flask.Flask()`: an app
+    /// factory returns the app it built).
+    #[serde(default)]
+    pub returns: Vec<String>,
     /// With `calls`, `decorators`, `bases` or `uses`: keyword arguments the
     /// call (or class statement) must pass, each with the literal values
     /// one of which it must have (`methods = ["POST", "PUT"]`, `table =

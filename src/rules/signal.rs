@@ -102,6 +102,7 @@ pub(super) fn compile_signal(
         ),
         (&s.with_items, role::WITH, "with_items"),
         (&s.writes, role::WRITE, "writes"),
+        (&s.returns, role::RETURN, "returns"),
     ];
     for (patterns, mask, field) in qname_fields {
         for p in patterns {
@@ -253,7 +254,7 @@ pub(super) fn compile_signal(
         set.wants_keywords = true;
     }
     if matchers == 0 {
-        return Err(("name", "matches nothing: give imports, calls, decorators, bases, uses, writes, with_items, syntax, features, functions, methods, paths, text, facts, deps or metric".to_string()));
+        return Err(("name", "matches nothing: give imports, calls, decorators, bases, uses, writes, with_items, returns, syntax, features, functions, methods, paths, text, facts, deps or metric".to_string()));
     }
     if s.name.trim().is_empty() {
         return Err(("name", "a signal needs a `name`".to_string()));

@@ -26,7 +26,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 continue;
             };
             let qname = head + &chain.rest;
-            if qname.starts_with("builtins.") && r.roles == role::USE {
+            if qname.starts_with("builtins.") && r.roles & !role::RETURN == role::USE {
                 continue;
             }
             if let Some(call) = r.call {
@@ -39,16 +39,31 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 (true, Some(args)) => self.keywords(args),
                 _ => None,
             };
+            // `return Flask(__name__)` returns the instance, `flask.Flask()`.
+            let returned_call =
+                (r.roles & role::CALL != 0 && r.roles & role::RETURN != 0).then(|| Ref {
+                    qname: format!("{qname}()"),
+                    roles: role::RETURN,
+                    line: r.line,
+                    keywords: None,
+                });
             let reference = Ref {
                 qname,
-                roles: r.roles,
+                roles: r.roles
+                    & !(if r.roles & role::CALL != 0 {
+                        role::RETURN
+                    } else {
+                        0
+                    }),
                 line: r.line,
                 keywords,
             };
-            if self.ctx.local_heads.contains(head_of(&reference.qname)) {
-                self.facts.deferred.push(reference);
-            } else {
-                self.facts.refs.push(reference);
+            for reference in std::iter::once(reference).chain(returned_call) {
+                if self.ctx.local_heads.contains(head_of(&reference.qname)) {
+                    self.facts.deferred.push(reference);
+                } else {
+                    self.facts.refs.push(reference);
+                }
             }
         }
         // Exports: what other modules of the repository may import from this one.

@@ -88,8 +88,13 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                         _ => {}
                     }
                 }
+                if grand.is_some_and(|g| g.code == Code::Return) {
+                    roles |= role::RETURN;
+                }
             } else if kind_name(p.node) == "decorator" {
                 roles = role::DECORATOR;
+            } else if p.code == Code::Return && !written {
+                roles |= role::RETURN;
             } else if p.code == Code::ArgList
                 && p.field == fields().superclasses
                 && grand.is_some_and(|g| g.code == Code::Class)

@@ -300,6 +300,25 @@ fn keyword_arguments_of_a_class_statement_and_computed_values() {
 }
 
 #[test]
+fn what_a_def_returns_is_a_returned_reference() {
+    let f = facts(
+        "from flask import Flask\nfrom fastapi import FastAPI\ndef create_app():\n    app = Flask(__name__)\n    return app\ndef make():\n    return FastAPI()\ndef run():\n    app = Flask(__name__)\n    app.run()\n    return 0\n",
+    );
+    let returned: Vec<(&str, u32)> = f
+        .refs
+        .iter()
+        .filter(|r| r.roles & role::RETURN != 0)
+        .map(|r| (r.qname.as_str(), r.line))
+        .collect();
+    assert_eq!(
+        returned,
+        vec![("flask.Flask()", 5), ("fastapi.FastAPI()", 7)]
+    );
+    // The call itself stays a call, as before.
+    assert!(has_ref(&f, "fastapi.FastAPI", role::CALL));
+}
+
+#[test]
 fn eval_of_computed_text_is_dynamic_code() {
     let f = facts(
         "def run(expr, code):\n    eval(expr)\n    exec(code)\n    eval('1 + 1')\n    eval()\n",
