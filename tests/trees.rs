@@ -110,3 +110,103 @@ fn a_local_module_named_like_a_library_gives_no_finding_of_the_library() {
         repo["findings"]
     );
 }
+
+/// The level of `id` in a project of the JSON.
+fn project_level(project: &serde_json::Value, id: &str) -> u64 {
+    project["competencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .and_then(|c| c["level"].as_u64())
+        .unwrap_or_else(|| panic!("{}: no {id}", project["path"]))
+}
+
+#[test]
+fn a_monorepo_reports_each_project_on_its_own_files() {
+    let repo = common::repo(trees(), "monorepo");
+    let projects = repo["projects"].as_array().expect("projects");
+    let found: Vec<(&str, &serde_json::Value)> = projects
+        .iter()
+        .map(|p| (p["path"].as_str().unwrap(), &p["markers"]))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("sales-analysis", &serde_json::json!(["README.md"])),
+            ("shop-api", &serde_json::json!(["requirements.txt"])),
+            ("todo-cli", &serde_json::json!(["pyproject.toml"])),
+        ]
+    );
+    let [sales, shop, todo] = [&projects[0], &projects[1], &projects[2]];
+    // Each project has its own competencies, and not its neighbours'.
+    assert!(project_level(shop, "web.fastapi") >= 1);
+    assert_eq!(project_level(todo, "web.fastapi"), 0);
+    assert!(project_level(todo, "testing.unit") >= 1);
+    assert_eq!(project_level(shop, "testing.unit"), 0);
+    assert!(project_level(sales, "data.pandas") >= 1);
+    assert_eq!(project_level(sales, "pkg.pyproject"), 0);
+    // CI at the repository's top is the repository's, no project's.
+    assert!(common::level(trees(), "monorepo", "devops.ci") >= 1);
+    for p in projects {
+        assert_eq!(project_level(p, "devops.ci"), 0, "{}", p["path"]);
+    }
+    // Evidence names files from the repository's top.
+    let fastapi = shop["competencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "web.fastapi")
+        .unwrap();
+    assert_eq!(fastapi["evidence"][0]["path"], "shop-api/main.py");
+    assert_eq!(shop["python_files"], 1);
+    assert_eq!(todo["python_files"], 3);
+    // Counts and scores: the repository's totals take in every project.
+    for p in projects {
+        let score = p["checklist"]["score"].as_u64().expect("a project's score");
+        assert!(score <= repo["checklist"]["score"].as_u64().unwrap());
+        for c in p["competencies"].as_array().unwrap() {
+            let id = c["id"].as_str().unwrap();
+            assert!(
+                c["level"].as_u64() <= Some(common::level(trees(), "monorepo", id)),
+                "{} {id} above the repository's",
+                p["path"]
+            );
+        }
+    }
+    let lines: u64 = projects.iter().map(|p| p["lines"].as_u64().unwrap()).sum();
+    assert_eq!(lines, repo["stats"]["lines"].as_u64().unwrap());
+}
+
+#[test]
+fn a_repository_with_one_project_folder_has_no_projects() {
+    let repo = common::repo(trees(), "archive-shaped");
+    assert!(repo.get("projects").is_none(), "{}", repo["projects"]);
+}
+
+#[test]
+fn markdown_and_html_show_the_projects() {
+    let path = common::root().join("fixtures/trees/monorepo");
+    let path = path.to_str().unwrap();
+    let md = common::cli(&["scan", path, "--format", "markdown"]);
+    assert!(
+        md.out.contains(
+            "  - project shop-api \\(requirements.txt\\): 1 Python file, 25 lines; score "
+        ),
+        "{}",
+        md.out
+    );
+    let html = common::cli(&["scan", path, "--format", "html"]);
+    assert!(
+        html.out.contains("<table class=\"projects\">"),
+        "{}",
+        html.out
+    );
+    assert!(html
+        .out
+        .contains("<code>todo-cli/</code><span class=\"ctitle\">pyproject.toml</span>"));
+    let text = common::cli(&["scan", path, "--all"]);
+    assert!(text
+        .out
+        .contains("  project sales-analysis (README.md): 1 Python file, 11 lines; score "));
+}

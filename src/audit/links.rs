@@ -34,7 +34,8 @@ pub(super) fn link(report: &mut RepoReport, changed: &BTreeSet<String>) {
             e.url = url(&e.path, e.line, e.cell);
         }
     };
-    for c in &mut report.competencies {
+    let projects = report.projects.iter_mut().flat_map(|p| &mut p.competencies);
+    for c in report.competencies.iter_mut().chain(projects) {
         c.evidence.iter_mut().for_each(&mut each);
         c.hints.iter_mut().for_each(&mut each);
         c.declared_unused.iter_mut().for_each(&mut each);

@@ -19,6 +19,7 @@ mod file;
 mod fingerprint;
 mod includes;
 mod links;
+mod projects;
 
 use crate::analyze::crossref::Exports;
 use crate::analyze::facts::{CodeMetrics, Export, Ref};
@@ -217,6 +218,10 @@ fn audit_listing(
         files: listing.files.len() as u64,
         ..Default::default()
     };
+    let mut projects = projects::Projects::new(
+        projects::find(listing.files.iter().map(|e| e.path.as_str())),
+        rules,
+    );
     let mut findings = committed_folders(&listing.committed, rules, &mut tally);
     let mut notes = listing.notes;
     notes.extend(include_notes);
@@ -232,12 +237,19 @@ fn audit_listing(
             }
             _ => {}
         }
+        let mut project = projects.of(&o.path);
+        if let (Some(p), Some(FileKind::Python | FileKind::Notebook)) = (&mut project, o.kind) {
+            p.count(o.lines);
+        }
         stats.syntax_errors += u64::from(o.syntax_error);
         stats.not_utf8 += u64::from(o.lossy);
         let blame = blame_of(i);
         if !o.generated && blame.is_none_or(|b| b.theirs.as_ref().is_some_and(|b| b.mostly_mine()))
         {
             code.add(&o.metrics);
+            if let Some(p) = &mut project {
+                p.add_metrics(&o.metrics);
+            }
         }
         let locate = o
             .notebook
@@ -245,11 +257,11 @@ fn audit_listing(
             .map(|nb| move |line: u32| nb.locate(line));
         let empty = FileHits::default();
         let hits = hits.as_ref().or(o.alone.as_ref()).unwrap_or(&empty);
-        tally.add_file(
-            &o.path,
-            hits,
-            locate.as_ref().map(|f| f as &dyn Fn(u32) -> (u32, u32)),
-        );
+        let locate = locate.as_ref().map(|f| f as &dyn Fn(u32) -> (u32, u32));
+        tally.add_file(&o.path, hits, locate);
+        if let Some(p) = &mut project {
+            p.add_file(&o.path, hits, locate);
+        }
         let made = hits
             .findings
             .iter()
@@ -262,6 +274,9 @@ fn audit_listing(
                 let (cell, line) = nb.locate(f.line);
                 f.cell = Some(cell);
                 f.line = line;
+            }
+            if let Some(p) = &mut project {
+                p.add_finding(&f);
             }
             findings.push(f);
         }
@@ -307,6 +322,7 @@ fn audit_listing(
     });
     tally.add_metrics(rules, &metrics);
     let competencies = tally.levels(rules, &metrics);
+    let projects = projects.finish(rules, counted_history);
     let paths: Vec<&str> = listing.files.iter().map(|e| e.path.as_str()).collect();
     let flags = provenance::flags(&paths, stats.lines, history.as_ref());
     let mut report = RepoReport {
@@ -329,6 +345,7 @@ fn audit_listing(
         archived: input.archived,
         discovered: input.discovered.clone(),
         modified: Vec::new(),
+        projects,
     };
     links::link(&mut report, &listing.changed);
     // A level defined by an absence cannot stand beside a finding that denies it.

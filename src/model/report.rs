@@ -92,6 +92,11 @@ pub struct RepoReport {
     /// commit's: named as working-tree files, never linked.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub modified: Vec<String>,
+    /// The projects of a monorepo (two or more subfolders, each with its
+    /// own manifest or README and code), each measured on its own files.
+    /// The repository's levels above count every file, as without them.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub projects: Vec<Project>,
 }
 
 /// How much of a repository the `--author` authors wrote (git blame at the
@@ -114,6 +119,26 @@ pub struct Authorship {
     /// with the lines that would make theirs; counted only when it was trusted.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub merged: Vec<MergedIdentity>,
+}
+
+/// A project inside a repository: a subfolder with its own manifest or
+/// README, and Python code.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Project {
+    /// The folder, from the repository's top (`services/api`).
+    pub path: String,
+    /// What makes it a project: the manifests and README at its top.
+    pub markers: Vec<String>,
+    /// Its Python files and notebooks, and their lines.
+    pub python_files: u64,
+    pub lines: u64,
+    /// Levels from the files under its folder only (repository-wide files
+    /// such as CI workflows at the top count for the repository).
+    pub competencies: Vec<CompetencyLevel>,
+    /// How many of the repository's findings lie under its folder.
+    pub findings: u64,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub checklist: Option<RepoChecklist>,
 }
 
 /// Another identity a `.mailmap` maps onto an audited author.

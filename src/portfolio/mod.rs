@@ -455,6 +455,20 @@ impl Portfolio {
                 alone.ignore_requests = ignored_items(&self.roadmap, &c.ignore);
             }
             repo.checklist = Some(RepoChecklist::from(&alone));
+            for project in &mut repo.projects {
+                let measured = RepoReport {
+                    name: format!("{}/{}", repo.name, project.path),
+                    competencies: project.competencies.clone(),
+                    ..RepoReport::default()
+                };
+                let alone = evaluate(
+                    &self.roadmap,
+                    std::slice::from_ref(&measured),
+                    &catalog,
+                    &applied(c.as_ref()),
+                );
+                project.checklist = Some(RepoChecklist::from(&alone));
+            }
         }
         let mut students: BTreeMap<String, Config> = BTreeMap::new();
         for (repo, c) in report.repos.iter().zip(&own) {

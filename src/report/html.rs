@@ -229,6 +229,8 @@ struct RepoView<'a> {
     /// This repository's own checklist score, and its colour.
     score: Option<u32>,
     score_class: &'static str,
+    /// The projects of a monorepo, each on its own.
+    projects: Vec<super::ProjectSummary<'a>>,
     areas: Vec<RepoArea<'a>>,
 }
 
@@ -537,6 +539,7 @@ fn repo_view<'a>(index: usize, r: &'a RepoReport, places: &Places) -> RepoView<'
         statements: r.statements.as_ref().map(statements_line),
         score: r.checklist.as_ref().map(|c| c.score),
         score_class: score_class(r.checklist.as_ref().map_or(0, |c| c.score)),
+        projects: r.projects.iter().map(super::ProjectSummary::of).collect(),
         areas,
     }
 }

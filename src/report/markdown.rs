@@ -320,6 +320,12 @@ fn repo_lines(r: &RepoReport, places: &Places) -> Vec<String> {
     if let Some(d) = &r.discovered {
         lines.push(format!("  - read as {}", escape(d)));
     }
+    for p in &r.projects {
+        lines.push(format!(
+            "  - {}",
+            escape(&super::ProjectSummary::of(p).line())
+        ));
+    }
     if let Some(a) = &r.authorship {
         lines.push(format!("  - {}", escape(&super::authorship_line(a))));
     }

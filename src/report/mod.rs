@@ -17,7 +17,7 @@ pub mod text;
 pub mod timeline;
 
 use crate::model::{
-    Authorship, Checklist, CompetencyLevel, IgnoredItem, Report, Statements, Status,
+    Authorship, Checklist, CompetencyLevel, IgnoredItem, Project, Report, Statements, Status,
 };
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
@@ -150,6 +150,76 @@ pub fn areas(comps: &[CompetencyLevel]) -> Vec<&str> {
         }
     }
     out
+}
+
+/// Competencies a project shows at most, strongest first.
+const PROJECT_COMPETENCIES_SHOWN: usize = 6;
+
+/// A monorepo's project as every format words it: its folder, what marks
+/// it, its code and score, and its strongest competencies.
+pub struct ProjectSummary<'a> {
+    pub path: &'a str,
+    pub markers: String,
+    pub code: String,
+    pub score: Option<u32>,
+    /// `(id, level)`, strongest first, at most [`PROJECT_COMPETENCIES_SHOWN`].
+    pub strongest: Vec<(&'a str, u8)>,
+    /// How many more competencies it shows than listed.
+    pub more: usize,
+}
+
+impl<'a> ProjectSummary<'a> {
+    pub fn of(p: &'a Project) -> ProjectSummary<'a> {
+        let mut seen: Vec<&CompetencyLevel> =
+            p.competencies.iter().filter(|c| c.level > 0).collect();
+        seen.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.id.cmp(&b.id)));
+        let files = if p.python_files == 1 { "file" } else { "files" };
+        let mut code = format!("{} Python {files}, {} lines", p.python_files, p.lines);
+        if p.findings > 0 {
+            code.push_str(&format!(", {} findings", p.findings));
+        }
+        ProjectSummary {
+            path: &p.path,
+            markers: p.markers.join(", "),
+            code,
+            score: p.checklist.as_ref().map(|c| c.score),
+            more: seen.len().saturating_sub(PROJECT_COMPETENCIES_SHOWN),
+            strongest: seen
+                .into_iter()
+                .take(PROJECT_COMPETENCIES_SHOWN)
+                .map(|c| (c.id.as_str(), c.level))
+                .collect(),
+        }
+    }
+
+    /// `web.fastapi 2, env.dependencies 2, … (+3 more)`.
+    pub fn strongest_text(&self) -> String {
+        let list: Vec<String> = self
+            .strongest
+            .iter()
+            .map(|(id, level)| format!("{id} {level}"))
+            .collect();
+        match (list.is_empty(), self.more) {
+            (true, _) => "no competency seen".to_string(),
+            (false, 0) => list.join(", "),
+            (false, more) => format!("{} (+{more} more)", list.join(", ")),
+        }
+    }
+
+    /// One line: `shop-api (requirements.txt): 1 Python file, 25 lines; score 11/100; web.fastapi 2, …`.
+    pub fn line(&self) -> String {
+        let score = self
+            .score
+            .map(|s| format!("; score {s}/100"))
+            .unwrap_or_default();
+        format!(
+            "project {} ({}): {}{score}; {}",
+            self.path,
+            self.markers,
+            self.code,
+            self.strongest_text()
+        )
+    }
 }
 
 /// What `--author` kept, as every format words it: the authors' lines and

@@ -129,6 +129,9 @@ fn render_repo(
     if let Some(d) = &r.discovered {
         writeln!(out, "  read as {d}")?;
     }
+    for p in &r.projects {
+        writeln!(out, "  {}", super::ProjectSummary::of(p).line())?;
+    }
     if let Some(a) = &r.authorship {
         writeln!(out, "  {}", authorship_line(a))?;
     }

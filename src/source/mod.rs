@@ -289,7 +289,7 @@ impl Reader<'_> {
 }
 
 /// Files whose presence at a folder's top makes it a Python project.
-const PROJECT_MARKERS: &[&str] = &[
+pub const PROJECT_MARKERS: &[&str] = &[
     "pyproject.toml",
     "setup.py",
     "setup.cfg",
