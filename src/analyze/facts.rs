@@ -128,7 +128,6 @@ features! {
         "an execute-like call passing SQL and separate parameters",
     SqlBuiltExecuted => "sql_built_executed",
         "an execute-like call running SQL built from strings (f-string, %, + or .format), here or where the variable was assigned",
-    HttpCallWithTimeout => "http_call_with_timeout", "a requests/httpx call that passes timeout=",
     DynamicCodeExecution => "dynamic_code_execution",
         "eval() or exec() whose first argument is not a plain string literal (an f-string is computed)",
     SecretAssignment => "secret_assignment",

@@ -11,10 +11,6 @@ use super::walker::Walker;
 use crate::analyze::facts::{role, Export, Feature, PythonFacts, Ref};
 use std::collections::HashMap;
 
-const HTTP_VERBS: &[&str] = &[
-    "get", "post", "put", "patch", "delete", "head", "options", "request",
-];
-
 impl<'s, 'c, 't> Walker<'s, 'c, 't> {
     pub(super) fn finish(mut self) -> PythonFacts {
         let refs = std::mem::take(&mut self.refs);
@@ -105,18 +101,8 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
     }
 
     /// Features that depend on what a call resolves to and how it is called.
+    /// (A request's timeout= is read by rules from its keyword arguments.)
     fn call_checks(&mut self, qname: &str, line: u32, call: CallInfo) {
-        let verb = qname.rsplit('.').next().unwrap_or("");
-        let is_requests = qname.starts_with("requests.")
-            && HTTP_VERBS.contains(&verb)
-            && (qname.matches('.').count() == 1
-                || qname.starts_with("requests.Session().")
-                || qname.starts_with("requests.session()."));
-        // A call without timeout= is a finding matched on its keyword
-        // arguments (rules/findings/web.requests_no_timeout.toml).
-        if call.has_timeout && (is_requests || qname.starts_with("httpx.")) {
-            self.feature(Feature::HttpCallWithTimeout, line, qname);
-        }
         if let Some(builtin @ ("eval" | "exec")) = qname.strip_prefix("builtins.") {
             if call.has_args && !call.first_arg_literal {
                 self.feature(Feature::DynamicCodeExecution, line, builtin);
@@ -127,7 +113,5 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
 
 /// Whether `call_checks` has anything to say about a call to `qname`.
 fn needs_call_checks(qname: &str) -> bool {
-    qname.starts_with("requests.")
-        || qname.starts_with("httpx.")
-        || matches!(qname, "builtins.eval" | "builtins.exec")
+    matches!(qname, "builtins.eval" | "builtins.exec")
 }

@@ -16,7 +16,6 @@ use tree_sitter::Node;
 /// What a call looked like, for checks that need its arguments.
 #[derive(Clone, Copy, Default)]
 pub(super) struct CallInfo {
-    pub(super) has_timeout: bool,
     pub(super) first_arg_literal: bool,
     pub(super) has_args: bool,
 }
@@ -220,13 +219,7 @@ impl<'s, 'c, 't> Walker<'s, 'c, 't> {
                 continue;
             }
             info.has_args = true;
-            if kind_name(a) == "keyword_argument" {
-                if a.child_by_field_id(fields().name)
-                    .is_some_and(|n| self.text(n) == "timeout")
-                {
-                    info.has_timeout = true;
-                }
-            } else if first {
+            if first && kind_name(a) != "keyword_argument" {
                 info.first_arg_literal = matches!(kind_name(a), "string" | "concatenated_string")
                     && self.plain_string(a).is_some();
                 first = false;

@@ -248,15 +248,6 @@ fn a_credential_is_told_once_a_line() {
     );
 }
 
-#[test]
-fn requests_with_a_timeout_are_told() {
-    let f = facts("import requests\nrequests.get('u')\nrequests.post('u', timeout=5)\ns = requests.Session()\ns.get('u')\n");
-    assert_eq!(
-        stated(&f, Feature::HttpCallWithTimeout),
-        vec![(3, "requests.post")]
-    );
-}
-
 /// The keyword arguments a call or class statement names, as rules see them.
 fn keywords_of(f: &PythonFacts, qname: &str) -> Vec<(String, Vec<String>)> {
     f.refs
