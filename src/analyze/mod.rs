@@ -13,6 +13,7 @@ pub mod crossref;
 pub mod docker;
 pub mod dotenv;
 pub mod facts;
+pub mod gitattributes;
 pub mod infra;
 pub mod ini;
 pub mod layout;
