@@ -5,7 +5,9 @@
 //! (`config`: dependency `manifest`s, `ci` pipelines, `docker` files,
 //! `infra`structure) through parsers of their formats, helped by `yaml`,
 //! `toml_doc`, `ini` and `shell`; everything else is known by its path (and, for files some
-//! rule asks about, its text, matched in `rules`).
+//! rule asks about, its text, matched in `rules`). Whose a file is (the
+//! learner's, generated, vendored) is `origin`, with `.gitattributes`
+//! read by `gitattributes`.
 
 pub mod ci;
 pub mod config;
@@ -19,6 +21,7 @@ pub mod ini;
 pub mod layout;
 pub mod manifest;
 pub mod notebook;
+pub mod origin;
 pub mod python;
 pub mod shell;
 pub mod toml_doc;
