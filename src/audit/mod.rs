@@ -98,6 +98,33 @@ struct RepoContext<'a> {
     keep_hits: bool,
 }
 
+/// What every pass over a repository's files shares; whose each file is
+/// and which module heads are the repository's own may change between
+/// passes.
+struct Pass<'a> {
+    rules: &'a RuleSet,
+    packages: &'a HashSet<String>,
+    record: bool,
+    keep_hits: bool,
+}
+
+impl Pass<'_> {
+    fn over<'b>(
+        &'b self,
+        origins: &'b Origins,
+        local_heads: &'b HashSet<String>,
+    ) -> RepoContext<'b> {
+        RepoContext {
+            rules: self.rules,
+            origins,
+            local_heads,
+            packages: self.packages,
+            record: self.record,
+            keep_hits: self.keep_hits,
+        }
+    }
+}
+
 /// Audits one repository. Fails only when the repository cannot be listed;
 /// a file that cannot be read or parsed is a note in the report. `own`
 /// says whether the repository's `.gitattributes` decides which of its
@@ -156,19 +183,18 @@ fn audit_listing(
 ) -> Result<RepoReport, SourceError> {
     let packages = analyze::package_dirs(listing.files.iter().map(|e| e.path.as_str()));
     let mut origins = Origins::read(input, &listing, own);
+    let pass = Pass {
+        rules,
+        packages: &packages,
+        record: cache.is_some(),
+        keep_hits: authors.is_some(),
+    };
     // A copy known only by its own licence and metadata is one when the
     // rest of the repository uses it: the analysis tells, and when it says
     // otherwise the files are analyzed again with the copy counted.
     let (outcomes, local_heads) = loop {
         let local_heads = local_heads(&listing, &packages, &origins);
-        let ctx = RepoContext {
-            rules,
-            origins: &origins,
-            local_heads: &local_heads,
-            packages: &packages,
-            record: cache.is_some(),
-            keep_hits: authors.is_some(),
-        };
+        let ctx = pass.over(&origins, &local_heads);
         let outcomes = match cache.as_deref_mut() {
             Some(cache) => cache.analyze(&listing.files, &ctx, &input.repo),
             None => analyze_files(&listing.files, &ctx, &input.repo)
@@ -180,14 +206,7 @@ fn audit_listing(
             break (outcomes, local_heads);
         }
     };
-    let ctx = RepoContext {
-        rules,
-        origins: &origins,
-        local_heads: &local_heads,
-        packages: &packages,
-        record: cache.is_some(),
-        keep_hits: authors.is_some(),
-    };
+    let ctx = pass.over(&origins, &local_heads);
 
     let mut include_notes = Vec::new();
     let outcomes = follow_includes(
