@@ -24,8 +24,6 @@ use std::sync::Arc;
 
 /// A `.gitattributes` larger than this is not read (with a note).
 const MAX_ATTRIBUTES: u64 = 256 * 1024;
-/// Metadata and licence files larger than this are not read.
-const MAX_METADATA: u64 = 1024 * 1024;
 
 /// A folder found to be a copy of a distribution, or a candidate.
 #[derive(Debug)]
@@ -60,36 +58,38 @@ impl Origins {
         let by_path: BTreeMap<&str, &Entry> =
             listing.files.iter().map(|e| (e.path.as_str(), e)).collect();
         let mut notes = Vec::new();
-        let read = |path: &str, cap: u64, notes: &mut Vec<Note>| -> Option<String> {
-            let entry = by_path.get(path)?;
-            if entry.size > cap {
-                notes.push(Note {
-                    path: path.to_string(),
-                    message: format!(
-                        "not read: {} bytes, over the {cap} bytes read to tell whose files are",
-                        entry.size
-                    ),
-                });
-                return None;
-            }
-            let bytes = reader.as_ref()?.read(entry).ok()?;
-            Some(String::from_utf8_lossy(&bytes).into_owned())
+        // A file over the listing's size cap has its note already; the
+        // analysis notes a metadata file it cannot read.
+        let read = |path: &str| -> Option<Result<String, String>> {
+            let entry = by_path.get(path).filter(|e| !e.oversize)?;
+            let bytes = reader.as_ref()?.read(entry);
+            Some(bytes.map(|b| String::from_utf8_lossy(&b).into_owned()))
         };
+        let read_ok = |path: &str| read(path).and_then(Result::ok);
         let mut attributes = Attributes::default();
-        if policy != RepoConfig::Ignore {
-            for e in &listing.files {
-                let name = e.path.rsplit('/').next().unwrap_or(&e.path);
-                if name != ".gitattributes" {
-                    continue;
+        let attribute_files = listing
+            .files
+            .iter()
+            .filter(|e| e.path.rsplit('/').next() == Some(".gitattributes"))
+            .filter(|_| policy != RepoConfig::Ignore);
+        for e in attribute_files {
+            let note = |message: String| Note {
+                path: e.path.clone(),
+                message,
+            };
+            if e.size > MAX_ATTRIBUTES {
+                notes.push(note(format!(
+                    "not read: {} bytes, over the {MAX_ATTRIBUTES} bytes a .gitattributes may hold",
+                    e.size
+                )));
+                continue;
+            }
+            match read(&e.path) {
+                Some(Ok(text)) => {
+                    notes.extend(attributes.add(&e.path, &text).into_iter().map(note))
                 }
-                if let Some(text) = read(&e.path, MAX_ATTRIBUTES, &mut notes) {
-                    for p in attributes.add(&e.path, &text) {
-                        notes.push(Note {
-                            path: e.path.clone(),
-                            message: p,
-                        });
-                    }
-                }
+                Some(Err(err)) => notes.push(note(format!("not read: {err}"))),
+                None => {}
             }
         }
         let paths: HashSet<&str> = by_path.keys().copied().collect();
@@ -99,46 +99,7 @@ impl Origins {
             .iter()
             .filter_map(|e| origin::vendor_dir(&e.path, &has).map(|d| (e.path.clone(), d)))
             .collect();
-        let own = own_names(input, listing, &mut |p| read(p, MAX_METADATA, &mut notes));
-        let top_license = listing
-            .files
-            .iter()
-            .find(|e| !e.path.contains('/') && origin::is_license(&e.path))
-            .and_then(|e| read(&e.path, MAX_METADATA, &mut notes));
-        let packages = analyze::package_dirs(listing.files.iter().map(|e| e.path.as_str()));
-        let mut copies = Vec::new();
-        for c in origin::copy_candidates(listing.files.iter().map(|e| e.path.as_str())) {
-            let name = c
-                .metadata
-                .iter()
-                .find_map(|m| distribution_name(m, &read(m, MAX_METADATA, &mut notes)?))
-                .unwrap_or_else(|| c.dir.rsplit('/').next().unwrap_or(&c.dir).to_string());
-            let normalized = normalize_dep(&name);
-            if own.contains(&normalized) {
-                continue;
-            }
-            let pending = !c.has_pkg_info();
-            if pending {
-                let license = c
-                    .license
-                    .as_deref()
-                    .and_then(|l| read(l, MAX_METADATA, &mut notes));
-                let same = |a: &str, b: &str| a.split_whitespace().eq(b.split_whitespace());
-                // The repository's own licence, copied into a subproject.
-                if let (Some(l), Some(top)) = (&license, &top_license) {
-                    if same(l, top) {
-                        continue;
-                    }
-                }
-            }
-            copies.push(Copy {
-                heads: import_heads(&c, listing, &packages),
-                reason: copy_reason(&c, &name),
-                dir: c.dir,
-                name: normalized,
-                pending,
-            });
-        }
+        let copies = find_copies(input, listing, &read_ok);
         let mut origins = Origins {
             attributes,
             applied: policy == RepoConfig::Trust,
@@ -322,12 +283,59 @@ impl Origins {
     }
 }
 
+/// The folders of a listing that hold copies of distributions, settled
+/// (an unpacked source distribution) or pending (its own licence and
+/// metadata: settled once the analysis shows the rest uses it). A folder
+/// naming the repository's own project, or holding the repository's own
+/// licence text, is the learner's.
+fn find_copies(
+    input: &RepoInput,
+    listing: &Listing,
+    read_ok: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Copy> {
+    let own = own_names(input, listing, read_ok);
+    let top_license = listing
+        .files
+        .iter()
+        .find(|e| !e.path.contains('/') && origin::is_license(&e.path))
+        .and_then(|e| read_ok(&e.path));
+    let same = |a: &str, b: &str| a.split_whitespace().eq(b.split_whitespace());
+    let packages = analyze::package_dirs(listing.files.iter().map(|e| e.path.as_str()));
+    let mut copies = Vec::new();
+    for c in origin::copy_candidates(listing.files.iter().map(|e| e.path.as_str())) {
+        let name = c
+            .metadata
+            .iter()
+            .find_map(|m| distribution_name(m, &read_ok(m)?))
+            .unwrap_or_else(|| c.dir.rsplit('/').next().unwrap_or(&c.dir).to_string());
+        let normalized = normalize_dep(&name);
+        if own.contains(&normalized) {
+            continue;
+        }
+        let pending = !c.has_pkg_info();
+        let license = c.license.as_deref().and_then(read_ok);
+        if let (true, Some(l), Some(top)) = (pending, &license, &top_license) {
+            if same(l, top) {
+                continue;
+            }
+        }
+        copies.push(Copy {
+            heads: import_heads(&c, listing, &packages),
+            reason: copy_reason(&c, &name),
+            dir: c.dir,
+            name: normalized,
+            pending,
+        });
+    }
+    copies
+}
+
 /// Names the repository's own project goes by, normalized: its folder's
 /// name and the names its top-level metadata declares.
 fn own_names(
     input: &RepoInput,
     listing: &Listing,
-    read: &mut dyn FnMut(&str) -> Option<String>,
+    read: &dyn Fn(&str) -> Option<String>,
 ) -> HashSet<String> {
     let mut own: HashSet<String> = HashSet::from([normalize_dep(&input.name)]);
     for e in &listing.files {
