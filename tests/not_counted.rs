@@ -354,3 +354,47 @@ fn a_timeline_follows_gitattributes_commit_by_commit() {
         .collect();
     assert_eq!(kinds, ["first", "lost", "up"], "{}", t["events"]);
 }
+
+#[test]
+fn a_nested_gitattributes_applies_below_it_and_a_folder_pattern_is_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            // Git gives a folder pattern's attributes to no file inside it.
+            (".gitattributes", "lib/ linguist-vendored\n"),
+            ("lib/helpers.py", ANNOTATED),
+            (
+                "pkg/.gitattributes",
+                "# copied from a gist\ncopied.py linguist-vendored\n",
+            ),
+            ("pkg/__init__.py", ""),
+            (
+                "pkg/copied.py",
+                "class Cache:\n    def get(self, key):\n        return key\n",
+            ),
+            ("pkg/mine.py", "def run():\n    return 1\n"),
+        ],
+    );
+    let json = scan(dir.path(), &[]);
+    assert_eq!(
+        not_counted(&json),
+        [Entry {
+            path: "pkg/copied.py".into(),
+            reason: "gitattributes: linguist-vendored (pkg/.gitattributes:2)".into(),
+            files: 1,
+        }]
+    );
+    assert_eq!(level(&json, "oop.classes"), 0);
+    assert!(level(&json, "quality.type_hints") >= 1, "lib/ still counts");
+    let notes = the_repo(&json)["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n["path"] == ".gitattributes"
+            && n["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("line 1: `lib/` names a folder")
+            && n["message"].as_str().unwrap().contains("`lib/**`")),
+        "{notes:?}"
+    );
+}
