@@ -36,6 +36,10 @@ fn every_renderer_on_the_golden_report() {
     // The facts under test, beside the pictures of them.
     assert!(text_report.contains("app/settings.py:4"), "{text_report}");
     assert!(text_report.contains("declares mypy"), "{text_report}");
+    assert!(
+        text_report.contains("not counted: 13 files (12 vendored, 1 generated)"),
+        "{text_report}"
+    );
     let md = render(markdown::render);
     assert!(md.contains("50"), "{md}");
     insta::assert_snapshot!("golden_text", text_report);

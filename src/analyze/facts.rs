@@ -172,6 +172,9 @@ pub struct ConfigFacts {
     /// Other files this one pulls in (`-r base.txt`), as written, with the
     /// line; resolved against the repository once every file is listed.
     pub includes: Vec<(String, u32)>,
+    /// The distribution name a project's metadata declares (`[project]
+    /// name`, `setup(name=...)`), as written.
+    pub name: Option<String>,
 }
 
 impl ConfigFacts {

@@ -4,7 +4,8 @@
 //! A file's analysis depends on its path, its content (the blob) and, for
 //! Python, on two things of the revision around it: the names other modules
 //! import it by (which folders are packages) and which of the names it
-//! imports are the repository's own modules. Both are checked before an
+//! imports are the repository's own modules; and on whose the file is
+//! (`.gitattributes`, the folder it sits in). All are checked before an
 //! analysis is reused; the second through the lookups the analysis recorded.
 
 use super::file::analyze_files;
@@ -83,6 +84,9 @@ impl FileCache {
 
 /// Whether an analysis made at another revision holds at this one.
 fn still_valid(o: &FileOutcome, ctx: &RepoContext) -> bool {
+    if o.given != ctx.origins.given(&o.path) {
+        return false;
+    }
     if !o.modules.is_empty() && o.modules != analyze::module_candidates(&o.path, ctx.packages) {
         return false;
     }

@@ -4,6 +4,7 @@
 //! (`no_match`).
 
 use super::audit;
+use crate::model::RepoConfig;
 use crate::rules::{Example, RuleSet};
 use crate::source::{ListOptions, Repo, RepoInput};
 use std::path::Path;
@@ -80,7 +81,7 @@ fn audit_example(set: &RuleSet, ex: &Example) -> Option<crate::model::RepoReport
         archived: false,
         discovered: None,
     };
-    audit(&input, set, &ListOptions::default()).ok()
+    audit(&input, set, &ListOptions::default(), RepoConfig::Trust).ok()
 }
 
 fn run_one(set: &RuleSet, subject: Subject, source: &Path, ex: &Example) -> ExampleResult {

@@ -3,7 +3,9 @@
 //! on its own; what other modules add comes later, in the repository pass.
 
 use super::decode::decode;
+use super::not_counted::not_mine;
 use super::{FileOutcome, RepoContext};
+use crate::analyze::origin::Treatment;
 use crate::analyze::{self, config, notebook, python, FileKind};
 use crate::model::Note;
 use crate::rules::levels::SAMPLES_PER_SIGNAL;
@@ -51,19 +53,30 @@ pub(super) fn analyze_content(
 ) -> FileOutcome {
     let rules = ctx.rules;
     let is_test = analyze::is_test_path(&entry.path);
+    let given = ctx.origins.given(&entry.path);
     let mut o = FileOutcome {
         path: entry.path.clone(),
         is_test,
         kind: Some(kind),
+        not_mine: given.not_mine.clone(),
+        given,
         ..Default::default()
     };
+    if let Some(n) = &o.not_mine {
+        if n.treatment == Treatment::Excluded {
+            // Someone else's copy: not read, nothing of it counts.
+            o.kind = None;
+            return o;
+        }
+        o.generated = true;
+    }
     if matches!(kind, FileKind::Python | FileKind::Notebook) {
         o.modules = analyze::module_candidates(&entry.path, ctx.packages);
     }
     let file = FileRef {
         path: &entry.path,
         is_test,
-        generated: false,
+        generated: o.generated,
     };
     rules.match_path(file, &mut o.hits);
     let dotenv = analyze::dotenv::is_dotenv(&entry.path);
@@ -103,7 +116,8 @@ pub(super) fn analyze_content(
     }
     match kind {
         FileKind::Python => {
-            o.generated = analyze::is_generated(&entry.path, &text);
+            o.not_mine = not_mine(&o.given, kind, &entry.path, &text);
+            o.generated = o.not_mine.is_some();
             let is_package = entry.path.ends_with("__init__.py");
             analyze_python(&mut o, &text, ctx, is_package);
         }
@@ -135,6 +149,7 @@ pub(super) fn analyze_content(
                 });
             }
             o.includes = found.includes;
+            o.declared = found.deps.iter().map(|(d, _)| d.clone()).collect();
             let scope = rules.scope(file);
             rules.match_deps(&scope, &found.deps, &mut o.hits);
             rules.match_facts(&scope, &found.facts, &mut o.hits);
@@ -172,6 +187,14 @@ fn analyze_python(o: &mut FileOutcome, text: &str, repo: &RepoContext, is_packag
     };
     let mut facts = python::analyze(text, &ctx);
     o.asked = heads.into_asked();
+    o.imported = facts
+        .imports
+        .iter()
+        .map(|(m, _)| python::head_of(m).to_string())
+        .collect();
+    o.imported.sort();
+    o.imported.dedup();
+    o.declared = facts.config.deps.iter().map(|(d, _)| d.clone()).collect();
     if facts.syntax_error {
         o.syntax_error = true;
         o.notes.push(Note {

@@ -19,15 +19,17 @@ mod file;
 mod fingerprint;
 mod includes;
 mod links;
+mod not_counted;
 mod projects;
 
 use crate::analyze::crossref::Exports;
 use crate::analyze::facts::{CodeMetrics, Export, Ref};
 use crate::analyze::layout::{self, Committed};
 use crate::analyze::notebook::NotebookCode;
+use crate::analyze::origin::{Given, NotMine};
 use crate::analyze::{self, python, FileKind};
 use crate::model::{Finding, Note};
-use crate::model::{RepoReport, Stats};
+use crate::model::{RepoConfig, RepoReport, Stats};
 use crate::rules::levels::{Tally, SAMPLES_PER_SIGNAL};
 use crate::rules::matching::{FileHits, FileRef, Hit};
 use crate::rules::metrics::{repo_metrics, MetricInputs};
@@ -39,6 +41,7 @@ use blame::{authorship_of, blame_files, Blamed};
 pub use cache::FileCache;
 use file::analyze_files;
 use includes::follow_includes;
+use not_counted::Origins;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -68,6 +71,15 @@ struct FileOutcome {
     lossy: bool,
     /// Written by a tool (a migration, a stub): only signals naming it with `files` count.
     generated: bool,
+    /// Whose the file is, as known before it was read.
+    given: Given,
+    /// Not counted as the learner's, and why: what it was given, or what
+    /// its header says.
+    not_mine: Option<NotMine>,
+    /// First segments of the modules it imports from outside the repository.
+    imported: Vec<String>,
+    /// Distributions it declares as dependencies (pip-normalized).
+    declared: Vec<String>,
     notes: Vec<Note>,
     notebook: Option<NotebookCode>,
     /// Files a configuration file pulls in (`-r base.txt`), as written.
@@ -77,6 +89,8 @@ struct FileOutcome {
 /// What every file of one repository is analyzed against.
 struct RepoContext<'a> {
     rules: &'a RuleSet,
+    /// Whose each file is, before it is read.
+    origins: &'a Origins,
     local_heads: &'a HashSet<String>,
     packages: &'a HashSet<String>,
     /// Record the heads each analysis looks up (for the cache).
@@ -85,15 +99,46 @@ struct RepoContext<'a> {
     keep_hits: bool,
 }
 
+/// What every pass over a repository's files shares; whose each file is
+/// and which module heads are the repository's own may change between
+/// passes.
+struct Pass<'a> {
+    rules: &'a RuleSet,
+    packages: &'a HashSet<String>,
+    record: bool,
+    keep_hits: bool,
+}
+
+impl Pass<'_> {
+    fn over<'b>(
+        &'b self,
+        origins: &'b Origins,
+        local_heads: &'b HashSet<String>,
+    ) -> RepoContext<'b> {
+        RepoContext {
+            rules: self.rules,
+            origins,
+            local_heads,
+            packages: self.packages,
+            record: self.record,
+            keep_hits: self.keep_hits,
+        }
+    }
+}
+
 /// Audits one repository. Fails only when the repository cannot be listed;
-/// a file that cannot be read or parsed is a note in the report.
+/// a file that cannot be read or parsed is a note in the report. `own`
+/// says whether the repository's `.gitattributes` decides which of its
+/// files are not the learner's (`trust`), is only reported (`report`), or
+/// is not read (`ignore`).
 pub fn audit(
     input: &RepoInput,
     rules: &RuleSet,
     opts: &ListOptions,
+    own: RepoConfig,
 ) -> Result<RepoReport, SourceError> {
     let listing = input.repo.list(opts)?;
-    audit_listing(input, listing, rules, None, None)
+    audit_listing(input, listing, rules, None, None, own)
 }
 
 /// Audits one repository counting only what `authors` wrote: evidence and
@@ -105,6 +150,7 @@ pub fn audit_authored(
     rules: &RuleSet,
     opts: &ListOptions,
     authors: &Authors,
+    own: RepoConfig,
 ) -> Result<RepoReport, SourceError> {
     if !matches!(input.repo, Repo::Git { .. }) {
         return Err(SourceError::NotGit {
@@ -112,58 +158,56 @@ pub fn audit_authored(
         });
     }
     let listing = input.repo.list(opts)?;
-    audit_listing(input, listing, rules, None, Some(authors))
+    audit_listing(input, listing, rules, None, Some(authors), own)
 }
 
 /// Audits one revision of a repository from its listing, reusing the
 /// analyses `cache` holds for files (path and blob) seen at other
-/// revisions, and keeping the new ones there.
+/// revisions, and keeping the new ones there. The repository is the
+/// learner's own: its `.gitattributes` applies.
 pub fn audit_revision(
     input: &RepoInput,
     listing: Listing,
     rules: &RuleSet,
     cache: &mut FileCache,
 ) -> Result<RepoReport, SourceError> {
-    audit_listing(input, listing, rules, Some(cache), None)
+    audit_listing(input, listing, rules, Some(cache), None, RepoConfig::Trust)
 }
 
 fn audit_listing(
     input: &RepoInput,
     listing: Listing,
     rules: &RuleSet,
-    cache: Option<&mut FileCache>,
+    mut cache: Option<&mut FileCache>,
     authors: Option<&Authors>,
+    own: RepoConfig,
 ) -> Result<RepoReport, SourceError> {
     let packages = analyze::package_dirs(listing.files.iter().map(|e| e.path.as_str()));
-    // Generated protobuf stubs are not the learner's modules: references to
-    // them stay qualified (`greeter_pb2_grpc.GreeterServicer`) for rules to match.
-    let local_heads: HashSet<String> = listing
-        .files
-        .iter()
-        .filter(|e| {
-            matches!(
-                analyze::classify(&e.path),
-                FileKind::Python | FileKind::Notebook
-            )
-        })
-        .filter(|e| !e.path.ends_with("_pb2.py") && !e.path.ends_with("_pb2_grpc.py"))
-        .map(|e| analyze::module_name(&e.path, &packages))
-        .map(|m| python::head_of(&m).to_string())
-        .collect();
-    let ctx = RepoContext {
+    let mut origins = Origins::read(input, &listing, own);
+    let pass = Pass {
         rules,
-        local_heads: &local_heads,
         packages: &packages,
         record: cache.is_some(),
         keep_hits: authors.is_some(),
     };
-    let outcomes = match cache {
-        Some(cache) => cache.analyze(&listing.files, &ctx, &input.repo),
-        None => analyze_files(&listing.files, &ctx, &input.repo)
-            .into_iter()
-            .map(Arc::new)
-            .collect(),
+    // A copy known only by its own licence and metadata is one when the
+    // rest of the repository uses it: the analysis tells, and when it says
+    // otherwise the files are analyzed again with the copy counted.
+    let (outcomes, local_heads) = loop {
+        let local_heads = local_heads(&listing, &packages, &origins);
+        let ctx = pass.over(&origins, &local_heads);
+        let outcomes = match cache.as_deref_mut() {
+            Some(cache) => cache.analyze(&listing.files, &ctx, &input.repo),
+            None => analyze_files(&listing.files, &ctx, &input.repo)
+                .into_iter()
+                .map(Arc::new)
+                .collect(),
+        };
+        if !origins.confirm(&outcomes, &listing.files) {
+            break (outcomes, local_heads);
+        }
     };
+    let ctx = pass.over(&origins, &local_heads);
 
     let mut include_notes = Vec::new();
     let outcomes = follow_includes(
@@ -219,14 +263,22 @@ fn audit_listing(
         ..Default::default()
     };
     let mut projects = projects::Projects::new(
-        projects::find(listing.files.iter().map(|e| e.path.as_str())),
+        // A vendored library's own setup.py does not make it a project.
+        projects::find(
+            outcomes
+                .iter()
+                .filter(|o| o.not_mine.is_none())
+                .map(|o| o.path.as_str()),
+        ),
         rules,
     );
     let mut findings = committed_folders(&listing.committed, rules, &mut tally);
     let mut notes = listing.notes;
     notes.extend(include_notes);
     for (i, (o, hits)) in outcomes.iter().zip(&resolved).enumerate() {
-        match o.kind {
+        // The learner's code only: what is not theirs is listed apart.
+        let kind = o.kind.filter(|_| o.not_mine.is_none());
+        match kind {
             Some(FileKind::Python) => {
                 stats.python_files += 1;
                 stats.lines += o.lines;
@@ -238,13 +290,14 @@ fn audit_listing(
             _ => {}
         }
         let mut project = projects.of(&o.path);
-        if let (Some(p), Some(FileKind::Python | FileKind::Notebook)) = (&mut project, o.kind) {
+        if let (Some(p), Some(FileKind::Python | FileKind::Notebook)) = (&mut project, kind) {
             p.count(o.lines);
         }
         stats.syntax_errors += u64::from(o.syntax_error);
         stats.not_utf8 += u64::from(o.lossy);
         let blame = blame_of(i);
-        if !o.generated && blame.is_none_or(|b| b.theirs.as_ref().is_some_and(|b| b.mostly_mine()))
+        if o.not_mine.is_none()
+            && blame.is_none_or(|b| b.theirs.as_ref().is_some_and(|b| b.mostly_mine()))
         {
             code.add(&o.metrics);
             if let Some(p) = &mut project {
@@ -298,6 +351,8 @@ fn audit_listing(
         .sort_by(|a, b| (&a.path, a.cell, a.line, &a.id).cmp(&(&b.path, b.cell, b.line, &b.id)));
     findings.dedup_by(|a, b| (&a.path, a.cell, a.line, &a.id) == (&b.path, b.cell, b.line, &b.id));
     fingerprint::fingerprint(&mut findings, &listing.files, &input.repo);
+    let (not_counted, origin_notes) = origins.finish(&outcomes, &listing.files);
+    notes.extend(origin_notes);
     notes.sort();
     let history = listing.history;
     let authorship = match (authors, blames.as_ref(), &input.repo, &listing.revision) {
@@ -346,11 +401,36 @@ fn audit_listing(
         discovered: input.discovered.clone(),
         modified: Vec::new(),
         projects,
+        not_counted,
     };
     links::link(&mut report, &listing.changed);
     // A level defined by an absence cannot stand beside a finding that denies it.
     rules.cap_levels(&mut report.competencies, &report.findings);
     Ok(report)
+}
+
+/// First segments of the repository's own module names: of every Python
+/// module and notebook, except those known before reading not to be the
+/// learner's (a vendored copy's `requests` is the library; a protobuf stub
+/// stays `greeter_pb2_grpc.GreeterServicer` for rules to match).
+fn local_heads(
+    listing: &Listing,
+    packages: &HashSet<String>,
+    origins: &Origins,
+) -> HashSet<String> {
+    listing
+        .files
+        .iter()
+        .filter(|e| {
+            matches!(
+                analyze::classify(&e.path),
+                FileKind::Python | FileKind::Notebook
+            )
+        })
+        .filter(|e| !origins.known_not_mine(&e.path))
+        .map(|e| analyze::module_name(&e.path, packages))
+        .map(|m| python::head_of(&m).to_string())
+        .collect()
 }
 
 /// Findings about folders committed by mistake (a virtualenv, bytecode

@@ -97,6 +97,24 @@ pub struct RepoReport {
     /// The repository's levels above count every file, as without them.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub projects: Vec<Project>,
+    /// Files whose code is not counted as the learner's (vendored copies,
+    /// generated code, what `.gitattributes` marks), a folder as one entry
+    /// when all its files share the reason; sorted by path.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub not_counted: Vec<NotCounted>,
+}
+
+/// A file, or a folder (its path ends with `/`), whose code is not counted
+/// as the learner's, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct NotCounted {
+    pub path: String,
+    /// `vendored: copy of python-slugify (its own LICENSE, setup.py)`,
+    /// `generated: protobuf stub (protoc)`,
+    /// `gitattributes: linguist-vendored (.gitattributes:3)`.
+    pub reason: String,
+    /// How many of the repository's files it stands for (1 for a file).
+    pub files: u64,
 }
 
 /// How much of a repository the `--author` authors wrote (git blame at the

@@ -372,9 +372,9 @@ impl Portfolio {
                         let audited = match (&authors, &input.repo) {
                             // An empty clone has no lines of anyone's.
                             (Some(a), repo) if !matches!(repo, Repo::Memory { .. }) => {
-                                audit_authored(input, &self.rules, &opts, a)
+                                audit_authored(input, &self.rules, &opts, a, policy)
                             }
-                            _ => audit(input, &self.rules, &opts),
+                            _ => audit(input, &self.rules, &opts, policy),
                         };
                         let outcome = match audited {
                             Ok(mut r) => {

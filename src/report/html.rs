@@ -13,7 +13,8 @@
 
 use super::authored::{self, Piece};
 use super::{
-    areas, config_note, metrics_text, safe_url, statements_line, status_mark, Grade, Places,
+    areas, config_note, metrics_text, not_counted_entry, not_counted_line, safe_url,
+    statements_line, status_mark, Grade, Places,
 };
 use crate::model::area_title;
 use crate::model::CompetencyLevel;
@@ -226,6 +227,10 @@ struct RepoView<'a> {
     facts: String,
     /// What its own portfolio-audit.toml says, and whether it applied.
     statements: Option<String>,
+    /// What is not counted as the learner's code, in one line; each entry
+    /// is listed under it.
+    not_counted: Option<String>,
+    not_counted_entries: Vec<String>,
     /// This repository's own checklist score, and its colour.
     score: Option<u32>,
     score_class: &'static str,
@@ -537,6 +542,8 @@ fn repo_view<'a>(index: usize, r: &'a RepoReport, places: &Places) -> RepoView<'
             .map(|rev| rev.get(..12).unwrap_or(rev)),
         facts: facts.join(" · "),
         statements: r.statements.as_ref().map(statements_line),
+        not_counted: not_counted_line(&r.not_counted),
+        not_counted_entries: r.not_counted.iter().map(not_counted_entry).collect(),
         score: r.checklist.as_ref().map(|c| c.score),
         score_class: score_class(r.checklist.as_ref().map_or(0, |c| c.score)),
         projects: r.projects.iter().map(super::ProjectSummary::of).collect(),

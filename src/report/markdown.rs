@@ -8,7 +8,7 @@
 //! The whole stays under GitHub's comment limit; long lists are cut with a
 //! count of what was left out.
 
-use super::{authored, config_note, safe_url, statements_line, Places};
+use super::{authored, config_note, not_counted_line, safe_url, statements_line, Places};
 use crate::model::{ItemEvidence, Status};
 use crate::model::{RepoReport, Report, Tool};
 use std::fmt::Write as _;
@@ -334,6 +334,9 @@ fn repo_lines(r: &RepoReport, places: &Places) -> Vec<String> {
     }
     if let Some(st) = &r.statements {
         lines.push(format!("  - {}", escape(&statements_line(st))));
+    }
+    if let Some(line) = not_counted_line(&r.not_counted) {
+        lines.push(format!("  - {}", escape(&line)));
     }
     for c in r.competencies.iter().filter(|c| c.level > 0) {
         let shown = c

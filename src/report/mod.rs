@@ -17,7 +17,8 @@ pub mod text;
 pub mod timeline;
 
 use crate::model::{
-    Authorship, Checklist, CompetencyLevel, IgnoredItem, Project, Report, Statements, Status,
+    Authorship, Checklist, CompetencyLevel, IgnoredItem, NotCounted, Project, Report, Statements,
+    Status,
 };
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
@@ -321,4 +322,48 @@ pub fn statements_line(s: &Statements) -> String {
         "shown, not applied (--repo-config report)"
     };
     format!("{} {counted}: {}", s.source, said.join("; "))
+}
+
+/// What is not counted as the learner's code, in one line, as every format
+/// words it: `not counted: 14 files (12 vendored, 2 generated)`, the
+/// reasons by their kind (the part before `:`). `None` when all counts.
+pub fn not_counted_line(list: &[NotCounted]) -> Option<String> {
+    if list.is_empty() {
+        return None;
+    }
+    let total: u64 = list.iter().map(|n| n.files).sum();
+    let mut kinds: BTreeMap<&str, u64> = BTreeMap::new();
+    for n in list {
+        let kind = n.reason.split(':').next().unwrap_or(&n.reason);
+        *kinds.entry(kind).or_default() += n.files;
+    }
+    let order = |k: &str| match k {
+        "vendored" => 0,
+        "generated" => 1,
+        "gitattributes" => 2,
+        _ => 3,
+    };
+    let mut kinds: Vec<(&str, u64)> = kinds.into_iter().collect();
+    kinds.sort_by_key(|(k, _)| order(k));
+    let parts: Vec<String> = kinds
+        .iter()
+        .map(|(k, n)| match *k {
+            "gitattributes" => format!("{n} marked in .gitattributes"),
+            k => format!("{n} {k}"),
+        })
+        .collect();
+    let files = if total == 1 { "file" } else { "files" };
+    Some(format!(
+        "not counted: {total} {files} ({})",
+        parts.join(", ")
+    ))
+}
+
+/// One entry of the not-counted list: `libs/ (8 files): vendored: ...`.
+pub fn not_counted_entry(n: &NotCounted) -> String {
+    if n.files > 1 {
+        format!("{} ({} files): {}", n.path, n.files, n.reason)
+    } else {
+        format!("{}: {}", n.path, n.reason)
+    }
 }

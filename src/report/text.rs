@@ -5,7 +5,8 @@
 //! palette the command line chose (`--color`, `NO_COLOR`, a terminal).
 
 use super::{
-    areas, authorship_line, config_note, metrics_text, statements_line, status_mark, Grade, Places,
+    areas, authorship_line, config_note, metrics_text, not_counted_entry, not_counted_line,
+    statements_line, status_mark, Grade, Places,
 };
 use crate::model::area_title;
 use crate::model::{CompetencyLevel, Evidence};
@@ -13,6 +14,9 @@ use crate::model::{ItemEvidence, Status};
 use crate::model::{RepoReport, Report};
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
+
+/// Entries of a repository's not-counted list shown before "N more".
+const NOT_COUNTED_SHOWN: usize = 10;
 
 /// Styles of the terminal report; [`Palette::PLAIN`] writes no escape codes.
 #[derive(Debug, Clone, Copy)]
@@ -140,6 +144,20 @@ fn render_repo(
     }
     if let Some(st) = &r.statements {
         writeln!(out, "  {}", statements_line(st))?;
+    }
+    if let Some(line) = not_counted_line(&r.not_counted) {
+        writeln!(out, "  {line}")?;
+        for n in r.not_counted.iter().take(NOT_COUNTED_SHOWN) {
+            writeln!(out, "    {}", paint(p.dim, not_counted_entry(n)))?;
+        }
+        if r.not_counted.len() > NOT_COUNTED_SHOWN {
+            let more = r.not_counted.len() - NOT_COUNTED_SHOWN;
+            writeln!(
+                out,
+                "    {}",
+                paint(p.dim, format!("{more} more: --format json"))
+            )?;
+        }
     }
     let width = r.competencies.iter().map(|c| c.id.len()).max().unwrap_or(0);
     for area in areas(&r.competencies) {

@@ -524,6 +524,7 @@ pub fn discover(path: &Path, rev: Option<&str>) -> Result<Vec<RepoInput>, Source
 /// downloaded as an archive has no `.git`): the files a repository holds
 /// about itself, its CI and its packaging.
 const REPOSITORY_MARKERS: &[&str] = &[
+    ".gitattributes",
     ".gitignore",
     ".github",
     ".gitlab-ci.yml",

@@ -1,7 +1,8 @@
 //! Folders that are not the learner's code: version control, virtualenvs,
 //! installed packages, caches, build output, and the folders of coding
 //! assistants (`.claude/`, `.cursor/`, ...), whose skills and scripts come
-//! ready-made with the tool.
+//! ready-made with the tool. Jupyter's `.ipynb_checkpoints/` are listed:
+//! the audit reports them as not counted (`analyze::origin`).
 
 /// Why a folder was not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,8 +20,8 @@ pub enum Skip {
 pub fn classify_dir(name: &str, has: &dyn Fn(&str) -> bool) -> Option<Skip> {
     match name {
         ".git" | ".hg" | ".svn" | "node_modules" | ".tox" | ".nox" | ".eggs" | ".mypy_cache"
-        | ".pytest_cache" | ".ruff_cache" | ".ipynb_checkpoints" | "htmlcov" | ".idea"
-        | ".vscode" | "build" | "dist" | ".cache" => return Some(Skip::Quiet),
+        | ".pytest_cache" | ".ruff_cache" | "htmlcov" | ".idea" | ".vscode" | "build" | "dist"
+        | ".cache" => return Some(Skip::Quiet),
         ".claude"
         | ".cursor"
         | ".agents"

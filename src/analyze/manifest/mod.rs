@@ -188,6 +188,29 @@ pub(super) fn is_dev_group(name: &str) -> bool {
         })
 }
 
+/// The distribution name a project's metadata file declares: `Name:` of
+/// a `PKG-INFO`, `[project] name` (or Poetry's) of a `pyproject.toml`,
+/// `[metadata] name` of a `setup.cfg`, `setup(name=...)` of a `setup.py`
+/// (a literal, or a name bound to one at the module's top).
+pub fn distribution_name(path: &str, text: &str) -> Option<String> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let declared = match name {
+        "PKG-INFO" => text
+            .lines()
+            .take_while(|l| !l.trim().is_empty())
+            .find_map(|l| l.strip_prefix("Name:"))
+            .map(str::to_string),
+        "pyproject.toml" => analyze(Manifest::Pyproject, text).name,
+        "setup.cfg" => analyze(Manifest::SetupCfg, text).name,
+        "setup.py" => crate::analyze::python::parse(text)
+            .and_then(|tree| setup_py::read(tree.root_node(), text).name),
+        _ => None,
+    };
+    declared
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+}
+
 /// Reads one manifest.
 pub fn analyze(kind: Manifest, text: &str) -> ConfigFacts {
     let mut out = ConfigFacts::default();
@@ -231,5 +254,40 @@ mod tests {
         assert!(matches!(req("uv.lock"), Some(Manifest::Lock(_))));
         assert!(matches!(req("mypy.ini"), Some(Manifest::Tool(_))));
         assert_eq!(req("sub/pyproject.toml"), Some(Manifest::Pyproject));
+    }
+
+    #[test]
+    fn distribution_names_from_each_kind_of_metadata() {
+        let name = |path: &str, text: &str| distribution_name(path, text);
+        assert_eq!(
+            name(
+                "six-1.16.0/PKG-INFO",
+                "Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n\nName: not a header\n"
+            )
+            .as_deref(),
+            Some("six")
+        );
+        assert_eq!(
+            name("pyproject.toml", "[project]\nname = \"weather-report\"\n").as_deref(),
+            Some("weather-report")
+        );
+        assert_eq!(
+            name("pyproject.toml", "[tool.poetry]\nname = \"shop\"\n").as_deref(),
+            Some("shop")
+        );
+        assert_eq!(
+            name("lib/setup.cfg", "[metadata]\nname = python-slugify\n").as_deref(),
+            Some("python-slugify")
+        );
+        assert_eq!(
+            name(
+                "lib/setup.py",
+                "from setuptools import setup\nNAME = \"requests\"\nsetup(name=NAME)\n"
+            )
+            .as_deref(),
+            Some("requests")
+        );
+        assert_eq!(name("setup.py", "setup(name=compute())\n"), None);
+        assert_eq!(name("README.md", "Name: x\n"), None);
     }
 }

@@ -57,6 +57,7 @@ fn project(doc: &TomlDoc, out: &mut ConfigFacts) {
         return;
     };
     if let Some(name) = project.get("name") {
+        out.name = as_str(name).map(str::to_string);
         out.fact(
             PROJECT_METADATA,
             doc.line(name),
@@ -225,6 +226,9 @@ fn poetry(doc: &TomlDoc, out: &mut ConfigFacts) {
         return;
     };
     if let Some(name) = poetry.get("name") {
+        if out.name.is_none() {
+            out.name = as_str(name).map(str::to_string);
+        }
         out.fact(
             PROJECT_METADATA,
             doc.line(name),

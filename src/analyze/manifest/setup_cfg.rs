@@ -19,6 +19,7 @@ pub fn read(text: &str, out: &mut ConfigFacts) {
         match s.name.as_str() {
             "metadata" => {
                 if let Some(e) = s.get("name") {
+                    out.name = Some(e.value());
                     out.fact(
                         PROJECT_METADATA,
                         e.line,

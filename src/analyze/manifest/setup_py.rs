@@ -188,8 +188,9 @@ impl<'s, 't> Reader<'s, 't> {
             let at = line(kw);
             match text(name, self.src) {
                 "name" => {
-                    let v =
-                        string_value(self.resolve(value), self.src).unwrap_or_else(|| "…".into());
+                    let declared = string_value(self.resolve(value), self.src);
+                    out.name.clone_from(&declared);
+                    let v = declared.unwrap_or_else(|| "…".into());
                     out.fact(PROJECT_METADATA, at, format!("setup(name={v:?})"));
                 }
                 "install_requires" => {

@@ -89,20 +89,7 @@ impl<'a> LocalHeads<'a> {
 /// Parses and analyzes one module. Never fails: a source tree-sitter cannot
 /// parse at all yields empty facts marked as a syntax error.
 pub fn analyze(src: &str, ctx: &Context) -> PythonFacts {
-    thread_local! {
-        static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-    }
-    let tree = PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let parser = slot.get_or_insert_with(|| {
-            let mut p = Parser::new();
-            // The grammar is compiled in; a version mismatch is a build defect.
-            p.set_language(&language())
-                .expect("tree-sitter-python ABI matches tree-sitter");
-            p
-        });
-        parser.parse(src, None)
-    });
+    let tree = parse(src);
     let mut facts = PythonFacts {
         module: ctx.module.to_string(),
         lines: count_lines(src),
@@ -122,6 +109,25 @@ pub fn analyze(src: &str, ctx: &Context) -> PythonFacts {
     let mut w = Walker::new(src, ctx, facts);
     w.walk(root);
     w.finish()
+}
+
+/// A module's syntax tree, with this thread's parser; `None` only when
+/// tree-sitter gives up (a timeout or cancellation, which are never set).
+pub fn parse(src: &str) -> Option<tree_sitter::Tree> {
+    thread_local! {
+        static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+    }
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let parser = slot.get_or_insert_with(|| {
+            let mut p = Parser::new();
+            // The grammar is compiled in; a version mismatch is a build defect.
+            p.set_language(&language())
+                .expect("tree-sitter-python ABI matches tree-sitter");
+            p
+        });
+        parser.parse(src, None)
+    })
 }
 
 /// The first segment of a qualified name: `flask` of `flask.Flask().route`.
