@@ -398,3 +398,46 @@ fn a_nested_gitattributes_applies_below_it_and_a_folder_pattern_is_a_note() {
         "{notes:?}"
     );
 }
+
+#[test]
+fn notebooks_hidden_from_the_language_bar_still_count() {
+    // GitHub's documentation suggests `*.ipynb linguist-vendored` to keep a
+    // repository of notebooks from showing as "Jupyter Notebook": a learner
+    // who did so still wrote them.
+    let notebook = std::fs::read_to_string(tree().join("notebooks/explore.ipynb")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                ".gitattributes",
+                "*.ipynb linguist-vendored\nscratch/** linguist-vendored\n",
+            ),
+            ("analysis/explore.ipynb", &notebook),
+            ("scratch/copied.ipynb", &notebook),
+        ],
+    );
+    let json = scan(dir.path(), &[]);
+    assert!(level(&json, "data.notebooks") >= 1);
+    assert!(evidence_paths(&json)
+        .iter()
+        .any(|(id, p)| id == "data.pandas" && p == "analysis/explore.ipynb"));
+    // A named folder is still the repository's word.
+    assert_eq!(
+        not_counted(&json),
+        [Entry {
+            path: "scratch/copied.ipynb".into(),
+            reason: "gitattributes: linguist-vendored (.gitattributes:2)".into(),
+            files: 1,
+        }]
+    );
+    let notes = the_repo(&json)["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n["path"] == ".gitattributes"
+            && n["message"].as_str().unwrap().starts_with(
+                "line 1: `*.ipynb linguist-vendored` marks a whole file type, as one does to keep it out of GitHub's language bar"
+            )
+            && n["message"].as_str().unwrap().contains("its 1 file still counts")),
+        "{notes:?}"
+    );
+}

@@ -61,6 +61,18 @@ pub struct Mark {
     pub line: u32,
 }
 
+/// How far a line's pattern reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Named files or folders: a statement about those files.
+    Named,
+    /// Every file of one type (`*.ipynb`, `**/*.ipynb`): what GitHub's
+    /// documentation suggests to keep a language out of the repository's
+    /// language bar or to collapse its diffs. It says how the files are
+    /// shown, not who wrote them.
+    WholeType,
+}
+
 /// The three attributes of one file; `None` is unspecified.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Marks {
@@ -109,6 +121,7 @@ struct Line {
     /// Matched against the path below the file's folder; otherwise against
     /// the file's name.
     anchored: bool,
+    reach: Reach,
     states: Vec<(Linguist, State)>,
 }
 
@@ -161,7 +174,21 @@ impl Attributes {
 
     /// The attributes of the file at `path`.
     pub fn marks(&self, path: &str) -> Marks {
+        self.marks_within(path, None).0
+    }
+
+    /// The attributes of the file at `path` that say whose it is: a line
+    /// that sets an attribute on a whole file type is left out, and
+    /// returned apart (its number, by [`Attributes::source`] file).
+    pub fn authorship_marks(&self, path: &str) -> (Marks, Vec<Mark>) {
+        self.marks_within(path, Some(Reach::Named))
+    }
+
+    /// The attributes given by lines of `only` reach (all when `None`);
+    /// and the set marks of other lines that matched.
+    fn marks_within(&self, path: &str, only: Option<Reach>) -> (Marks, Vec<Mark>) {
         let mut marks = Marks::default();
+        let mut passed = Vec::new();
         let name = path.rsplit('/').next().unwrap_or(path);
         for (index, file) in self.files.iter().enumerate() {
             let below = if file.dir.is_empty() {
@@ -176,6 +203,15 @@ impl Attributes {
                 if !line.glob.is_match(subject) {
                     continue;
                 }
+                let sets = line.states.iter().any(|(_, s)| *s == State::Set);
+                if only.is_some_and(|r| r != line.reach) && sets {
+                    passed.push(Mark {
+                        set: true,
+                        file: index,
+                        line: line.number,
+                    });
+                    continue;
+                }
                 for &(which, state) in &line.states {
                     *marks.slot(which) = match state {
                         State::Unspecified => None,
@@ -188,7 +224,7 @@ impl Attributes {
                 }
             }
         }
-        marks
+        (marks, passed)
     }
 
     /// Where a mark was given, as `path:line`.
@@ -267,6 +303,11 @@ fn parse_line(number: u32, raw: &str, problems: &mut Vec<String>) -> Option<Line
         return None;
     }
     let anchored = pattern.contains('/');
+    let reach = if is_whole_type(&pattern) {
+        Reach::WholeType
+    } else {
+        Reach::Named
+    };
     let relative = pattern.strip_prefix('/').unwrap_or(&pattern);
     let glob = GlobBuilder::new(&as_globset(relative))
         .literal_separator(true)
@@ -278,6 +319,7 @@ fn parse_line(number: u32, raw: &str, problems: &mut Vec<String>) -> Option<Line
             text: line.trim_end().to_string(),
             glob: g.compile_matcher(),
             anchored,
+            reach,
             states,
         }),
         Err(e) => {
@@ -285,6 +327,14 @@ fn parse_line(number: u32, raw: &str, problems: &mut Vec<String>) -> Option<Line
             None
         }
     }
+}
+
+/// `*.EXT` or `**/*.EXT`: every file of one type, at any depth.
+fn is_whole_type(pattern: &str) -> bool {
+    let rest = pattern.strip_prefix("**/").unwrap_or(pattern);
+    rest.strip_prefix("*.").is_some_and(|ext| {
+        !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 /// A line's pattern (unquoted) and the rest of the line.
@@ -400,6 +450,34 @@ mod tests {
         assert_eq!(vendored(&attrs, "top.py"), Some(true));
         assert_eq!(vendored(&attrs, "src/top.py"), None);
         assert_eq!(vendored(&attrs, "app.py"), None);
+    }
+
+    #[test]
+    fn a_line_for_a_whole_file_type_says_nothing_of_authorship() {
+        let (attrs, _) = read(&[(
+            ".gitattributes",
+            "notebooks/** linguist-vendored\n*.ipynb linguist-vendored\n**/*.py linguist-generated\n*.min.js linguist-vendored\n*_pb2.py linguist-generated\n",
+        )]);
+        // Everywhere else the line applies as written.
+        assert_eq!(vendored(&attrs, "a/explore.ipynb"), Some(true));
+        // For authorship, the named folder still speaks; the type does not.
+        let (marks, passed) = attrs.authorship_marks("notebooks/explore.ipynb");
+        assert_eq!(marks.vendored.map(|m| m.line), Some(1));
+        assert_eq!(passed.iter().map(|m| m.line).collect::<Vec<_>>(), [2]);
+        let (marks, passed) = attrs.authorship_marks("app/main.py");
+        assert!(marks.is_empty());
+        assert_eq!(passed.iter().map(|m| m.line).collect::<Vec<_>>(), [3]);
+        // A compound extension or a name part is a statement about files.
+        assert_eq!(
+            attrs
+                .authorship_marks("s/app.min.js")
+                .0
+                .vendored
+                .map(|m| m.line),
+            Some(4)
+        );
+        let (marks, _) = attrs.authorship_marks("api/forecast_pb2.py");
+        assert_eq!(marks.generated.map(|m| m.line), Some(5));
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub(super) struct Origins {
     vendor_dirs: BTreeMap<String, String>,
     /// Verdicts other than the default, by path.
     given: BTreeMap<String, Given>,
+    /// Lines that set an attribute on a whole file type, not applied:
+    /// (file, line) → how many files they matched.
+    whole_type: BTreeMap<(usize, u32), u64>,
     notes: Vec<Note>,
 }
 
@@ -106,6 +109,7 @@ impl Origins {
             copies,
             vendor_dirs,
             given: BTreeMap::new(),
+            whole_type: BTreeMap::new(),
             notes,
         };
         origins.assign(&listing.files);
@@ -123,12 +127,13 @@ impl Origins {
         self.given.get(path).is_some_and(|g| g.not_mine.is_some())
     }
 
-    /// The marks that apply (none unless `.gitattributes` is trusted).
-    fn applied_marks(&self, path: &str) -> Marks {
+    /// The marks that apply (none unless `.gitattributes` is trusted),
+    /// and the whole-type lines that matched but do not apply.
+    fn applied_marks(&self, path: &str) -> (Marks, Vec<Mark>) {
         if self.applied {
-            self.attributes.marks(path)
+            self.attributes.authorship_marks(path)
         } else {
-            Marks::default()
+            (Marks::default(), Vec::new())
         }
     }
 
@@ -146,8 +151,9 @@ impl Origins {
     /// Gives each file its verdict.
     fn assign(&mut self, files: &[Entry]) {
         let mut given = BTreeMap::new();
+        let mut whole_type = BTreeMap::new();
         for e in files {
-            let marks = self.applied_marks(&e.path);
+            let (marks, passed) = self.applied_marks(&e.path);
             let vendored = self.vendored_reason(&e.path);
             let source = |m: &Mark| self.attributes.source(m);
             let (g, _) = origin::decide(
@@ -157,11 +163,16 @@ impl Origins {
                 vendored.as_deref(),
                 origin::generated_by_path(&e.path),
             );
+            // Counted only where nothing else leaves the file out.
+            for m in passed.iter().filter(|_| g.not_mine.is_none()) {
+                *whole_type.entry((m.file, m.line)).or_insert(0) += 1;
+            }
             if g != Given::default() {
                 given.insert(e.path.clone(), g);
             }
         }
         self.given = given;
+        self.whole_type = whole_type;
     }
 
     /// Settles the candidate copies with what the analysis found: a copy
@@ -201,6 +212,7 @@ impl Origins {
         if !self.applied && !self.attributes.is_empty() {
             notes.extend(self.unapplied(outcomes));
         }
+        notes.extend(self.whole_type_notes());
         let reasons: BTreeMap<&str, &str> = outcomes
             .iter()
             .filter_map(|o| {
@@ -222,7 +234,7 @@ impl Origins {
         // (file, line) → (would leave out, would count)
         let mut asked: BTreeMap<(usize, u32), (u64, u64)> = BTreeMap::new();
         for o in outcomes {
-            let marks = self.attributes.marks(&o.path);
+            let (marks, _) = self.attributes.authorship_marks(&o.path);
             if marks.is_empty() {
                 continue;
             }
@@ -276,6 +288,33 @@ impl Origins {
                     path: path.to_string(),
                     message: format!(
                         "line {line}: `{text}` {what}; not applied (--repo-config report: a repository does not decide what counts)"
+                    ),
+                }
+            })
+            .collect()
+    }
+
+    /// Notes on the lines that mark a whole file type: read for GitHub's
+    /// display, not for who wrote the files.
+    fn whole_type_notes(&self) -> Vec<Note> {
+        self.whole_type
+            .iter()
+            .map(|(&(file, line), &n)| {
+                let mark = Mark {
+                    set: true,
+                    file,
+                    line,
+                };
+                let (path, text) = self.attributes.line_of(&mark);
+                let files = if n == 1 {
+                    "its 1 file still counts".to_string()
+                } else {
+                    format!("its {n} files still count")
+                };
+                Note {
+                    path: path.to_string(),
+                    message: format!(
+                        "line {line}: `{text}` marks a whole file type, as one does to keep it out of GitHub's language bar or collapse its diffs; that says nothing of who wrote the files, so {files} (to leave some out, name their folder or files)"
                     ),
                 }
             })
