@@ -1,9 +1,21 @@
 //! `portfolio-audit plan` (issue 16): the project briefs, milestones and
-//! durations as data, checked on load like the items.
+//! durations as data, checked on load like the items, with every seed's
+//! project ideas present.
 
 mod common;
 
-use common::cli;
+use common::{cli, root};
+use portfolio_audit::roadmap::Roadmap;
+use portfolio_audit::rules::RuleSet;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+fn roadmaps() -> Vec<Roadmap> {
+    let rules = RuleSet::embedded().unwrap();
+    Roadmap::embedded(&rules.ids()).unwrap_or_else(|e| panic!("built-in roadmaps:\n{e}"))
+}
+
+// --- the data --------------------------------------------------------
 
 const PLANNED: &str = r#"name = "mine"
 title = "Mine"
@@ -127,5 +139,158 @@ fn plan_data_errors_name_file_line_and_reason() {
         let (code, _, err) = show(&text);
         assert_eq!(code, 2, "expected `{expected}`");
         assert!(err.contains(expected), "expected `{expected}`, got:\n{err}");
+    }
+}
+
+/// The non-comment lines of a `tests/data/seed_projects` file.
+fn seed_projects(seed: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join("tests/data/seed_projects").join(seed)).unwrap();
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn every_project_idea_of_each_seed_has_a_brief_counted_per_seed() {
+    // The ideas each seed names, counted: one a line of the seed (seed 001
+    // lists four small programs on one line; seed 002 repeats four ideas in
+    // its monthly plan, which carries their durations).
+    let expected: BTreeMap<&str, usize> = [
+        ("000_6fb6dadca086c5a6.txt", 10),
+        ("001_ae31f65ae56a6018.txt", 25),
+        ("002_5523af28420022c7.txt", 31),
+        ("003_4e8512502f1d8ba6.txt", 0),
+        ("004_8815a5c461c6ccd3.txt", 18),
+    ]
+    .into();
+    let all = roadmaps();
+    for (seed, count) in expected {
+        let ideas = seed_projects(seed);
+        assert_eq!(ideas.len(), count, "{seed}: project ideas listed");
+        let text = std::fs::read_to_string(root().join("tests/data/seeds").join(seed)).unwrap();
+        let roadmap = all
+            .iter()
+            .find(|r| r.source.as_deref() == Some(seed))
+            .unwrap_or_else(|| panic!("no roadmap made from {seed}"));
+        let briefed: BTreeSet<&str> = roadmap
+            .items
+            .iter()
+            .filter_map(|i| i.project.as_ref().map(|p| (i, p)))
+            .flat_map(|(i, p)| i.seed.iter().chain(&p.seed).map(String::as_str))
+            .collect();
+        for idea in &ideas {
+            assert!(
+                text.contains(idea.as_str()),
+                "{seed}: `{idea}` is not in the seed"
+            );
+            assert!(
+                briefed.contains(idea.as_str()),
+                "{}: the idea `{idea}` has no project brief",
+                roadmap.name
+            );
+        }
+        // And no brief stands for an idea the list does not count.
+        let briefs = roadmap.items.iter().filter(|i| i.project.is_some()).count();
+        assert!(
+            briefs <= count,
+            "{}: {briefs} briefs for {count} ideas",
+            roadmap.name
+        );
+    }
+}
+
+#[test]
+fn briefs_milestones_and_durations_quote_their_seeds() {
+    let seeds: Vec<String> = std::fs::read_dir(root().join("tests/data/seeds"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    for r in roadmaps() {
+        let own = r
+            .source
+            .as_ref()
+            .map(|s| std::fs::read_to_string(root().join("tests/data/seeds").join(s)).unwrap());
+        let quoted = r
+            .items
+            .iter()
+            .filter_map(|i| i.project.as_ref())
+            .flat_map(|p| &p.seed)
+            .chain(r.milestones.iter().flat_map(|m| &m.seed))
+            .chain(r.stages.iter().flat_map(|s| &s.seed));
+        for line in quoted {
+            // A seed roadmap quotes its seed; the synthesis quotes any.
+            let found = match &own {
+                Some(text) => text.contains(line.as_str()),
+                None => seeds.iter().any(|t| t.contains(line.as_str())),
+            };
+            assert!(found, "{}: `{line}` is not in its seed", r.name);
+        }
+        for i in &r.items {
+            if let Some(p) = &i.project {
+                assert!(
+                    i.self_report || p.checks.len() >= 3,
+                    "{}/{}: a brief needs three acceptance checks or more",
+                    r.name,
+                    i.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_seeds_milestones_are_data_and_roadmaps_show_lists_them() {
+    let all = roadmaps();
+    let milestones = |name: &str| -> Vec<String> {
+        let r = all.iter().find(|r| r.name == name).unwrap();
+        r.milestones.iter().map(|m| m.id.clone()).collect()
+    };
+    assert_eq!(
+        milestones("phased-professional"),
+        ["M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "MP"]
+    );
+    assert_eq!(
+        milestones("backend-and-ai"),
+        [
+            "after-phase-1",
+            "after-phase-2",
+            "after-phase-3",
+            "after-phase-4"
+        ]
+    );
+    for r in &all {
+        let text = cli(&["roadmaps", "show", &r.name]).out;
+        for m in &r.milestones {
+            assert!(text.contains(&m.title), "{}: {} not shown", r.name, m.id);
+        }
+        for i in r.items.iter().filter(|i| i.project.is_some()) {
+            let p = i.project.as_ref().unwrap();
+            assert!(
+                text.contains(&format!("scope: {}", p.scope)),
+                "{}/{}",
+                r.name,
+                i.id
+            );
+        }
+        let json: Value =
+            serde_json::from_str(&cli(&["roadmaps", "show", &r.name, "--format", "json"]).out)
+                .unwrap();
+        assert_eq!(
+            json["milestones"].as_array().unwrap().len(),
+            r.milestones.len()
+        );
+        assert_eq!(json["stages"].as_array().unwrap().len(), r.stages.len());
+        let briefs = json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| !i["project"].is_null())
+            .count();
+        assert_eq!(
+            briefs,
+            r.items.iter().filter(|i| i.project.is_some()).count()
+        );
     }
 }
