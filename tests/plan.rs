@@ -1,18 +1,57 @@
 //! `portfolio-audit plan` (issue 16): the project briefs, milestones and
-//! durations as data, checked on load like the items, with every seed's
-//! project ideas present.
+//! durations as data (checked on load, every seed's project ideas present),
+//! and the plan drawn from them: the next projects for each fixture learner,
+//! a REST API never proposed to who built one, milestones on a fixture built
+//! for them, the pace changing the weeks only, and deterministic output.
 
 mod common;
 
-use common::{cli, root};
+use common::{cli, fixture, root};
 use portfolio_audit::roadmap::Roadmap;
 use portfolio_audit::rules::RuleSet;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 fn roadmaps() -> Vec<Roadmap> {
     let rules = RuleSet::embedded().unwrap();
     Roadmap::embedded(&rules.ids()).unwrap_or_else(|e| panic!("built-in roadmaps:\n{e}"))
+}
+
+/// `plan --format json` over `args`.
+fn plan_json(args: &[&str]) -> Value {
+    let mut all = vec!["plan", "--format", "json", "-q"];
+    all.extend_from_slice(args);
+    let run = cli(&all);
+    assert_eq!(run.code, 0, "plan {args:?}: {}", run.err);
+    serde_json::from_str(&run.out).expect("plan --format json prints JSON")
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Every project the plan proposes, next and along the path, as `roadmap/id`.
+fn proposed(plan: &Value) -> Vec<String> {
+    let next = plan["next_projects"].as_array().unwrap().iter();
+    let path = plan["path"]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["projects"].as_array().unwrap().iter());
+    next.chain(path)
+        .map(|p| {
+            format!(
+                "{}/{}",
+                p["roadmap"].as_str().unwrap(),
+                p["id"].as_str().unwrap()
+            )
+        })
+        .collect()
 }
 
 // --- the data --------------------------------------------------------
@@ -293,4 +332,408 @@ fn the_seeds_milestones_are_data_and_roadmaps_show_lists_them() {
             r.items.iter().filter(|i| i.project.is_some()).count()
         );
     }
+}
+
+// --- the plan ----------------------------------------------------------
+
+#[derive(serde::Deserialize)]
+struct Expectations {
+    learner: Vec<Learner>,
+}
+
+#[derive(serde::Deserialize)]
+struct Learner {
+    repo: String,
+    roadmap: String,
+    next: Vec<Next>,
+}
+
+#[derive(serde::Deserialize)]
+struct Next {
+    /// `roadmap/item` of the project's idea.
+    project: String,
+    closes: Vec<String>,
+}
+
+#[test]
+fn each_fixture_learner_gets_the_expected_next_projects_in_order() {
+    let text = std::fs::read_to_string(root().join("tests/data/plan_expectations.toml")).unwrap();
+    let expected: Expectations = toml::from_str(&text).unwrap();
+    let learners: BTreeSet<&str> = expected.learner.iter().map(|l| l.repo.as_str()).collect();
+    let fixtures: BTreeSet<String> = std::fs::read_dir(root().join("fixtures/portfolio"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        learners,
+        fixtures.iter().map(String::as_str).collect(),
+        "every fixture learner has expectations"
+    );
+    for l in &expected.learner {
+        let plan = plan_json(&[fixture(&l.repo).to_str().unwrap(), "--roadmap", &l.roadmap]);
+        let got: Vec<(String, Vec<String>)> = plan["next_projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    format!(
+                        "{}/{}",
+                        p["roadmap"].as_str().unwrap(),
+                        p["id"].as_str().unwrap()
+                    ),
+                    ids(&p["closes"]),
+                )
+            })
+            .collect();
+        let want: Vec<(String, Vec<String>)> = l
+            .next
+            .iter()
+            .map(|n| (n.project.clone(), n.closes.clone()))
+            .collect();
+        assert_eq!(got, want, "{} against {}", l.repo, l.roadmap);
+        // What it closes are gaps now, each in the roadmap's checklist.
+        for p in plan["next_projects"].as_array().unwrap() {
+            for c in p["closes"].as_array().unwrap() {
+                assert!(c["status"] == "partial" || c["status"] == "missing", "{c}");
+            }
+            assert!(!p["scope"].as_str().unwrap().is_empty());
+            assert!(p["checks"].as_array().unwrap().len() >= 3);
+        }
+    }
+}
+
+#[test]
+fn a_learner_who_built_a_rest_api_is_not_told_to_build_one() {
+    // Projects that are a REST API in some framework: nothing else to them.
+    let frameworks = ["web.rest_api", "web.flask", "web.django", "web.fastapi"];
+    let rest_projects: BTreeSet<String> = roadmaps()
+        .iter()
+        .flat_map(|r| {
+            r.items
+                .iter()
+                .filter(|i| i.project.is_some())
+                .filter(|i| {
+                    let all: Vec<&str> = i
+                        .requires
+                        .iter()
+                        .chain(&i.any)
+                        .map(|q| q.id.as_str())
+                        .collect();
+                    all.contains(&"web.rest_api") && all.iter().all(|c| frameworks.contains(c))
+                })
+                .map(|i| format!("{}/{}", r.name, i.id))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        rest_projects.contains("fundamentals-to-pro/flask-rest-api"),
+        "{rest_projects:?}"
+    );
+    let built = fixture("fastapi-service");
+    let beginner = fixture("calculator-and-todo");
+    let mut told_the_beginner = false;
+    for r in roadmaps() {
+        let plan = plan_json(&[built.to_str().unwrap(), "--roadmap", &r.name]);
+        let offered = proposed(&plan);
+        for p in &offered {
+            assert!(
+                !rest_projects.contains(p),
+                "{}: {p} proposed to a learner whose FastAPI service is a REST API",
+                r.name
+            );
+        }
+        for p in plan["next_projects"].as_array().unwrap() {
+            let shows: Vec<&str> = p["shows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap())
+                .collect();
+            assert!(!shows.contains(&"web.rest_api:2"), "{}: {p}", r.name);
+        }
+        let plan = plan_json(&[beginner.to_str().unwrap(), "--roadmap", &r.name]);
+        told_the_beginner |= proposed(&plan).iter().any(|p| rest_projects.contains(p));
+    }
+    // The Flask one is not met by the FastAPI service (no Flask): what it
+    // builds, a REST API, is what keeps it out, and a beginner is told.
+    assert!(
+        told_the_beginner,
+        "a learner without a REST API is told to build one"
+    );
+}
+
+/// Copies `fixtures/plan/<name>` into `dest` as a git repository of three
+/// commits on three days (the code, then the tests, then the README).
+fn committed(name: &str, dest: &Path) {
+    let from = root().join("fixtures/plan").join(name);
+    let repo = git2::Repository::init(dest).unwrap();
+    let author = ("Learner", "learner@example.com");
+    let steps: [(&[&str], &str); 3] = [
+        (
+            &["requirements.txt", "wordfreq.toml", "wordfreq"],
+            "Count the words of text files",
+        ),
+        (&["tests"], "Test counting and the settings"),
+        (&["README.md"], "Explain installation and usage"),
+    ];
+    for (day, (paths, message)) in steps.iter().enumerate() {
+        for p in paths.iter() {
+            let src = from.join(p);
+            if src.is_dir() {
+                std::fs::create_dir_all(dest.join(p)).unwrap();
+                common::copy_tree(&src, &dest.join(p));
+            } else {
+                std::fs::copy(&src, dest.join(p)).unwrap();
+            }
+        }
+        common::commit_all(&repo, message, author, day as i64);
+    }
+}
+
+fn milestone_status(plan: &Value, id: &str) -> String {
+    plan["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == id)
+        .unwrap_or_else(|| panic!("no milestone {id}"))["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn milestones_are_met_partial_or_missing_on_a_fixture_built_for_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("robust-cli");
+    committed("robust-cli", &repo);
+    let path = repo.to_str().unwrap();
+    let expected = [
+        ("M0", "met"),
+        ("M1", "met"),
+        ("M2", "met"),
+        ("M3", "missing"),
+        ("M4", "missing"),
+        ("after-phase-1", "met"),
+        ("after-phase-2", "partial"),
+        ("after-phase-4", "missing"),
+    ];
+    // Its own roadmap's milestones, and the same borrowed by the default one.
+    for roadmap in ["phased-professional", "backend-and-ai", "professional"] {
+        let plan = plan_json(&[path, "--roadmap", roadmap]);
+        for (id, status) in expected {
+            let own = plan["milestones"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["id"] == id);
+            if roadmap == "professional" || own {
+                assert_eq!(milestone_status(&plan, id), status, "{roadmap}: {id}");
+            }
+        }
+        // A met milestone points at the fixture's code.
+        let m2 = plan["milestones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == "M2");
+        if let Some(m2) = m2 {
+            let places: Vec<String> = m2["items"][0]["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| format!("{}:{}", e["path"].as_str().unwrap(), e["line"]))
+                .collect();
+            assert!(
+                places.iter().any(|p| p.starts_with("wordfreq/cli.py:")),
+                "{places:?}"
+            );
+        }
+    }
+    let text = cli(&["plan", path, "--roadmap", "phased-professional", "-q"]).out;
+    assert!(text.contains("✔  Milestone M2: robust CLI"), "{text}");
+    assert!(text.contains("✘  Milestone M4"), "{text}");
+}
+
+#[test]
+fn hours_per_week_changes_the_weeks_not_the_order() {
+    let p = fixture("calculator-and-todo");
+    let p = p.to_str().unwrap();
+    for roadmap in ["backend-and-ai", "professional"] {
+        let slow = plan_json(&[p, "--roadmap", roadmap, "--hours-per-week", "5"]);
+        let fast = plan_json(&[p, "--roadmap", roadmap, "--hours-per-week", "40"]);
+        let seed = plan_json(&[p, "--roadmap", roadmap]);
+        for key in ["next_projects", "milestones", "current_phase"] {
+            assert_eq!(slow[key], fast[key], "{roadmap}: {key}");
+            assert_eq!(slow[key], seed[key], "{roadmap}: {key}");
+        }
+        let order = |plan: &Value| -> Vec<(String, Vec<String>, Vec<String>)> {
+            plan["path"]["stages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| (s["id"].to_string(), ids(&s["items"]), ids(&s["projects"])))
+                .collect()
+        };
+        assert_eq!(order(&slow), order(&fast), "{roadmap}");
+        assert_eq!(order(&slow), order(&seed), "{roadmap}");
+        let weeks = |plan: &Value| plan["path"]["weeks"].as_u64().unwrap();
+        assert!(
+            weeks(&slow) > weeks(&seed) && weeks(&seed) > weeks(&fast),
+            "{roadmap}"
+        );
+        for (s, f) in slow["path"]["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(fast["path"]["stages"].as_array().unwrap())
+        {
+            assert_eq!(s["hours"], f["hours"], "the work left is the same");
+            assert!(s["weeks"].as_u64() >= f["weeks"].as_u64());
+        }
+        assert_eq!(slow["hours_per_week"], 5);
+        assert!(seed["hours_per_week"].is_null());
+    }
+}
+
+#[test]
+fn the_seeds_durations_set_the_weeks_and_self_reports_are_never_scheduled() {
+    let plan = plan_json(&[
+        fixture("calculator-and-todo").to_str().unwrap(),
+        "--roadmap",
+        "backend-and-ai",
+    ]);
+    let stages = plan["path"]["stages"].as_array().unwrap();
+    let phase1 = stages.iter().find(|s| s["id"] == "phase-1").unwrap();
+    assert_eq!(phase1["basis"], "seed");
+    assert_eq!(phase1["seed_duration"], "4–6 weeks at 15–20 hours a week");
+    assert_eq!(phase1["hours_per_week"], 17.5);
+    // Phase 4 is wholly missing: the seed's 8-12 weeks at 20-30 hours.
+    let phase4 = stages.iter().find(|s| s["id"] == "phase-4").unwrap();
+    assert_eq!(phase4["weeks"], 10);
+    let scheduled: BTreeSet<String> = stages.iter().flat_map(|s| ids(&s["items"])).collect();
+    let self_report = ids(&plan["path"]["self_report"]);
+    assert!(
+        self_report.contains(&"linear-algebra".to_string()),
+        "{self_report:?}"
+    );
+    for id in &self_report {
+        assert!(
+            !scheduled.contains(id),
+            "{id} is self-report, yet scheduled"
+        );
+    }
+    // Habits and checkpoints run alongside, without weeks of their own.
+    let alongside = ids(&plan["path"]["alongside"]);
+    assert!(
+        alongside.contains(&"after-p1-projects".to_string()),
+        "{alongside:?}"
+    );
+    assert!(!stages
+        .iter()
+        .any(|s| s["phases"].as_array().unwrap().iter().any(|p| p == "tips")));
+}
+
+#[test]
+fn a_track_keeps_the_common_phases_and_its_own() {
+    let p = fixture("calculator-and-todo");
+    let plan = plan_json(&[
+        p.to_str().unwrap(),
+        "--roadmap",
+        "backend-and-ai",
+        "--track",
+        "data",
+    ]);
+    let phases: Vec<String> = plan["path"]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            s["phases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_str().unwrap().to_string())
+        })
+        .collect();
+    assert!(phases.contains(&"p3-testing".to_string()), "{phases:?}");
+    assert!(phases.contains(&"p4-ml".to_string()), "{phases:?}");
+    assert!(
+        !phases.iter().any(|p| p == "p3-web" || p == "p3-flask"),
+        "{phases:?}"
+    );
+    let milestones = ids(&plan["milestones"]);
+    assert!(
+        !milestones.contains(&"after-phase-3".to_string()),
+        "{milestones:?}"
+    );
+    assert_eq!(plan["track"], "data");
+    let unknown = cli(&["plan", p.to_str().unwrap(), "--track", "cooking"]);
+    assert_eq!(unknown.code, 2);
+}
+
+#[test]
+fn of_alternative_phases_the_plan_follows_the_one_the_learner_took() {
+    // Seed 002: Flask, Django or FastAPI, "choose one to start".
+    for (repo, kept) in [
+        ("flask-blog", "p3-flask"),
+        ("django-shop", "p3-django"),
+        ("fastapi-service", "p3-fastapi"),
+    ] {
+        let plan = plan_json(&[
+            fixture(repo).to_str().unwrap(),
+            "--roadmap",
+            "backend-and-ai",
+        ]);
+        let text = plan["path"].to_string();
+        for framework in ["p3-flask", "p3-django", "p3-fastapi"] {
+            assert_eq!(
+                text.contains(framework),
+                framework == kept,
+                "{repo}: {framework}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_plan_is_deterministic_in_every_format() {
+    let p = fixture("fastapi-service");
+    let parent = root().join("fixtures/portfolio");
+    for format in ["json", "text", "markdown"] {
+        let run = |jobs: &str, input: &Path| {
+            let out = cli(&[
+                "plan",
+                input.to_str().unwrap(),
+                "--format",
+                format,
+                "--jobs",
+                jobs,
+                "-q",
+            ]);
+            assert_eq!(out.code, 0, "{}", out.err);
+            out.out
+        };
+        assert_eq!(run("1", &p), run("2", &p), "{format}");
+        assert_eq!(run("1", &parent), run("2", &parent), "{format}");
+    }
+}
+
+#[test]
+fn the_markdown_escapes_what_comes_from_a_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("x<b>y|z");
+    std::fs::create_dir(&repo).unwrap();
+    common::copy_tree(&fixture("calculator-and-todo"), &repo);
+    let run = cli(&["plan", repo.to_str().unwrap(), "--format", "markdown", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    assert!(!run.out.contains("x<b>y"), "{}", run.out);
+    assert!(run.out.contains("x&lt;b&gt;y\\|z"), "{}", run.out);
+    assert!(run.out.contains("### Next projects"));
+    assert!(
+        run.out.contains("- [ ] "),
+        "checks as a task list:\n{}",
+        run.out
+    );
 }

@@ -104,11 +104,7 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     let mut buffer: Vec<u8> = Vec::new();
     match args.format {
         Format::Text => {
-            let palette = if args.output.colored() {
-                text::Palette::ANSI
-            } else {
-                text::Palette::PLAIN
-            };
+            let palette = args.output.palette();
             if args.all {
                 text::render_with(report, &mut buffer, &palette)?
             } else {
