@@ -737,3 +737,35 @@ fn the_markdown_escapes_what_comes_from_a_repository() {
         run.out
     );
 }
+
+#[test]
+fn the_html_report_opens_with_your_next_project() {
+    let p = fixture("calculator-and-todo");
+    let p = p.to_str().unwrap();
+    let plan = plan_json(&[p]);
+    let first = &plan["next_projects"][0];
+    let run = cli(&["scan", p, "--format", "html", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    let html = run.out;
+    let next = html
+        .find("<section id=\"next-project\"")
+        .expect("a next-project section");
+    let overview = html.find("<section id=\"overview\"").unwrap();
+    assert!(next < overview, "the next project comes first");
+    let section = &html[next..overview];
+    assert!(
+        section.contains(first["title"].as_str().unwrap()),
+        "{section}"
+    );
+    for gap in first["closes"].as_array().unwrap() {
+        assert!(
+            section.contains(gap["title"].as_str().unwrap()),
+            "{section}"
+        );
+    }
+    assert_eq!(
+        section.matches("<li class=").count(),
+        first["checks"].as_array().unwrap().len()
+    );
+    assert!(html.contains("<a href=\"#next-project\">Your next project</a>"));
+}

@@ -3,6 +3,7 @@
 use super::audit_args::{audit_inputs, AuditArgs, InputArgs};
 use super::output::OutputArgs;
 use crate::exit_codes;
+use crate::portfolio::plan::{plan, PlanOptions};
 use crate::report::{csv, html, json, markdown, summary, text};
 use std::io::Write;
 
@@ -114,7 +115,11 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         Format::Json => json::render(report, &mut buffer)?,
         Format::Markdown => markdown::render(report, &mut buffer)?,
         Format::Csv => csv::render(report, &mut buffer)?,
-        Format::Html => html::render(report, &mut buffer)?,
+        Format::Html => {
+            // "Your next project" at the top; a report without a plan still renders.
+            let plan = plan(report, &args.audit.roadmap, &PlanOptions::default()).ok();
+            html::render_with_plan(report, plan.as_ref(), &mut buffer)?
+        }
     }
     // Below the threshold is the mildest failure: a usage error (2) or a
     // repository that could not be audited (3) says more, and wins.
