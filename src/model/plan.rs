@@ -23,6 +23,8 @@ pub struct Plan {
     pub track: Option<String>,
     /// `--hours-per-week`; absent: each stage at the pace its seed gives.
     pub hours_per_week: Option<u32>,
+    /// The hours an open item takes in a stage the seed gives no duration for.
+    pub hours_per_item: f64,
     /// The repositories the plan was drawn from (those that were audited).
     pub repos: Vec<String>,
     /// The checklist score they reach now.

@@ -77,13 +77,17 @@ pub fn stage_weeks(s: &PathStage) -> String {
     }
 }
 
-/// `about 24 h at 15 h a week; the seed: 4–6 weeks at 15–20 hours a week`.
-pub fn stage_basis(s: &PathStage) -> String {
+/// `about 24 h at 15 h a week; the seed gives 4–6 weeks at 15–20 hours a
+/// week for all of it`, or the estimate per item the plan used.
+pub fn stage_basis(plan: &Plan, s: &PathStage) -> String {
     let items = count(s.items.len(), "open item", "open items");
     let pace = format!("{} h at {} h a week", s.hours, hours(s.hours_per_week));
     match &s.seed_duration {
         Some(d) => format!("{items}, about {pace}; the seed gives {d} for all of it"),
-        None => format!("{items}, about {pace} (estimate: 4 h an item)"),
+        None => format!(
+            "{items}, about {pace} (estimate: {} h an open item)",
+            hours(plan.hours_per_item)
+        ),
     }
 }
 

@@ -139,7 +139,7 @@ pub fn render(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
             "| {} | **{}**<br>{} | {} | {} |",
             escape(&stage_weeks(s)),
             authored(&s.title, false, true),
-            escape(&stage_basis(s)),
+            escape(&stage_basis(plan, s)),
             build.join("<br>"),
             items(&s.items)
         );

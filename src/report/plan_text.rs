@@ -135,7 +135,7 @@ pub fn render(plan: &Plan, out: &mut dyn Write, p: &Palette, width: usize) -> io
             stage_weeks(s),
             paint(p.heading, &s.title)
         )?;
-        para(out, "               ", &stage_basis(s), width)?;
+        para(out, "               ", &stage_basis(plan, s), width)?;
         for pr in &s.projects {
             para(
                 out,

@@ -33,9 +33,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const DEFAULT_HOURS_PER_WEEK: u32 = 15;
 
 /// The hours of work an open item takes where the seed gives no duration:
-/// seed 002's Phase 1, 4–6 weeks at 15–20 hours for its 22 measurable
-/// items, is about 4 hours an item.
-pub const HOURS_PER_ITEM: f64 = 4.0;
+/// seed 002's Phase 1, 4–6 weeks at 15–20 hours for its 18 items, is about
+/// 5 hours an item.
+pub const HOURS_PER_ITEM: f64 = 5.0;
 
 /// How many projects a plan proposes next.
 pub const NEXT: usize = 3;
@@ -704,6 +704,7 @@ pub fn plan(roadmap: &Roadmap, pool: &[Roadmap], report: &Report, options: &Opti
         source: roadmap.source.clone(),
         track: options.track.clone(),
         hours_per_week: options.hours_per_week,
+        hours_per_item: HOURS_PER_ITEM,
         repos: report
             .repos
             .iter()
