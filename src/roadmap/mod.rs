@@ -72,6 +72,19 @@ pub struct Item {
     pub project: Option<Project>,
 }
 
+impl Item {
+    /// Its requirements as reports list them: `id` or `id:level`, then
+    /// `any of: a, b` for the alternatives.
+    pub fn requirement_list(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.requires.iter().map(|r| r.to_string()).collect();
+        if !self.any.is_empty() {
+            let alts: Vec<String> = self.any.iter().map(|r| r.to_string()).collect();
+            out.push(format!("any of: {}", alts.join(", ")));
+        }
+        out
+    }
+}
+
 /// A checked roadmap.
 #[derive(Debug, Clone)]
 pub struct Roadmap {

@@ -362,15 +362,6 @@ fn pick<'a>(
     picks
 }
 
-fn requirement_list(item: &Item) -> Vec<String> {
-    let mut out: Vec<String> = item.requires.iter().map(|r| r.to_string()).collect();
-    if !item.any.is_empty() {
-        let alts: Vec<String> = item.any.iter().map(|r| r.to_string()).collect();
-        out.push(format!("any of: {}", alts.join(", ")));
-    }
-    out
-}
-
 fn project_plan(ground: &Ground, pick: &Pick, levels: &Levels) -> ProjectPlan {
     let Idea {
         roadmap,
@@ -410,9 +401,9 @@ fn project_plan(ground: &Ground, pick: &Pick, levels: &Levels) -> ProjectPlan {
                 text: c.text.clone(),
             })
             .collect(),
-        requires: requirement_list(item),
+        requires: item.requirement_list(),
         shows: if project.shows.is_empty() {
-            requirement_list(item)
+            item.requirement_list()
         } else {
             project.shows.iter().map(|r| r.to_string()).collect()
         },
