@@ -369,6 +369,7 @@ fn each_fixture_learner_gets_the_expected_next_projects_in_order() {
         fixtures.iter().map(String::as_str).collect(),
         "every fixture learner has expectations"
     );
+    let sources = roadmaps();
     for l in &expected.learner {
         let plan = plan_json(&[fixture(&l.repo).to_str().unwrap(), "--roadmap", &l.roadmap]);
         let got: Vec<(String, Vec<String>)> = plan["next_projects"]
@@ -392,8 +393,16 @@ fn each_fixture_learner_gets_the_expected_next_projects_in_order() {
             .map(|n| (n.project.clone(), n.closes.clone()))
             .collect();
         assert_eq!(got, want, "{} against {}", l.repo, l.roadmap);
-        // What it closes are gaps now, each in the roadmap's checklist.
+        assert_eq!(plan["schema_version"], 1);
+        // What it closes are gaps now, each in the roadmap's checklist; the
+        // seed is the one its roadmap was made from.
         for p in plan["next_projects"].as_array().unwrap() {
+            let from = sources
+                .iter()
+                .find(|r| r.name == p["roadmap"].as_str().unwrap())
+                .unwrap();
+            assert_eq!(p["seed"].as_str(), from.source.as_deref(), "{p}");
+            assert!(from.source.is_some(), "every idea comes from a seed: {p}");
             for c in p["closes"].as_array().unwrap() {
                 assert!(c["status"] == "partial" || c["status"] == "missing", "{c}");
             }
@@ -461,6 +470,108 @@ fn a_learner_who_built_a_rest_api_is_not_told_to_build_one() {
         told_the_beginner,
         "a learner without a REST API is told to build one"
     );
+}
+
+#[test]
+fn no_learner_is_proposed_a_project_whose_competencies_they_have_shown() {
+    let all = roadmaps();
+    let mut proposals = 0;
+    for entry in std::fs::read_dir(root().join("fixtures/portfolio")).unwrap() {
+        let repo = entry.unwrap().path();
+        let input = repo.to_str().unwrap();
+        let scan = common::scan_json(&[input, "-q"]);
+        let levels: BTreeMap<String, u64> = scan["portfolio"]["competencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_string(),
+                    c["level"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let holds = |r: &portfolio_audit::roadmap::Requirement| {
+            levels.get(&r.id).copied().unwrap_or(0) >= u64::from(r.level)
+        };
+        for roadmap in ["professional", "phased-professional", "enterprise-backend"] {
+            let plan = plan_json(&[input, "--roadmap", roadmap]);
+            for p in proposed(&plan) {
+                let (from, id) = p.split_once('/').unwrap();
+                let item = all
+                    .iter()
+                    .find(|r| r.name == from)
+                    .and_then(|r| r.items.iter().find(|i| i.id == id))
+                    .unwrap();
+                let project = item.project.as_ref().unwrap();
+                // What the project builds: its `shows`, else its item.
+                let met = item.requires.iter().all(holds)
+                    && (item.any.is_empty() || item.any.iter().any(holds));
+                let shown = !project.shows.is_empty() && project.shows.iter().all(holds);
+                assert!(
+                    !met && !shown,
+                    "{}: {roadmap}: {p} is proposed, yet already shown",
+                    repo.display()
+                );
+                proposals += 1;
+            }
+        }
+    }
+    // Not vacuous: the learners are told to build something.
+    assert!(proposals > 100, "{proposals} proposals");
+}
+
+#[test]
+fn plan_takes_scans_inputs_and_plans_from_the_repositories_it_could_audit() {
+    // A URL (a git repository read through file://, no network), a path and
+    // a broken URL, all in a repos file.
+    let origin = tempfile::tempdir().unwrap();
+    let calculator = origin.path().join("calculator-and-todo");
+    std::fs::create_dir(&calculator).unwrap();
+    common::fixture_as_git("calculator-and-todo", &calculator);
+    let broken = "file:///nonexistent/ada/shop.git";
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("class.txt");
+    std::fs::write(
+        &list,
+        format!(
+            "Ada  file://{}\nAda  {broken}\nAda  {}\n",
+            calculator.display(),
+            fixture("django-shop").display()
+        ),
+    )
+    .unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let run = cli(&[
+        "plan",
+        "--repos-file",
+        list.to_str().unwrap(),
+        "--cache-dir",
+        cache.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert_eq!(
+        run.code, 3,
+        "a repository could not be audited: {}",
+        run.err
+    );
+    assert!(run.err.contains(broken), "{}", run.err);
+    let from_file: Value = serde_json::from_str(&run.out).unwrap();
+    assert_eq!(
+        from_file["repos"],
+        serde_json::json!(["calculator-and-todo", "django-shop"])
+    );
+    // The same plan as from the two folders.
+    let direct = plan_json(&[
+        fixture("calculator-and-todo").to_str().unwrap(),
+        fixture("django-shop").to_str().unwrap(),
+    ]);
+    for key in ["score", "current_phase", "next_projects", "path"] {
+        assert_eq!(from_file[key], direct[key], "{key}");
+    }
+    assert!(!direct["next_projects"].as_array().unwrap().is_empty());
 }
 
 /// Copies `fixtures/plan/<name>` into `dest` as a git repository of three
@@ -768,4 +879,125 @@ fn the_html_report_opens_with_your_next_project() {
         first["checks"].as_array().unwrap().len()
     );
     assert!(html.contains("<a href=\"#next-project\">Your next project</a>"));
+}
+
+/// A roadmap of two phases and three ideas for a learner without classes,
+/// custom exceptions or decorators (calculator-and-todo): `basics-one`
+/// closes one gap of the current phase, `basics-pair` two, and
+/// `later-three`, an idea of the next phase, three in all (both of the
+/// current phase's among them).
+const RANKED: &str = r#"name = "ranked"
+title = "Ranked"
+
+[[phase]]
+id = "basics"
+title = "Basics"
+
+[[phase]]
+id = "later"
+title = "Later"
+
+[[phase]]
+id = "projects"
+title = "Projects"
+ongoing = true
+
+[[item]]
+id = "classes"
+phase = "basics"
+title = "Designs classes"
+requires = ["oop.classes:2"]
+
+[[item]]
+id = "errors"
+phase = "basics"
+title = "Defines its own exceptions"
+requires = ["py.custom_exceptions"]
+
+[[item]]
+id = "decorators"
+phase = "later"
+title = "Writes decorators"
+requires = ["adv.decorators"]
+
+[[item]]
+id = "later-three"
+phase = "projects"
+title = "Project: a bank with audit decorators"
+requires = ["oop.classes:2", "py.custom_exceptions", "adv.decorators"]
+
+[item.project]
+phase = "later"
+scope = "Accounts as classes that refuse overdrafts, every change logged by a decorator."
+checks = [
+  { needs = "oop.classes:2", text = "Account classes." },
+  { needs = "py.custom_exceptions", text = "An InsufficientFunds error." },
+  { needs = "adv.decorators", text = "An audit decorator." },
+]
+
+[[item]]
+id = "basics-one"
+phase = "projects"
+title = "Project: shapes"
+requires = ["oop.classes:2"]
+
+[item.project]
+phase = "basics"
+scope = "Shapes as classes."
+checks = [{ needs = "oop.classes:2", text = "Shape classes." }]
+
+[[item]]
+id = "basics-pair"
+phase = "projects"
+title = "Project: a validated inventory"
+requires = ["oop.classes:2", "py.custom_exceptions"]
+
+[item.project]
+phase = "basics"
+scope = "Stock items as classes that refuse bad quantities."
+checks = [
+  { needs = "oop.classes:2", text = "Item and Inventory classes." },
+  { needs = "py.custom_exceptions", text = "An OutOfStock error." },
+]
+"#;
+
+#[test]
+fn projects_of_the_current_phase_rank_by_the_gaps_they_close_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ranked.toml");
+    std::fs::write(&file, RANKED).unwrap();
+    let plan = plan_json(&[
+        fixture("calculator-and-todo").to_str().unwrap(),
+        "--roadmap",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(plan["current_phase"]["id"], "basics");
+    let next: Vec<(String, Vec<String>)> = plan["next_projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap().to_string(), ids(&p["closes"])))
+        .collect();
+    // Two gaps of the current phase beat one (`basics-one` comes first in
+    // the file); an idea of a later phase waits for its phase, however much
+    // it closes; and `basics-pair` meets `basics-one`'s item too, which is
+    // then built and never proposed.
+    assert_eq!(
+        next,
+        [
+            (
+                "basics-pair".to_string(),
+                vec![
+                    "classes".into(),
+                    "errors".into(),
+                    "basics-one".into(),
+                    "basics-pair".into()
+                ]
+            ),
+            (
+                "later-three".to_string(),
+                vec!["decorators".into(), "later-three".into()]
+            ),
+        ]
+    );
 }
