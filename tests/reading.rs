@@ -226,6 +226,7 @@ fn printing_commands(dir: &Path) -> Vec<Vec<String>> {
         s(&["card", &p]),
         s(&["diff", &r, "--base", "HEAD", "--head", "HEAD"]),
         s(&["timeline", &r]),
+        s(&["plan", &p]),
         s(&["rules", "list"]),
         s(&["rules", "explain", "py.regex"]),
         s(&["rules", "features"]),

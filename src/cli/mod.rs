@@ -7,6 +7,7 @@ mod bench;
 mod card;
 mod diff;
 mod output;
+mod plan;
 mod progress;
 mod roadmaps_cmd;
 mod rules_cmd;
@@ -33,6 +34,7 @@ Examples:
   portfolio-audit diff --base origin/main     what this branch gained or lost
   portfolio-audit scan . --author me@example.com   only what I wrote (git blame)
   portfolio-audit timeline my-repo            when each competency appeared, by commit
+  portfolio-audit plan ~/code                 the next project to build, milestones, a path
   portfolio-audit roadmaps list
   portfolio-audit rules list
 
@@ -71,6 +73,10 @@ enum Command {
     /// report when each competency appeared, rose, fell or was lost, by commit.
     #[command(after_help = timeline::AFTER_HELP)]
     Timeline(timeline::TimelineArgs),
+    /// What to build next: the next projects with their briefs and the gaps
+    /// they close, the seeds' milestones, and a week-by-week path.
+    #[command(after_help = plan::AFTER_HELP)]
+    Plan(plan::PlanArgs),
     /// List, check, test and explain competency rules.
     Rules(rules_cmd::RulesArgs),
     /// List the roadmap checklists and show their items.
@@ -129,6 +135,7 @@ where
         Command::Badge(args) => badge::run(&args, out, err),
         Command::Card(args) => card::run(&args, out, err),
         Command::Timeline(args) => timeline::run(&args, out, err),
+        Command::Plan(args) => plan::run(&args, out, err),
         Command::Rules(args) => rules_cmd::run(&args, out, err),
         Command::Roadmaps(args) => roadmaps_cmd::run(&args, out, err),
         Command::BenchParse(args) => bench::run(&args, out),

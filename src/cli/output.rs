@@ -1,6 +1,7 @@
 //! The flags of every subcommand that prints: `-o/--output`, `--color` and
 //! `-q/--quiet`, with one meaning everywhere.
 
+use crate::report::text::Palette;
 use anyhow::Context;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -35,6 +36,15 @@ impl OutputArgs {
                     && anstream::AutoStream::choice(&std::io::stdout())
                         != anstream::ColorChoice::Never
             }
+        }
+    }
+
+    /// The text renderers' palette: colours when [`Self::colored`], none otherwise.
+    pub fn palette(&self) -> Palette {
+        if self.colored() {
+            Palette::ANSI
+        } else {
+            Palette::PLAIN
         }
     }
 

@@ -3,6 +3,7 @@
 use super::audit_args::{audit_inputs, AuditArgs, InputArgs};
 use super::output::OutputArgs;
 use crate::exit_codes;
+use crate::portfolio::plan::{plan, PlanOptions};
 use crate::report::{csv, html, json, markdown, summary, text};
 use std::io::Write;
 
@@ -106,11 +107,7 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     let mut buffer: Vec<u8> = Vec::new();
     match args.format {
         Format::Text => {
-            let palette = if args.output.colored() {
-                text::Palette::ANSI
-            } else {
-                text::Palette::PLAIN
-            };
+            let palette = args.output.palette();
             if args.all {
                 text::render_with(report, &mut buffer, &palette)?
             } else {
@@ -120,7 +117,11 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         Format::Json => json::render(report, &mut buffer)?,
         Format::Markdown => markdown::render(report, &mut buffer)?,
         Format::Csv => csv::render(report, &mut buffer)?,
-        Format::Html => html::render(report, &mut buffer)?,
+        Format::Html => {
+            // "Your next project" at the top; a report without a plan still renders.
+            let plan = plan(report, &args.audit.roadmap, &PlanOptions::default()).ok();
+            html::render_with_plan(report, plan.as_ref(), &mut buffer)?
+        }
         Format::Sarif => {
             let rules = super::sarif::rules(args.audit.rules.rules.as_deref())?;
             crate::report::sarif::render(report, &rules, &mut buffer)?

@@ -15,6 +15,7 @@ mod data_error;
 pub mod diff;
 mod evidence;
 mod history;
+pub mod plan;
 mod report;
 mod statements;
 pub mod timeline;
@@ -29,6 +30,7 @@ pub use cohort::{Cohort, CohortItem, Student, StudentGap};
 pub use data_error::{field_offset, line_at, DataError, DataErrors};
 pub use evidence::{CompetencyLevel, Evidence, Finding, Flag, Note, Severity};
 pub use history::History;
+pub use plan::{Plan, PLAN_SCHEMA_VERSION};
 pub use report::{
     AreaSummary, Authorship, MergedIdentity, NotCounted, Portfolio, PortfolioCompetency, Project,
     RepoReport, Report, Stats, Tool, SCHEMA_VERSION,

@@ -11,6 +11,7 @@
 mod config;
 pub mod diff;
 pub mod inputs;
+pub mod plan;
 pub mod progress;
 pub mod reference;
 

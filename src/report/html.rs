@@ -17,6 +17,7 @@ use super::{
     statements_line, status_mark, Grade, Places,
 };
 use crate::model::area_title;
+use crate::model::plan::Plan;
 use crate::model::CompetencyLevel;
 use crate::model::{AreaSummary, RepoReport, Report};
 use crate::model::{ChecklistItem, PhaseProgress, Status};
@@ -52,6 +53,38 @@ struct Page<'a> {
     repos: Vec<RepoView<'a>>,
     /// What project files did to the score (ignored items, ignored requests).
     config_note: Option<String>,
+    /// "Your next project", at the top, when the scan came with a plan.
+    next: Option<NextProject<'a>>,
+}
+
+/// The plan's first project, with its brief, and the ones after it.
+struct NextProject<'a> {
+    title: &'a str,
+    facts: String,
+    scope: Vec<Span<'a>>,
+    closes: Vec<&'a str>,
+    /// Each acceptance check: done now, what it needs, what to build.
+    checks: Vec<(bool, String, Vec<Span<'a>>)>,
+    then: Vec<&'a str>,
+}
+
+fn next_project(plan: &Plan) -> Option<NextProject<'_>> {
+    let (first, rest) = plan.next_projects.split_first()?;
+    Some(NextProject {
+        title: &first.title,
+        facts: super::plan::project_facts(first),
+        scope: spans(&first.scope, true),
+        closes: first.closes.iter().map(|i| i.title.as_str()).collect(),
+        checks: first
+            .checks
+            .iter()
+            .map(|c| {
+                let need = c.needs();
+                (c.done(), need, spans(&c.text, true))
+            })
+            .collect(),
+        then: rest.iter().map(|p| p.title.as_str()).collect(),
+    })
 }
 
 struct Counts {
@@ -551,7 +584,7 @@ fn repo_view<'a>(index: usize, r: &'a RepoReport, places: &Places) -> RepoView<'
     }
 }
 
-fn page(report: &Report) -> Page<'_> {
+fn page<'a>(report: &'a Report, plan: Option<&'a Plan>) -> Page<'a> {
     let places = Places::of(report);
     let c = &report.portfolio.checklist;
     let count = |s: Status| c.items.iter().filter(|i| i.status == s).count();
@@ -594,6 +627,7 @@ fn page(report: &Report) -> Page<'_> {
         chart: area_chart(&report.portfolio.areas),
         matrix: matrix(report, &repos),
         config_note: config_note(c),
+        next: plan.and_then(next_project),
         findings: report
             .repos
             .iter()
@@ -609,7 +643,17 @@ fn page(report: &Report) -> Page<'_> {
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let html = page(report).render().map_err(io::Error::other)?;
+    render_with_plan(report, None, out)
+}
+
+/// The page with "Your next project" at the top: the plan's first project
+/// for this report, with its brief and the gaps it closes.
+pub fn render_with_plan(
+    report: &Report,
+    plan: Option<&Plan>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let html = page(report, plan).render().map_err(io::Error::other)?;
     out.write_all(html.as_bytes())
 }
 

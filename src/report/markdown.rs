@@ -41,7 +41,8 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-fn mark(s: Status) -> &'static str {
+/// A status as Markdown shows it: an emoji.
+pub(crate) fn mark(s: Status) -> &'static str {
     match s {
         Status::Met => "✅",
         Status::Partial => "🟡",

@@ -10,6 +10,9 @@ pub mod diff;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod plan;
+pub mod plan_markdown;
+pub mod plan_text;
 pub mod sarif;
 pub mod summary;
 

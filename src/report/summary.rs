@@ -32,7 +32,7 @@ pub fn fit(s: &str, width: usize) -> String {
 
 /// `s` in lines of at most `width` columns, broken at spaces; the lines
 /// after the first are indented by two.
-fn wrap(s: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(s: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in s.split(' ') {

@@ -66,17 +66,7 @@ pub fn evaluate_over(
     let mut items = Vec::new();
     let mut ignored = Vec::new();
     for item in &roadmap.items {
-        let mut requires: Vec<String> = item.requires.iter().map(|r| r.to_string()).collect();
-        if !item.any.is_empty() {
-            requires.push(format!(
-                "any of: {}",
-                item.any
-                    .iter()
-                    .map(|r| r.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
+        let requires = item.requirement_list();
         let mut out = ChecklistItem {
             id: item.id.clone(),
             title: item.title.clone(),

@@ -11,10 +11,12 @@ pub mod cohort;
 pub mod config;
 mod evaluate;
 pub mod file;
+pub mod plan;
 
-use crate::model::{field_offset, line_at, DataError, DataErrors};
+use crate::model::{line_at, DataError, DataErrors};
 pub use evaluate::{evaluate, ignored_items};
 use file::RoadmapFile;
+use plan::data::{self as plan_data, Milestone, Project, Stage, TRACKS};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -47,6 +49,13 @@ impl std::fmt::Display for Requirement {
 pub struct Phase {
     pub id: String,
     pub title: String,
+    /// The specialisation it belongs to (one of [`TRACKS`]); none for all learners.
+    pub track: Option<String>,
+    /// Runs alongside the other phases (habits, tips, checkpoints): a plan
+    /// lists its open items and schedules no weeks for it.
+    pub ongoing: bool,
+    /// Alternatives share a choice: a plan follows one of them.
+    pub choice: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -59,6 +68,21 @@ pub struct Item {
     pub self_report: bool,
     pub seed: Vec<String>,
     pub next_step: Option<String>,
+    /// For a project idea: its brief.
+    pub project: Option<Project>,
+}
+
+impl Item {
+    /// Its requirements as reports list them: `id` or `id:level`, then
+    /// `any of: a, b` for the alternatives.
+    pub fn requirement_list(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.requires.iter().map(|r| r.to_string()).collect();
+        if !self.any.is_empty() {
+            let alts: Vec<String> = self.any.iter().map(|r| r.to_string()).collect();
+            out.push(format!("any of: {}", alts.join(", ")));
+        }
+        out
+    }
 }
 
 /// A checked roadmap.
@@ -70,10 +94,12 @@ pub struct Roadmap {
     pub description: String,
     pub phases: Vec<Phase>,
     pub items: Vec<Item>,
+    pub milestones: Vec<Milestone>,
+    pub stages: Vec<Stage>,
     pub path: PathBuf,
 }
 
-fn parse_requirement(s: &str, known: &BTreeSet<&str>) -> Result<Requirement, String> {
+pub(crate) fn parse_requirement(s: &str, known: &BTreeSet<&str>) -> Result<Requirement, String> {
     let (id, level) = match s.split_once(':') {
         Some((id, l)) => {
             let level: u8 = l
@@ -132,40 +158,55 @@ impl Roadmap {
                     format!("duplicate phase id `{}`", p.id),
                 ));
             }
+            if let Some(t) = p.track.as_deref().filter(|t| !TRACKS.contains(t)) {
+                errors.push(DataError::invalid(
+                    path,
+                    line,
+                    format!(
+                        "phase `{}`: unknown track `{t}`; tracks: {}",
+                        p.id,
+                        TRACKS.join(", ")
+                    ),
+                ));
+            }
             phases.push(Phase {
                 id: p.id.clone(),
                 title: p.title.clone(),
+                track: p.track.clone(),
+                ongoing: p.ongoing,
+                choice: p.choice.clone(),
             });
         }
+        let mut checked = plan_data::Errors {
+            path,
+            text,
+            competencies,
+            list: errors,
+        };
         let mut items: Vec<Item> = Vec::new();
-        for it in &file.item {
-            let start = it.span().start;
-            let table = text.get(start..).unwrap_or("");
-            // The line of `field` in this item's table (its header's line if absent).
-            let at = |field: &str| {
-                field_offset(table, field)
-                    .map_or(line_at(text, start), |o| line_at(text, start + o))
-            };
-            let it = it.get_ref();
-            let mut err = |field: &str, m: String| {
-                errors.push(DataError::invalid(
-                    path,
-                    at(field),
-                    format!("item `{}`: {m}", it.id),
-                ));
+        for spanned in &file.item {
+            let start = spanned.span().start;
+            let it = spanned.get_ref();
+            let err = |checked: &mut plan_data::Errors, field: &str, m: String| {
+                let line = checked.line(start, field);
+                checked.push(line, format!("item `{}`: {m}", it.id));
             };
             if items.iter().any(|x| x.id == it.id) {
-                err("id", "duplicate item id".to_string());
+                err(&mut checked, "id", "duplicate item id".to_string());
             }
             if !phases.iter().any(|p| p.id == it.phase) {
-                err("phase", format!("unknown phase `{}`", it.phase));
+                err(
+                    &mut checked,
+                    "phase",
+                    format!("unknown phase `{}`", it.phase),
+                );
             }
             let mut parse_all = |list: &[String], field: &str| -> Vec<Requirement> {
                 list.iter()
                     .filter_map(|r| match parse_requirement(r, competencies) {
                         Ok(req) => Some(req),
                         Err(m) => {
-                            err(field, m);
+                            err(&mut checked, field, m);
                             None
                         }
                     })
@@ -176,16 +217,18 @@ impl Roadmap {
             let empty = it.requires.is_empty() && it.any.is_empty();
             if it.self_report && !empty {
                 err(
+                    &mut checked,
                     "self_report",
                     "a self-report item requires no competency".to_string(),
                 );
             } else if !it.self_report && empty {
                 err(
+                    &mut checked,
                     "title",
                     "empty requirement: give `requires`/`any`, or `self_report = true`".to_string(),
                 );
             }
-            items.push(Item {
+            let mut item = Item {
                 id: it.id.clone(),
                 phase: it.phase.clone(),
                 title: it.title.clone(),
@@ -194,8 +237,16 @@ impl Roadmap {
                 self_report: it.self_report,
                 seed: it.seed.clone(),
                 next_step: it.next_step.clone(),
-            });
+                project: None,
+            };
+            if let Some(p) = &it.project {
+                item.project = plan_data::project(p, it, &item, &phases, &mut checked);
+            }
+            items.push(item);
         }
+        let milestones = plan_data::milestones(&file.milestone, &items, &phases, &mut checked);
+        let stages = plan_data::stages(&file.stage, &phases, &mut checked);
+        let mut errors = checked.list;
         if items.is_empty() {
             errors.push(DataError::invalid(
                 path,
@@ -213,6 +264,8 @@ impl Roadmap {
             description: file.description,
             phases,
             items,
+            milestones,
+            stages,
             path: path.to_path_buf(),
         })
     }
