@@ -276,3 +276,217 @@ fn a_known_tutorial_layout_is_flagged() {
         assert_eq!(r["flags"], serde_json::json!([]), "{}", r["name"]);
     }
 }
+
+/// The authorship of one scan of `dir` as `author`, with more arguments.
+fn authorship(dir: &Path, author: &str, more: &[&str]) -> Value {
+    let mut args = vec![dir.to_str().unwrap(), "--author", author];
+    args.extend_from_slice(more);
+    scan_json(&args)["repos"][0]["authorship"].clone()
+}
+
+/// What `fixtures/histories/reformatted` gives its student, from its files:
+/// the bot's commit leaves the student only the lines it did not change
+/// (those of the formatted file found as they were in the student's), and
+/// with the commit ignored, every line but the blank ones it added (the
+/// student's file has none; a wrapped line goes back to the line it was).
+fn reformatted_lines() -> (u64, u64, u64) {
+    let read = |f: &str| {
+        std::fs::read_to_string(root().join("fixtures/histories/reformatted").join(f)).unwrap()
+    };
+    let (before, after) = (read("prices.py"), read("prices-formatted.py"));
+    assert!(before.lines().all(|l| !l.trim().is_empty()));
+    let unchanged = after
+        .lines()
+        .filter(|l| before.lines().any(|b| b == *l))
+        .count() as u64;
+    let blank = after.lines().filter(|l| l.trim().is_empty()).count() as u64;
+    let lines = after.lines().count() as u64;
+    (
+        unchanged,
+        lines - blank,
+        lines + lines_of("reformatted/app.py"),
+    )
+}
+
+#[test]
+fn a_reformatting_commit_in_git_blame_ignore_revs_does_not_take_the_students_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = history_repo("reformatted", dir.path());
+    let (without, with, total) = reformatted_lines();
+    // 7 of the 20 lines are the student's after black, 14 with it ignored
+    // (`git blame --ignore-revs-file` agrees); 14 more are the template's.
+    assert_eq!((without, with, total), (7, 14, 34));
+    let share = |n: u64| ((n as f64 / total as f64) * 1000.0).round() / 1000.0;
+
+    // Their own checkout: the repository's list applies.
+    let a = authorship(dir.path(), "sam@example.com", &[]);
+    assert_eq!(
+        (a["lines"].as_u64(), a["total"].as_u64()),
+        (Some(with), Some(total))
+    );
+    assert_eq!(a["share"].as_f64().unwrap(), share(with));
+    let list = serde_json::json!({
+        "file": ".git-blame-ignore-revs", "applied": true, "revisions": 1,
+        "lines": with - without, "theirs_without": without, "theirs_with": with
+    });
+    assert_eq!(a["ignored_revs"], serde_json::json!([list]));
+    assert!(a.get("moves").is_none(), "{a}");
+    // The bot keeps the blank lines it added; the template's lines stay its.
+    let bot = authorship(dir.path(), "style-bot@example.com", &[]);
+    assert_eq!(bot["lines"].as_u64(), Some(20 - with));
+    let template = authorship(dir.path(), "template@example.com", &[]);
+    assert_eq!(
+        template["lines"].as_u64(),
+        Some(lines_of("reformatted/app.py"))
+    );
+
+    // Someone else's repository: the list is the student's claim, only reported.
+    let a = authorship(dir.path(), "sam@example.com", &["--repo-config", "report"]);
+    assert_eq!(a["lines"].as_u64(), Some(without));
+    assert_eq!(a["share"].as_f64().unwrap(), share(without));
+    let mut reported = list.clone();
+    reported["applied"] = false.into();
+    assert_eq!(a["ignored_revs"], serde_json::json!([reported]));
+    let a = authorship(dir.path(), "sam@example.com", &["--repo-config", "ignore"]);
+    assert_eq!(a["lines"].as_u64(), Some(without));
+    assert!(a.get("ignored_revs").is_none(), "{a}");
+
+    // The auditor's own list always applies; an abbreviated hash will do,
+    // and a hash of no commit here is a note naming the file and line.
+    let mine = dir.path().join("ignore-revs.txt");
+    let bot_commit = ids[2].to_string();
+    std::fs::write(
+        &mine,
+        format!("# black\n{}\n{}\n", &bot_commit[..10], "0".repeat(40)),
+    )
+    .unwrap();
+    let json = scan_json(&[
+        dir.path().to_str().unwrap(),
+        "--author",
+        "sam@example.com",
+        "--repo-config",
+        "ignore",
+        "--ignore-revs-file",
+        mine.to_str().unwrap(),
+    ]);
+    let a = &json["repos"][0]["authorship"];
+    assert_eq!(a["lines"].as_u64(), Some(with));
+    assert_eq!(a["ignored_revs"][0]["file"], mine.to_str().unwrap());
+    assert_eq!(a["ignored_revs"][0]["applied"], true);
+    assert_eq!(a["ignored_revs"][0]["lines"].as_u64(), Some(with - without));
+    let notes = json["repos"][0]["notes"].as_array().unwrap();
+    assert!(
+        notes.contains(&serde_json::json!({
+            "path": mine.to_str().unwrap(),
+            "message": format!("line 3: `{}` names no commit of this repository; not ignored", "0".repeat(40))
+        })),
+        "{notes:?}"
+    );
+
+    // Every format says what the list changed.
+    let p = dir.path().to_str().unwrap();
+    let said = format!(
+        ".git-blame-ignore-revs (1 revision) gave {} lines to earlier commits (theirs {with} lines with it, {without} without)",
+        with - without
+    );
+    for format in ["text", "markdown", "html"] {
+        let run = cli(&[
+            "scan",
+            p,
+            "--author",
+            "sam@example.com",
+            "--all",
+            "--format",
+            format,
+        ]);
+        // Markdown escapes the brackets.
+        let words = run.out.replace('\\', "");
+        let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words.contains(&said), "{format}: {}", run.out);
+    }
+}
+
+#[test]
+fn a_bad_line_in_the_auditors_ignore_revs_file_is_a_usage_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    history_repo("reformatted", dir.path());
+    let list = dir.path().join("ignore-revs.txt");
+    std::fs::write(&list, "# reformat\nHEAD~1\n").unwrap();
+    let run = cli(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--author",
+        "sam@example.com",
+        "--ignore-revs-file",
+        list.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.err);
+    assert!(
+        run.err.contains(&format!(
+            "{}:2: `HEAD~1` is not a commit hash",
+            list.display()
+        )),
+        "{}",
+        run.err
+    );
+}
+
+#[test]
+fn moving_and_copying_files_does_not_make_the_mover_their_author() {
+    let dir = tempfile::tempdir().unwrap();
+    history_repo("moved", dir.path());
+    let name = repo_name(dir.path());
+    let read =
+        |f: &str| std::fs::read_to_string(root().join("fixtures/histories/moved").join(f)).unwrap();
+    // The mentor's cart is the student's shop.py up to the discounts, under
+    // a docstring and a blank line of theirs; the discounts are the rest.
+    let cart = read("cart.py");
+    let (doc, body) = cart.split_at(cart.find("\n\n").unwrap() + 2);
+    assert_eq!(doc.lines().count(), 2);
+    assert_eq!(
+        read("shop.py"),
+        format!("{body}\n\n{}", read("discounts.py"))
+    );
+    let (body, discounts, receipt) = (
+        body.lines().count() as u64,
+        lines_of("moved/discounts.py"),
+        lines_of("moved/report.py"),
+    );
+    // Two receipts: the student's, and the mentor's copy in tools/.
+    let total = 2 + body + discounts + 2 * receipt;
+    let moved = body + discounts + receipt;
+    assert_eq!((moved, total), (31, 40));
+
+    let sam = scan_as(dir.path(), Some("sam@example.com"));
+    let a = &sam["repos"][0]["authorship"];
+    assert_eq!(a["lines"].as_u64(), Some(total - 2));
+    assert_eq!(a["total"].as_u64(), Some(total));
+    // Without following them, the moved and copied lines would be the mentor's.
+    assert_eq!(
+        a["moves"],
+        serde_json::json!({"lines": moved, "theirs_without": receipt})
+    );
+    let max = scan_as(dir.path(), Some("max@example.com"));
+    let a = &max["repos"][0]["authorship"];
+    assert_eq!(a["lines"].as_u64(), Some(2));
+    assert_eq!(a["moves"]["theirs_without"].as_u64(), Some(2 + moved));
+    // The comprehensions in the moved cart and the copied receipt stay the student's.
+    assert!(level(&sam, &name, "py.comprehensions") >= 1);
+    assert_eq!(level(&max, &name, "py.comprehensions"), 0);
+
+    let text = cli(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--author",
+        "sam@example.com",
+    ]);
+    let words = text.out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains(&format!(
+            "blame followed {moved} lines moved or copied from other files (theirs {} lines with it, {receipt} without)",
+            total - 2
+        )),
+        "{}",
+        text.out
+    );
+}

@@ -30,8 +30,8 @@ pub use data_error::{field_offset, line_at, DataError, DataErrors};
 pub use evidence::{CompetencyLevel, Evidence, Finding, Flag, Note, Severity};
 pub use history::History;
 pub use report::{
-    AreaSummary, Authorship, MergedIdentity, Portfolio, PortfolioCompetency, RepoReport, Report,
-    Stats, Tool, SCHEMA_VERSION,
+    AreaSummary, Authorship, IgnoredRevisions, MergedIdentity, Moves, Portfolio,
+    PortfolioCompetency, RepoReport, Report, Stats, Tool, SCHEMA_VERSION,
 };
 pub use statements::{RepoConfig, Statements};
 pub use web::{Forge, WebRepo, SEGMENT as URL_SEGMENT};

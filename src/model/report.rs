@@ -114,6 +114,43 @@ pub struct Authorship {
     /// with the lines that would make theirs; counted only when it was trusted.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub merged: Vec<MergedIdentity>,
+    /// Lines blame followed from another file (renamed, copied, or a block
+    /// moved or copied within a commit); absent when there are none.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub moves: Option<Moves>,
+    /// Each list of revisions blame passes over (the auditor's
+    /// `--ignore-revs-file`, the repository's `.git-blame-ignore-revs`), and
+    /// what it changed.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub ignored_revs: Vec<IgnoredRevisions>,
+}
+
+/// What following lines across files changed: without it, those lines
+/// would be the commit's that moved them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moves {
+    /// Lines that belong to an earlier commit than the one that moved them.
+    pub lines: u64,
+    /// The authors' lines if moves were not followed (`lines` above is with them).
+    pub theirs_without: u64,
+}
+
+/// A list of revisions for blame to pass over, and what it changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IgnoredRevisions {
+    /// `.git-blame-ignore-revs` (the repository's own, at the scanned
+    /// revision) or the auditor's file as given.
+    pub file: String,
+    /// Whether it applied: the auditor's always; the repository's under
+    /// `--repo-config trust` (under `report`, what it would change is shown).
+    pub applied: bool,
+    /// Commits of the repository it names.
+    pub revisions: u64,
+    /// Lines that go to another commit with it than without it.
+    pub lines: u64,
+    /// The authors' lines without it, and with it.
+    pub theirs_without: u64,
+    pub theirs_with: u64,
 }
 
 /// Another identity a `.mailmap` maps onto an audited author.

@@ -13,7 +13,8 @@
 
 use super::authored::{self, Piece};
 use super::{
-    areas, config_note, metrics_text, safe_url, statements_line, status_mark, Grade, Places,
+    areas, authorship_line, blame_line, config_note, metrics_text, safe_url, statements_line,
+    status_mark, Grade, Places,
 };
 use crate::model::area_title;
 use crate::model::CompetencyLevel;
@@ -224,6 +225,8 @@ struct RepoView<'a> {
     anchor: String,
     revision: Option<&'a str>,
     facts: String,
+    /// With `--author`: how much of it is theirs, and what blame followed.
+    authorship: Vec<String>,
     /// What its own portfolio-audit.toml says, and whether it applied.
     statements: Option<String>,
     /// This repository's own checklist score, and its colour.
@@ -534,6 +537,11 @@ fn repo_view<'a>(index: usize, r: &'a RepoReport, places: &Places) -> RepoView<'
             .as_deref()
             .map(|rev| rev.get(..12).unwrap_or(rev)),
         facts: facts.join(" · "),
+        authorship: r.authorship.as_ref().map_or_else(Vec::new, |a| {
+            std::iter::once(authorship_line(a))
+                .chain(blame_line(a))
+                .collect()
+        }),
         statements: r.statements.as_ref().map(statements_line),
         score: r.checklist.as_ref().map(|c| c.score),
         score_class: score_class(r.checklist.as_ref().map_or(0, |c| c.score)),
