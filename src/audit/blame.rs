@@ -3,8 +3,13 @@
 
 use super::FileOutcome;
 use crate::analyze::FileKind;
-use crate::model::{Authorship, History, IgnoredRevisions, MergedIdentity, Moves, Note};
-use crate::source::blame::{ignored_revs, Authors, Blamer, FileBlame, Handed, IgnoredRevs};
+use crate::model::{
+    Authorship, History, IgnoredCommit, IgnoredRevisions, MergedIdentity, Moves, Note,
+};
+use crate::source::blame::{
+    ignored_revs, Authors, Blamer, CommitEffect, FileBlame, Handed, IgnoreList, IgnoredRevs,
+    ListEffect,
+};
 use crate::source::SourceError;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -119,7 +124,7 @@ pub(super) fn authorship_of(
     let (mut lines, mut total) = (0u64, 0u64);
     let mut merged: BTreeMap<&str, u64> = BTreeMap::new();
     let mut moves = Handed::default();
-    let mut ignored = vec![Handed::default(); blame.ignored.lists.len()];
+    let mut ignored = vec![ListEffect::default(); blame.ignored.lists.len()];
     for (o, b) in outcomes.iter().zip(&blame.files) {
         if !matches!(o.kind, Some(FileKind::Python | FileKind::Notebook)) {
             continue;
@@ -132,7 +137,11 @@ pub(super) fn authorship_of(
             }
             moves = moves.plus(t.moves);
             for (sum, file) in ignored.iter_mut().zip(&t.ignored) {
-                *sum = sum.plus(*file);
+                sum.handed = sum.handed.plus(file.handed);
+                for (c, e) in &file.commits {
+                    let total = sum.commits.entry(*c).or_default();
+                    *total = total.plus(*e);
+                }
             }
         }
     }
@@ -163,14 +172,39 @@ pub(super) fn authorship_of(
             .ignored
             .lists
             .iter()
-            .zip(ignored)
-            .map(|(list, effect)| IgnoredRevisions {
-                file: list.name.clone(),
-                applied: list.applied,
-                revisions: list.revisions(),
-                lines: effect.lines,
-                theirs_without: effect.theirs_without,
-                theirs_with: effect.theirs_with,
+            .zip(&ignored)
+            .map(|(list, effect)| ignored_revisions(list, effect))
+            .collect(),
+    }
+}
+
+/// One list of ignored revisions in the report: what it changed, in all
+/// and per commit (a commit that changed no counted line says 0).
+fn ignored_revisions(list: &IgnoreList, effect: &ListEffect) -> IgnoredRevisions {
+    let Handed {
+        lines,
+        theirs_without,
+        theirs_with,
+    } = effect.handed;
+    IgnoredRevisions {
+        file: list.name.clone(),
+        applied: list.applied,
+        revisions: list.revisions(),
+        lines,
+        theirs_without,
+        theirs_with,
+        commits: list
+            .commits
+            .iter()
+            .map(|c| {
+                let e: CommitEffect = effect.commits.get(&c.id).copied().unwrap_or_default();
+                IgnoredCommit {
+                    commit: c.id.to_string(),
+                    author: c.author.clone(),
+                    summary: c.summary.clone(),
+                    lines: e.lines,
+                    theirs: e.theirs,
+                }
             })
             .collect(),
     }

@@ -30,7 +30,7 @@ pub use data_error::{field_offset, line_at, DataError, DataErrors};
 pub use evidence::{CompetencyLevel, Evidence, Finding, Flag, Note, Severity};
 pub use history::History;
 pub use report::{
-    AreaSummary, Authorship, IgnoredRevisions, MergedIdentity, Moves, Portfolio,
+    AreaSummary, Authorship, IgnoredCommit, IgnoredRevisions, MergedIdentity, Moves, Portfolio,
     PortfolioCompetency, RepoReport, Report, Stats, Tool, SCHEMA_VERSION,
 };
 pub use statements::{RepoConfig, Statements};

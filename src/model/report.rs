@@ -151,6 +151,27 @@ pub struct IgnoredRevisions {
     /// The authors' lines without it, and with it.
     pub theirs_without: u64,
     pub theirs_with: u64,
+    /// Each commit it names, in the order of its entries: who made it, what
+    /// it says, and what passing over it changed.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub commits: Vec<IgnoredCommit>,
+}
+
+/// One commit a list of ignored revisions names, and what passing over it
+/// changed in the Python files and notebooks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IgnoredCommit {
+    /// Its full id.
+    pub commit: String,
+    /// `Name <email>` as the commit has it.
+    pub author: String,
+    /// The first line of its message.
+    pub summary: String,
+    /// Lines it would hold were it alone not passed over: what it changed
+    /// that blame gives to earlier commits.
+    pub lines: u64,
+    /// Of those, the lines that count as the authors' with it passed over.
+    pub theirs: u64,
 }
 
 /// Another identity a `.mailmap` maps onto an audited author.

@@ -120,7 +120,7 @@ pub enum PortfolioError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}:{line}: `{text}` is not a commit hash (git's format: one full or abbreviated hash a line, `#` starts a comment)", .path.display())]
+    #[error("{}:{line}: `{text}` is not a commit hash (git's format: one full commit hash a line, `#` starts a comment)", .path.display())]
     IgnoreRevsLine {
         path: PathBuf,
         line: u32,

@@ -13,8 +13,8 @@
 
 use super::authored::{self, Piece};
 use super::{
-    areas, authorship_line, blame_line, config_note, metrics_text, safe_url, statements_line,
-    status_mark, Grade, Places,
+    areas, authorship_line, blame_line, config_note, ignored_commit_lines, metrics_text, safe_url,
+    statements_line, status_mark, Grade, Places,
 };
 use crate::model::area_title;
 use crate::model::CompetencyLevel;
@@ -540,6 +540,7 @@ fn repo_view<'a>(index: usize, r: &'a RepoReport, places: &Places) -> RepoView<'
         authorship: r.authorship.as_ref().map_or_else(Vec::new, |a| {
             std::iter::once(authorship_line(a))
                 .chain(blame_line(a))
+                .chain(ignored_commit_lines(a))
                 .collect()
         }),
         statements: r.statements.as_ref().map(statements_line),

@@ -325,6 +325,9 @@ fn repo_lines(r: &RepoReport, places: &Places) -> Vec<String> {
         if let Some(line) = super::blame_line(a) {
             lines.push(format!("  - {}", escape(&line)));
         }
+        for line in super::ignored_commit_lines(a) {
+            lines.push(format!("    - {}", escape(&line)));
+        }
     }
     for f in &r.flags {
         lines.push(format!("  - ⚑ {}: {}", escape(&f.id), escape(&f.reason)));

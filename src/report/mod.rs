@@ -229,6 +229,35 @@ pub fn blame_line(a: &Authorship) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// Each commit the lists of ignored revisions name, one line each, as
+/// every format words it under [`blame_line`]: `passed over 3c1f2a9b8d7e
+/// "Format with black" (Style Bot <bot@example.com>): 6 lines to earlier
+/// commits, 6 of them theirs`. Who made a commit and what it says let a
+/// reader judge whether passing over it is fair (a reformat, or someone
+/// else's rewrite the list would credit to the authors).
+pub fn ignored_commit_lines(a: &Authorship) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in &a.ignored_revs {
+        let verb = if r.applied {
+            "passed over"
+        } else {
+            "would pass over"
+        };
+        for c in &r.commits {
+            let lines = if c.lines == 1 { "line" } else { "lines" };
+            out.push(format!(
+                "{verb} {} \"{}\" ({}): {} {lines} to earlier commits, {} of them theirs",
+                c.commit.get(..12).unwrap_or(&c.commit),
+                c.summary,
+                c.author,
+                c.lines,
+                c.theirs
+            ));
+        }
+    }
+    out
+}
+
 fn sources(items: &[IgnoredItem]) -> String {
     let files: BTreeSet<&str> = items.iter().map(|i| i.source.as_str()).collect();
     files.into_iter().collect::<Vec<_>>().join(", ")

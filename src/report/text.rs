@@ -5,8 +5,8 @@
 //! palette the command line chose (`--color`, `NO_COLOR`, a terminal).
 
 use super::{
-    areas, authorship_line, blame_line, config_note, metrics_text, statements_line, status_mark,
-    Grade, Places,
+    areas, authorship_line, blame_line, config_note, ignored_commit_lines, metrics_text,
+    statements_line, status_mark, Grade, Places,
 };
 use crate::model::area_title;
 use crate::model::{CompetencyLevel, Evidence};
@@ -134,6 +134,9 @@ fn render_repo(
         writeln!(out, "  {}", authorship_line(a))?;
         if let Some(line) = blame_line(a) {
             writeln!(out, "  {line}")?;
+        }
+        for line in ignored_commit_lines(a) {
+            writeln!(out, "    {line}")?;
         }
     }
     for f in &r.flags {

@@ -15,8 +15,10 @@ use std::collections::HashSet;
 /// The repository's own list, at its top, as GitHub's blame view reads it.
 pub const REPO_FILE: &str = ".git-blame-ignore-revs";
 
-/// A list of revisions in git's format: one full or abbreviated commit hash
-/// a line; `#` starts a comment; blank lines are skipped.
+/// A list of revisions in git's format: one full commit hash a line; `#`
+/// starts a comment; blank lines are skipped. An abbreviated hash, which
+/// git refuses, is read too (with a note), so that one typo does not undo
+/// a whole list.
 #[derive(Debug, Clone)]
 pub struct RevList {
     /// Where it comes from, as messages name it.
@@ -64,11 +66,26 @@ impl RevList {
             .iter()
             .map(|(line, text)| note(*line, format!("`{text}` is not a commit hash; skipped")))
             .collect();
-        let mut commits = HashSet::new();
+        let mut seen = HashSet::new();
+        let mut commits = Vec::new();
         for (line, hash) in &self.entries {
             match find_commit(repo, hash) {
                 Ok(c) => {
-                    commits.insert(c);
+                    // Applied all the same (the intent is plain), but the
+                    // learner's own `git blame` would stop at this line.
+                    if hash.len() < c.id.to_string().len() {
+                        notes.push(note(
+                            *line,
+                            format!(
+                                "`{hash}` is abbreviated: applied, but git blame refuses \
+                                 abbreviated hashes; write the full {}",
+                                c.id
+                            ),
+                        ));
+                    }
+                    if seen.insert(c.id) {
+                        commits.push(c);
+                    }
                 }
                 Err(why) => notes.push(note(*line, format!("`{hash}` {why}; not ignored"))),
             }
@@ -77,13 +94,14 @@ impl RevList {
             name: self.name.clone(),
             applied,
             commits,
+            ids: seen,
         };
         (list, notes)
     }
 }
 
 /// The commit a full or abbreviated hash names, or why none.
-fn find_commit(repo: &Repository, hash: &str) -> Result<Oid, &'static str> {
+fn find_commit(repo: &Repository, hash: &str) -> Result<IgnoredCommit, &'static str> {
     let object = repo.find_object_by_prefix(hash, None).map_err(|e| {
         if e.code() == ErrorCode::Ambiguous {
             "is ambiguous (more than one object starts with it)"
@@ -93,8 +111,50 @@ fn find_commit(repo: &Repository, hash: &str) -> Result<Oid, &'static str> {
     })?;
     object
         .peel_to_commit()
-        .map(|c| c.id())
+        .map(|c| IgnoredCommit::of(&c))
         .map_err(|_| "names an object that is not a commit")
+}
+
+/// A commit a list names, as the report describes it: a reader judges
+/// from who made it and what it says whether passing over it is fair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoredCommit {
+    pub id: Oid,
+    /// `Name <email>`, as the commit has it (no mailmap: the commit as made).
+    pub author: String,
+    /// The first line of its message.
+    pub summary: String,
+}
+
+impl IgnoredCommit {
+    fn of(c: &git2::Commit) -> IgnoredCommit {
+        let author = c.author();
+        let name = String::from_utf8_lossy(author.name_bytes()).into_owned();
+        let email = String::from_utf8_lossy(author.email_bytes()).into_owned();
+        let message = String::from_utf8_lossy(c.message_bytes()).into_owned();
+        IgnoredCommit {
+            id: c.id(),
+            author: printable(&format!("{name} <{email}>")),
+            summary: printable(message.lines().next().unwrap_or("").trim()),
+        }
+    }
+}
+
+/// Longest summary the report repeats: a first line is meant to be short,
+/// and a report line should stay one line.
+const MAX_SUMMARY_CHARS: usize = 100;
+
+/// Text from a commit as the report may print it on a terminal: without
+/// control characters (an escape sequence in a message must not reach the
+/// reader's terminal), at most [`MAX_SUMMARY_CHARS`] characters.
+fn printable(text: &str) -> String {
+    let kept: Vec<char> = text.chars().filter(|c| !c.is_control()).collect();
+    if kept.len() <= MAX_SUMMARY_CHARS {
+        return kept.into_iter().collect();
+    }
+    let mut short: String = kept[..MAX_SUMMARY_CHARS - 1].iter().collect();
+    short.push('…');
+    short
 }
 
 /// One list's revisions found in a repository.
@@ -105,7 +165,9 @@ pub struct IgnoreList {
     /// Whether blame applies it; the repository's own list is only
     /// reported (what it would change) unless it is trusted.
     pub applied: bool,
-    commits: HashSet<Oid>,
+    /// The commits it names, in the order of its entries, each once.
+    pub commits: Vec<IgnoredCommit>,
+    ids: HashSet<Oid>,
 }
 
 impl IgnoreList {
@@ -115,7 +177,7 @@ impl IgnoreList {
     }
 
     pub fn contains(&self, commit: Oid) -> bool {
-        self.commits.contains(&commit)
+        self.ids.contains(&commit)
     }
 }
 
@@ -180,6 +242,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn commit_text_loses_control_characters_and_stays_one_short_line() {
+        assert_eq!(
+            printable("Format\u{1b}[2J with black"),
+            "Format[2J with black"
+        );
+        let long = printable(&"x".repeat(300));
+        assert_eq!(long.chars().count(), MAX_SUMMARY_CHARS);
+        assert!(long.ends_with('…'));
+    }
+
+    #[test]
     fn the_format_is_gits_hashes_comments_and_blank_lines() {
         let list = RevList::parse(
             "ignore.txt",
@@ -205,15 +278,31 @@ mod tests {
         let tree = repo.treebuilder(None).unwrap().write().unwrap();
         let tree = repo.find_tree(tree).unwrap();
         let sig = git2::Signature::new("a", "a@example.com", &git2::Time::new(0, 0)).unwrap();
-        let c = repo.commit(None, &sig, &sig, "one", &tree, &[]).unwrap();
+        let c = repo
+            .commit(
+                None,
+                &sig,
+                &sig,
+                "Format with black\n\nAll files.",
+                &tree,
+                &[],
+            )
+            .unwrap();
         let full = c.to_string();
         let text = format!(
             "{}\n{full}\n0000000000000000000000000000000000000001\nnope\n",
             &full[..8]
         );
         let (list, notes) = RevList::parse("ignore.txt", &text).resolve(&repo, true);
+        // Named twice (abbreviated, then in full): one revision.
         assert_eq!(list.revisions(), 1);
         assert!(list.contains(c) && list.applied);
+        let described = IgnoredCommit {
+            id: c,
+            author: "a <a@example.com>".into(),
+            summary: "Format with black".into(),
+        };
+        assert_eq!(list.commits, vec![described]);
         let said: Vec<String> = notes
             .iter()
             .map(|n| format!("{}: {}", n.path, n.message))
@@ -221,8 +310,9 @@ mod tests {
         assert_eq!(
             said,
             vec![
-                "ignore.txt: line 4: `nope` is not a commit hash; skipped",
-                "ignore.txt: line 3: `0000000000000000000000000000000000000001` names no commit of this repository; not ignored",
+                "ignore.txt: line 4: `nope` is not a commit hash; skipped".to_string(),
+                format!("ignore.txt: line 1: `{}` is abbreviated: applied, but git blame refuses abbreviated hashes; write the full {full}", &full[..8]),
+                "ignore.txt: line 3: `0000000000000000000000000000000000000001` names no commit of this repository; not ignored".to_string(),
             ]
         );
         // A tree is an object, not a commit.

@@ -14,7 +14,9 @@ use super::git;
 use super::SourceError;
 use crate::model::{History, Note, RepoConfig};
 use git2::{DiffFindOptions, Mailmap, Oid, Repository, Signature};
-pub use ignore_revs::{IgnoreList, IgnoredRevs, RevList, REPO_FILE as IGNORE_REVS_FILE};
+pub use ignore_revs::{
+    IgnoreList, IgnoredCommit, IgnoredRevs, RevList, REPO_FILE as IGNORE_REVS_FILE,
+};
 use lines::{line_count, moved_from, score, split_lines, LineMap, MOVE_SCORE};
 use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -184,7 +186,36 @@ pub struct FileBlame {
     pub moves: Handed,
     /// What each list of ignored revisions changed, in the order of
     /// [`IgnoredRevs::lists`].
-    pub ignored: Vec<Handed>,
+    pub ignored: Vec<ListEffect>,
+}
+
+/// What one list of ignored revisions changed in a file: in all, and per
+/// commit it names, so that the report can say what each one took or gave.
+#[derive(Debug, Clone, Default)]
+pub struct ListEffect {
+    pub handed: Handed,
+    /// Per commit of the list that passed lines on.
+    pub commits: BTreeMap<Oid, CommitEffect>,
+}
+
+/// What passing over one commit changed: the lines it would hold were it
+/// alone not passed over (the other revisions still are), and how many of
+/// those count as the authors' with it passed over. A line a second ignored
+/// commit changed too counts for both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CommitEffect {
+    pub lines: u64,
+    pub theirs: u64,
+}
+
+impl CommitEffect {
+    /// The sum of two files' counts.
+    pub fn plus(self, other: CommitEffect) -> CommitEffect {
+        CommitEffect {
+            lines: self.lines + other.lines,
+            theirs: self.theirs + other.theirs,
+        }
+    }
 }
 
 /// What one way of following lines changed: lines that went to another
@@ -400,7 +431,7 @@ impl Blamer {
             })
             .collect();
         let mut out = FileBlame {
-            ignored: vec![Handed::default(); applied.len()],
+            ignored: vec![ListEffect::default(); applied.len()],
             ..FileBlame::default()
         };
         let theirs = |c: Oid| authors.counts(&self.whose(c, authors));
@@ -416,12 +447,21 @@ impl Blamer {
             out.moves.add(unmoved != owner, theirs(unmoved), mine);
             for (i, (list, other)) in self.ignored.lists.iter().zip(&toggled).enumerate() {
                 let alt = self.owner(line, true, other);
-                let (without, with) = if list.applied {
-                    (theirs(alt), mine)
+                let (without, with, on) = if list.applied {
+                    (theirs(alt), mine, &applied)
                 } else {
-                    (mine, theirs(alt))
+                    (mine, theirs(alt), other)
                 };
-                out.ignored[i].add(alt != owner, without, with);
+                let effect = &mut out.ignored[i];
+                effect.handed.add(alt != owner, without, with);
+                // Per commit, with the list on: what each one passed on.
+                for c in self.passed_over(line, on) {
+                    if list.contains(c) {
+                        let e = effect.commits.entry(c).or_default();
+                        e.lines += 1;
+                        e.theirs += u64::from(with);
+                    }
+                }
             }
         }
         if out.mine.is_empty() {
@@ -444,6 +484,22 @@ impl Blamer {
             }
         }
         line.owner
+    }
+
+    /// The ignored commits a line passes on its way to its owner, with
+    /// moves followed and the lists applied as `applied` says.
+    fn passed_over(&self, line: &LineHistory, applied: &[bool]) -> Vec<Oid> {
+        let mut passed = Vec::new();
+        for (commit, how) in &line.handovers {
+            match how {
+                Handover::Moved => {}
+                Handover::Ignored if self.ignored.ignored_with(*commit, applied) => {
+                    passed.push(*commit);
+                }
+                Handover::Ignored => break,
+            }
+        }
+        passed
     }
 
     fn whose(&self, commit: Oid, authors: &Authors) -> Whose {
@@ -984,6 +1040,70 @@ mod tests {
             theirs_with: 1,
         };
         assert_eq!(b.moves, moved);
+    }
+
+    #[test]
+    fn each_ignored_commit_says_which_lines_it_would_hold_without_its_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init_bare(dir.path()).unwrap();
+        let c1 = commit(
+            &repo,
+            &[("f.py", "def total(items):\n    return sum(items)\n")],
+            &[],
+            "ann",
+            0,
+        );
+        // Two formatters in a row: the second touches both lines, the first one.
+        let c2 = commit(
+            &repo,
+            &[("f.py", "def total(items):\n    return sum(items)  # ok\n")],
+            &[c1],
+            "bot",
+            1,
+        );
+        let c3 = commit(
+            &repo,
+            &[(
+                "f.py",
+                "def total( items ):\n    return sum( items )  # ok\n",
+            )],
+            &[c2],
+            "bot",
+            2,
+        );
+        let list = RevList::parse("list", &format!("{c2}\n{c3}\n"));
+        let ann = Authors::new(&["ann@example.com".into()]).with_ignore_revs(Some(list));
+        let (ignored, notes) = ignored_revs(dir.path(), &c3.to_string(), &ann).unwrap();
+        assert!(notes.is_empty(), "{notes:?}");
+        let blamer = Blamer::open(dir.path(), &c3.to_string(), &ann, &ignored).unwrap();
+        assert_eq!(blamer.line_commits("f.py").unwrap(), vec![c1, c1]);
+        let b = blamer.blame("f.py", &ann).unwrap();
+        let handed = Handed {
+            lines: 2,
+            theirs_without: 0,
+            theirs_with: 2,
+        };
+        assert_eq!(b.ignored[0].handed, handed);
+        let per_commit: Vec<(Oid, CommitEffect)> =
+            b.ignored[0].commits.iter().map(|(c, e)| (*c, *e)).collect();
+        let mut expected = vec![
+            (
+                c2,
+                CommitEffect {
+                    lines: 1,
+                    theirs: 1,
+                },
+            ),
+            (
+                c3,
+                CommitEffect {
+                    lines: 2,
+                    theirs: 2,
+                },
+            ),
+        ];
+        expected.sort_by_key(|(c, _)| *c);
+        assert_eq!(per_commit, expected);
     }
 
     #[test]
