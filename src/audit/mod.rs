@@ -37,7 +37,7 @@ use crate::rules::provenance;
 use crate::rules::RuleSet;
 use crate::source::blame::Authors;
 use crate::source::{ListOptions, Listing, Repo, RepoInput, Skip, SourceError};
-use blame::{authorship_of, blame_files, Blamed};
+use blame::{authorship_of, blame_repo, Blamed, Histories};
 pub use cache::FileCache;
 use file::analyze_files;
 use includes::follow_includes;
@@ -224,10 +224,10 @@ fn audit_listing(
     }
 
     let blames = match (authors, &listing.revision, &input.repo) {
-        (Some(a), Some(rev), Repo::Git { path, .. }) => Some(blame_files(&outcomes, path, rev, a)),
+        (Some(a), Some(rev), Repo::Git { path, .. }) => Some(blame_repo(&outcomes, path, rev, a)?),
         _ => None,
     };
-    let blame_of = |i: usize| blames.as_ref().map(|b| &b[i]);
+    let blame_of = |i: usize| blames.as_ref().map(|b| &b.files[i]);
 
     // Second parallel pass: names from other modules, now that every
     // module's exports are known; then the author filter.
@@ -275,6 +275,7 @@ fn audit_listing(
     let mut findings = committed_folders(&listing.committed, rules, &mut tally);
     let mut notes = listing.notes;
     notes.extend(include_notes);
+    notes.extend(blames.iter().flat_map(|b| b.notes.iter().cloned()));
     for (i, (o, hits)) in outcomes.iter().zip(&resolved).enumerate() {
         // The learner's code only: what is not theirs is listed apart.
         let kind = o.kind.filter(|_| o.not_mine.is_none());
@@ -358,7 +359,11 @@ fn audit_listing(
     let authorship = match (authors, blames.as_ref(), &input.repo, &listing.revision) {
         (Some(a), Some(b), Repo::Git { path, .. }, Some(rev)) => {
             let theirs = crate::source::blame::authored_history(path, rev, a)?;
-            let share = authorship_of(a, &outcomes, b, theirs.as_ref(), history.as_ref());
+            let histories = Histories {
+                theirs: theirs.as_ref(),
+                all: history.as_ref(),
+            };
+            let share = authorship_of(a, &outcomes, b, &histories);
             // Metrics (and the history competency) count their commits only;
             // the report's `history` stays the whole repository's.
             Some((share, theirs))

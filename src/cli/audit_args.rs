@@ -94,8 +94,9 @@ pub struct AuditArgs {
     #[arg(long = "author", value_name = "EMAIL|NAME")]
     pub authors: Vec<String>,
     /// What a scanned repository's own portfolio-audit.toml (and, with
-    /// --author, its .mailmap) may do: trust (it applies), report (shown,
-    /// the score computed as if it were absent) or ignore (not read).
+    /// --author, its .mailmap and .git-blame-ignore-revs) may do: trust (it
+    /// applies), report (shown, the score computed as if it were absent) or
+    /// ignore (not read).
     /// Default: trust for one local repository, report for URLs, a repos
     /// file or several repositories.
     #[arg(long, value_name = "POLICY", value_enum)]
@@ -104,6 +105,12 @@ pub struct AuditArgs {
     /// applies, whatever --repo-config says of the repository's.
     #[arg(long, value_name = "FILE")]
     pub mailmap: Option<PathBuf>,
+    /// With --author: revisions blame passes over, such as a reformatting
+    /// commit (git's .git-blame-ignore-revs format: a hash a line, #
+    /// comments); always applies, whatever --repo-config says of the
+    /// repository's own .git-blame-ignore-revs.
+    #[arg(long, value_name = "FILE", requires = "authors")]
+    pub ignore_revs_file: Option<PathBuf>,
 }
 
 /// `--repo-config`.
@@ -140,6 +147,7 @@ impl AuditArgs {
             depth: inputs.and_then(|i| i.depth),
             repo_config: self.repo_config.map(RepoConfig::from),
             mailmap: self.mailmap.clone(),
+            ignore_revs_file: self.ignore_revs_file.clone(),
             accounts: inputs
                 .map(InputArgs::accounts)
                 .transpose()?

@@ -32,8 +32,8 @@ pub use evidence::{CompetencyLevel, Evidence, Finding, Flag, Note, Severity};
 pub use history::History;
 pub use plan::{Plan, PLAN_SCHEMA_VERSION};
 pub use report::{
-    AreaSummary, Authorship, MergedIdentity, NotCounted, Portfolio, PortfolioCompetency, Project,
-    RepoReport, Report, Stats, Tool, SCHEMA_VERSION,
+    AreaSummary, Authorship, IgnoredCommit, IgnoredRevisions, MergedIdentity, Moves, NotCounted,
+    Portfolio, PortfolioCompetency, Project, RepoReport, Report, Stats, Tool, SCHEMA_VERSION,
 };
 pub use statements::{RepoConfig, Statements};
 pub use web::{Forge, WebRepo, SEGMENT as URL_SEGMENT};

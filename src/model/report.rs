@@ -137,6 +137,64 @@ pub struct Authorship {
     /// with the lines that would make theirs; counted only when it was trusted.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub merged: Vec<MergedIdentity>,
+    /// Lines blame followed from another file (renamed, copied, or a block
+    /// moved or copied within a commit); absent when there are none.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub moves: Option<Moves>,
+    /// Each list of revisions blame passes over (the auditor's
+    /// `--ignore-revs-file`, the repository's `.git-blame-ignore-revs`), and
+    /// what it changed.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub ignored_revs: Vec<IgnoredRevisions>,
+}
+
+/// What following lines across files changed: without it, those lines
+/// would be the commit's that moved them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moves {
+    /// Lines that belong to an earlier commit than the one that moved them.
+    pub lines: u64,
+    /// The authors' lines if moves were not followed (`lines` above is with them).
+    pub theirs_without: u64,
+}
+
+/// A list of revisions for blame to pass over, and what it changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IgnoredRevisions {
+    /// `.git-blame-ignore-revs` (the repository's own, at the scanned
+    /// revision) or the auditor's file as given.
+    pub file: String,
+    /// Whether it applied: the auditor's always; the repository's under
+    /// `--repo-config trust` (under `report`, what it would change is shown).
+    pub applied: bool,
+    /// Commits of the repository it names.
+    pub revisions: u64,
+    /// Lines that go to another commit with it than without it.
+    pub lines: u64,
+    /// The authors' lines without it, and with it.
+    pub theirs_without: u64,
+    pub theirs_with: u64,
+    /// Each commit it names, in the order of its entries: who made it, what
+    /// it says, and what passing over it changed.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub commits: Vec<IgnoredCommit>,
+}
+
+/// One commit a list of ignored revisions names, and what passing over it
+/// changed in the Python files and notebooks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IgnoredCommit {
+    /// Its full id.
+    pub commit: String,
+    /// `Name <email>` as the commit has it.
+    pub author: String,
+    /// The first line of its message.
+    pub summary: String,
+    /// Lines it would hold were it alone not passed over: what it changed
+    /// that blame gives to earlier commits.
+    pub lines: u64,
+    /// Of those, the lines that count as the authors' with it passed over.
+    pub theirs: u64,
 }
 
 /// A project inside a repository: a subfolder with its own manifest or

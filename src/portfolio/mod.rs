@@ -30,7 +30,7 @@ use crate::model::{DataErrors, Note, RepoChecklist, RepoReport, Report};
 use crate::roadmap::cohort::cohort;
 use crate::roadmap::config::Config;
 use crate::roadmap::{evaluate, ignored_items};
-use crate::source::blame::{Authors, Identities};
+use crate::source::blame::{Authors, Identities, RevList};
 use crate::source::remote::FetchSettings;
 use crate::source::{discover, ListOptions, Repo, SourceError};
 use config::RepoFile;
@@ -62,6 +62,9 @@ pub struct Options {
     pub repo_config: Option<RepoConfig>,
     /// The auditor's mailmap for `--author`, applied whatever the policy.
     pub mailmap: Option<PathBuf>,
+    /// The auditor's list of revisions for blame to pass over (git's
+    /// `.git-blame-ignore-revs` format), applied whatever the policy.
+    pub ignore_revs_file: Option<PathBuf>,
     /// Where account inputs are listed, and which of their repositories count.
     pub accounts: AccountOptions,
 }
@@ -89,6 +92,7 @@ impl Default for Options {
             depth: None,
             repo_config: None,
             mailmap: None,
+            ignore_revs_file: None,
             accounts: AccountOptions::default(),
         }
     }
@@ -112,6 +116,35 @@ pub enum PortfolioError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{}: cannot read the revisions to ignore: {source}", .path.display())]
+    IgnoreRevs {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{line}: `{text}` is not a commit hash (git's format: one full commit hash a line, `#` starts a comment)", .path.display())]
+    IgnoreRevsLine {
+        path: PathBuf,
+        line: u32,
+        text: String,
+    },
+}
+
+/// The auditor's list of revisions to ignore; a line that is not a hash
+/// is an error naming it (every repository would be blamed without it).
+fn read_ignore_revs(path: &Path) -> Result<RevList, PortfolioError> {
+    let text = std::fs::read_to_string(path).map_err(|source| PortfolioError::IgnoreRevs {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let list = RevList::parse(&path.display().to_string(), &text);
+    match list.malformed.first() {
+        Some((line, text)) => Err(PortfolioError::IgnoreRevsLine {
+            path: path.to_path_buf(),
+            line: *line,
+            text: text.clone(),
+        }),
+        None => Ok(list),
+    }
 }
 
 /// What kind of problem an audit ran into.
@@ -204,6 +237,8 @@ pub struct Portfolio {
     authors: Option<Authors>,
     /// The auditor's mailmap (`--mailmap`), as read.
     mailmap: Option<String>,
+    /// The auditor's revisions to ignore (`--ignore-revs-file`), as read.
+    ignore_revs: Option<RevList>,
 }
 
 impl Portfolio {
@@ -229,6 +264,10 @@ impl Portfolio {
                 })?),
                 None => None,
             };
+        let ignore_revs = match &options.ignore_revs_file {
+            Some(path) => Some(read_ignore_revs(path)?),
+            None => None,
+        };
         Ok(Portfolio {
             rules,
             roadmap,
@@ -236,6 +275,7 @@ impl Portfolio {
             pool,
             authors,
             mailmap,
+            ignore_revs,
         })
     }
 
@@ -352,12 +392,14 @@ impl Portfolio {
             max_file_size: self.options.max_file_size,
         };
         let ready = slots.iter().filter(|s| s.is_ok()).count();
-        // Whose lines count: the repository's own .mailmap is its claim too.
+        // Whose lines count: the repository's own .mailmap and
+        // .git-blame-ignore-revs are its claims too.
         let authors = self.authors.clone().map(|a| {
             a.with_identities(Identities {
                 auditor: self.mailmap.clone(),
                 repo: policy,
             })
+            .with_ignore_revs(self.ignore_revs.clone())
         });
         progress.start(Phase::Scanning, ready);
         let outcomes: Vec<(RepoReport, Option<SourceError>, Option<RepoFile>)> =

@@ -13,8 +13,8 @@
 
 use super::authored::{self, Piece};
 use super::{
-    areas, config_note, metrics_text, not_counted_entry, not_counted_line, safe_url,
-    statements_line, status_mark, Grade, Places,
+    areas, authorship_line, blame_line, config_note, ignored_commit_lines, metrics_text,
+    not_counted_entry, not_counted_line, safe_url, statements_line, status_mark, Grade, Places,
 };
 use crate::model::area_title;
 use crate::model::plan::Plan;
@@ -258,6 +258,8 @@ struct RepoView<'a> {
     anchor: String,
     revision: Option<&'a str>,
     facts: String,
+    /// With `--author`: how much of it is theirs, and what blame followed.
+    authorship: Vec<String>,
     /// What its own portfolio-audit.toml says, and whether it applied.
     statements: Option<String>,
     /// What is not counted as the learner's code, in one line; each entry
@@ -574,6 +576,12 @@ fn repo_view<'a>(index: usize, r: &'a RepoReport, places: &Places) -> RepoView<'
             .as_deref()
             .map(|rev| rev.get(..12).unwrap_or(rev)),
         facts: facts.join(" · "),
+        authorship: r.authorship.as_ref().map_or_else(Vec::new, |a| {
+            std::iter::once(authorship_line(a))
+                .chain(blame_line(a))
+                .chain(ignored_commit_lines(a))
+                .collect()
+        }),
         statements: r.statements.as_ref().map(statements_line),
         not_counted: not_counted_line(&r.not_counted),
         not_counted_entries: r.not_counted.iter().map(not_counted_entry).collect(),

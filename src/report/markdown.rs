@@ -329,6 +329,12 @@ fn repo_lines(r: &RepoReport, places: &Places) -> Vec<String> {
     }
     if let Some(a) = &r.authorship {
         lines.push(format!("  - {}", escape(&super::authorship_line(a))));
+        if let Some(line) = super::blame_line(a) {
+            lines.push(format!("  - {}", escape(&line)));
+        }
+        for line in super::ignored_commit_lines(a) {
+            lines.push(format!("    - {}", escape(&line)));
+        }
     }
     for f in &r.flags {
         lines.push(format!("  - ⚑ {}: {}", escape(&f.id), escape(&f.reason)));

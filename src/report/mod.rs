@@ -257,6 +257,81 @@ pub fn authorship_line(a: &Authorship) -> String {
     line
 }
 
+/// What following moves and each list of ignored revisions changed in
+/// `--author`'s blame, as every format words it under the authorship line:
+/// `blame followed 25 lines moved or copied from other files (theirs 55
+/// lines with it, 30 without); .git-blame-ignore-revs (1 revision) gave 31
+/// lines to earlier commits (...)`. `None` when neither did anything.
+pub fn blame_line(a: &Authorship) -> Option<String> {
+    let lines = |n: u64| {
+        if n == 1 {
+            "1 line".to_string()
+        } else {
+            format!("{n} lines")
+        }
+    };
+    let mut parts = Vec::new();
+    if let Some(m) = &a.moves {
+        parts.push(format!(
+            "blame followed {} moved or copied from other files (theirs {} with it, {} without)",
+            lines(m.lines),
+            lines(a.lines),
+            m.theirs_without
+        ));
+    }
+    for r in &a.ignored_revs {
+        let revisions = if r.revisions == 1 {
+            "1 revision".to_string()
+        } else {
+            format!("{} revisions", r.revisions)
+        };
+        let effect = format!(
+            "{} to earlier commits (theirs {} with it, {} without)",
+            lines(r.lines),
+            lines(r.theirs_with),
+            r.theirs_without
+        );
+        parts.push(if r.applied {
+            format!("{} ({revisions}) gave {effect}", r.file)
+        } else {
+            format!(
+                "{} ({revisions}) not applied (--repo-config report): it would give {effect}",
+                r.file
+            )
+        });
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// Each commit the lists of ignored revisions name, one line each, as
+/// every format words it under [`blame_line`]: `passed over 3c1f2a9b8d7e
+/// "Format with black" (Style Bot <bot@example.com>): 6 lines to earlier
+/// commits, 6 of them theirs`. Who made a commit and what it says let a
+/// reader judge whether passing over it is fair (a reformat, or someone
+/// else's rewrite the list would credit to the authors).
+pub fn ignored_commit_lines(a: &Authorship) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in &a.ignored_revs {
+        let verb = if r.applied {
+            "passed over"
+        } else {
+            "would pass over"
+        };
+        for c in &r.commits {
+            let lines = if c.lines == 1 { "line" } else { "lines" };
+            out.push(format!(
+                "{verb} {} \"{}\" ({}): {} {lines} to earlier commits, {} of them theirs",
+                c.commit.get(..12).unwrap_or(&c.commit),
+                c.summary,
+                c.author,
+                c.lines,
+                c.theirs
+            ));
+        }
+    }
+    out
+}
+
 fn sources(items: &[IgnoredItem]) -> String {
     let files: BTreeSet<&str> = items.iter().map(|i| i.source.as_str()).collect();
     files.into_iter().collect::<Vec<_>>().join(", ")

@@ -6,7 +6,10 @@
 
 use super::authored;
 use super::text::{paint, progress_bar, render_cohort, Palette};
-use super::{authorship_line, config_note, statements_line, status_mark, Places};
+use super::{
+    authorship_line, blame_line, config_note, ignored_commit_lines, statements_line, status_mark,
+    Places,
+};
 use crate::model::{Report, Status};
 use std::io::{self, Write};
 
@@ -186,6 +189,8 @@ fn render_caveats(
         }
         if let Some(a) = &r.authorship {
             lines.push(authorship_line(a));
+            lines.extend(blame_line(a));
+            lines.extend(ignored_commit_lines(a));
         }
         for f in &r.flags {
             lines.push(format!("⚑ {}: {}", f.id, f.reason));

@@ -5,8 +5,8 @@
 //! palette the command line chose (`--color`, `NO_COLOR`, a terminal).
 
 use super::{
-    areas, authorship_line, config_note, metrics_text, not_counted_entry, not_counted_line,
-    statements_line, status_mark, Grade, Places,
+    areas, authorship_line, blame_line, config_note, ignored_commit_lines, metrics_text,
+    not_counted_entry, not_counted_line, statements_line, status_mark, Grade, Places,
 };
 use crate::model::area_title;
 use crate::model::{CompetencyLevel, Evidence};
@@ -138,6 +138,12 @@ fn render_repo(
     }
     if let Some(a) = &r.authorship {
         writeln!(out, "  {}", authorship_line(a))?;
+        if let Some(line) = blame_line(a) {
+            writeln!(out, "  {line}")?;
+        }
+        for line in ignored_commit_lines(a) {
+            writeln!(out, "    {line}")?;
+        }
     }
     for f in &r.flags {
         writeln!(out, "  ⚑ {}: {}", f.id, f.reason)?;

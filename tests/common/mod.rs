@@ -175,17 +175,33 @@ struct HistoryFile {
 
 /// Makes the git repository that `fixtures/histories/<name>/history.toml`
 /// describes in `dest`, one commit per day; returns the commits, oldest first.
+/// `{{commit N}}` in a written file becomes the id of the Nth commit (from 1).
 pub fn history_repo(name: &str, dest: &Path) -> Vec<git2::Oid> {
     let dir = root().join("fixtures/histories").join(name);
     let text = std::fs::read_to_string(dir.join("history.toml")).unwrap();
     let history: HistoryFile = toml::from_str(&text).unwrap();
     let repo = Repository::init(dest).unwrap();
-    let mut ids = Vec::new();
+    let mut ids: Vec<git2::Oid> = Vec::new();
     for (day, c) in history.commit.iter().enumerate() {
         for (path, from) in &c.write {
             let full = dest.join(path);
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-            std::fs::copy(dir.join(from), &full).unwrap_or_else(|e| panic!("{name}: {from}: {e}"));
+            let bytes =
+                std::fs::read(dir.join(from)).unwrap_or_else(|e| panic!("{name}: {from}: {e}"));
+            let bytes = match String::from_utf8(bytes) {
+                Ok(mut text) => {
+                    for (i, id) in ids.iter().enumerate() {
+                        text = text.replace(&format!("{{{{commit {}}}}}", i + 1), &id.to_string());
+                    }
+                    assert!(
+                        !text.contains("{{commit "),
+                        "{name}: {from}: a later commit"
+                    );
+                    text.into_bytes()
+                }
+                Err(e) => e.into_bytes(),
+            };
+            std::fs::write(&full, bytes).unwrap();
         }
         for path in &c.delete {
             std::fs::remove_file(dest.join(path)).unwrap();
