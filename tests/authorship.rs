@@ -635,3 +635,46 @@ fn an_ignored_commits_message_is_shown_as_text_and_one_that_changed_nothing_says
         "{text}"
     );
 }
+
+#[test]
+fn a_vendored_copy_is_no_ones_share_of_the_code() {
+    // The student wrote 2 lines and copied a 30-line library into vendor/:
+    // the copy is not counted, so it neither dilutes their share nor adds
+    // to the total.
+    let library: String = (0..30).map(|i| format!("X{i} = {i}\n")).collect();
+    let dir = tempfile::tempdir().unwrap();
+    common::git_repo(
+        dir.path(),
+        &[
+            common::Commit {
+                files: vec![
+                    ("app/main.py", b"def run():\n    return 1\n".to_vec()),
+                    ("app/vendor/tinylib/__init__.py", library.into_bytes()),
+                ],
+                message: "Start, with a copy of tinylib",
+                author: ("Sam", "sam@example.com"),
+                day: 0,
+            },
+            common::Commit {
+                files: vec![("app/other.py", b"A = 1\n".to_vec())],
+                message: "Add a constant",
+                author: ("Mentor", "mentor@example.com"),
+                day: 1,
+            },
+        ],
+    );
+    let json = scan_as(dir.path(), Some("sam@example.com"));
+    let repo = &json["repos"][0];
+    assert!(
+        repo["not_counted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["path"].as_str().unwrap().starts_with("app/vendor/")),
+        "{}",
+        repo["not_counted"]
+    );
+    let a = &repo["authorship"];
+    assert_eq!(a["total"], 3, "{a}");
+    assert_eq!(a["lines"], 2, "{a}");
+}

@@ -78,7 +78,8 @@ fn blame_files(
         .map_init(
             || Blamer::open(path, rev, authors, ignored),
             |blamer, o| {
-                let code = matches!(o.kind, Some(FileKind::Python | FileKind::Notebook));
+                let code = matches!(o.kind, Some(FileKind::Python | FileKind::Notebook))
+                    && o.not_mine.is_none();
                 let carries = !o.hits.is_empty()
                     || !o.deferred.is_empty()
                     || o.alone.as_ref().is_some_and(|a| !a.counts.is_empty());
@@ -112,8 +113,8 @@ pub(super) struct Histories<'a> {
     pub all: Option<&'a History>,
 }
 
-/// How much of the repository the authors wrote: lines of its Python files
-/// and notebooks, and commits; and what following moves and each list of
+/// How much of the repository the authors wrote: lines of its own Python
+/// files and notebooks (not what is vendored or generated), and commits; and what following moves and each list of
 /// ignored revisions changed in those lines.
 pub(super) fn authorship_of(
     authors: &Authors,
@@ -126,7 +127,8 @@ pub(super) fn authorship_of(
     let mut moves = Handed::default();
     let mut ignored = vec![ListEffect::default(); blame.ignored.lists.len()];
     for (o, b) in outcomes.iter().zip(&blame.files) {
-        if !matches!(o.kind, Some(FileKind::Python | FileKind::Notebook)) {
+        // A vendored copy or tool output is nobody's share of the learner's code.
+        if !matches!(o.kind, Some(FileKind::Python | FileKind::Notebook)) || o.not_mine.is_some() {
             continue;
         }
         if let Some(t) = &b.theirs {
