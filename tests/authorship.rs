@@ -678,3 +678,49 @@ fn a_vendored_copy_is_no_ones_share_of_the_code() {
     assert_eq!(a["total"], 3, "{a}");
     assert_eq!(a["lines"], 2, "{a}");
 }
+
+#[test]
+fn a_library_vendored_in_the_first_commit_does_not_flag_the_learners_code() {
+    // 400 lines of a copied library arrive with the first 10 of the
+    // learner's; the learner then writes 75 more over five commits. Counted
+    // with the copy, the first commit held 82% of the Python lines.
+    let own = |n: usize, tag: &str| -> Vec<u8> {
+        (0..n)
+            .map(|i| format!("{tag}_{i} = {i}\n"))
+            .collect::<String>()
+            .into_bytes()
+    };
+    let mut commits = vec![common::Commit {
+        files: vec![
+            ("vendor/biglib/__init__.py", own(400, "LIB")),
+            ("app/main.py", own(10, "MAIN")),
+        ],
+        message: "Start the app, with a copy of biglib",
+        author: ("Sam", "sam@example.com"),
+        day: 0,
+    }];
+    let names: Vec<String> = (1..=5).map(|i| format!("app/step{i}.py")).collect();
+    for (i, name) in names.iter().enumerate() {
+        commits.push(common::Commit {
+            files: vec![(name.as_str(), own(15, &format!("STEP{i}")))],
+            message: "Add a step",
+            author: ("Sam", "sam@example.com"),
+            day: i as i64 + 1,
+        });
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::git_repo(dir.path(), &commits);
+    let json = scan_as(dir.path(), None);
+    let repo = &json["repos"][0];
+    assert_eq!(
+        repo["history"]["first_commit_share"].as_f64(),
+        Some(((10.0 / 85.0) * 1000.0_f64).round() / 1000.0),
+        "{}",
+        repo["history"]
+    );
+    assert!(
+        repo["flags"].as_array().is_none_or(|f| f.is_empty()),
+        "{}",
+        repo["flags"]
+    );
+}

@@ -36,14 +36,14 @@ use crate::rules::metrics::{repo_metrics, MetricInputs};
 use crate::rules::provenance;
 use crate::rules::RuleSet;
 use crate::source::blame::Authors;
-use crate::source::{ListOptions, Listing, Repo, RepoInput, Skip, SourceError};
+use crate::source::{FirstCommitLines, ListOptions, Listing, Repo, RepoInput, Skip, SourceError};
 use blame::{authorship_of, blame_repo, Blamed, Histories};
 pub use cache::FileCache;
 use file::analyze_files;
 use includes::follow_includes;
 use not_counted::Origins;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 /// What one file gave, before the cross-module pass. A timeline shares it
@@ -355,7 +355,10 @@ fn audit_listing(
     let (not_counted, origin_notes) = origins.finish(&outcomes, &listing.files);
     notes.extend(origin_notes);
     notes.sort();
-    let history = listing.history;
+    let mut history = listing.history;
+    if let Some(h) = &mut history {
+        h.first_commit_share = first_commit_share(&listing.first_commit_lines, &outcomes);
+    }
     let authorship = match (authors, blames.as_ref(), &input.repo, &listing.revision) {
         (Some(a), Some(b), Repo::Git { path, .. }, Some(rev)) => {
             let theirs = crate::source::blame::authored_history(path, rev, a)?;
@@ -469,4 +472,24 @@ fn committed_folders(
         tally.add_file(path, &hits, None);
     }
     findings
+}
+
+/// Share (0..1) of the learner's non-blank Python lines that the first
+/// commit already held; a vendored copy or tool output imported at the
+/// start says nothing of how the learner's own code grew. `None` without
+/// such lines.
+fn first_commit_share(
+    lines: &BTreeMap<String, FirstCommitLines>,
+    outcomes: &[Arc<FileOutcome>],
+) -> Option<f64> {
+    let not_mine: HashSet<&str> = outcomes
+        .iter()
+        .filter(|o| o.not_mine.is_some())
+        .map(|o| o.path.as_str())
+        .collect();
+    let (now, then) = lines
+        .iter()
+        .filter(|(path, _)| !not_mine.contains(path.as_str()))
+        .fold((0u64, 0u64), |(n, t), (_, c)| (n + c.now, t + c.then));
+    (now > 0).then(|| ((then as f64 / now as f64) * 1000.0).round() / 1000.0)
 }

@@ -2,10 +2,10 @@
 //! on bare repositories. Also the repository's history.
 
 use super::skip::{classify_dir, Skip};
-use super::{Entry, ListOptions, Listing, Loc, SourceError};
+use super::{Entry, FirstCommitLines, ListOptions, Listing, Loc, SourceError};
 use crate::model::{History, Note};
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 pub fn open(path: &Path) -> Result<Repository, SourceError> {
@@ -90,12 +90,12 @@ pub fn list(path: &Path, rev: &str, opts: &ListOptions) -> Result<Listing, Sourc
     let commit = object.peel_to_commit().map_err(git_err(path))?;
     let mut listing = list_commit(&repo, path, &commit, opts)?;
     listing.history = history_at(&repo, path, &commit.id().to_string())?;
-    if let Some(h) = &mut listing.history {
+    if let Some(h) = &listing.history {
         let read = |e: &Entry| {
             let blob = repo.find_blob(e.blob()?).ok()?;
             Some(blob.content().to_vec())
         };
-        h.first_commit_share = first_commit_share(&repo, h, &listing.files, &read);
+        listing.first_commit_lines = first_commit_lines(&repo, h, &listing.files, &read);
     }
     if repo.is_shallow() {
         listing.notes.push(Note {
@@ -348,31 +348,38 @@ impl HistoryWalk {
     }
 }
 
-/// How much of the Python code of `files` (a listing at the scanned
-/// revision) the first commit already held: non-blank lines found at the
-/// same path in the first commit's tree (a file whose blob is unchanged
-/// counts whole), over all non-blank lines. `None` without Python code.
-pub fn first_commit_share(
+/// How much of each Python file of `files` (a listing at the scanned
+/// revision) the first commit already held: its non-blank lines, and those
+/// found at the same path in the first commit's tree (a file whose blob is
+/// unchanged counts whole).
+pub fn first_commit_lines(
     repo: &Repository,
     history: &History,
     files: &[Entry],
     read: &dyn Fn(&Entry) -> Option<Vec<u8>>,
-) -> Option<f64> {
-    let first = Oid::from_str(history.first_commit.as_deref()?).ok()?;
-    let tree = repo.find_commit(first).ok()?.tree().ok()?;
-    let (mut now, mut then) = (0u64, 0u64);
+) -> BTreeMap<String, FirstCommitLines> {
+    let mut out = BTreeMap::new();
+    let tree = history
+        .first_commit
+        .as_deref()
+        .and_then(|id| Oid::from_str(id).ok())
+        .and_then(|first| repo.find_commit(first).ok()?.tree().ok());
+    let Some(tree) = tree else { return out };
     for e in files
         .iter()
         .filter(|e| e.path.ends_with(".py") && !e.oversize)
     {
         let Some(bytes) = read(e) else { continue };
         let lines = code_lines(&bytes);
-        now += lines.len() as u64;
+        let counts = out.entry(e.path.clone()).or_insert(FirstCommitLines {
+            now: lines.len() as u64,
+            then: 0,
+        });
         let Ok(old) = tree.get_path(Path::new(&e.path)) else {
             continue;
         };
         if Some(old.id()) == e.blob() {
-            then += lines.len() as u64;
+            counts.then = counts.now;
             continue;
         }
         let Ok(old) = repo.find_blob(old.id()) else {
@@ -385,11 +392,11 @@ pub fn first_commit_share(
         for l in lines {
             if let Some(n) = before.get_mut(l).filter(|n| **n > 0) {
                 *n -= 1;
-                then += 1;
+                counts.then += 1;
             }
         }
     }
-    (now > 0).then(|| ((then as f64 / now as f64) * 1000.0).round() / 1000.0)
+    out
 }
 
 /// Non-blank lines, trimmed.

@@ -138,6 +138,18 @@ pub struct Listing {
     /// A working tree's files whose content is not HEAD's (changed, added,
     /// untracked): what the audit read of them is not at `revision`.
     pub changed: std::collections::BTreeSet<String>,
+    /// Per Python file, its non-blank lines and how many of them the first
+    /// commit already held: the audit sums those of the learner's own
+    /// files into [`History::first_commit_share`].
+    pub first_commit_lines: std::collections::BTreeMap<String, FirstCommitLines>,
+}
+
+/// One file's non-blank lines, and those the first commit already held at
+/// the same path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FirstCommitLines {
+    pub now: u64,
+    pub then: u64,
 }
 
 impl Listing {

@@ -99,9 +99,10 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
             _ => None,
         };
         let history = git::open(root).and_then(|repo| {
-            let mut h = git::history_at(&repo, root, "HEAD")?;
-            if let Some(h) = &mut h {
-                h.first_commit_share = git::first_commit_share(&repo, h, &listing.files, &read);
+            let h = git::history_at(&repo, root, "HEAD")?;
+            if let Some(h) = &h {
+                listing.first_commit_lines =
+                    git::first_commit_lines(&repo, h, &listing.files, &read);
             }
             Ok(h)
         });
