@@ -6,7 +6,7 @@ use super::RulesArg;
 use crate::exit_codes;
 use crate::portfolio::{
     inputs, AccountOptions, Audit, Hosting, Input, Options, Portfolio, ProblemKind, RepoConfig,
-    Selection, DEFAULT_MAX_FILE_SIZE, DEFAULT_ROADMAP,
+    Selection, Shard, DEFAULT_MAX_FILE_SIZE, DEFAULT_ROADMAP,
 };
 use std::io::Write;
 use std::path::PathBuf;
@@ -130,7 +130,21 @@ impl From<RepoConfigArg> for RepoConfig {
 impl AuditArgs {
     /// Loads the rules and the roadmap; either invalid is a usage error.
     pub fn portfolio(&self, inputs: Option<&InputArgs>) -> anyhow::Result<Portfolio> {
-        let options = Options {
+        self.load(self.options(inputs)?)
+    }
+
+    /// Loads the rules and the roadmap for these options.
+    fn load(&self, options: Options) -> anyhow::Result<Portfolio> {
+        Ok(Portfolio::load(
+            self.rules.rules.as_deref(),
+            &self.roadmap,
+            options,
+        )?)
+    }
+
+    /// The library's options, from these flags and the inputs' ones.
+    fn options(&self, inputs: Option<&InputArgs>) -> anyhow::Result<Options> {
+        Ok(Options {
             jobs: self.jobs,
             max_file_size: self.max_file_size,
             rev: inputs.and_then(|i| i.rev.clone()),
@@ -144,24 +158,26 @@ impl AuditArgs {
                 .map(InputArgs::accounts)
                 .transpose()?
                 .unwrap_or_default(),
-        };
-        Ok(Portfolio::load(
-            self.rules.rules.as_deref(),
-            &self.roadmap,
-            options,
-        )?)
+            shard: None,
+        })
     }
 }
 
-/// An audit of the inputs, and the exit code so far: `None` when the
-/// inputs themselves are malformed (the reason is on `err`).
+/// An audit of the inputs (of one shard of them, when given), and the exit
+/// code so far: `None` when the inputs themselves are malformed (the
+/// reason is on `err`).
 pub fn audit_inputs(
     args: &InputArgs,
     audit: &AuditArgs,
+    shard: Option<Shard>,
     quiet: bool,
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<(Audit, u8)>> {
-    let portfolio = audit.portfolio(Some(args))?;
+    let options = Options {
+        shard,
+        ..audit.options(Some(args))?
+    };
+    let portfolio = audit.load(options)?;
     let given: Vec<Input> = match inputs::gather(&args.paths, args.repos_file.as_deref()) {
         Ok(g) => g,
         Err(e) => {

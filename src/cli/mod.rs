@@ -6,6 +6,7 @@ mod badge;
 mod bench;
 mod card;
 mod diff;
+mod merge;
 mod output;
 mod progress;
 mod roadmaps_cmd;
@@ -25,6 +26,8 @@ Examples:
   portfolio-audit scan ~/code                 every repository under ~/code
   portfolio-audit scan . --format json -o report.json
   portfolio-audit scan students/* --format html -o cohort.html
+  portfolio-audit scan --repos-file class.txt --shard 2/8 --format json -o shard-2.json
+  portfolio-audit merge shard-*.json --format html -o cohort.html
   portfolio-audit badge . --output badge.svg
   portfolio-audit card ~/code -o card.svg     a shareable card of the score and areas
   portfolio-audit scan my-repo --rev v1.0     a git revision, read without checkout
@@ -56,6 +59,10 @@ enum Command {
     /// Scan repositories and report each competency's level with its evidence.
     #[command(after_help = scan::AFTER_HELP)]
     Scan(scan::ScanArgs),
+    /// Combine the JSON reports of every shard of a scan (`scan --shard K/N`)
+    /// into the report of one run, in any format; or render a saved report again.
+    #[command(after_help = merge::AFTER_HELP)]
+    Merge(merge::MergeArgs),
     /// What changed between two git revisions, or two JSON reports: competencies, checklist, findings.
     #[command(after_help = diff::AFTER_HELP)]
     Diff(diff::DiffArgs),
@@ -124,6 +131,7 @@ where
     };
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args, out, err),
+        Command::Merge(args) => merge::run(&args, out, err),
         Command::Diff(args) => diff::run(&args, out, err),
         Command::Badge(args) => badge::run(&args, out, err),
         Command::Card(args) => card::run(&args, out, err),

@@ -3,6 +3,8 @@
 use super::audit_args::{audit_inputs, AuditArgs, InputArgs};
 use super::output::OutputArgs;
 use crate::exit_codes;
+use crate::model::Report;
+use crate::portfolio::Shard;
 use crate::report::{csv, html, json, markdown, summary, text};
 use std::io::Write;
 
@@ -42,6 +44,11 @@ checklist item).
   Alan Turing      students/alan
   Mary Jackson     github:mjackson
 
+A cohort too large for one machine: run `scan ... --shard K/N --format json`
+for K = 1..N (anywhere, in any order; a repository's shard depends only on
+its source and label), then `portfolio-audit merge` on the N reports: the
+report of one run over all the inputs, in any format.
+
 Examples:
   portfolio-audit scan github:ada
   portfolio-audit scan gitlab:class/2026 --exclude 'old-*' --format html -o class.html
@@ -52,6 +59,7 @@ Examples:
   portfolio-audit scan repo.git --rev main~3
   portfolio-audit scan https://github.com/ada/portfolio
   portfolio-audit scan --repos-file class.txt --format json -o cohort.json
+  portfolio-audit scan --repos-file class.txt --shard 2/8 --format json -o shard-2.json
   portfolio-audit scan student-repo --author student@example.com
   portfolio-audit scan . --format markdown --fail-under 60 >> \"$GITHUB_STEP_SUMMARY\"
 
@@ -79,6 +87,20 @@ pub enum Format {
 pub struct ScanArgs {
     #[command(flatten)]
     pub inputs: InputArgs,
+    /// Audit only the K-th of N slices of the repositories the inputs stand
+    /// for (each repository's slice depends only on its source and label);
+    /// `merge` combines the N reports (--format json) into one run's.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
+    #[command(flatten)]
+    pub print: ReportArgs,
+    #[command(flatten)]
+    pub audit: AuditArgs,
+}
+
+/// How a report is printed: `scan` and `merge`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Exit with code 1 when the checklist score is below this (0-100).
@@ -91,46 +113,59 @@ pub struct ScanArgs {
     /// default shows what to do next on about two screens).
     #[arg(long, visible_alias = "verbose")]
     pub all: bool,
-    #[command(flatten)]
-    pub audit: AuditArgs,
 }
 
 pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
-    let Some((audit, mut code)) = audit_inputs(&args.inputs, &args.audit, args.output.quiet, err)?
+    let quiet = args.print.output.quiet;
+    let Some((audit, code)) = audit_inputs(&args.inputs, &args.audit, args.shard, quiet, err)?
     else {
         return Ok(exit_codes::USAGE);
     };
-    let report = &audit.report;
-    let mut buffer: Vec<u8> = Vec::new();
-    match args.format {
-        Format::Text => {
-            let palette = if args.output.colored() {
-                text::Palette::ANSI
-            } else {
-                text::Palette::PLAIN
-            };
-            if args.all {
-                text::render_with(report, &mut buffer, &palette)?
-            } else {
-                summary::render(report, &mut buffer, &palette, args.output.width())?
+    args.print.print(&audit.report, code, out, err)
+}
+
+impl ReportArgs {
+    /// Prints the report as asked and returns the exit code: `code` (what
+    /// the audit's problems made), or 1 when the score is below
+    /// `--fail-under` and nothing worse happened.
+    pub fn print(
+        &self,
+        report: &Report,
+        mut code: u8,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> anyhow::Result<u8> {
+        let mut buffer: Vec<u8> = Vec::new();
+        match self.format {
+            Format::Text => {
+                let palette = if self.output.colored() {
+                    text::Palette::ANSI
+                } else {
+                    text::Palette::PLAIN
+                };
+                if self.all {
+                    text::render_with(report, &mut buffer, &palette)?
+                } else {
+                    summary::render(report, &mut buffer, &palette, self.output.width())?
+                }
+            }
+            Format::Json => json::render(report, &mut buffer)?,
+            Format::Markdown => markdown::render(report, &mut buffer)?,
+            Format::Csv => csv::render(report, &mut buffer)?,
+            Format::Html => html::render(report, &mut buffer)?,
+        }
+        // Below the threshold is the mildest failure: a usage error (2) or a
+        // repository that could not be audited (3) says more, and wins.
+        if let Some(min) = self.fail_under {
+            let score = report.portfolio.checklist.score;
+            if score < min {
+                writeln!(err, "checklist score {score} is below --fail-under {min}")?;
+                if code == exit_codes::OK {
+                    code = exit_codes::BELOW_THRESHOLD;
+                }
             }
         }
-        Format::Json => json::render(report, &mut buffer)?,
-        Format::Markdown => markdown::render(report, &mut buffer)?,
-        Format::Csv => csv::render(report, &mut buffer)?,
-        Format::Html => html::render(report, &mut buffer)?,
+        self.output.write(&buffer, out)?;
+        Ok(code)
     }
-    // Below the threshold is the mildest failure: a usage error (2) or a
-    // repository that could not be audited (3) says more, and wins.
-    if let Some(min) = args.fail_under {
-        let score = report.portfolio.checklist.score;
-        if score < min {
-            writeln!(err, "checklist score {score} is below --fail-under {min}")?;
-            if code == exit_codes::OK {
-                code = exit_codes::BELOW_THRESHOLD;
-            }
-        }
-    }
-    args.output.write(&buffer, out)?;
-    Ok(code)
 }

@@ -16,6 +16,7 @@ pub mod diff;
 mod evidence;
 mod history;
 mod report;
+mod shard;
 mod statements;
 pub mod timeline;
 mod web;
@@ -33,5 +34,6 @@ pub use report::{
     AreaSummary, Authorship, MergedIdentity, Portfolio, PortfolioCompetency, RepoReport, Report,
     Stats, Tool, SCHEMA_VERSION,
 };
+pub use shard::{Fingerprints, ShardInfo};
 pub use statements::{RepoConfig, Statements};
 pub use web::{Forge, WebRepo};

@@ -11,8 +11,10 @@
 mod config;
 pub mod diff;
 pub mod inputs;
+pub mod merge;
 pub mod progress;
 pub mod reference;
+pub mod shard;
 
 pub use crate::roadmap::{Roadmap, DEFAULT as DEFAULT_ROADMAP};
 pub use crate::rules::{read_dir as read_rule_dir, FindingRule, Rule, RuleSet};
@@ -20,12 +22,14 @@ pub use crate::source::hosting::{Hosting, Selection, Token};
 pub use crate::source::input::{Input, Target};
 pub use crate::source::DEFAULT_MAX_FILE_SIZE;
 pub use inputs::InputError;
+pub use merge::MergeError;
 pub use progress::{Phase, Progress, Silent};
+pub use shard::Shard;
 
 pub use crate::model::RepoConfig;
 
 use crate::audit::{audit, audit_authored};
-use crate::model::{DataErrors, Note, RepoChecklist, RepoReport, Report};
+use crate::model::{DataErrors, Note, RepoChecklist, RepoReport, Report, ShardInfo};
 use crate::roadmap::cohort::cohort;
 use crate::roadmap::config::Config;
 use crate::roadmap::{evaluate, ignored_items};
@@ -35,6 +39,7 @@ use crate::source::{discover, ListOptions, Repo, SourceError};
 use config::RepoFile;
 use inputs::Slot;
 use rayon::prelude::*;
+use shard::Identity;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -63,6 +68,8 @@ pub struct Options {
     pub mailmap: Option<PathBuf>,
     /// Where account inputs are listed, and which of their repositories count.
     pub accounts: AccountOptions,
+    /// Audit only this slice of the repositories the inputs stand for.
+    pub shard: Option<Shard>,
 }
 
 /// Account inputs (`github:ada`): where their API answers, with which
@@ -89,6 +96,7 @@ impl Default for Options {
             repo_config: None,
             mailmap: None,
             accounts: AccountOptions::default(),
+            shard: None,
         }
     }
 }
@@ -203,6 +211,8 @@ pub struct Portfolio {
     authors: Option<Authors>,
     /// The auditor's mailmap (`--mailmap`), as read.
     mailmap: Option<String>,
+    /// The digest of the rule files, when the rules were loaded from them.
+    rules_digest: Option<String>,
 }
 
 impl Portfolio {
@@ -235,6 +245,7 @@ impl Portfolio {
             pool,
             authors,
             mailmap,
+            rules_digest: None,
         })
     }
 
@@ -245,9 +256,23 @@ impl Portfolio {
         roadmap: &str,
         options: Options,
     ) -> Result<Portfolio, PortfolioError> {
-        let rules = RuleSet::with_dir(rules_dir).map_err(PortfolioError::Rules)?;
+        let mut sources = RuleSet::embedded_sources();
+        if let Some(dir) = rules_dir {
+            sources.extend(read_rule_dir(dir).map_err(PortfolioError::Rules)?);
+        }
+        let rules = RuleSet::compile(&sources).map_err(PortfolioError::Rules)?;
         let roadmap = Roadmap::find(roadmap, &rules.ids()).map_err(PortfolioError::Roadmap)?;
-        Portfolio::new(rules, roadmap, options)
+        let mut portfolio = Portfolio::new(rules, roadmap, options)?;
+        portfolio.rules_digest = Some(shard::rules_digest(&sources));
+        Ok(portfolio)
+    }
+
+    /// The auditor's project file (`--config`), or none.
+    fn auditor(&self) -> Result<Config, PortfolioError> {
+        match &self.options.config {
+            Some(path) => Config::load(path, &self.rules.ids()).map_err(PortfolioError::Config),
+            None => Ok(Config::default()),
+        }
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -287,15 +312,41 @@ impl Portfolio {
             &accounts.selection,
             &mut problems,
         );
-        let settings = FetchSettings {
-            depth: self.options.depth,
-        };
-        let notes = inputs::fetch(&mut slots, &self.pool, progress, settings, &mut problems);
+        // Who may say what depends on all the inputs, whatever the shard.
         let policy = self
             .options
             .repo_config
             .unwrap_or_else(|| config::default_policy(given, slots.len()));
-        let report = self.report(&slots, &notes, policy, progress, &mut problems)?;
+        let auditor = self.auditor()?;
+        let shard = self.options.shard.map(|s| {
+            let identities: Vec<Identity> = slots.iter().map(Identity::of).collect();
+            let positions: Vec<u32> = (0..slots.len() as u32)
+                .filter(|&i| s.holds(&identities[i as usize]))
+                .collect();
+            let mut at = 0;
+            slots.retain(|_| {
+                at += 1;
+                s.holds(&identities[at - 1])
+            });
+            ShardInfo {
+                index: s.index,
+                count: s.count,
+                inputs: identities.len() as u32,
+                positions,
+                fingerprints: shard::fingerprints(
+                    &identities,
+                    self.rules_digest.as_deref(),
+                    &self.roadmap,
+                    &auditor,
+                ),
+            }
+        });
+        let settings = FetchSettings {
+            depth: self.options.depth,
+        };
+        let notes = inputs::fetch(&mut slots, &self.pool, progress, settings, &mut problems);
+        let mut report = self.report(&slots, &notes, policy, &auditor, progress, &mut problems)?;
+        report.shard = shard;
         Ok(Audit { report, problems })
     }
 
@@ -325,7 +376,9 @@ impl Portfolio {
         let mut problems = Vec::new();
         // One local repository: the learner's own, unless told otherwise.
         let policy = self.options.repo_config.unwrap_or(RepoConfig::Trust);
-        let report = self.report(&slots, &BTreeMap::new(), policy, progress, &mut problems)?;
+        let auditor = self.auditor()?;
+        let notes = BTreeMap::new();
+        let report = self.report(&slots, &notes, policy, &auditor, progress, &mut problems)?;
         Ok(Audit { report, problems })
     }
 
@@ -339,14 +392,11 @@ impl Portfolio {
         slots: &[Slot],
         notes: &BTreeMap<usize, Note>,
         policy: RepoConfig,
+        auditor: &Config,
         progress: &dyn Progress,
         problems: &mut Vec<Problem>,
     ) -> Result<Report, PortfolioError> {
         let ids = self.rules.ids();
-        let auditor = match &self.options.config {
-            Some(path) => Config::load(path, &ids).map_err(PortfolioError::Config)?,
-            None => Config::default(),
-        };
         let opts = ListOptions {
             max_file_size: self.options.max_file_size,
         };
@@ -391,7 +441,6 @@ impl Portfolio {
             });
         progress.finish(Phase::Scanning);
         let trust = policy == RepoConfig::Trust;
-        let mut portfolio = auditor.clone();
         // Each repository's project file, when it has one that could be read.
         let mut own: Vec<Option<Config>> = Vec::with_capacity(outcomes.len());
         let mut repos = Vec::with_capacity(outcomes.len());
@@ -408,15 +457,33 @@ impl Portfolio {
                 report.notes.extend(file.notes);
                 if let Some(c) = file.config {
                     report.statements = Some(c.statements(&file.source, trust));
-                    if trust {
-                        portfolio.merge(c.clone());
-                    }
                     config = Some(c);
                 }
             }
             report.notes.sort();
             own.push(config);
             repos.push(report);
+        }
+        Ok(self.measure(repos, &own, policy, auditor))
+    }
+
+    /// Measures audited repositories against the checklist: the portfolio,
+    /// each repository alone, each student. `own` holds each repository's
+    /// project file (as read), which counts as `policy` allows; `auditor`
+    /// is the auditor's own. A merge measures saved reports the same way.
+    fn measure(
+        &self,
+        repos: Vec<RepoReport>,
+        own: &[Option<Config>],
+        policy: RepoConfig,
+        auditor: &Config,
+    ) -> Report {
+        let trust = policy == RepoConfig::Trust;
+        let mut portfolio = auditor.clone();
+        if trust {
+            for c in own.iter().flatten() {
+                portfolio.merge(c.clone());
+            }
         }
         let catalog = self.rules.catalog();
         let mut report = Report::new(repos);
@@ -431,7 +498,7 @@ impl Portfolio {
         if own.iter().flatten().any(|c| !c.ignore.is_empty()) {
             if trust {
                 checklist.measured_score =
-                    Some(evaluate(&self.roadmap, &report.repos, &catalog, &auditor).score);
+                    Some(evaluate(&self.roadmap, &report.repos, &catalog, auditor).score);
             } else {
                 let mut asked = Config::default();
                 for c in own.iter().flatten() {
@@ -441,7 +508,7 @@ impl Portfolio {
             }
         }
         report.portfolio.checklist = checklist;
-        for (repo, c) in report.repos.iter_mut().zip(&own) {
+        for (repo, c) in report.repos.iter_mut().zip(own) {
             if repo.error.is_some() {
                 continue;
             }
@@ -457,7 +524,7 @@ impl Portfolio {
             repo.checklist = Some(RepoChecklist::from(&alone));
         }
         let mut students: BTreeMap<String, Config> = BTreeMap::new();
-        for (repo, c) in report.repos.iter().zip(&own) {
+        for (repo, c) in report.repos.iter().zip(own) {
             if let Some(label) = &repo.label {
                 let entry = students
                     .entry(label.clone())
@@ -467,10 +534,10 @@ impl Portfolio {
                 }
             }
         }
-        report.cohort = cohort(&self.roadmap, &report.repos, &catalog, &students, &auditor);
+        report.cohort = cohort(&self.roadmap, &report.repos, &catalog, &students, auditor);
         report.roadmap = Some(self.roadmap.name.clone());
         report.repo_config = Some(policy);
         report.config = portfolio.sources.clone();
-        Ok(report)
+        report
     }
 }
