@@ -219,6 +219,7 @@ fn printing_commands(dir: &Path) -> Vec<Vec<String>> {
     std::fs::create_dir(&rules_dir).unwrap();
     std::fs::copy(&rule, rules_dir.join("py.regex.toml")).unwrap();
     let py = root().join("fixtures/portfolio/calculator-and-todo/calculator.py");
+    let cache = dir.join("cache");
     // A saved report for merge to render again.
     let saved = dir.join("report.json");
     let scan = cli(&[
@@ -248,6 +249,8 @@ fn printing_commands(dir: &Path) -> Vec<Vec<String>> {
         s(&["rules", "dump-tree", py.to_str().unwrap()]),
         s(&["roadmaps", "list"]),
         s(&["roadmaps", "show", "professional"]),
+        s(&["cache", "info", "--cache-dir", cache.to_str().unwrap()]),
+        s(&["cache", "clear", "--cache-dir", cache.to_str().unwrap()]),
     ]
 }
 

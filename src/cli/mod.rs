@@ -4,6 +4,7 @@
 mod audit_args;
 mod badge;
 mod bench;
+mod cache_cmd;
 mod card;
 mod diff;
 mod merge;
@@ -37,6 +38,7 @@ Examples:
   portfolio-audit timeline my-repo            when each competency appeared, by commit
   portfolio-audit roadmaps list
   portfolio-audit rules list
+  portfolio-audit cache info                  the audits kept between runs, the clones
 
 Exit codes: 0 ok, 1 checklist score below --fail-under (diff: a regression with
 --fail-on-regression), 2 usage or input error, 3 some repositories could not be
@@ -81,6 +83,8 @@ enum Command {
     Rules(rules_cmd::RulesArgs),
     /// List the roadmap checklists and show their items.
     Roadmaps(roadmaps_cmd::RoadmapsArgs),
+    /// What the cache folder holds (the audits kept, the clones), and emptying it.
+    Cache(cache_cmd::CacheArgs),
     /// Parse files and nothing else: the baseline of scripts/bench.sh.
     #[command(hide = true)]
     BenchParse(bench::BenchArgs),
@@ -138,6 +142,7 @@ where
         Command::Timeline(args) => timeline::run(&args, out, err),
         Command::Rules(args) => rules_cmd::run(&args, out, err),
         Command::Roadmaps(args) => roadmaps_cmd::run(&args, out, err),
+        Command::Cache(args) => cache_cmd::run(&args, out, err),
         Command::BenchParse(args) => bench::run(&args, out),
     };
     match result {

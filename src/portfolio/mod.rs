@@ -8,6 +8,7 @@
 //! same rules. Problems with one input or one repository are data
 //! ([`Problem`]), never a stop: the others are still audited.
 
+pub mod cache;
 mod config;
 pub mod diff;
 pub mod inputs;
@@ -15,6 +16,7 @@ pub mod merge;
 pub mod progress;
 pub mod reference;
 pub mod shard;
+pub mod store;
 
 pub use crate::roadmap::{Roadmap, DEFAULT as DEFAULT_ROADMAP};
 pub use crate::rules::{read_dir as read_rule_dir, FindingRule, Rule, RuleSet};
@@ -36,12 +38,14 @@ use crate::roadmap::{evaluate, ignored_items};
 use crate::source::blame::{Authors, Identities};
 use crate::source::remote::FetchSettings;
 use crate::source::{discover, ListOptions, Repo, SourceError};
+use cache::Cache;
 use config::RepoFile;
 use inputs::Slot;
 use rayon::prelude::*;
 use shard::Identity;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use store::Store;
 
 /// How to audit: everything but the rules and the checklist.
 #[derive(Debug, Clone)]
@@ -70,7 +74,29 @@ pub struct Options {
     pub accounts: AccountOptions,
     /// Audit only this slice of the repositories the inputs stand for.
     pub shard: Option<Shard>,
+    /// Keep each repository's report in the cache folder's store and reuse
+    /// it while nothing it is made from changed; `None`: no such cache.
+    pub store: Option<StoreSettings>,
 }
+
+/// The persistent cache of audits (`--no-cache` turns it off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreSettings {
+    /// The entries are kept under this many bytes, the least recently used
+    /// removed first.
+    pub max_size: u64,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        StoreSettings {
+            max_size: DEFAULT_CACHE_MAX_SIZE,
+        }
+    }
+}
+
+/// `--cache-max-size` when not given: 1 GiB.
+pub const DEFAULT_CACHE_MAX_SIZE: u64 = 1 << 30;
 
 /// Account inputs (`github:ada`): where their API answers, with which
 /// token, and which of their repositories are audited.
@@ -97,6 +123,7 @@ impl Default for Options {
             mailmap: None,
             accounts: AccountOptions::default(),
             shard: None,
+            store: None,
         }
     }
 }
@@ -186,6 +213,17 @@ pub enum RevisionError {
     Several { path: PathBuf, count: usize },
     #[error(transparent)]
     Portfolio(#[from] PortfolioError),
+}
+
+/// What one run measures with besides the rules and the checklist.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    /// What the repositories' own project files may do.
+    policy: RepoConfig,
+    /// The auditor's own project file (`--config`).
+    auditor: &'a Config,
+    /// The persistent cache of audits, when there is one.
+    cache: Option<&'a Cache>,
 }
 
 /// What an audit needs, loaded once: the rules, the checklist and the threads.
@@ -345,9 +383,56 @@ impl Portfolio {
             depth: self.options.depth,
         };
         let notes = inputs::fetch(&mut slots, &self.pool, progress, settings, &mut problems);
-        let mut report = self.report(&slots, &notes, policy, &auditor, progress, &mut problems)?;
+        let mut warnings = Vec::new();
+        let store = self.open_cache(&cache, policy, &mut warnings);
+        let run = Run {
+            policy,
+            auditor: &auditor,
+            cache: store.as_ref(),
+        };
+        let mut report = self.report(&slots, &notes, &run, progress, &mut problems)?;
+        if let (Some(c), Some(settings)) = (&store, self.options.store) {
+            c.store().evict(settings.max_size);
+            warnings.extend(c.store().take_warnings());
+        }
+        problems.extend(
+            warnings
+                .into_iter()
+                .map(|w| Problem::new(ProblemKind::Warning, w)),
+        );
         report.shard = shard;
         Ok(Audit { report, problems })
+    }
+
+    /// The persistent cache of this run, in the cache folder: when asked
+    /// for, and when the rules are known by their files.
+    fn open_cache(
+        &self,
+        dir: &Path,
+        policy: RepoConfig,
+        warnings: &mut Vec<String>,
+    ) -> Option<Cache> {
+        self.options.store?;
+        let rules = self.rules_digest.as_deref()?;
+        if dir.as_os_str().is_empty() {
+            return None;
+        }
+        let store = Store::open(dir, warnings)?;
+        let size = self.options.max_file_size.to_string();
+        let mut common: Vec<&[u8]> = vec![rules.as_bytes(), size.as_bytes()];
+        // Whose lines count changes the report; nothing else of the policy does.
+        let authored = (!self.options.authors.is_empty()).then(|| {
+            format!(
+                "{:?}\n{:?}\n{}",
+                self.options.authors,
+                self.mailmap,
+                policy.as_str()
+            )
+        });
+        if let Some(a) = &authored {
+            common.push(a.as_bytes());
+        }
+        Some(Cache::new(store, &common))
     }
 
     /// Audits the one git repository at `path`, at `rev` (what `diff` compares).
@@ -378,7 +463,12 @@ impl Portfolio {
         let policy = self.options.repo_config.unwrap_or(RepoConfig::Trust);
         let auditor = self.auditor()?;
         let notes = BTreeMap::new();
-        let report = self.report(&slots, &notes, policy, &auditor, progress, &mut problems)?;
+        let run = Run {
+            policy,
+            auditor: &auditor,
+            cache: None,
+        };
+        let report = self.report(&slots, &notes, &run, progress, &mut problems)?;
         Ok(Audit { report, problems })
     }
 
@@ -391,11 +481,15 @@ impl Portfolio {
         &self,
         slots: &[Slot],
         notes: &BTreeMap<usize, Note>,
-        policy: RepoConfig,
-        auditor: &Config,
+        run: &Run,
         progress: &dyn Progress,
         problems: &mut Vec<Problem>,
     ) -> Result<Report, PortfolioError> {
+        let Run {
+            policy,
+            auditor,
+            cache,
+        } = *run;
         let ids = self.rules.ids();
         let opts = ListOptions {
             max_file_size: self.options.max_file_size,
@@ -419,13 +513,20 @@ impl Portfolio {
                             Ok(input) => input,
                             Err(report) => return (report.clone(), None, None),
                         };
-                        let audited = match (&authors, &input.repo) {
+                        let key = cache.and_then(|c| c.key(input, &opts));
+                        let kept = cache.zip(key.as_ref()).and_then(|(c, k)| c.get(k, input));
+                        let fresh = kept.is_none();
+                        let audited = match (kept, &authors, &input.repo) {
+                            (Some(report), _, _) => Ok(report),
                             // An empty clone has no lines of anyone's.
-                            (Some(a), repo) if !matches!(repo, Repo::Memory { .. }) => {
+                            (None, Some(a), repo) if !matches!(repo, Repo::Memory { .. }) => {
                                 audit_authored(input, &self.rules, &opts, a)
                             }
                             _ => audit(input, &self.rules, &opts),
                         };
+                        if let (true, Some(c), Some(k), Ok(r)) = (fresh, cache, &key, &audited) {
+                            c.put(k, r);
+                        }
                         let outcome = match audited {
                             Ok(mut r) => {
                                 r.notes.extend(notes.get(&i).cloned());
