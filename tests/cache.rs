@@ -8,7 +8,7 @@ mod common;
 use common::{cli, commit_all, copy_tree, root};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 const STORE: &str = "audits.sqlite";
 
@@ -200,12 +200,16 @@ fn a_torn_write_ahead_log_is_ignored() {
     );
 }
 
-fn binary() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_portfolio-audit"));
-    c.stdin(Stdio::null())
+/// `portfolio-audit scan INPUT --format json --cache-dir CACHE` in a process of its own.
+fn spawn_scan(input: &str, cache: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_portfolio-audit"))
+        .args(["scan", input, "--format", "json", "--cache-dir"])
+        .arg(cache)
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    c
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 #[test]
@@ -215,11 +219,7 @@ fn processes_killed_while_they_write_leave_a_cache_that_works() {
     let p = portfolio();
     let cold = uncached(&[&p], "json");
     for wait in [40, 120, 250, 400] {
-        let mut child = binary()
-            .args(["scan", &p, "--format", "json", "-q", "--cache-dir"])
-            .arg(&cache)
-            .spawn()
-            .unwrap();
+        let mut child = spawn_scan(&p, &cache);
         std::thread::sleep(std::time::Duration::from_millis(wait));
         let _ = child.kill(); // SIGKILL: no chance to tidy up
         let _ = child.wait();
@@ -242,15 +242,7 @@ fn two_processes_share_one_cache() {
             conn.execute("DELETE FROM entries WHERE rowid % 2 = 0", [])
                 .unwrap();
         }
-        let children: Vec<_> = (0..2)
-            .map(|_| {
-                binary()
-                    .args(["scan", &p, "--format", "json", "--cache-dir"])
-                    .arg(&cache)
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
+        let children: Vec<Child> = (0..2).map(|_| spawn_scan(&p, &cache)).collect();
         for child in children {
             let out = child.wait_with_output().unwrap();
             let err = String::from_utf8_lossy(&out.stderr);

@@ -42,7 +42,6 @@ use cache::Cache;
 use config::RepoFile;
 use inputs::Slot;
 use rayon::prelude::*;
-use shard::Identity;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use store::Store;
@@ -357,15 +356,7 @@ impl Portfolio {
             .unwrap_or_else(|| config::default_policy(given, slots.len()));
         let auditor = self.auditor()?;
         let shard = self.options.shard.map(|s| {
-            let identities: Vec<Identity> = slots.iter().map(Identity::of).collect();
-            let positions: Vec<u32> = (0..slots.len() as u32)
-                .filter(|&i| s.holds(&identities[i as usize]))
-                .collect();
-            let mut at = 0;
-            slots.retain(|_| {
-                at += 1;
-                s.holds(&identities[at - 1])
-            });
+            let (identities, positions) = s.keep(&mut slots);
             ShardInfo {
                 index: s.index,
                 count: s.count,

@@ -7,11 +7,11 @@
 //! one. So it is the same on every machine and in every order of
 //! completion, and adding a student to a class list moves no one else.
 
-use crate::model::{Fingerprints, RepoReport};
+use super::inputs::Slot;
+use crate::model::Fingerprints;
 use crate::roadmap::config::Config;
 use crate::roadmap::Roadmap;
 use crate::rules::RuleSource;
-use crate::source::RepoInput;
 
 /// `--shard K/N`: the K-th (from 1) of N slices of the inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +32,22 @@ impl Shard {
             return Err(bad());
         }
         Ok(Shard { index, count })
+    }
+
+    /// Keeps the repositories of this slice, in order; returns the
+    /// identities of all of them, and the places of those kept.
+    pub fn keep(&self, slots: &mut Vec<Slot>) -> (Vec<Identity>, Vec<u32>) {
+        let identities: Vec<Identity> = slots.iter().map(Identity::of).collect();
+        let mine: Vec<bool> = identities.iter().map(|i| self.holds(i)).collect();
+        let positions = (0..slots.len() as u32)
+            .filter(|&i| mine[i as usize])
+            .collect();
+        let mut at = 0;
+        slots.retain(|_| {
+            at += 1;
+            mine[at - 1]
+        });
+        (identities, positions)
     }
 
     /// Whether the repository of this identity falls in this slice.
@@ -60,7 +76,7 @@ impl Identity {
     }
 
     /// A repository ready to audit, or one that already failed.
-    pub fn of(slot: &Result<RepoInput, RepoReport>) -> Identity {
+    pub fn of(slot: &Slot) -> Identity {
         match slot {
             Ok(input) => Identity::new(&input.source, input.label.as_ref()),
             Err(report) => Identity::new(&report.source, report.label.as_ref()),
