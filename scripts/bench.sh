@@ -5,8 +5,14 @@
 # Corpora: the CPython standard library on this machine, and Django 5.1.4's
 # source from PyPI (downloaded here at run time into $BENCH_CACHE, never committed).
 #
+# Then the persistent cache: a warm re-scan of an unchanged repository, and of
+# one with a changed file, against a cold scan (--no-cache), in the same run:
+# each corpus as a working tree, and Django committed to git and read at a
+# revision (--rev HEAD).
+#
 #   scripts/bench.sh            # 5 runs each, median wall time and peak memory
 #   RUNS=9 scripts/bench.sh
+#   ONLY=cache scripts/bench.sh # only the cache's table (ONLY=parse: only the first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
@@ -32,7 +38,7 @@ measure_pair() {
   python3 - "$RUNS" "$BIN" "$1" <<'PY'
 import statistics, subprocess, sys, time
 runs, binary, corpus = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-cmds = {"parse": [binary, "bench-parse", corpus], "scan": [binary, "scan", corpus, "--format", "json"]}
+cmds = {"parse": [binary, "bench-parse", corpus], "scan": [binary, "scan", corpus, "--format", "json", "--no-cache"]}
 wall = {k: [] for k in cmds}
 cpu = {k: [] for k in cmds}
 rss = {k: [] for k in cmds}
@@ -53,10 +59,90 @@ print(f"{p:.3f} {s:.3f} {s / p:.2f}x {cs / cp:.2f}x {max(rss['parse']):.0f} {max
 PY
 }
 
-printf "%-8s %6s %9s %9s %10s %9s %10s %9s\n" corpus files parse_s scan_s wall_ratio cpu_ratio parse_MiB scan_MiB
-for corpus in stdlib django; do
-  if [ "$corpus" = stdlib ]; then dir="$STDLIB"; else dir="$DJANGO"; fi
-  files=$("$BIN" bench-parse "$dir" | awk '{print $2}')
-  read -r parse_s scan_s ratio cpu_ratio parse_mb scan_mb < <(measure_pair "$dir")
-  printf "%-8s %6s %9s %9s %10s %9s %10s %9s\n" "$corpus" "$files" "$parse_s" "$scan_s" "$ratio" "$cpu_ratio" "$parse_mb" "$scan_mb"
-done
+# A cold scan (--no-cache) against warm ones with a cache of its own, run
+# alternately $RUNS times each: the repository unchanged, then with one file
+# changed before each run (a line appended: each of those runs misses).
+# Prints the medians of wall time and their ratios to cold, and the ratios
+# of the medians of CPU time (user + system).
+measure_cache() {
+  python3 - "$RUNS" "$BIN" "$@" <<'PY'
+import pathlib, resource, statistics, subprocess, sys, tempfile, time
+runs, binary, corpus, extra = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+cache = tempfile.mkdtemp(prefix="portfolio-audit-bench-cache-")
+base = [binary, "scan", corpus, "--format", "json", "-q"] + extra
+cold, warm = base + ["--no-cache"], base + ["--cache-dir", cache]
+# The file changed: the first Python module, by path.
+changed = sorted(pathlib.Path(corpus).rglob("*.py"))[0]
+original = changed.read_bytes()
+cpu = {"cold": [], "warm": [], "changed": []}
+def children_cpu():
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+def run(cmd, kind=None):
+    t, c = time.perf_counter(), children_cpu()
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if r.returncode not in (0, 3):
+        sys.exit(f"command failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr.decode()}")
+    if kind:
+        cpu[kind].append(children_cpu() - c)
+    return time.perf_counter() - t, r.stdout
+at_rev = "--rev" in extra
+run(warm)  # fills the cache
+times = {"cold": [], "warm": [], "changed": []}
+try:
+    for i in range(runs):
+        t, cold_out = run(cold, "cold"); times["cold"].append(t)
+        t, out = run(warm, "warm"); times["warm"].append(t)
+        assert out == cold_out, "a warm run must print what a cold run prints"
+        changed.write_bytes(original + f"\n# bench edit {i}\n".encode())
+        if at_rev:
+            # At a revision, the change is a new commit.
+            subprocess.run(["git", "-C", corpus, "-c", "user.name=bench", "-c", "user.email=bench@example.com",
+                            "commit", "-qam", f"edit {i}"], check=True)
+        t, _ = run(warm, "changed"); times["changed"].append(t)
+        if not at_rev:
+            changed.write_bytes(original)
+finally:
+    if not at_rev:
+        changed.write_bytes(original)
+med = {k: statistics.median(v) for k, v in times.items()}
+c = {k: statistics.median(v) for k, v in cpu.items()}
+pct = lambda d, k: f"{100 * d[k] / d['cold']:.1f}%"
+print(f"{med['cold']:.3f} {med['warm']:.3f} {pct(med, 'warm')} {pct(c, 'warm')} "
+      f"{med['changed']:.3f} {pct(med, 'changed')} {pct(c, 'changed')}")
+PY
+}
+
+if [ "${ONLY:-}" != cache ]; then
+  printf "%-8s %6s %9s %9s %10s %9s %10s %9s\n" corpus files parse_s scan_s wall_ratio cpu_ratio parse_MiB scan_MiB
+  for corpus in stdlib django; do
+    if [ "$corpus" = stdlib ]; then dir="$STDLIB"; else dir="$DJANGO"; fi
+    files=$("$BIN" bench-parse "$dir" | awk '{print $2}')
+    read -r parse_s scan_s ratio cpu_ratio parse_mb scan_mb < <(measure_pair "$dir")
+    printf "%-8s %6s %9s %9s %10s %9s %10s %9s\n" "$corpus" "$files" "$parse_s" "$scan_s" "$ratio" "$cpu_ratio" "$parse_mb" "$scan_mb"
+  done
+fi
+
+if [ "${ONLY:-}" != parse ]; then
+  # Copies, so the corpora themselves are never edited; Django also as a git repository.
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  cp -r "$STDLIB" "$work/stdlib"
+  cp -r "$DJANGO" "$work/django"
+  cp -r "$DJANGO" "$work/django-git"
+  git -C "$work/django-git" init -q
+  git -C "$work/django-git" add -A
+  git -C "$work/django-git" -c user.name=bench -c user.email=bench@example.com commit -qm "Django 5.1.4"
+  echo
+  printf "%-8s %-9s %7s %7s %10s %9s %10s %11s %10s\n" corpus read_as cold_s warm_s warm/cold cpu_ratio changed_s changed/cold cpu_ratio
+  for row in "stdlib worktree" "django worktree" "django git-rev"; do
+    read -r corpus kind <<<"$row"
+    if [ "$kind" = git-rev ]; then
+      dir="$work/django-git"; extra=(--rev HEAD)
+    else
+      dir="$work/$corpus"; extra=()
+    fi
+    read -r cold_s warm_s warm_pct warm_cpu changed_s changed_pct changed_cpu < <(measure_cache "$dir" "${extra[@]}")
+    printf "%-8s %-9s %7s %7s %10s %9s %10s %11s %10s\n" "$corpus" "$kind" "$cold_s" "$warm_s" "$warm_pct" "$warm_cpu" "$changed_s" "$changed_pct" "$changed_cpu"
+  done
+fi
