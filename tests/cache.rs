@@ -36,13 +36,16 @@ fn portfolio() -> String {
     root().join("fixtures/portfolio").display().to_string()
 }
 
-/// Every entry's report, rewritten by `edit` with a checksum that holds:
-/// what a run then prints shows whether it read the cache.
-fn rewrite_entries(cache: &Path, edit: impl Fn(&mut serde_json::Value)) -> usize {
+/// Every entry of `kind` (`repo`: a repository's report, `file`: a file's
+/// analysis), rewritten by `edit` with a checksum that holds: what a run
+/// then prints shows whether it read the cache.
+fn rewrite_entries(cache: &Path, kind: &str, edit: impl Fn(&mut serde_json::Value)) -> usize {
     let conn = Connection::open(cache.join(STORE)).unwrap();
     let rows: Vec<(String, Vec<u8>)> = {
-        let mut stmt = conn.prepare("SELECT key, value FROM entries").unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        let mut stmt = conn
+            .prepare("SELECT key, value FROM entries WHERE kind = ?1")
+            .unwrap();
+        stmt.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap()
@@ -87,7 +90,7 @@ fn a_repository_is_audited_again_when_what_it_is_made_of_changes() {
     let (cold, _) = scan(&cache, &[w, "-q"], "json");
     // A report kept is a report reused: an edited entry shows.
     assert_eq!(
-        rewrite_entries(&cache, |r| r["stats"]["lines"] = 4242.into()),
+        rewrite_entries(&cache, "repo", |r| r["stats"]["lines"] = 4242.into()),
         1
     );
     let (warm, _) = scan(&cache, &[w, "-q"], "json");
@@ -147,7 +150,11 @@ fn survives(damage: impl Fn(&Path), warning: Option<&str>) {
     assert!(err.is_empty(), "{err}");
     let entries: i64 = Connection::open(cache.join(STORE))
         .unwrap()
-        .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM entries WHERE kind = 'repo'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(entries, 6);
 }
@@ -178,7 +185,8 @@ fn an_entry_that_does_not_match_its_checksum_is_audited_again() {
         |store| {
             let conn = Connection::open(store).unwrap();
             conn.execute(
-                "UPDATE entries SET value = CAST('{\"name\": 1}' AS BLOB) WHERE rowid = (SELECT min(rowid) FROM entries)",
+                "UPDATE entries SET value = CAST('{\"name\": 1}' AS BLOB)
+                 WHERE rowid = (SELECT min(rowid) FROM entries WHERE kind = 'repo')",
                 [],
             )
             .unwrap();
@@ -286,7 +294,9 @@ fn the_cache_stays_under_its_size_the_least_recently_used_going_first() {
     assert!(kept > 0 && kept <= 100 * 1024, "{kept} of {full}");
     let names: Vec<String> = {
         let conn = Connection::open(cache.join(STORE)).unwrap();
-        let mut stmt = conn.prepare("SELECT value FROM entries").unwrap();
+        let mut stmt = conn
+            .prepare("SELECT value FROM entries WHERE kind = 'repo'")
+            .unwrap();
         stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))
             .unwrap()
             .map(|v| {
@@ -316,12 +326,21 @@ fn cache_info_and_clear_say_what_is_kept() {
     let info = cli(&["cache", "info", "--cache-dir", c, "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&info.out).unwrap();
     assert_eq!(doc["store"]["entries"]["repo"]["count"], 6);
+    let files = doc["store"]["entries"]["file"]["count"].as_u64().unwrap();
+    assert!(files > 6, "every file's analysis is kept: {files}");
     let text = cli(&["cache", "info", "--cache-dir", c]).out;
-    assert!(text.contains("6 repository reports kept"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "6 repository reports and {files} file analyses kept"
+        )),
+        "{text}"
+    );
     let cleared = cli(&["cache", "clear", "--cache-dir", c]);
     assert_eq!(cleared.code, 0, "{}", cleared.err);
     assert!(
-        cleared.out.starts_with("Removed 6 audits"),
+        cleared.out.starts_with(&format!(
+            "Removed 6 repository reports and {files} file analyses"
+        )),
         "{}",
         cleared.out
     );
@@ -329,4 +348,84 @@ fn cache_info_and_clear_say_what_is_kept() {
         serde_json::from_str(&cli(&["cache", "info", "--cache-dir", c, "--format", "json"]).out)
             .unwrap();
     assert_eq!(doc["store"]["bytes"], 0);
+}
+
+/// Each file's line count as the cache keeps it, set to 1000: a run that
+/// reuses a file's analysis counts 1000 lines for it.
+fn thousand_lines_a_file(cache: &Path) -> usize {
+    rewrite_entries(cache, "file", |o| o["lines"] = 1000.into())
+}
+
+fn lines_and_python_files(json: &str) -> (u64, u64) {
+    let doc: serde_json::Value = serde_json::from_str(json).unwrap();
+    let stats = &doc["repos"][0]["stats"];
+    (
+        stats["lines"].as_u64().unwrap(),
+        stats["python_files"].as_u64().unwrap(),
+    )
+}
+
+#[test]
+fn a_changed_repository_reuses_the_analyses_of_its_unchanged_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let work = dir.path().join("blog");
+    std::fs::create_dir(&work).unwrap();
+    let repo = common::fixture_as_git("flask-blog", &work);
+    let w = work.to_str().unwrap();
+    let changed = work.join("wsgi.py");
+    assert!(changed.exists());
+    let edit = |n: u32| {
+        let mut text = std::fs::read_to_string(&changed).unwrap();
+        text.push_str(&format!("\n\ndef added_{n}():\n    return {n}\n"));
+        std::fs::write(&changed, text).unwrap();
+    };
+    // A working tree, then a revision: one file changed each time, the
+    // others' analyses (their 1000 lines) reused, the changed one made again.
+    let rounds: [&[&str]; 2] = [&[w], &[w, "--rev", "HEAD"]];
+    for (round, args) in rounds.into_iter().enumerate() {
+        let quiet = [args, &["-q"]].concat();
+        scan(&cache, &quiet, "json");
+        assert!(thousand_lines_a_file(&cache) > 0);
+        edit(round as u32);
+        if round == 1 {
+            commit_all(
+                &repo,
+                "Add a function",
+                ("Learner", "learner@example.com"),
+                2,
+            );
+        }
+        let (warm, _) = scan(&cache, &quiet, "json");
+        let (lines, python) = lines_and_python_files(&warm);
+        let (fresh_lines, _) = lines_and_python_files(&uncached(args, "json"));
+        assert!(python > 1, "{python}");
+        assert!(
+            lines > 1000 * (python - 1) && lines < 1000 * (python - 1) + fresh_lines,
+            "round {round}: {lines} lines in {python} files"
+        );
+    }
+}
+
+#[test]
+fn a_kept_analysis_is_not_reused_once_an_import_names_a_module_of_the_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let work = dir.path().join("app");
+    std::fs::create_dir(&work).unwrap();
+    std::fs::write(
+        work.join("main.py"),
+        "import flask\n\napp = flask.Flask(__name__)\n\n\n@app.route(\"/\")\ndef index():\n    return \"hi\"\n",
+    )
+    .unwrap();
+    let w = work.to_str().unwrap();
+    let (before, _) = scan(&cache, &[w, "-q"], "json");
+    // main.py is unchanged, but `flask` is now the repository's own module.
+    std::fs::write(work.join("flask.py"), "def Flask(name):\n    return name\n").unwrap();
+    let (after, _) = scan(&cache, &[w, "-q"], "json");
+    assert_eq!(after, uncached(&[w], "json"));
+    // Its route is no longer Flask's.
+    let route = "Flask route (flask.Flask().route)";
+    assert!(before.contains(route), "{before}");
+    assert!(!after.contains(route), "{after}");
 }

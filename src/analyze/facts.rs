@@ -26,7 +26,7 @@ pub mod role {
 ///
 /// `qname` is dotted; an instance made by calling a name carries `()`:
 /// `app = Flask(__name__)` then `@app.route` gives `flask.Flask().route`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Ref {
     pub qname: String,
     pub roles: u8,
@@ -212,7 +212,7 @@ pub struct FactInfo {
 }
 
 /// Counts from which the report's ratios are computed; summed over a repository.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CodeMetrics {
     pub functions: u64,
     pub classes: u64,
@@ -240,7 +240,7 @@ impl CodeMetrics {
 }
 
 /// A name bound at a module's top level, so other modules of the repo can resolve it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Export {
     /// `db = SQLAlchemy()`: the name stands for this resolved qualified name.
     Alias(String),

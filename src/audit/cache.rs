@@ -82,7 +82,7 @@ impl FileCache {
 }
 
 /// Whether an analysis made at another revision holds at this one.
-fn still_valid(o: &FileOutcome, ctx: &RepoContext) -> bool {
+pub(super) fn still_valid(o: &FileOutcome, ctx: &RepoContext) -> bool {
     if !o.modules.is_empty() && o.modules != analyze::module_candidates(&o.path, ctx.packages) {
         return false;
     }

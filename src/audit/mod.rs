@@ -8,7 +8,8 @@
 //! people wrote are dropped before the levels are computed (git blame, see
 //! [`crate::source::blame`]); and a timeline audits many revisions of one
 //! repository through a [`FileCache`], so a revision costs its changed files
-//! plus the cross-module pass.
+//! plus the cross-module pass. Across runs, the persistent cache keeps
+//! files' analyses the same way, through a [`FileStore`].
 
 pub mod bench;
 mod blame;
@@ -17,6 +18,7 @@ mod decode;
 pub mod examples;
 mod file;
 mod includes;
+mod kept;
 mod links;
 
 use crate::analyze::crossref::Exports;
@@ -37,16 +39,20 @@ use blame::{authorship_of, blame_files, Blamed};
 pub use cache::FileCache;
 use file::analyze_files;
 use includes::follow_includes;
+pub use kept::FileStore;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::sync::Arc;
 
 /// What one file gave, before the cross-module pass. A timeline shares it
-/// between the revisions that hold the same file (path and blob).
-#[derive(Default)]
+/// between the revisions that hold the same file (path and blob), and the
+/// persistent cache keeps it between runs (as JSON).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 struct FileOutcome {
     path: String,
     is_test: bool,
+    /// `None` when the file could not be read at all; not kept (the path says it).
+    #[serde(skip)]
     kind: Option<FileKind>,
     /// Hits before the cross-module pass; empty once `alone` holds them.
     hits: Vec<Hit>,
@@ -91,7 +97,19 @@ pub fn audit(
     opts: &ListOptions,
 ) -> Result<RepoReport, SourceError> {
     let listing = input.repo.list(opts)?;
-    audit_listing(input, listing, rules, None, None)
+    audit_listing(input, listing, rules, Files::Fresh, None)
+}
+
+/// Audits one repository like [`audit`], reusing the analyses of files
+/// that `store` kept from earlier runs and keeping the new ones there.
+pub fn audit_kept(
+    input: &RepoInput,
+    rules: &RuleSet,
+    opts: &ListOptions,
+    store: &dyn FileStore,
+) -> Result<RepoReport, SourceError> {
+    let listing = input.repo.list(opts)?;
+    audit_listing(input, listing, rules, Files::Kept(store), None)
 }
 
 /// Audits one repository counting only what `authors` wrote: evidence and
@@ -110,7 +128,7 @@ pub fn audit_authored(
         });
     }
     let listing = input.repo.list(opts)?;
-    audit_listing(input, listing, rules, None, Some(authors))
+    audit_listing(input, listing, rules, Files::Fresh, Some(authors))
 }
 
 /// Audits one revision of a repository from its listing, reusing the
@@ -122,14 +140,24 @@ pub fn audit_revision(
     rules: &RuleSet,
     cache: &mut FileCache,
 ) -> Result<RepoReport, SourceError> {
-    audit_listing(input, listing, rules, Some(cache), None)
+    audit_listing(input, listing, rules, Files::Timeline(cache), None)
+}
+
+/// Where files' analyses come from.
+enum Files<'a> {
+    /// Made now.
+    Fresh,
+    /// Reused from other revisions of a timeline.
+    Timeline(&'a mut FileCache),
+    /// Reused from earlier runs (the persistent cache).
+    Kept(&'a dyn FileStore),
 }
 
 fn audit_listing(
     input: &RepoInput,
     listing: Listing,
     rules: &RuleSet,
-    cache: Option<&mut FileCache>,
+    files: Files,
     authors: Option<&Authors>,
 ) -> Result<RepoReport, SourceError> {
     let packages = analyze::package_dirs(listing.files.iter().map(|e| e.path.as_str()));
@@ -152,12 +180,13 @@ fn audit_listing(
         rules,
         local_heads: &local_heads,
         packages: &packages,
-        record: cache.is_some(),
+        record: !matches!(files, Files::Fresh),
         keep_hits: authors.is_some(),
     };
-    let outcomes = match cache {
-        Some(cache) => cache.analyze(&listing.files, &ctx, &input.repo),
-        None => analyze_files(&listing.files, &ctx, &input.repo)
+    let outcomes = match files {
+        Files::Timeline(cache) => cache.analyze(&listing.files, &ctx, &input.repo),
+        Files::Kept(store) => kept::analyze(&listing.files, &ctx, &input.repo, store),
+        Files::Fresh => analyze_files(&listing.files, &ctx, &input.repo)
             .into_iter()
             .map(Arc::new)
             .collect(),

@@ -81,9 +81,11 @@ pub fn run(args: &CacheArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             let c = clear_folder(&dir, *clones, &mut warnings)?;
             writeln!(
                 buffer,
-                "Removed {} audit{} ({}) from {}",
-                c.entries,
-                if c.entries == 1 { "" } else { "s" },
+                "Removed {} repository report{} and {} file analys{}s ({}) from {}",
+                c.repos,
+                if c.repos == 1 { "" } else { "s" },
+                c.files,
+                if c.files == 1 { "i" } else { "e" },
                 size(c.bytes),
                 dir.display()
             )?;
@@ -112,11 +114,13 @@ fn info_text(info: &FolderInfo, out: &mut dyn Write) -> std::io::Result<()> {
     match &info.store {
         Some(s) => {
             writeln!(out, "Audits: {}", s.path.display())?;
-            let count: u64 = s.entries.values().map(|e| e.count).sum();
+            let count = |kind: &str| s.entries.get(kind).map_or(0, |e| e.count);
+            let (repos, files) = (count("repo"), count("file"));
             writeln!(
                 out,
-                "  {count} repository report{} kept, {} ({} on disk)",
-                if count == 1 { "" } else { "s" },
+                "  {repos} repository report{} and {files} file analys{}s kept, {} ({} on disk)",
+                if repos == 1 { "" } else { "s" },
+                if files == 1 { "i" } else { "e" },
                 size(s.bytes),
                 size(s.on_disk)
             )?;

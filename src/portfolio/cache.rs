@@ -16,18 +16,30 @@
 //!
 //! The label is not in the key: the same repository in two class lists is
 //! audited once, and each report gets its own label back.
+//!
+//! A repository that changed is audited again, but each of its files'
+//! analyses is kept too (kind `file`), under a key of the tool, the rules,
+//! the size cap, the file's path and its content (the git blob id, or the
+//! BLAKE3 hash of a working tree's file): only files that changed are
+//! analyzed again ([`Files`]). Not with `--author`, whose blame needs every
+//! hit line by line.
 
 use super::shard::digest;
 use super::store::Store;
+use crate::audit::FileStore;
 use crate::model::RepoReport;
-use crate::source::{open_git, ListOptions, Repo, RepoInput};
+use crate::source::{open_git, Entry, ListOptions, Repo, RepoInput};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// The store's kind of entry for a whole repository's report.
 const KIND: &str = "repo";
+
+/// The store's kind of entry for one file's analysis.
+const FILE_KIND: &str = "file";
 
 /// What a build of the tool is: its version and the digest of its sources.
 pub fn tool_build() -> String {
@@ -48,13 +60,24 @@ pub struct Key {
     seen: Vec<Seen>,
     /// How many files the working tree listed.
     listed: Option<u64>,
+    /// A working tree's files by path: what the key hashed of each, and
+    /// where (as `seen`).
+    contents: Contents,
 }
+
+/// A working tree's files by path: the line of the key's digest that
+/// stands for each (path, size, content hash), and its place in `seen`.
+type Contents = FxHashMap<String, (String, usize)>;
 
 /// The run's cache: the store and what every key of the run shares.
 pub struct Cache {
     store: Store,
     /// The tool, the rules and the options, digested.
     common: String,
+    /// What files' analyses depend on besides the file: the tool, the
+    /// rules and the size cap, digested; `None` when they are not kept
+    /// (`--author`).
+    files: Option<String>,
 }
 
 fn stat(path: &Path) -> Option<(u64, SystemTime)> {
@@ -63,15 +86,31 @@ fn stat(path: &Path) -> Option<(u64, SystemTime)> {
 }
 
 impl Cache {
-    /// The cache of a run: `common` digests the rules and the options.
-    pub fn new(store: Store, common: &[&[u8]]) -> Cache {
+    /// The cache of a run: `common` digests the rules and the size cap,
+    /// `authored` the `--author` options (files' analyses are not kept then).
+    pub fn new(store: Store, common: &[&[u8]], authored: Option<&[u8]>) -> Cache {
         let build = tool_build();
         let mut parts: Vec<&[u8]> = vec![b"repo report 1", build.as_bytes()];
         parts.extend_from_slice(common);
+        parts.extend(authored);
+        let mut file_parts: Vec<&[u8]> = vec![b"file analysis 1", build.as_bytes()];
+        file_parts.extend_from_slice(common);
         Cache {
             store,
             common: digest(parts),
+            files: authored.is_none().then(|| digest(file_parts)),
         }
+    }
+
+    /// Where the files of the repository of `key` keep their analyses,
+    /// when they do.
+    pub fn files<'a>(&'a self, key: &'a Key) -> Option<Files<'a>> {
+        let common = self.files.as_deref()?;
+        Some(Files {
+            store: &self.store,
+            common,
+            key,
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -83,8 +122,10 @@ impl Cache {
     pub fn key(&self, input: &RepoInput, opts: &ListOptions) -> Option<Key> {
         let web = serde_json::to_string(&input.web).ok()?;
         let archived = if input.archived { "archived" } else { "" };
-        let (content, seen) = match &input.repo {
-            Repo::Git { path, rev } => (commit_content(path, rev)?, Vec::new()),
+        let (content, seen, contents) = match &input.repo {
+            Repo::Git { path, rev } => {
+                (commit_content(path, rev)?, Vec::new(), FxHashMap::default())
+            }
             Repo::Workdir { root } => workdir_content(input, root, opts)?,
             Repo::Memory { .. } => return None,
         };
@@ -97,7 +138,12 @@ impl Cache {
             archived.as_bytes(),
             content.as_bytes(),
         ]);
-        Some(Key { key, seen, listed })
+        Some(Key {
+            key,
+            seen,
+            listed,
+            contents,
+        })
     }
 
     /// The report kept under this key, with the input's label.
@@ -138,12 +184,13 @@ fn commit_content(path: &Path, rev: &str) -> Option<String> {
 
 /// A working tree's content: its listing and each file's content hash
 /// (read in parallel, into one buffer per thread), with each file's size
-/// and time of change as seen before it was read.
+/// and time of change as seen before it was read, and, by path, each
+/// file's line of the digest and place among those.
 fn workdir_content(
     input: &RepoInput,
     root: &Path,
     opts: &ListOptions,
-) -> Option<(String, Vec<Seen>)> {
+) -> Option<(String, Vec<Seen>, Contents)> {
     let listing = input.repo.list(opts).ok()?;
     let files: Vec<(String, Seen)> = listing
         .files
@@ -172,7 +219,67 @@ fn workdir_content(
     let mut parts: Vec<&[u8]> = vec![b"working tree", described.as_bytes()];
     parts.extend(files.iter().map(|(line, _)| line.as_bytes()));
     let content = digest(parts);
-    Some((content, files.into_iter().map(|(_, seen)| seen).collect()))
+    let contents = listing
+        .files
+        .iter()
+        .zip(&files)
+        .enumerate()
+        .map(|(i, (entry, (line, _)))| (entry.path.clone(), (line.clone(), i)))
+        .collect();
+    Some((
+        content,
+        files.into_iter().map(|(_, seen)| seen).collect(),
+        contents,
+    ))
+}
+
+/// The analyses of one repository's files, in the store: each under a key
+/// of its path and content (see the module's notes).
+pub struct Files<'a> {
+    store: &'a Store,
+    common: &'a str,
+    key: &'a Key,
+}
+
+impl Files<'_> {
+    /// Whether a working tree's file is as its key saw it (a blob always is).
+    fn unchanged(&self, entry: &Entry) -> bool {
+        if entry.blob().is_some() {
+            return true;
+        }
+        self.key.contents.get(&entry.path).is_some_and(|(_, i)| {
+            let (path, was) = &self.key.seen[*i];
+            stat(path) == *was
+        })
+    }
+}
+
+impl FileStore for Files<'_> {
+    fn key(&self, entry: &Entry) -> Option<String> {
+        let content = match entry.blob() {
+            Some(blob) => format!("blob {blob}\t{}", entry.path),
+            // The path, size and content hash of a working tree's file.
+            None => self.key.contents.get(&entry.path)?.0.clone(),
+        };
+        Some(digest([
+            self.common.as_bytes(),
+            entry.path.as_bytes(),
+            content.as_bytes(),
+        ]))
+    }
+
+    fn get_many(&self, keys: &[&str]) -> Vec<Option<Vec<u8>>> {
+        self.store.get_many(keys)
+    }
+
+    fn put_many(&self, entries: Vec<(&Entry, Vec<u8>)>) {
+        let keep: Vec<(String, Vec<u8>)> = entries
+            .into_iter()
+            .filter(|(entry, _)| self.unchanged(entry))
+            .filter_map(|(entry, value)| Some((self.key(entry)?, value)))
+            .collect();
+        self.store.put_many(FILE_KIND, &keep);
+    }
 }
 
 /// What a cache folder holds: the store of audits and the clones.
@@ -190,7 +297,7 @@ pub struct FolderInfo {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StoreInfo {
     pub path: PathBuf,
-    /// Entries of each kind: `repo` (a repository's report).
+    /// Entries of each kind: `repo` (a repository's report) and `file` (a file's analysis).
     pub entries: std::collections::BTreeMap<String, EntriesInfo>,
     /// Bytes of all entries (what `--cache-max-size` bounds).
     pub bytes: u64,
@@ -207,7 +314,10 @@ pub struct EntriesInfo {
 /// What `cache clear` removed.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
 pub struct Cleared {
-    pub entries: u64,
+    /// Repositories' reports removed.
+    pub repos: u64,
+    /// Files' analyses removed.
+    pub files: u64,
     pub bytes: u64,
     pub clones: u64,
     pub clone_bytes: u64,
@@ -287,7 +397,9 @@ pub fn clear_folder(
     if dir.join(super::store::FILE_NAME).exists() {
         if let Some(s) = Store::open(dir, warnings) {
             if let Some(info) = store_info(&s) {
-                cleared.entries = info.entries.values().map(|e| e.count).sum();
+                let count = |kind| info.entries.get(kind).map_or(0, |e| e.count);
+                cleared.repos = count(KIND);
+                cleared.files = count(FILE_KIND);
                 cleared.bytes = info.bytes;
             }
             s.clear();

@@ -30,7 +30,7 @@ pub use shard::Shard;
 
 pub use crate::model::RepoConfig;
 
-use crate::audit::{audit, audit_authored};
+use crate::audit::{audit, audit_authored, audit_kept};
 use crate::model::{DataErrors, Note, RepoChecklist, RepoReport, Report, ShardInfo};
 use crate::roadmap::cohort::cohort;
 use crate::roadmap::config::Config;
@@ -410,7 +410,7 @@ impl Portfolio {
         }
         let store = Store::open(dir, warnings)?;
         let size = self.options.max_file_size.to_string();
-        let mut common: Vec<&[u8]> = vec![rules.as_bytes(), size.as_bytes()];
+        let common: Vec<&[u8]> = vec![rules.as_bytes(), size.as_bytes()];
         // Whose lines count changes the report; nothing else of the policy does.
         let authored = (!self.options.authors.is_empty()).then(|| {
             format!(
@@ -420,10 +420,11 @@ impl Portfolio {
                 policy.as_str()
             )
         });
-        if let Some(a) = &authored {
-            common.push(a.as_bytes());
-        }
-        Some(Cache::new(store, &common))
+        Some(Cache::new(
+            store,
+            &common,
+            authored.as_deref().map(str::as_bytes),
+        ))
     }
 
     /// Audits the one git repository at `path`, at `rev` (what `diff` compares).
@@ -513,7 +514,10 @@ impl Portfolio {
                             (None, Some(a), repo) if !matches!(repo, Repo::Memory { .. }) => {
                                 audit_authored(input, &self.rules, &opts, a)
                             }
-                            _ => audit(input, &self.rules, &opts),
+                            _ => match cache.zip(key.as_ref()).and_then(|(c, k)| c.files(k)) {
+                                Some(files) => audit_kept(input, &self.rules, &opts, &files),
+                                None => audit(input, &self.rules, &opts),
+                            },
                         };
                         if let (true, Some(c), Some(k), Ok(r)) = (fresh, cache, &key, &audited) {
                             c.put(k, r);

@@ -2,9 +2,9 @@
 //! and the digests that tell whether slices belong to one run.
 //!
 //! A repository's shard depends on nothing but its identity: the source as
-//! given (a path, a URL) and its label. It is the first 8 bytes of the SHA-1
-//! of `source`, a newline and `label`, as a big-endian number, modulo N, plus
-//! one. So it is the same on every machine and in every order of
+//! given (a path, a URL) and its label. It is the first 8 bytes of the git
+//! blob id (SHA-1) of `source`, a newline and `label`, as a big-endian
+//! number, modulo N, plus one. So it is the same on every machine and in every order of
 //! completion, and adding a student to a class list moves no one else.
 
 use super::inputs::Slot;

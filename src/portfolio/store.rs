@@ -264,6 +264,79 @@ impl Store {
         });
     }
 
+    /// The values under `keys`, in order, like [`Store::get`] each, in one
+    /// transaction.
+    pub fn get_many(&self, keys: &[&str]) -> Vec<Option<Vec<u8>>> {
+        if keys.is_empty() {
+            return Vec::new();
+        }
+        let found = self.with(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut out = Vec::with_capacity(keys.len());
+            let mut damaged = 0;
+            {
+                let mut select =
+                    tx.prepare_cached("SELECT value, checksum FROM entries WHERE key = ?1")?;
+                let mut touch = tx.prepare_cached("UPDATE entries SET used = ?2 WHERE key = ?1")?;
+                let mut delete = tx.prepare_cached("DELETE FROM entries WHERE key = ?1")?;
+                let now = now_ms();
+                for key in keys {
+                    let row: Option<(Vec<u8>, String)> = select
+                        .query_row(params![key], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()?;
+                    match row {
+                        None => out.push(None),
+                        Some((value, sum)) if checksum(&value) != sum => {
+                            delete.execute(params![key])?;
+                            damaged += 1;
+                            out.push(None);
+                        }
+                        Some((value, _)) => {
+                            touch.execute(params![key, now])?;
+                            out.push(Some(value));
+                        }
+                    }
+                }
+            }
+            tx.commit()?;
+            Ok((out, damaged))
+        });
+        let Some((out, damaged)) = found else {
+            return vec![None; keys.len()];
+        };
+        if damaged > 0 {
+            self.warn(format!(
+                "the cache {} held {damaged} damaged entr{}: discarded, and audited again",
+                self.path.display(),
+                if damaged == 1 { "y" } else { "ies" }
+            ));
+        }
+        out
+    }
+
+    /// Keeps each value under its key, as entries of this kind, in one transaction.
+    pub fn put_many(&self, kind: &str, entries: &[(String, Vec<u8>)]) {
+        if entries.is_empty() {
+            return;
+        }
+        self.with(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut insert = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO entries (key, kind, value, checksum, size, used)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                let now = now_ms();
+                for (key, value) in entries {
+                    let size = (key.len() + value.len() + 64) as i64;
+                    insert.execute(params![key, kind, value, checksum(value), size, now])?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        });
+    }
+
     /// Removes the least recently used entries until the entries hold at
     /// most `max` bytes, and gives their pages back to the disk.
     pub fn evict(&self, max: u64) {
@@ -406,6 +479,29 @@ mod tests {
         let w = s.take_warnings();
         assert!(w[0].contains("damaged entry"), "{w:?}");
         assert_eq!(s.get("k"), None, "removed");
+    }
+
+    #[test]
+    fn many_values_come_back_in_order_and_a_damaged_one_is_discarded() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, _) = store(dir.path());
+        let kept = vec![
+            ("a".to_string(), b"1".to_vec()),
+            ("b".into(), b"2".to_vec()),
+        ];
+        s.put_many("file", &kept);
+        assert_eq!(
+            s.get_many(&["b", "x", "a"]),
+            vec![Some(b"2".to_vec()), None, Some(b"1".to_vec())]
+        );
+        s.with(|c| {
+            c.execute("UPDATE entries SET value = X'33' WHERE key = 'a'", [])?;
+            Ok(())
+        });
+        assert_eq!(s.get_many(&["a", "b"]), vec![None, Some(b"2".to_vec())]);
+        let w = s.take_warnings();
+        assert!(w.len() == 1 && w[0].contains("1 damaged entry"), "{w:?}");
+        assert_eq!(s.contents().unwrap().kinds[0].1, 1, "removed");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::model::Finding;
 use rustc_hash::FxHashMap as HashMap;
 
 /// One piece of evidence for one signal, in the file being matched.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Hit {
     pub signal: SignalId,
     pub line: u32,
@@ -315,7 +315,7 @@ pub fn normalize(hits: &mut Vec<Hit>) {
 /// A file's hits as a repository's tally needs them: how many per signal,
 /// and the first few of each. Kept instead of every hit, so memory does not
 /// grow with the size of the files. Findings are kept whole: each is reported.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FileHits {
     pub counts: Vec<(SignalId, u32)>,
     pub samples: Vec<Hit>,
