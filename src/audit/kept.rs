@@ -9,7 +9,7 @@
 //! still hold.
 
 use super::cache::still_valid;
-use super::file::analyze_files;
+use super::file::{analyze_files, reads_content};
 use super::{FileOutcome, RepoContext};
 use crate::analyze;
 use crate::source::{Entry, Repo};
@@ -37,7 +37,15 @@ pub(super) fn analyze(
     repo: &Repo,
     store: &dyn FileStore,
 ) -> Vec<Arc<FileOutcome>> {
-    let keys: Vec<Option<String>> = files.par_iter().map(|e| store.key(e)).collect();
+    // A file whose content is not read is analyzed again: its path is all
+    // it costs, less than reading it back from the store.
+    let keys: Vec<Option<String>> = files
+        .par_iter()
+        .map(|e| {
+            let read = reads_content(e, analyze::classify(&e.path), ctx);
+            read.then(|| store.key(e)).flatten()
+        })
+        .collect();
     let wanted: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
     let mut found = store.get_many(&wanted).into_iter();
     let values: Vec<Option<Vec<u8>>> = keys
@@ -63,6 +71,7 @@ pub(super) fn analyze(
     let keep: Vec<(&Entry, Vec<u8>)> = fresh
         .par_iter()
         .zip(&missing)
+        .filter(|(_, entry)| reads_content(entry, analyze::classify(&entry.path), ctx))
         // A file that could not be read is tried again next time.
         .filter(|(o, _)| {
             o.kind.is_some() && !o.notes.iter().any(|n| n.message.starts_with("not read"))
