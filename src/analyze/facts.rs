@@ -26,11 +26,26 @@ pub mod role {
 ///
 /// `qname` is dotted; an instance made by calling a name carries `()`:
 /// `app = Flask(__name__)` then `@app.route` gives `flask.Flask().route`.
+/// Kept in the persistent cache as `[qname, roles, line]`: a few of them per
+/// line of code, so field names would be most of the bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(from = "(String, u8, u32)", into = "(String, u8, u32)")]
 pub struct Ref {
     pub qname: String,
     pub roles: u8,
     pub line: u32,
+}
+
+impl From<(String, u8, u32)> for Ref {
+    fn from((qname, roles, line): (String, u8, u32)) -> Ref {
+        Ref { qname, roles, line }
+    }
+}
+
+impl From<Ref> for (String, u8, u32) {
+    fn from(r: Ref) -> Self {
+        (r.qname, r.roles, r.line)
+    }
 }
 
 /// Declares [`Feature`] from one list: each feature's variant, the name rule
