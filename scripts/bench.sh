@@ -10,9 +10,13 @@
 # each corpus as a working tree, and Django committed to git and read at a
 # revision (--rev HEAD).
 #
+# Then a cohort in shards: Django's contrib apps as one git repository each,
+# scanned in one run and as N shards (--shard K/N, one after the other, as N
+# machines would run them) then merged; the merge must print the run's bytes.
+#
 #   scripts/bench.sh            # 5 runs each, median wall time and peak memory
 #   RUNS=9 scripts/bench.sh
-#   ONLY=cache scripts/bench.sh # only the cache's table (ONLY=parse: only the first)
+#   ONLY=cache scripts/bench.sh # only the cache's table (ONLY=parse, ONLY=shard: only that one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
@@ -113,7 +117,45 @@ print(f"{med['cold']:.3f} {med['warm']:.3f} {pct(med, 'warm')} {pct(c, 'warm')} 
 PY
 }
 
-if [ "${ONLY:-}" != cache ]; then
+# A cohort folder scanned in one run against N shards then a merge, run
+# alternately $RUNS times each (no cache). Prints the repositories, the
+# medians of the single run's wall time, of the slowest shard's (the wall
+# time on N machines) and its ratio, of all shards' CPU time over the
+# single run's, and of the merge's wall time and its ratio to the single run.
+measure_shards() {
+  python3 - "$RUNS" "$BIN" "$@" <<'PY'
+import os, resource, statistics, subprocess, sys, tempfile, time
+runs, binary, cohort, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+out = tempfile.mkdtemp(prefix="portfolio-audit-bench-shards-")
+def run(cmd):
+    u0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if r.returncode not in (0, 3):
+        sys.exit(f"command failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr.decode()}")
+    u1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (u1.ru_utime - u0.ru_utime) + (u1.ru_stime - u0.ru_stime)
+    return time.perf_counter() - t, cpu, r.stdout
+scan = [binary, "scan", cohort, "--format", "json", "-q", "--no-cache"]
+m = {k: [] for k in ("single", "single_cpu", "slowest", "shards_cpu", "merge")}
+for _ in range(runs):
+    t, c, whole = run(scan); m["single"].append(t); m["single_cpu"].append(c)
+    files, walls, cpus = [], [], []
+    for k in range(1, n + 1):
+        f = os.path.join(out, f"shard-{k}.json")
+        t, c, _ = run(scan + ["--shard", f"{k}/{n}", "-o", f])
+        files.append(f); walls.append(t); cpus.append(c)
+    m["slowest"].append(max(walls)); m["shards_cpu"].append(sum(cpus))
+    t, _, merged = run([binary, "merge", "--format", "json"] + files); m["merge"].append(t)
+    assert merged == whole, "the merged shards must print the single run's report"
+med = {k: statistics.median(v) for k, v in m.items()}
+repos = len([d for d in os.listdir(cohort) if not d.startswith(".")])
+print(f"{repos} {med['single']:.3f} {med['slowest']:.3f} {med['slowest'] / med['single']:.2f}x "
+      f"{med['shards_cpu'] / med['single_cpu']:.2f}x {med['merge']:.3f} {100 * med['merge'] / med['single']:.1f}%")
+PY
+}
+
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = parse ]; then
   printf "%-8s %6s %9s %9s %10s %9s %10s %9s\n" corpus files parse_s scan_s wall_ratio cpu_ratio parse_MiB scan_MiB
   for corpus in stdlib django; do
     if [ "$corpus" = stdlib ]; then dir="$STDLIB"; else dir="$DJANGO"; fi
@@ -123,10 +165,10 @@ if [ "${ONLY:-}" != cache ]; then
   done
 fi
 
-if [ "${ONLY:-}" != parse ]; then
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = cache ]; then
   # Copies, so the corpora themselves are never edited; Django also as a git repository.
   work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
+  trap 'rm -rf "$work" "${cohort:-}"' EXIT
   cp -r "$STDLIB" "$work/stdlib"
   cp -r "$DJANGO" "$work/django"
   cp -r "$DJANGO" "$work/django-git"
@@ -144,5 +186,23 @@ if [ "${ONLY:-}" != parse ]; then
     fi
     read -r cold_s warm_s warm_pct warm_cpu changed_s changed_pct changed_cpu < <(measure_cache "$dir" "${extra[@]}")
     printf "%-8s %-9s %7s %7s %10s %9s %10s %11s %10s\n" "$corpus" "$kind" "$cold_s" "$warm_s" "$warm_pct" "$warm_cpu" "$changed_s" "$changed_pct" "$changed_cpu"
+  done
+fi
+
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = shard ]; then
+  cohort=$(mktemp -d)
+  trap 'rm -rf "${work:-}" "$cohort"' EXIT
+  for app in "$DJANGO"/django/contrib/*/; do
+    name=$(basename "$app")
+    cp -r "$app" "$cohort/$name"
+    git -C "$cohort/$name" init -q
+    git -C "$cohort/$name" add -A
+    git -C "$cohort/$name" -c user.name=bench -c user.email=bench@example.com commit -qm "$name"
+  done
+  echo
+  printf "%-6s %5s %9s %10s %13s %15s %8s %12s\n" cohort repos single_s slowest_s slowest/single shards_cpu/cpu merge_s merge/single
+  for n in 3 8; do
+    read -r repos single slowest ratio cpu merge merge_pct < <(measure_shards "$cohort" "$n")
+    printf "%-6s %5s %9s %10s %13s %15s %8s %12s\n" "N=$n" "$repos" "$single" "$slowest" "$ratio" "$cpu" "$merge" "$merge_pct"
   done
 fi
