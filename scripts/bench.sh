@@ -14,9 +14,13 @@
 # scanned in one run and as N shards (--shard K/N, one after the other, as N
 # machines would run them) then merged; the merge must print the run's bytes.
 #
+# Then start-up: an empty folder, and small repositories with their history
+# (a fixture committed to git), against `--version` (the process alone), the
+# median of 10 x $RUNS runs each.
+#
 #   scripts/bench.sh            # 5 runs each, median wall time and peak memory
 #   RUNS=9 scripts/bench.sh
-#   ONLY=cache scripts/bench.sh # only the cache's table (ONLY=parse, ONLY=shard: only that one)
+#   ONLY=cache scripts/bench.sh # only the cache's table (ONLY=parse, shard, startup: only that one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
@@ -205,4 +209,40 @@ if [ -z "${ONLY:-}" ] || [ "$ONLY" = shard ]; then
     read -r repos single slowest ratio cpu merge merge_pct < <(measure_shards "$cohort" "$n")
     printf "%-6s %5s %9s %10s %13s %15s %8s %12s\n" "N=$n" "$repos" "$single" "$slowest" "$ratio" "$cpu" "$merge" "$merge_pct"
   done
+fi
+
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = startup ]; then
+  small=$(mktemp -d)
+  trap 'rm -rf "${work:-}" "${cohort:-}" "$small"' EXIT
+  mkdir "$small/empty"
+  for repo in calculator-and-todo flask-blog; do
+    cp -r "fixtures/portfolio/$repo" "$small/$repo"
+    git -C "$small/$repo" init -q
+    git -C "$small/$repo" add -A
+    git -C "$small/$repo" -c user.name=bench -c user.email=bench@example.com commit -qm "$repo"
+  done
+  echo
+  python3 - "$RUNS" "$BIN" "$small" <<'PY'
+import os, statistics, subprocess, sys, time
+runs, binary, small = int(sys.argv[1]) * 10, sys.argv[2], sys.argv[3]
+def files(d):
+    return sum(len(f) for r, _, f in os.walk(d) if "/.git" not in r + "/")
+cases = [("--version", [binary, "--version"], None),
+         ("rules list", [binary, "rules", "list"], None),
+         ("empty folder", [binary, "scan", f"{small}/empty", "-q", "--no-cache", "--format", "json"], 0)]
+for repo in ("calculator-and-todo", "flask-blog"):
+    d = f"{small}/{repo}"
+    cases.append((repo, [binary, "scan", d, "-q", "--no-cache", "--format", "json"], files(d)))
+times = {name: [] for name, _, _ in cases}
+for _ in range(runs):  # alternately, so load hits every case alike
+    for name, cmd, _ in cases:
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times[name].append(time.perf_counter() - t)
+base = statistics.median(times["--version"])
+print(f"{'start-up':<22} {'files':>5} {'median_ms':>9} {'/--version':>10}")
+for name, _, n in cases:
+    m = statistics.median(times[name])
+    print(f"{name:<22} {'' if n is None else n:>5} {1000 * m:>9.1f} {m / base:>9.1f}x")
+PY
 fi
