@@ -67,6 +67,8 @@ fn run_step(work: &Path, env: &[(&str, &str)]) -> Step {
     cmd.arg(common::root().join("scripts/action-run.sh"))
         .env("PATH", path)
         .env("RUNNER_TEMP", &temp)
+        // Audits are kept in the test's own folder, not the user's cache.
+        .env("XDG_CACHE_HOME", work.join("cache"))
         .env("GITHUB_OUTPUT", work.join("output"))
         .env("GITHUB_STEP_SUMMARY", work.join("summary"))
         .env("GITHUB_REPOSITORY", "ada/shop");
@@ -418,6 +420,7 @@ fn run_gitlab_job(
     cmd.arg(&script)
         .current_dir(repo)
         .env("PATH", path)
+        .env("XDG_CACHE_HOME", work.join("cache"))
         .env("CI_MERGE_REQUEST_DIFF_BASE_SHA", base)
         .env("CI_COMMIT_SHA", head)
         .env("CI_API_V4_URL", "https://gitlab.example/api/v4")

@@ -12,7 +12,8 @@ const ESC: &str = "\x1b[";
 fn scan(args: &[&str], vars: &[(&str, &str)]) -> String {
     let repo = common::fixture("flask-blog");
     let mut cmd = Command::cargo_bin("portfolio-audit").unwrap();
-    cmd.arg("scan").arg(&repo).args(args);
+    // --no-cache: nothing kept in the user's cache folder.
+    cmd.arg("scan").arg(&repo).arg("--no-cache").args(args);
     for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"] {
         cmd.env_remove(var);
     }

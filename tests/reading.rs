@@ -219,9 +219,23 @@ fn printing_commands(dir: &Path) -> Vec<Vec<String>> {
     std::fs::create_dir(&rules_dir).unwrap();
     std::fs::copy(&rule, rules_dir.join("py.regex.toml")).unwrap();
     let py = root().join("fixtures/portfolio/calculator-and-todo/calculator.py");
+    let cache = dir.join("cache");
+    // A saved report for merge to render again.
+    let saved = dir.join("report.json");
+    let scan = cli(&[
+        "scan",
+        &p,
+        "--format",
+        "json",
+        "-q",
+        "-o",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(scan.code, 0, "{}", scan.err);
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     vec![
         s(&["scan", &p]),
+        s(&["merge", saved.to_str().unwrap()]),
         s(&["badge", &p]),
         s(&["card", &p]),
         s(&["diff", &r, "--base", "HEAD", "--head", "HEAD"]),
@@ -236,6 +250,8 @@ fn printing_commands(dir: &Path) -> Vec<Vec<String>> {
         s(&["rules", "dump-tree", py.to_str().unwrap()]),
         s(&["roadmaps", "list"]),
         s(&["roadmaps", "show", "professional"]),
+        s(&["cache", "info", "--cache-dir", cache.to_str().unwrap()]),
+        s(&["cache", "clear", "--cache-dir", cache.to_str().unwrap()]),
     ]
 }
 

@@ -12,11 +12,16 @@ fn file_url(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
-/// The entries of a cache folder, by name.
+/// The entries of a cache folder, by name, but for the store of audits
+/// kept beside the clones (`audits.sqlite`, with its log).
 fn cache_entries(cache: &Path) -> Vec<PathBuf> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(cache)
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
+    entries.retain(|p| {
+        !p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("audits.sqlite"))
+    });
     entries.sort();
     entries
 }

@@ -29,7 +29,10 @@ pub mod role {
 ///
 /// `qname` is dotted; an instance made by calling a name carries `()`:
 /// `app = Flask(__name__)` then `@app.route` gives `flask.Flask().route`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Kept in the persistent cache as `[qname, roles, line, keywords]`: a few
+/// of them per line of code, so field names would be most of the bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(from = "RefTuple", into = "RefTuple")]
 pub struct Ref {
     pub qname: String,
     pub roles: u8,
@@ -43,6 +46,26 @@ pub struct Ref {
 /// (`"POST"`, `True`, `3`; a list's or tuple's items), or no value when it
 /// is not a literal (`timeout=t`).
 pub type Keywords = Box<[(String, Vec<String>)]>;
+
+/// A [`Ref`] as the persistent cache keeps it.
+type RefTuple = (String, u8, u32, Option<Keywords>);
+
+impl From<RefTuple> for Ref {
+    fn from((qname, roles, line, keywords): RefTuple) -> Ref {
+        Ref {
+            qname,
+            roles,
+            line,
+            keywords,
+        }
+    }
+}
+
+impl From<Ref> for RefTuple {
+    fn from(r: Ref) -> Self {
+        (r.qname, r.roles, r.line, r.keywords)
+    }
+}
 
 /// Declares [`Feature`] from one list: each feature's variant, the name rule
 /// files use for it and what it means, written once, so the enum, `ALL`,
@@ -223,7 +246,7 @@ pub struct FactInfo {
 }
 
 /// Counts from which the report's ratios are computed; summed over a repository.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CodeMetrics {
     pub functions: u64,
     pub classes: u64,
@@ -251,7 +274,7 @@ impl CodeMetrics {
 }
 
 /// A name bound at a module's top level, so other modules of the repo can resolve it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Export {
     /// `db = SQLAlchemy()`: the name stands for this resolved qualified name.
     Alias(String),

@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 /// A notebook's code as one module, and where each of its lines came from.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotebookCode {
     pub source: String,
     /// For line `i + 1` of `source`: (cell number from 1, line in the cell from 1).

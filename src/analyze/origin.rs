@@ -24,7 +24,7 @@ use super::FileKind;
 use std::collections::BTreeMap;
 
 /// What happens to a file that is not the learner's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Treatment {
     /// Not read at all: a copy (of someone else's code, or a checkpoint of
     /// the learner's own notebook).
@@ -37,7 +37,7 @@ pub enum Treatment {
 }
 
 /// A file that is not counted as the learner's, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NotMine {
     pub treatment: Treatment,
     /// `vendored: ...`, `generated: ...`, `gitattributes: ...`.
@@ -45,7 +45,7 @@ pub struct NotMine {
 }
 
 /// What is known of a file before it is read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Given {
     pub not_mine: Option<NotMine>,
     /// Whether its header may still say that a tool wrote it (not when

@@ -83,7 +83,7 @@ impl FileCache {
 }
 
 /// Whether an analysis made at another revision holds at this one.
-fn still_valid(o: &FileOutcome, ctx: &RepoContext) -> bool {
+pub(super) fn still_valid(o: &FileOutcome, ctx: &RepoContext) -> bool {
     if o.given != ctx.origins.given(&o.path) {
         return false;
     }

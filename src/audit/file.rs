@@ -80,11 +80,7 @@ pub(super) fn analyze_content(
     };
     rules.match_path(file, &mut o.hits);
     let dotenv = analyze::dotenv::is_dotenv(&entry.path);
-    let wants_text = match kind {
-        FileKind::Python | FileKind::Notebook | FileKind::Config(_) => true,
-        FileKind::Other => dotenv || rules.wants_text(&entry.path),
-    };
-    if !wants_text || entry.oversize {
+    if !reads_content(entry, kind, ctx) {
         return o;
     }
     let bytes = match reader.read(entry) {
@@ -166,6 +162,18 @@ pub(super) fn analyze_content(
         }
     }
     o
+}
+
+/// Whether a file's analysis reads its content: otherwise its path is all
+/// it looks at (an image, a file over the size cap).
+pub(super) fn reads_content(entry: &Entry, kind: FileKind, ctx: &RepoContext) -> bool {
+    let wants_text = match kind {
+        FileKind::Python | FileKind::Notebook | FileKind::Config(_) => true,
+        FileKind::Other => {
+            analyze::dotenv::is_dotenv(&entry.path) || ctx.rules.wants_text(&entry.path)
+        }
+    };
+    wants_text && !entry.oversize
 }
 
 fn analyze_python(o: &mut FileOutcome, text: &str, repo: &RepoContext, is_package: bool) {

@@ -8,7 +8,8 @@
 //! people wrote are dropped before the levels are computed (git blame, see
 //! [`crate::source::blame`]); and a timeline audits many revisions of one
 //! repository through a [`FileCache`], so a revision costs its changed files
-//! plus the cross-module pass.
+//! plus the cross-module pass. Across runs, the persistent cache keeps
+//! files' analyses the same way, through a [`FileStore`].
 
 pub mod bench;
 mod blame;
@@ -18,6 +19,7 @@ pub mod examples;
 mod file;
 mod fingerprint;
 mod includes;
+mod kept;
 mod links;
 mod not_counted;
 mod projects;
@@ -41,17 +43,21 @@ use blame::{authorship_of, blame_repo, Blamed, Histories};
 pub use cache::FileCache;
 use file::analyze_files;
 use includes::follow_includes;
+pub use kept::FileStore;
 use not_counted::Origins;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 /// What one file gave, before the cross-module pass. A timeline shares it
-/// between the revisions that hold the same file (path and blob).
-#[derive(Default)]
+/// between the revisions that hold the same file (path and blob), and the
+/// persistent cache keeps it between runs (as JSON).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 struct FileOutcome {
     path: String,
     is_test: bool,
+    /// `None` when the file could not be read at all; not kept (the path says it).
+    #[serde(skip)]
     kind: Option<FileKind>,
     /// Hits before the cross-module pass; empty once `alone` holds them.
     hits: Vec<Hit>,
@@ -138,7 +144,20 @@ pub fn audit(
     own: RepoConfig,
 ) -> Result<RepoReport, SourceError> {
     let listing = input.repo.list(opts)?;
-    audit_listing(input, listing, rules, None, None, own)
+    audit_listing(input, listing, rules, Files::Fresh, None, own)
+}
+
+/// Audits one repository like [`audit`], reusing the analyses of files
+/// that `store` kept from earlier runs and keeping the new ones there.
+pub fn audit_kept(
+    input: &RepoInput,
+    rules: &RuleSet,
+    opts: &ListOptions,
+    store: &dyn FileStore,
+    own: RepoConfig,
+) -> Result<RepoReport, SourceError> {
+    let listing = input.repo.list(opts)?;
+    audit_listing(input, listing, rules, Files::Kept(store), None, own)
 }
 
 /// Audits one repository counting only what `authors` wrote: evidence and
@@ -158,7 +177,7 @@ pub fn audit_authored(
         });
     }
     let listing = input.repo.list(opts)?;
-    audit_listing(input, listing, rules, None, Some(authors), own)
+    audit_listing(input, listing, rules, Files::Fresh, Some(authors), own)
 }
 
 /// Audits one revision of a repository from its listing, reusing the
@@ -171,14 +190,31 @@ pub fn audit_revision(
     rules: &RuleSet,
     cache: &mut FileCache,
 ) -> Result<RepoReport, SourceError> {
-    audit_listing(input, listing, rules, Some(cache), None, RepoConfig::Trust)
+    audit_listing(
+        input,
+        listing,
+        rules,
+        Files::Timeline(cache),
+        None,
+        RepoConfig::Trust,
+    )
+}
+
+/// Where files' analyses come from.
+enum Files<'a> {
+    /// Made now.
+    Fresh,
+    /// Reused from other revisions of a timeline.
+    Timeline(&'a mut FileCache),
+    /// Reused from earlier runs (the persistent cache).
+    Kept(&'a dyn FileStore),
 }
 
 fn audit_listing(
     input: &RepoInput,
     listing: Listing,
     rules: &RuleSet,
-    mut cache: Option<&mut FileCache>,
+    mut files: Files,
     authors: Option<&Authors>,
     own: RepoConfig,
 ) -> Result<RepoReport, SourceError> {
@@ -187,7 +223,7 @@ fn audit_listing(
     let pass = Pass {
         rules,
         packages: &packages,
-        record: cache.is_some(),
+        record: !matches!(files, Files::Fresh),
         keep_hits: authors.is_some(),
     };
     // A copy known only by its own licence and metadata is one when the
@@ -196,9 +232,10 @@ fn audit_listing(
     let (outcomes, local_heads) = loop {
         let local_heads = local_heads(&listing, &packages, &origins);
         let ctx = pass.over(&origins, &local_heads);
-        let outcomes = match cache.as_deref_mut() {
-            Some(cache) => cache.analyze(&listing.files, &ctx, &input.repo),
-            None => analyze_files(&listing.files, &ctx, &input.repo)
+        let outcomes = match &mut files {
+            Files::Timeline(cache) => cache.analyze(&listing.files, &ctx, &input.repo),
+            Files::Kept(store) => kept::analyze(&listing.files, &ctx, &input.repo, *store),
+            Files::Fresh => analyze_files(&listing.files, &ctx, &input.repo)
                 .into_iter()
                 .map(Arc::new)
                 .collect(),

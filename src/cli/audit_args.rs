@@ -6,7 +6,7 @@ use super::RulesArg;
 use crate::exit_codes;
 use crate::portfolio::{
     inputs, AccountOptions, Audit, Hosting, Input, Options, Portfolio, ProblemKind, RepoConfig,
-    Selection, DEFAULT_MAX_FILE_SIZE, DEFAULT_ROADMAP,
+    Selection, Shard, StoreSettings, DEFAULT_MAX_FILE_SIZE, DEFAULT_ROADMAP,
 };
 use std::io::Write;
 use std::path::PathBuf;
@@ -23,10 +23,19 @@ pub struct InputArgs {
     /// (`LABEL  INPUT`: a tab or two or more spaces between); see below.
     #[arg(long, value_name = "FILE")]
     pub repos_file: Option<PathBuf>,
-    /// Where URL inputs are cloned and kept between runs
+    /// The cache folder: where URL inputs are cloned and kept between runs,
+    /// and where audits are kept (audits.sqlite; see `cache info`)
     /// (default: the user's cache folder, then portfolio-audit/repos).
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// Audit every repository again: neither read nor write the cache of
+    /// audits (clones are still kept in the cache folder).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Keep the cache of audits under this size, the least recently used
+    /// removed first: bytes, or with a unit (500M, 2G, 1GiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1G")]
+    pub cache_max_size: u64,
     /// Clone only the last N commits of each URL (the history metrics then
     /// see only those); local and file:// remotes are always cloned whole.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -137,7 +146,21 @@ impl From<RepoConfigArg> for RepoConfig {
 impl AuditArgs {
     /// Loads the rules and the roadmap; either invalid is a usage error.
     pub fn portfolio(&self, inputs: Option<&InputArgs>) -> anyhow::Result<Portfolio> {
-        let options = Options {
+        self.load(self.options(inputs)?)
+    }
+
+    /// Loads the rules and the roadmap for these options.
+    fn load(&self, options: Options) -> anyhow::Result<Portfolio> {
+        Ok(Portfolio::load(
+            self.rules.rules.as_deref(),
+            &self.roadmap,
+            options,
+        )?)
+    }
+
+    /// The library's options, from these flags and the inputs' ones.
+    fn options(&self, inputs: Option<&InputArgs>) -> anyhow::Result<Options> {
+        Ok(Options {
             jobs: self.jobs,
             max_file_size: self.max_file_size,
             rev: inputs.and_then(|i| i.rev.clone()),
@@ -152,24 +175,48 @@ impl AuditArgs {
                 .map(InputArgs::accounts)
                 .transpose()?
                 .unwrap_or_default(),
-        };
-        Ok(Portfolio::load(
-            self.rules.rules.as_deref(),
-            &self.roadmap,
-            options,
-        )?)
+            shard: None,
+            store: inputs.filter(|i| !i.no_cache).map(|i| StoreSettings {
+                max_size: i.cache_max_size,
+            }),
+        })
     }
 }
 
-/// An audit of the inputs, and the exit code so far: `None` when the
-/// inputs themselves are malformed (the reason is on `err`).
+/// A size in bytes: `1048576`, `500K`, `500M`, `2G`, `1GiB`, `300MB`
+/// (units are powers of 1024, in any case).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let bad = || format!("`{text}`: a size is bytes or a number with K, M or G (500M, 2G)");
+    let n: u64 = number.parse().map_err(|_| bad())?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(1 << shift).ok_or_else(bad)
+}
+
+/// An audit of the inputs (of one shard of them, when given), and the exit
+/// code so far: `None` when the inputs themselves are malformed (the
+/// reason is on `err`).
 pub fn audit_inputs(
     args: &InputArgs,
     audit: &AuditArgs,
+    shard: Option<Shard>,
     quiet: bool,
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<(Audit, u8)>> {
-    let portfolio = audit.portfolio(Some(args))?;
+    let options = Options {
+        shard,
+        ..audit.options(Some(args))?
+    };
+    let portfolio = audit.load(options)?;
     let given: Vec<Input> = match inputs::gather(&args.paths, args.repos_file.as_deref()) {
         Ok(g) => g,
         Err(e) => {

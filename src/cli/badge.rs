@@ -33,7 +33,8 @@ pub struct BadgeArgs {
 }
 
 pub fn run(args: &BadgeArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
-    let Some((audit, code)) = audit_inputs(&args.inputs, &args.audit, args.output.quiet, err)?
+    let Some((audit, code)) =
+        audit_inputs(&args.inputs, &args.audit, None, args.output.quiet, err)?
     else {
         return Ok(exit_codes::USAGE);
     };

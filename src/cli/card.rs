@@ -52,7 +52,8 @@ pub struct CardArgs {
 }
 
 pub fn run(args: &CardArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
-    let Some((audit, code)) = audit_inputs(&args.inputs, &args.audit, args.output.quiet, err)?
+    let Some((audit, code)) =
+        audit_inputs(&args.inputs, &args.audit, None, args.output.quiet, err)?
     else {
         return Ok(exit_codes::USAGE);
     };

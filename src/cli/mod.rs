@@ -4,8 +4,10 @@
 mod audit_args;
 mod badge;
 mod bench;
+mod cache_cmd;
 mod card;
 mod diff;
+mod merge;
 mod output;
 mod plan;
 mod progress;
@@ -27,6 +29,8 @@ Examples:
   portfolio-audit scan ~/code                 every repository under ~/code
   portfolio-audit scan . --format json -o report.json
   portfolio-audit scan students/* --format html -o cohort.html
+  portfolio-audit scan --repos-file class.txt --shard 2/8 --format json -o shard-2.json
+  portfolio-audit merge shard-*.json --format html -o cohort.html
   portfolio-audit badge . --output badge.svg
   portfolio-audit card ~/code -o card.svg     a shareable card of the score and areas
   portfolio-audit scan my-repo --rev v1.0     a git revision, read without checkout
@@ -37,6 +41,7 @@ Examples:
   portfolio-audit plan ~/code                 the next project to build, milestones, a path
   portfolio-audit roadmaps list
   portfolio-audit rules list
+  portfolio-audit cache info                  the audits kept between runs, the clones
 
 Exit codes: 0 ok, 1 checklist score below --fail-under (diff: a regression with
 --fail-on-regression), 2 usage or input error, 3 some repositories could not be
@@ -59,6 +64,10 @@ enum Command {
     /// Scan repositories and report each competency's level with its evidence.
     #[command(after_help = scan::AFTER_HELP)]
     Scan(scan::ScanArgs),
+    /// Combine the JSON reports of every shard of a scan (`scan --shard K/N`)
+    /// into the report of one run, in any format; or render a saved report again.
+    #[command(after_help = merge::AFTER_HELP)]
+    Merge(merge::MergeArgs),
     /// What changed between two git revisions, or two JSON reports: competencies, checklist, findings.
     #[command(after_help = diff::AFTER_HELP)]
     Diff(diff::DiffArgs),
@@ -81,6 +90,8 @@ enum Command {
     Rules(rules_cmd::RulesArgs),
     /// List the roadmap checklists and show their items.
     Roadmaps(roadmaps_cmd::RoadmapsArgs),
+    /// What the cache folder holds (the audits kept, the clones), and emptying it.
+    Cache(cache_cmd::CacheArgs),
     /// Parse files and nothing else: the baseline of scripts/bench.sh.
     #[command(hide = true)]
     BenchParse(bench::BenchArgs),
@@ -131,6 +142,7 @@ where
     };
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args, out, err),
+        Command::Merge(args) => merge::run(&args, out, err),
         Command::Diff(args) => diff::run(&args, out, err),
         Command::Badge(args) => badge::run(&args, out, err),
         Command::Card(args) => card::run(&args, out, err),
@@ -138,6 +150,7 @@ where
         Command::Plan(args) => plan::run(&args, out, err),
         Command::Rules(args) => rules_cmd::run(&args, out, err),
         Command::Roadmaps(args) => roadmaps_cmd::run(&args, out, err),
+        Command::Cache(args) => cache_cmd::run(&args, out, err),
         Command::BenchParse(args) => bench::run(&args, out),
     };
     match result {

@@ -3,7 +3,9 @@
 use super::audit_args::{audit_inputs, AuditArgs, InputArgs};
 use super::output::OutputArgs;
 use crate::exit_codes;
+use crate::model::Report;
 use crate::portfolio::plan::{plan, PlanOptions};
+use crate::portfolio::Shard;
 use crate::report::{csv, html, json, markdown, summary, text};
 use std::io::Write;
 
@@ -43,6 +45,11 @@ checklist item).
   Alan Turing      students/alan
   Mary Jackson     github:mjackson
 
+A cohort too large for one machine: run `scan ... --shard K/N --format json`
+for K = 1..N (anywhere, in any order; a repository's shard depends only on
+its source and label), then `portfolio-audit merge` on the N reports: the
+report of one run over all the inputs, in any format.
+
 Examples:
   portfolio-audit scan github:ada
   portfolio-audit scan gitlab:class/2026 --exclude 'old-*' --format html -o class.html
@@ -53,6 +60,7 @@ Examples:
   portfolio-audit scan repo.git --rev main~3
   portfolio-audit scan https://github.com/ada/portfolio
   portfolio-audit scan --repos-file class.txt --format json -o cohort.json
+  portfolio-audit scan --repos-file class.txt --shard 2/8 --format json -o shard-2.json
   portfolio-audit scan student-repo --author student@example.com
   portfolio-audit scan . --format markdown --fail-under 60 >> \"$GITHUB_STEP_SUMMARY\"
 
@@ -82,6 +90,20 @@ pub enum Format {
 pub struct ScanArgs {
     #[command(flatten)]
     pub inputs: InputArgs,
+    /// Audit only the K-th of N slices of the repositories the inputs stand
+    /// for (each repository's slice depends only on its source and label);
+    /// `merge` combines the N reports (--format json) into one run's.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
+    #[command(flatten)]
+    pub print: ReportArgs,
+    #[command(flatten)]
+    pub audit: AuditArgs,
+}
+
+/// How a report is printed: `scan` and `merge`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Exit with code 1 when the checklist score is below this (0-100).
@@ -94,50 +116,76 @@ pub struct ScanArgs {
     /// default shows what to do next on about two screens).
     #[arg(long, visible_alias = "verbose")]
     pub all: bool,
-    #[command(flatten)]
-    pub audit: AuditArgs,
 }
 
 pub fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
-    let Some((audit, mut code)) = audit_inputs(&args.inputs, &args.audit, args.output.quiet, err)?
+    let quiet = args.print.output.quiet;
+    let Some((audit, code)) = audit_inputs(&args.inputs, &args.audit, args.shard, quiet, err)?
     else {
         return Ok(exit_codes::USAGE);
     };
-    let report = &audit.report;
-    let mut buffer: Vec<u8> = Vec::new();
-    match args.format {
-        Format::Text => {
-            let palette = args.output.palette();
-            if args.all {
-                text::render_with(report, &mut buffer, &palette)?
-            } else {
-                summary::render(report, &mut buffer, &palette, args.output.width())?
+    let against = Against {
+        roadmap: &args.audit.roadmap,
+        rules: args.audit.rules.rules.as_deref(),
+    };
+    args.print.print(&audit.report, &against, code, out, err)
+}
+
+/// What a report was measured against, for the formats that say more than
+/// the report holds: HTML's "Your next project" (the roadmap) and SARIF's
+/// rule descriptions (the rule files).
+pub struct Against<'a> {
+    pub roadmap: &'a str,
+    pub rules: Option<&'a std::path::Path>,
+}
+
+impl ReportArgs {
+    /// Prints the report as asked and returns the exit code: `code` (what
+    /// the audit's problems made), or 1 when the score is below
+    /// `--fail-under` and nothing worse happened.
+    pub fn print(
+        &self,
+        report: &Report,
+        against: &Against,
+        mut code: u8,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> anyhow::Result<u8> {
+        let mut buffer: Vec<u8> = Vec::new();
+        match self.format {
+            Format::Text => {
+                let palette = self.output.palette();
+                if self.all {
+                    text::render_with(report, &mut buffer, &palette)?
+                } else {
+                    summary::render(report, &mut buffer, &palette, self.output.width())?
+                }
+            }
+            Format::Json => json::render(report, &mut buffer)?,
+            Format::Markdown => markdown::render(report, &mut buffer)?,
+            Format::Csv => csv::render(report, &mut buffer)?,
+            Format::Html => {
+                // "Your next project" at the top; a report without a plan still renders.
+                let plan = plan(report, against.roadmap, &PlanOptions::default()).ok();
+                html::render_with_plan(report, plan.as_ref(), &mut buffer)?
+            }
+            Format::Sarif => {
+                let rules = super::sarif::rules(against.rules)?;
+                crate::report::sarif::render(report, &rules, &mut buffer)?
             }
         }
-        Format::Json => json::render(report, &mut buffer)?,
-        Format::Markdown => markdown::render(report, &mut buffer)?,
-        Format::Csv => csv::render(report, &mut buffer)?,
-        Format::Html => {
-            // "Your next project" at the top; a report without a plan still renders.
-            let plan = plan(report, &args.audit.roadmap, &PlanOptions::default()).ok();
-            html::render_with_plan(report, plan.as_ref(), &mut buffer)?
-        }
-        Format::Sarif => {
-            let rules = super::sarif::rules(args.audit.rules.rules.as_deref())?;
-            crate::report::sarif::render(report, &rules, &mut buffer)?
-        }
-    }
-    // Below the threshold is the mildest failure: a usage error (2) or a
-    // repository that could not be audited (3) says more, and wins.
-    if let Some(min) = args.fail_under {
-        let score = report.portfolio.checklist.score;
-        if score < min {
-            writeln!(err, "checklist score {score} is below --fail-under {min}")?;
-            if code == exit_codes::OK {
-                code = exit_codes::BELOW_THRESHOLD;
+        // Below the threshold is the mildest failure: a usage error (2) or a
+        // repository that could not be audited (3) says more, and wins.
+        if let Some(min) = self.fail_under {
+            let score = report.portfolio.checklist.score;
+            if score < min {
+                writeln!(err, "checklist score {score} is below --fail-under {min}")?;
+                if code == exit_codes::OK {
+                    code = exit_codes::BELOW_THRESHOLD;
+                }
             }
         }
+        self.output.write(&buffer, out)?;
+        Ok(code)
     }
-    args.output.write(&buffer, out)?;
-    Ok(code)
 }

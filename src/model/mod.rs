@@ -17,6 +17,7 @@ mod evidence;
 mod history;
 pub mod plan;
 mod report;
+mod shard;
 mod statements;
 pub mod timeline;
 mod web;
@@ -35,5 +36,6 @@ pub use report::{
     AreaSummary, Authorship, IgnoredCommit, IgnoredRevisions, MergedIdentity, Moves, NotCounted,
     Portfolio, PortfolioCompetency, Project, RepoReport, Report, Stats, Tool, SCHEMA_VERSION,
 };
+pub use shard::{Fingerprints, ShardInfo};
 pub use statements::{RepoConfig, Statements};
 pub use web::{Forge, WebRepo, SEGMENT as URL_SEGMENT};

@@ -3,7 +3,7 @@
 
 use super::{
     area_title, Checklist, Cohort, CompetencyLevel, Finding, Flag, History, Note, RepoChecklist,
-    RepoConfig, Statements, WebRepo,
+    RepoConfig, ShardInfo, Statements, WebRepo,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -28,6 +28,10 @@ pub struct Report {
     /// repositories are labeled.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cohort: Option<Cohort>,
+    /// In a shard's report (`scan --shard K/N`): where its repositories sit
+    /// among all the inputs, for `merge`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub shard: Option<ShardInfo>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -319,6 +323,7 @@ impl Report {
                 areas,
             },
             cohort: None,
+            shard: None,
         }
     }
 }

@@ -8,12 +8,16 @@
 //! same rules. Problems with one input or one repository are data
 //! ([`Problem`]), never a stop: the others are still audited.
 
+pub mod cache;
 mod config;
 pub mod diff;
 pub mod inputs;
+pub mod merge;
 pub mod plan;
 pub mod progress;
 pub mod reference;
+pub mod shard;
+pub mod store;
 
 pub use crate::roadmap::{Roadmap, DEFAULT as DEFAULT_ROADMAP};
 pub use crate::rules::{read_dir as read_rule_dir, FindingRule, Rule, RuleSet};
@@ -21,23 +25,27 @@ pub use crate::source::hosting::{Hosting, Selection, Token};
 pub use crate::source::input::{Input, Target};
 pub use crate::source::DEFAULT_MAX_FILE_SIZE;
 pub use inputs::InputError;
+pub use merge::MergeError;
 pub use progress::{Phase, Progress, Silent};
+pub use shard::Shard;
 
 pub use crate::model::RepoConfig;
 
-use crate::audit::{audit, audit_authored};
-use crate::model::{DataErrors, Note, RepoChecklist, RepoReport, Report};
+use crate::audit::{audit, audit_authored, audit_kept};
+use crate::model::{DataErrors, Note, RepoChecklist, RepoReport, Report, ShardInfo};
 use crate::roadmap::cohort::cohort;
 use crate::roadmap::config::Config;
 use crate::roadmap::{evaluate, ignored_items};
 use crate::source::blame::{Authors, Identities, RevList};
 use crate::source::remote::FetchSettings;
 use crate::source::{discover, ListOptions, Repo, SourceError};
+use cache::Cache;
 use config::RepoFile;
 use inputs::Slot;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use store::Store;
 
 /// How to audit: everything but the rules and the checklist.
 #[derive(Debug, Clone)]
@@ -67,7 +75,31 @@ pub struct Options {
     pub ignore_revs_file: Option<PathBuf>,
     /// Where account inputs are listed, and which of their repositories count.
     pub accounts: AccountOptions,
+    /// Audit only this slice of the repositories the inputs stand for.
+    pub shard: Option<Shard>,
+    /// Keep each repository's report in the cache folder's store and reuse
+    /// it while nothing it is made from changed; `None`: no such cache.
+    pub store: Option<StoreSettings>,
 }
+
+/// The persistent cache of audits (`--no-cache` turns it off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreSettings {
+    /// The entries are kept under this many bytes, the least recently used
+    /// removed first.
+    pub max_size: u64,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        StoreSettings {
+            max_size: DEFAULT_CACHE_MAX_SIZE,
+        }
+    }
+}
+
+/// `--cache-max-size` when not given: 1 GiB.
+pub const DEFAULT_CACHE_MAX_SIZE: u64 = 1 << 30;
 
 /// Account inputs (`github:ada`): where their API answers, with which
 /// token, and which of their repositories are audited.
@@ -94,6 +126,8 @@ impl Default for Options {
             mailmap: None,
             ignore_revs_file: None,
             accounts: AccountOptions::default(),
+            shard: None,
+            store: None,
         }
     }
 }
@@ -214,6 +248,17 @@ pub enum RevisionError {
     Portfolio(#[from] PortfolioError),
 }
 
+/// What one run measures with besides the rules and the checklist.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    /// What the repositories' own project files may do.
+    policy: RepoConfig,
+    /// The auditor's own project file (`--config`).
+    auditor: &'a Config,
+    /// The persistent cache of audits, when there is one.
+    cache: Option<&'a Cache>,
+}
+
 /// What an audit needs, loaded once: the rules, the checklist and the threads.
 ///
 /// ```
@@ -239,6 +284,8 @@ pub struct Portfolio {
     mailmap: Option<String>,
     /// The auditor's revisions to ignore (`--ignore-revs-file`), as read.
     ignore_revs: Option<RevList>,
+    /// The digest of the rule files, when the rules were loaded from them.
+    rules_digest: Option<String>,
 }
 
 impl Portfolio {
@@ -276,6 +323,7 @@ impl Portfolio {
             authors,
             mailmap,
             ignore_revs,
+            rules_digest: None,
         })
     }
 
@@ -286,9 +334,23 @@ impl Portfolio {
         roadmap: &str,
         options: Options,
     ) -> Result<Portfolio, PortfolioError> {
-        let rules = RuleSet::with_dir(rules_dir).map_err(PortfolioError::Rules)?;
+        let mut sources = RuleSet::embedded_sources();
+        if let Some(dir) = rules_dir {
+            sources.extend(read_rule_dir(dir).map_err(PortfolioError::Rules)?);
+        }
+        let rules = RuleSet::compile(&sources).map_err(PortfolioError::Rules)?;
         let roadmap = Roadmap::find(roadmap, &rules.ids()).map_err(PortfolioError::Roadmap)?;
-        Portfolio::new(rules, roadmap, options)
+        let mut portfolio = Portfolio::new(rules, roadmap, options)?;
+        portfolio.rules_digest = Some(shard::rules_digest(&sources));
+        Ok(portfolio)
+    }
+
+    /// The auditor's project file (`--config`), or none.
+    fn auditor(&self) -> Result<Config, PortfolioError> {
+        match &self.options.config {
+            Some(path) => Config::load(path, &self.rules.ids()).map_err(PortfolioError::Config),
+            None => Ok(Config::default()),
+        }
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -328,16 +390,82 @@ impl Portfolio {
             &accounts.selection,
             &mut problems,
         );
-        let settings = FetchSettings {
-            depth: self.options.depth,
-        };
-        let notes = inputs::fetch(&mut slots, &self.pool, progress, settings, &mut problems);
+        // Who may say what depends on all the inputs, whatever the shard.
         let policy = self
             .options
             .repo_config
             .unwrap_or_else(|| config::default_policy(given, slots.len()));
-        let report = self.report(&slots, &notes, policy, progress, &mut problems)?;
+        let auditor = self.auditor()?;
+        let shard = self.options.shard.map(|s| {
+            let (identities, positions) = s.keep(&mut slots);
+            ShardInfo {
+                index: s.index,
+                count: s.count,
+                inputs: identities.len() as u32,
+                positions,
+                fingerprints: shard::fingerprints(
+                    &identities,
+                    self.rules_digest.as_deref(),
+                    &self.roadmap,
+                    &auditor,
+                ),
+            }
+        });
+        let settings = FetchSettings {
+            depth: self.options.depth,
+        };
+        let notes = inputs::fetch(&mut slots, &self.pool, progress, settings, &mut problems);
+        let mut warnings = Vec::new();
+        let store = self.open_cache(&cache, policy, &mut warnings);
+        let run = Run {
+            policy,
+            auditor: &auditor,
+            cache: store.as_ref(),
+        };
+        let mut report = self.report(&slots, &notes, &run, progress, &mut problems)?;
+        if let (Some(c), Some(settings)) = (&store, self.options.store) {
+            c.store().evict(settings.max_size);
+            warnings.extend(c.store().take_warnings());
+        }
+        problems.extend(
+            warnings
+                .into_iter()
+                .map(|w| Problem::new(ProblemKind::Warning, w)),
+        );
+        report.shard = shard;
         Ok(Audit { report, problems })
+    }
+
+    /// The persistent cache of this run, in the cache folder: when asked
+    /// for, and when the rules are known by their files.
+    fn open_cache(
+        &self,
+        dir: &Path,
+        policy: RepoConfig,
+        warnings: &mut Vec<String>,
+    ) -> Option<Cache> {
+        self.options.store?;
+        let rules = self.rules_digest.as_deref()?;
+        if dir.as_os_str().is_empty() {
+            return None;
+        }
+        let store = Store::open(dir, warnings)?;
+        let size = self.options.max_file_size.to_string();
+        let common: Vec<&[u8]> = vec![rules.as_bytes(), size.as_bytes()];
+        // Whose lines count changes the report: the authors and the
+        // auditor's own mailmap and list of revisions to ignore.
+        let authored = (!self.options.authors.is_empty()).then(|| {
+            format!(
+                "{:?}\n{:?}\n{:?}",
+                self.options.authors, self.mailmap, self.ignore_revs
+            )
+        });
+        Some(Cache::new(
+            store,
+            &common,
+            policy.as_str().as_bytes(),
+            authored.as_deref().map(str::as_bytes),
+        ))
     }
 
     /// Audits the one git repository at `path`, at `rev` (what `diff` compares).
@@ -366,7 +494,14 @@ impl Portfolio {
         let mut problems = Vec::new();
         // One local repository: the learner's own, unless told otherwise.
         let policy = self.options.repo_config.unwrap_or(RepoConfig::Trust);
-        let report = self.report(&slots, &BTreeMap::new(), policy, progress, &mut problems)?;
+        let auditor = self.auditor()?;
+        let notes = BTreeMap::new();
+        let run = Run {
+            policy,
+            auditor: &auditor,
+            cache: None,
+        };
+        let report = self.report(&slots, &notes, &run, progress, &mut problems)?;
         Ok(Audit { report, problems })
     }
 
@@ -379,15 +514,16 @@ impl Portfolio {
         &self,
         slots: &[Slot],
         notes: &BTreeMap<usize, Note>,
-        policy: RepoConfig,
+        run: &Run,
         progress: &dyn Progress,
         problems: &mut Vec<Problem>,
     ) -> Result<Report, PortfolioError> {
+        let Run {
+            policy,
+            auditor,
+            cache,
+        } = *run;
         let ids = self.rules.ids();
-        let auditor = match &self.options.config {
-            Some(path) => Config::load(path, &ids).map_err(PortfolioError::Config)?,
-            None => Config::default(),
-        };
         let opts = ListOptions {
             max_file_size: self.options.max_file_size,
         };
@@ -412,13 +548,25 @@ impl Portfolio {
                             Ok(input) => input,
                             Err(report) => return (report.clone(), None, None),
                         };
-                        let audited = match (&authors, &input.repo) {
+                        let key = cache.and_then(|c| c.key(input, &opts));
+                        let kept = cache.zip(key.as_ref()).and_then(|(c, k)| c.get(k, input));
+                        let fresh = kept.is_none();
+                        let audited = match (kept, &authors, &input.repo) {
+                            (Some(report), _, _) => Ok(report),
                             // An empty clone has no lines of anyone's.
-                            (Some(a), repo) if !matches!(repo, Repo::Memory { .. }) => {
+                            (None, Some(a), repo) if !matches!(repo, Repo::Memory { .. }) => {
                                 audit_authored(input, &self.rules, &opts, a, policy)
                             }
-                            _ => audit(input, &self.rules, &opts, policy),
+                            _ => match cache.zip(key.as_ref()).and_then(|(c, k)| c.files(k)) {
+                                Some(files) => {
+                                    audit_kept(input, &self.rules, &opts, &files, policy)
+                                }
+                                None => audit(input, &self.rules, &opts, policy),
+                            },
                         };
+                        if let (true, Some(c), Some(k), Ok(r)) = (fresh, cache, &key, &audited) {
+                            c.put(k, r);
+                        }
                         let outcome = match audited {
                             Ok(mut r) => {
                                 r.notes.extend(notes.get(&i).cloned());
@@ -434,7 +582,6 @@ impl Portfolio {
             });
         progress.finish(Phase::Scanning);
         let trust = policy == RepoConfig::Trust;
-        let mut portfolio = auditor.clone();
         // Each repository's project file, when it has one that could be read.
         let mut own: Vec<Option<Config>> = Vec::with_capacity(outcomes.len());
         let mut repos = Vec::with_capacity(outcomes.len());
@@ -451,15 +598,33 @@ impl Portfolio {
                 report.notes.extend(file.notes);
                 if let Some(c) = file.config {
                     report.statements = Some(c.statements(&file.source, trust));
-                    if trust {
-                        portfolio.merge(c.clone());
-                    }
                     config = Some(c);
                 }
             }
             report.notes.sort();
             own.push(config);
             repos.push(report);
+        }
+        Ok(self.measure(repos, &own, policy, auditor))
+    }
+
+    /// Measures audited repositories against the checklist: the portfolio,
+    /// each repository alone, each student. `own` holds each repository's
+    /// project file (as read), which counts as `policy` allows; `auditor`
+    /// is the auditor's own. A merge measures saved reports the same way.
+    fn measure(
+        &self,
+        repos: Vec<RepoReport>,
+        own: &[Option<Config>],
+        policy: RepoConfig,
+        auditor: &Config,
+    ) -> Report {
+        let trust = policy == RepoConfig::Trust;
+        let mut portfolio = auditor.clone();
+        if trust {
+            for c in own.iter().flatten() {
+                portfolio.merge(c.clone());
+            }
         }
         let catalog = self.rules.catalog();
         let mut report = Report::new(repos);
@@ -474,7 +639,7 @@ impl Portfolio {
         if own.iter().flatten().any(|c| !c.ignore.is_empty()) {
             if trust {
                 checklist.measured_score =
-                    Some(evaluate(&self.roadmap, &report.repos, &catalog, &auditor).score);
+                    Some(evaluate(&self.roadmap, &report.repos, &catalog, auditor).score);
             } else {
                 let mut asked = Config::default();
                 for c in own.iter().flatten() {
@@ -484,7 +649,7 @@ impl Portfolio {
             }
         }
         report.portfolio.checklist = checklist;
-        for (repo, c) in report.repos.iter_mut().zip(&own) {
+        for (repo, c) in report.repos.iter_mut().zip(own) {
             if repo.error.is_some() {
                 continue;
             }
@@ -514,7 +679,7 @@ impl Portfolio {
             }
         }
         let mut students: BTreeMap<String, Config> = BTreeMap::new();
-        for (repo, c) in report.repos.iter().zip(&own) {
+        for (repo, c) in report.repos.iter().zip(own) {
             if let Some(label) = &repo.label {
                 let entry = students
                     .entry(label.clone())
@@ -524,10 +689,10 @@ impl Portfolio {
                 }
             }
         }
-        report.cohort = cohort(&self.roadmap, &report.repos, &catalog, &students, &auditor);
+        report.cohort = cohort(&self.roadmap, &report.repos, &catalog, &students, auditor);
         report.roadmap = Some(self.roadmap.name.clone());
         report.repo_config = Some(policy);
         report.config = portfolio.sources.clone();
-        Ok(report)
+        report
     }
 }

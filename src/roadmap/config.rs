@@ -240,6 +240,28 @@ impl Config {
             .or_else(|| self.self_report.get(item))
     }
 
+    /// A repository's project file as a report shows it, read back: what
+    /// [`Config::statements`] wrote, for measuring saved reports again.
+    pub fn from_statements(statements: &Statements) -> Config {
+        let said = |m: &BTreeMap<String, String>| {
+            m.iter()
+                .map(|(k, note)| {
+                    let said = Said {
+                        note: note.clone(),
+                        source: statements.source.clone(),
+                    };
+                    (k.clone(), said)
+                })
+                .collect()
+        };
+        Config {
+            self_report: said(&statements.self_report),
+            claims: said(&statements.claims),
+            ignore: said(&statements.ignore),
+            sources: vec![statements.source.clone()],
+        }
+    }
+
     /// The statements as a report shows them.
     pub fn statements(&self, source: &str, applied: bool) -> Statements {
         let notes = |m: &BTreeMap<String, Said>| {
@@ -280,6 +302,15 @@ mod tests {
                 "line 5: unknown table `grades` (expected self_report, claims or ignore)",
             ]
         );
+    }
+
+    #[test]
+    fn statements_read_back_give_the_file_as_read() {
+        let text = b"[self_report]\nsql = \"a course\"\n[claims]\n\"web.rest_api\" = \"at work\"\n[ignore]\n\"testing.unit\" = \"later\"\n";
+        let (config, _) = Config::parse("shop/portfolio-audit.toml", text, &ids());
+        let config = config.unwrap();
+        let back = Config::from_statements(&config.statements("shop/portfolio-audit.toml", true));
+        assert_eq!(format!("{back:?}"), format!("{config:?}"));
     }
 
     #[test]

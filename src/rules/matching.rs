@@ -12,12 +12,30 @@ use crate::analyze::python;
 use crate::model::Finding;
 use rustc_hash::FxHashMap as HashMap;
 
-/// One piece of evidence for one signal, in the file being matched.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// One piece of evidence for one signal, in the file being matched. Kept
+/// in the persistent cache as `[signal, line, detail]`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(from = "(SignalId, u32, String)", into = "(SignalId, u32, String)")]
 pub struct Hit {
     pub signal: SignalId,
     pub line: u32,
     pub detail: String,
+}
+
+impl From<(SignalId, u32, String)> for Hit {
+    fn from((signal, line, detail): (SignalId, u32, String)) -> Hit {
+        Hit {
+            signal,
+            line,
+            detail,
+        }
+    }
+}
+
+impl From<Hit> for (SignalId, u32, String) {
+    fn from(h: Hit) -> Self {
+        (h.signal, h.line, h.detail)
+    }
 }
 
 /// How many lines one text regex may report per file.
@@ -317,7 +335,7 @@ pub fn normalize(hits: &mut Vec<Hit>) {
 /// A file's hits as a repository's tally needs them: how many per signal,
 /// and the first few of each. Kept instead of every hit, so memory does not
 /// grow with the size of the files. Findings are kept whole: each is reported.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FileHits {
     pub counts: Vec<(SignalId, u32)>,
     pub samples: Vec<Hit>,

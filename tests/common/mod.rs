@@ -28,6 +28,16 @@ pub fn cli(args: &[&str]) -> Run {
     let mut err = Vec::new();
     let mut argv = vec!["portfolio-audit"];
     argv.extend_from_slice(args);
+    // Each test's runs stay its own: no audit is kept in the user's cache
+    // folder, where another test (or a real run) could find it. The cache
+    // itself is tested with a --cache-dir of its own (tests/cache.rs).
+    let audits = matches!(args.first(), Some(&("scan" | "badge" | "card" | "plan")));
+    let chosen = args
+        .iter()
+        .any(|a| *a == "--cache-dir" || *a == "--no-cache");
+    if audits && !chosen {
+        argv.push("--no-cache");
+    }
     let code = portfolio_audit::run(argv, &mut out, &mut err);
     Run {
         code,

@@ -1,0 +1,424 @@
+//! The persistent cache of audits: a repository's report kept in the
+//! store of the cache folder ([`Store`]), under a key made of everything
+//! the report is made from, so a repository that did not change is not
+//! audited again, and what a warm run prints is what a cold one prints.
+//!
+//! The key holds the tool (its version and the digest of its sources), the
+//! rules (the digest of the rule files), the options that change an audit
+//! (the file size cap, `--author` and the mailmaps), what the report says
+//! of the repository (name, source, web page, archived), and its content:
+//! - a git revision (a clone, `--rev`, `--author`): the commit, which fixes
+//!   the tree and the history, and whether the clone is shallow there;
+//! - a working tree: its listing (every file's path and size, what was
+//!   skipped and why, HEAD and its history, the files that differ from
+//!   HEAD) and a BLAKE3 hash of every file's content. A file that changes
+//!   while it is audited keeps the report out of the cache.
+//!
+//! The label is not in the key: the same repository in two class lists is
+//! audited once, and each report gets its own label back.
+//!
+//! A repository that changed is audited again, but each of its files'
+//! analyses is kept too (kind `file`), under a key of the tool, the rules,
+//! the size cap, the file's path and its content (the git blob id, or the
+//! BLAKE3 hash of a working tree's file): only files that changed are
+//! analyzed again ([`Files`]). Not with `--author`, whose blame needs every
+//! hit line by line.
+
+use super::shard::digest;
+use super::store::Store;
+use crate::audit::FileStore;
+use crate::model::RepoReport;
+use crate::source::{open_git, Entry, ListOptions, Repo, RepoInput};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// The store's kind of entry for a whole repository's report.
+const KIND: &str = "repo";
+
+/// The store's kind of entry for one file's analysis.
+const FILE_KIND: &str = "file";
+
+/// What a build of the tool is: its version and the digest of its sources.
+pub fn tool_build() -> String {
+    format!(
+        "{} {}",
+        env!("CARGO_PKG_VERSION"),
+        env!("PORTFOLIO_AUDIT_BUILD")
+    )
+}
+
+/// A file of a working tree as the key saw it: its size and time of change.
+type Seen = (PathBuf, Option<(u64, SystemTime)>);
+
+/// The key of one repository, and for a working tree, its files as the
+/// key saw them (to check afterwards that none changed meanwhile).
+pub struct Key {
+    key: String,
+    seen: Vec<Seen>,
+    /// How many files the working tree listed.
+    listed: Option<u64>,
+    /// A working tree's files by path: what the key hashed of each, and
+    /// where (as `seen`).
+    contents: Contents,
+}
+
+/// A working tree's files by path: the line of the key's digest that
+/// stands for each (path, size, content hash), and its place in `seen`.
+type Contents = FxHashMap<String, (String, usize)>;
+
+/// The run's cache: the store and what every key of the run shares.
+pub struct Cache {
+    store: Store,
+    /// The tool, the rules and the options, digested.
+    common: String,
+    /// What files' analyses depend on besides the file: the tool, the
+    /// rules and the size cap, digested; `None` when they are not kept
+    /// (`--author`).
+    files: Option<String>,
+}
+
+fn stat(path: &Path) -> Option<(u64, SystemTime)> {
+    let m = std::fs::symlink_metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+impl Cache {
+    /// The cache of a run: `common` digests the rules and the size cap,
+    /// `policy` what the repository's own files may decide (`--repo-config`:
+    /// a report depends on it, a file's analysis is checked against whose
+    /// the file is when it is reused), `authored` the `--author` options
+    /// (files' analyses are not kept then).
+    pub fn new(store: Store, common: &[&[u8]], policy: &[u8], authored: Option<&[u8]>) -> Cache {
+        let build = tool_build();
+        let mut parts: Vec<&[u8]> = vec![b"repo report 2", build.as_bytes()];
+        parts.extend_from_slice(common);
+        parts.push(policy);
+        parts.extend(authored);
+        let mut file_parts: Vec<&[u8]> = vec![b"file analysis 1", build.as_bytes()];
+        file_parts.extend_from_slice(common);
+        Cache {
+            store,
+            common: digest(parts),
+            files: authored.is_none().then(|| digest(file_parts)),
+        }
+    }
+
+    /// Where the files of the repository of `key` keep their analyses,
+    /// when they do.
+    pub fn files<'a>(&'a self, key: &'a Key) -> Option<Files<'a>> {
+        let common = self.files.as_deref()?;
+        Some(Files {
+            store: &self.store,
+            common,
+            key,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The key of a repository, or `None` when it has none (files in
+    /// memory, a revision that cannot be read: audited, never kept).
+    pub fn key(&self, input: &RepoInput, opts: &ListOptions) -> Option<Key> {
+        let web = serde_json::to_string(&input.web).ok()?;
+        let archived = if input.archived { "archived" } else { "" };
+        // How the input was found (alone, or one of a folder's) is in the report.
+        let discovered = input.discovered.as_deref().unwrap_or("");
+        let (content, seen, contents) = match &input.repo {
+            Repo::Git { path, rev } => {
+                (commit_content(path, rev)?, Vec::new(), FxHashMap::default())
+            }
+            Repo::Workdir { root } => workdir_content(input, root, opts)?,
+            Repo::Memory { .. } => return None,
+        };
+        let listed = matches!(input.repo, Repo::Workdir { .. }).then_some(seen.len() as u64);
+        let key = digest([
+            self.common.as_bytes(),
+            input.name.as_bytes(),
+            input.source.as_bytes(),
+            web.as_bytes(),
+            archived.as_bytes(),
+            discovered.as_bytes(),
+            content.as_bytes(),
+        ]);
+        Some(Key {
+            key,
+            seen,
+            listed,
+            contents,
+        })
+    }
+
+    /// The report kept under this key, with the input's label.
+    pub fn get(&self, key: &Key, input: &RepoInput) -> Option<RepoReport> {
+        let bytes = self.store.get(&key.key)?;
+        let mut report: RepoReport = serde_json::from_slice(&bytes).ok()?;
+        report.label.clone_from(&input.label);
+        Some(report)
+    }
+
+    /// Keeps a report under its key, unless the working tree changed
+    /// since the key saw it (a file changed, came or went).
+    pub fn put(&self, key: &Key, report: &RepoReport) {
+        let changed = key.seen.iter().any(|(path, was)| stat(path) != *was);
+        if changed || key.listed.is_some_and(|n| n != report.stats.files) {
+            return;
+        }
+        let mut kept = report.clone();
+        kept.label = None;
+        if let Ok(bytes) = serde_json::to_vec(&kept) {
+            self.store.put(&key.key, KIND, &bytes);
+        }
+    }
+}
+
+/// A git revision's content: the commit (its tree and its history) and the
+/// clone's shallow boundary, which cuts the history.
+fn commit_content(path: &Path, rev: &str) -> Option<String> {
+    let repo = open_git(path).ok()?;
+    let commit = repo.revparse_single(rev).ok()?.peel_to_commit().ok()?;
+    let shallow = std::fs::read(repo.path().join("shallow")).unwrap_or_default();
+    Some(digest([
+        b"commit".as_slice(),
+        commit.id().as_bytes(),
+        &shallow,
+    ]))
+}
+
+/// A working tree's content: its listing and each file's content hash
+/// (read in parallel, into one buffer per thread), with each file's size
+/// and time of change as seen before it was read, and, by path, each
+/// file's line of the digest and place among those.
+fn workdir_content(
+    input: &RepoInput,
+    root: &Path,
+    opts: &ListOptions,
+) -> Option<(String, Vec<Seen>, Contents)> {
+    let listing = input.repo.list(opts).ok()?;
+    let files: Vec<(String, Seen)> = listing
+        .files
+        .par_iter()
+        .map_init(Vec::new, |buffer: &mut Vec<u8>, entry| {
+            let path = root.join(&entry.path);
+            let seen = stat(&path);
+            let content = if entry.oversize {
+                "over the size cap".to_string()
+            } else {
+                buffer.clear();
+                match std::fs::File::open(&path).and_then(|mut f| f.read_to_end(buffer)) {
+                    Ok(_) => blake3::hash(buffer).to_hex().to_string(),
+                    Err(e) => format!("unreadable: {e}"),
+                }
+            };
+            let line = format!("{}\t{}\t{content}", entry.path, entry.size);
+            (line, (path, seen))
+        })
+        .collect();
+    let history = serde_json::to_string(&listing.history).ok()?;
+    let described = format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{history}",
+        listing.notes, listing.committed, listing.revision, listing.changed
+    );
+    let mut parts: Vec<&[u8]> = vec![b"working tree", described.as_bytes()];
+    parts.extend(files.iter().map(|(line, _)| line.as_bytes()));
+    let content = digest(parts);
+    let contents = listing
+        .files
+        .iter()
+        .zip(&files)
+        .enumerate()
+        .map(|(i, (entry, (line, _)))| (entry.path.clone(), (line.clone(), i)))
+        .collect();
+    Some((
+        content,
+        files.into_iter().map(|(_, seen)| seen).collect(),
+        contents,
+    ))
+}
+
+/// The analyses of one repository's files, in the store: each under a key
+/// of its path and content (see the module's notes).
+pub struct Files<'a> {
+    store: &'a Store,
+    common: &'a str,
+    key: &'a Key,
+}
+
+impl Files<'_> {
+    /// Whether a working tree's file is as its key saw it (a blob always is).
+    fn unchanged(&self, entry: &Entry) -> bool {
+        if entry.blob().is_some() {
+            return true;
+        }
+        self.key.contents.get(&entry.path).is_some_and(|(_, i)| {
+            let (path, was) = &self.key.seen[*i];
+            stat(path) == *was
+        })
+    }
+}
+
+impl FileStore for Files<'_> {
+    fn key(&self, entry: &Entry) -> Option<String> {
+        let content = match entry.blob() {
+            Some(blob) => format!("blob {blob}\t{}", entry.path),
+            // The path, size and content hash of a working tree's file.
+            None => self.key.contents.get(&entry.path)?.0.clone(),
+        };
+        Some(digest([
+            self.common.as_bytes(),
+            entry.path.as_bytes(),
+            content.as_bytes(),
+        ]))
+    }
+
+    fn get_many(&self, keys: &[&str]) -> Vec<Option<Vec<u8>>> {
+        self.store.get_many(keys)
+    }
+
+    fn put_many(&self, entries: Vec<(&Entry, Vec<u8>)>) {
+        let keep: Vec<(String, Vec<u8>)> = entries
+            .into_iter()
+            .filter(|(entry, _)| self.unchanged(entry))
+            .filter_map(|(entry, value)| Some((self.key(entry)?, value)))
+            .collect();
+        self.store.put_many(FILE_KIND, &keep);
+    }
+}
+
+/// What a cache folder holds: the store of audits and the clones.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FolderInfo {
+    pub folder: PathBuf,
+    /// The store (`audits.sqlite`), when there is one.
+    pub store: Option<StoreInfo>,
+    /// Cloned repositories (`*.git` folders) and their bytes on disk.
+    pub clones: u64,
+    pub clone_bytes: u64,
+}
+
+/// The store of audits: where, and what it holds.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoreInfo {
+    pub path: PathBuf,
+    /// Entries of each kind: `repo` (a repository's report) and `file` (a file's analysis).
+    pub entries: std::collections::BTreeMap<String, EntriesInfo>,
+    /// Bytes of all entries (what `--cache-max-size` bounds).
+    pub bytes: u64,
+    /// Bytes of its files on disk.
+    pub on_disk: u64,
+}
+
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct EntriesInfo {
+    pub count: u64,
+    pub bytes: u64,
+}
+
+/// What `cache clear` removed.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Cleared {
+    /// Repositories' reports removed.
+    pub repos: u64,
+    /// Files' analyses removed.
+    pub files: u64,
+    pub bytes: u64,
+    pub clones: u64,
+    pub clone_bytes: u64,
+}
+
+/// The clone folders of a cache folder (`host_owner_repo-HASH.git`).
+fn clones(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = rd
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "git"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Bytes of the files under `path` (links not followed).
+fn bytes_under(path: &Path) -> u64 {
+    let Ok(rd) = std::fs::read_dir(path) else {
+        return 0;
+    };
+    rd.flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => bytes_under(&e.path()),
+            Ok(t) if t.is_file() => e.metadata().map_or(0, |m| m.len()),
+            _ => 0,
+        })
+        .sum()
+}
+
+fn store_info(store: &Store) -> Option<StoreInfo> {
+    let c = store.contents()?;
+    Some(StoreInfo {
+        path: store.path().to_path_buf(),
+        entries: c
+            .kinds
+            .into_iter()
+            .map(|(kind, count, bytes)| (kind, EntriesInfo { count, bytes }))
+            .collect(),
+        bytes: c.bytes,
+        on_disk: c.on_disk,
+    })
+}
+
+/// What the cache folder `dir` holds; a damaged store is made anew (a warning says so).
+pub fn folder_info(dir: &Path, warnings: &mut Vec<String>) -> FolderInfo {
+    let store = if dir.join(super::store::FILE_NAME).exists() {
+        Store::open(dir, warnings).and_then(|s| {
+            let info = store_info(&s);
+            warnings.extend(s.take_warnings());
+            info
+        })
+    } else {
+        None
+    };
+    let clones = clones(dir);
+    FolderInfo {
+        folder: dir.to_path_buf(),
+        store,
+        clones: clones.len() as u64,
+        clone_bytes: clones.iter().map(|c| bytes_under(c)).sum(),
+    }
+}
+
+/// Empties the store of audits of `dir` and, with `with_clones`, removes
+/// the clones too.
+pub fn clear_folder(
+    dir: &Path,
+    with_clones: bool,
+    warnings: &mut Vec<String>,
+) -> std::io::Result<Cleared> {
+    let mut cleared = Cleared::default();
+    if dir.join(super::store::FILE_NAME).exists() {
+        if let Some(s) = Store::open(dir, warnings) {
+            if let Some(info) = store_info(&s) {
+                let count = |kind| info.entries.get(kind).map_or(0, |e| e.count);
+                cleared.repos = count(KIND);
+                cleared.files = count(FILE_KIND);
+                cleared.bytes = info.bytes;
+            }
+            s.clear();
+            warnings.extend(s.take_warnings());
+        }
+    }
+    if with_clones {
+        for clone in clones(dir) {
+            cleared.clone_bytes += bytes_under(&clone);
+            std::fs::remove_dir_all(&clone)?;
+            cleared.clones += 1;
+        }
+    }
+    Ok(cleared)
+}
