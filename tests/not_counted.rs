@@ -222,10 +222,17 @@ fn someone_elses_gitattributes_is_shown_and_not_applied() {
 }
 
 #[test]
-fn text_markdown_and_html_say_how_many_files_are_not_counted_and_why() {
+fn every_text_format_says_how_many_files_are_not_counted_and_why() {
     let path = tree();
     let p = path.to_str().unwrap();
     let line = "not counted: 13 files (7 vendored, 5 generated, 1 marked in .gitattributes)";
+    // The default view says it under the score, and where the list is.
+    let summary = cli(&["scan", p, "--color", "never"]);
+    assert!(
+        summary.out.contains(&format!("\n  {line}: --all\n")),
+        "{}",
+        summary.out
+    );
     let text = cli(&["scan", p, "--all", "--color", "never"]);
     assert!(text.out.contains(line), "{}", text.out);
     assert!(

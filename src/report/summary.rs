@@ -7,10 +7,10 @@
 use super::authored;
 use super::text::{paint, progress_bar, render_cohort, Palette};
 use super::{
-    authorship_line, blame_line, config_note, ignored_commit_lines, statements_line, status_mark,
-    Places,
+    authorship_line, blame_line, config_note, ignored_commit_lines, not_counted_line,
+    statements_line, status_mark, Places,
 };
-use crate::model::{Report, Status};
+use crate::model::{NotCounted, Report, Status};
 use std::io::{self, Write};
 
 /// Gaps shown before "N more gaps: --all".
@@ -105,6 +105,16 @@ pub fn render(report: &Report, out: &mut dyn Write, p: &Palette, width: usize) -
             for line in wrap(&format!("⚠ {note}"), width - 4) {
                 writeln!(out, "  {}", paint(p.partial, line))?;
             }
+        }
+        // What was set aside as not the learner's changes every level: say
+        // so here, where the levels are read; the list is in --all.
+        let set_aside: Vec<NotCounted> = report
+            .repos
+            .iter()
+            .flat_map(|r| r.not_counted.iter().cloned())
+            .collect();
+        if let Some(line) = not_counted_line(&set_aside) {
+            writeln!(out, "  {}", fit(&format!("{line}: --all"), width - 2))?;
         }
         let measured: Vec<_> = c
             .phases
