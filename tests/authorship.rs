@@ -523,6 +523,20 @@ fn moving_and_copying_files_does_not_make_the_mover_their_author() {
 }
 
 #[test]
+fn mailmap_needs_author() {
+    // Without --author nothing is counted by author: a mentor's mailmap
+    // given alone would do nothing, silently.
+    let dir = tempfile::tempdir().unwrap();
+    history_repo("reformatted", dir.path());
+    let mailmap = dir.path().join("mentor.mailmap");
+    std::fs::write(&mailmap, "Sam <sam@example.com> <sam@old.example>\n").unwrap();
+    let p = dir.path().to_str().unwrap();
+    let run = cli(&["scan", p, "--mailmap", mailmap.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.err);
+    assert!(run.err.contains("--author"), "{}", run.err);
+}
+
+#[test]
 fn ignore_revs_file_needs_author() {
     let dir = tempfile::tempdir().unwrap();
     history_repo("reformatted", dir.path());

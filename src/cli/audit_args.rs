@@ -112,7 +112,7 @@ pub struct AuditArgs {
     pub repo_config: Option<RepoConfigArg>,
     /// With --author: your own mailmap (git's format), which always
     /// applies, whatever --repo-config says of the repository's.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", requires = "authors")]
     pub mailmap: Option<PathBuf>,
     /// With --author: revisions blame passes over, such as a reformatting
     /// commit (git's .git-blame-ignore-revs format: a hash a line, #
