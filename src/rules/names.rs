@@ -32,7 +32,11 @@ struct LazyGlob {
 #[derive(Debug)]
 struct GlobGroup {
     globs: Vec<(LazyGlob, usize)>,
-    fragments: AhoCorasick,
+    fragments: Vec<String>,
+    /// The automaton of `fragments`, built the first time a name meets
+    /// this group (most groups' first names never occur in a repository);
+    /// none if it could not be built: then every glob is tried.
+    automaton: OnceLock<Option<AhoCorasick>>,
     /// Globs to try when fragment `i` occurs.
     by_fragment: Vec<Vec<u32>>,
     /// Globs with no literal fragment, tried on every name.
@@ -111,19 +115,25 @@ impl GlobGroup {
         }
         GlobGroup {
             globs,
-            // Fragments are short literals: the automaton cannot exceed its limits.
-            // An NFA: a group holds a few short fragments and names are short,
-            // so a DFA's build cost would never pay off.
-            fragments: AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-                .build(&fragments)
-                .unwrap_or_else(|_| {
-                    always.extend(by_fragment.iter().flatten().copied());
-                    AhoCorasick::new(Vec::<String>::new()).expect("an empty automaton builds")
-                }),
+            fragments,
+            automaton: OnceLock::new(),
             by_fragment,
             always,
         }
+    }
+
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        self.automaton
+            .get_or_init(|| {
+                // Fragments are short literals: the automaton cannot exceed its limits.
+                // An NFA: a group holds a few short fragments and names are short,
+                // so a DFA's build cost would never pay off.
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                    .build(&self.fragments)
+                    .ok()
+            })
+            .as_ref()
     }
 
     fn empty() -> GlobGroup {
@@ -145,14 +155,25 @@ impl GlobGroup {
         for &k in &self.always {
             try_glob(k);
         }
+        if self.globs.is_empty() {
+            return;
+        }
         let mut tried: Vec<u32> = Vec::new();
-        for m in self.fragments.find_overlapping_iter(name) {
-            for &k in &self.by_fragment[m.pattern().as_usize()] {
-                if !tried.contains(&k) {
-                    tried.push(k);
-                    try_glob(k);
+        let mut try_once = |k: u32| {
+            if !tried.contains(&k) {
+                tried.push(k);
+                try_glob(k);
+            }
+        };
+        match self.automaton() {
+            Some(automaton) => {
+                for m in automaton.find_overlapping_iter(name) {
+                    self.by_fragment[m.pattern().as_usize()]
+                        .iter()
+                        .for_each(|&k| try_once(k));
                 }
             }
+            None => self.by_fragment.iter().flatten().for_each(|&k| try_once(k)),
         }
     }
 }
