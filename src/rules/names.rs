@@ -191,7 +191,11 @@ pub struct NameSet {
     /// First names that some pattern starts with literally (`flask`, `re`).
     literal_heads: FxHashSet<String>,
     /// First names with a wildcard (`langchain_*`, `*_pb2_grpc`).
-    glob_heads: GlobSet,
+    glob_heads: Vec<Glob>,
+    /// `glob_heads` compiled, the first time a name's first name is not
+    /// literal in a pattern (an empty folder never needs it); none if it
+    /// could not be built: then every name may match.
+    glob_head_set: OnceLock<Option<GlobSet>>,
 }
 
 /// The first name of a dotted name or pattern: up to the first `.` or `(`.
@@ -213,16 +217,16 @@ impl NameSet {
             globs_by_head: FxHashMap::default(),
             globs_any_head: GlobGroup::empty(),
             literal_heads: FxHashSet::default(),
-            glob_heads: GlobSet::empty(),
+            glob_heads: Vec::new(),
+            glob_head_set: OnceLock::new(),
         };
-        let mut glob_heads = GlobSetBuilder::new();
         let mut grouped: std::collections::BTreeMap<String, Vec<(String, Glob, usize)>> =
             Default::default();
         let mut any = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             let h = head(p);
             if h.contains(is_glob_char) {
-                glob_heads.add(
+                set.glob_heads.push(
                     GlobBuilder::new(h)
                         .literal_separator(false)
                         .build()
@@ -257,7 +261,6 @@ impl NameSet {
             set.globs_by_head.insert(h, GlobGroup::new(globs));
         }
         set.globs_any_head = GlobGroup::new(any);
-        set.glob_heads = glob_heads.build().map_err(|e| (0, e))?;
         Ok(set)
     }
 
@@ -286,7 +289,18 @@ impl NameSet {
     /// a cheap test that lets most local and library names skip the lookup.
     pub fn may_match(&self, name: &str) -> bool {
         let h = head(name);
-        self.literal_heads.contains(h) || self.glob_heads.is_match(h)
+        self.literal_heads.contains(h)
+            || self
+                .glob_head_set
+                .get_or_init(|| {
+                    let mut b = GlobSetBuilder::new();
+                    self.glob_heads.iter().for_each(|g| {
+                        b.add(g.clone());
+                    });
+                    b.build().ok()
+                })
+                .as_ref()
+                .is_none_or(|set| set.is_match(h))
     }
 
     /// The patterns `name` matches, into `out` (cleared first), ascending.
