@@ -176,3 +176,27 @@ fn embedded_text_regexes_compile() {
     }
     assert!(checked > 0, "no text regexes were checked");
 }
+
+/// An audit compiles the built-in rules without their examples (start-up):
+/// the same rules, findings and signals, only the examples left out.
+#[test]
+fn an_audit_compiles_the_same_rules_without_the_builtin_examples() {
+    let sources = RuleSet::embedded_sources();
+    let mut whole = RuleSet::compile(&sources).unwrap();
+    let mut audit = RuleSet::compile_for_audit(&sources).unwrap();
+    let without = audit.rules.iter().filter(|r| r.examples.is_empty()).count();
+    assert!(without > audit.rules.len() / 2, "{without} rules left out");
+    for set in [&mut whole, &mut audit] {
+        set.rules.iter_mut().for_each(|r| r.examples.clear());
+        set.findings.iter_mut().for_each(|f| f.examples.clear());
+    }
+    assert_eq!(format!("{:?}", audit.rules), format!("{:?}", whole.rules));
+    assert_eq!(
+        format!("{:?}", audit.findings),
+        format!("{:?}", whole.findings)
+    );
+    assert_eq!(
+        format!("{:?}", audit.signals),
+        format!("{:?}", whole.signals)
+    );
+}

@@ -63,7 +63,28 @@ pub enum RulesCommand {
 }
 
 fn load(arg: &RulesArg, err: &mut dyn Write) -> anyhow::Result<Option<RuleSet>> {
-    match RuleSet::with_dir(arg.rules.as_deref()) {
+    loaded(RuleSet::with_dir(arg.rules.as_deref()), err)
+}
+
+/// The rules `rules list` shows: it neither runs nor shows examples, so the
+/// built-in rules' are not parsed ([`RuleSet::compile_for_audit`]).
+fn load_for_list(arg: &RulesArg, err: &mut dyn Write) -> anyhow::Result<Option<RuleSet>> {
+    let mut sources = RuleSet::embedded_sources();
+    let set = match arg.rules.as_deref().map(read_rule_dir).transpose() {
+        Ok(custom) => {
+            sources.extend(custom.into_iter().flatten());
+            RuleSet::compile_for_audit(&sources)
+        }
+        Err(e) => Err(e),
+    };
+    loaded(set, err)
+}
+
+fn loaded(
+    set: Result<RuleSet, crate::model::DataErrors>,
+    err: &mut dyn Write,
+) -> anyhow::Result<Option<RuleSet>> {
+    match set {
         Ok(r) => Ok(Some(r)),
         Err(e) => {
             writeln!(err, "error: invalid rules:\n{e}")?;
@@ -82,7 +103,7 @@ pub fn run(args: &RulesArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
 fn run_command(cmd: &RulesCommand, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
     match cmd {
         RulesCommand::List { rules, format } => {
-            let Some(set) = load(rules, err)? else {
+            let Some(set) = load_for_list(rules, err)? else {
                 return Ok(exit_codes::USAGE);
             };
             match format {

@@ -34,6 +34,32 @@ impl DataError {
 #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
 pub struct DataErrors(pub Vec<DataError>);
 
+/// The lines of a text, to find many offsets' lines without counting the
+/// newlines before each again (what [`line_at`] does).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offsets of the text's newlines, in order.
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        LineIndex {
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    /// The 1-based line of a byte offset, as [`line_at`] gives it.
+    pub fn line(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&nl| nl < offset) + 1
+    }
+}
+
 /// The 1-based line of a byte offset in `text`.
 pub fn line_at(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]

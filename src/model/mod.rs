@@ -28,7 +28,7 @@ pub use checklist::{
     Status,
 };
 pub use cohort::{Cohort, CohortItem, Student, StudentGap};
-pub use data_error::{field_offset, line_at, DataError, DataErrors};
+pub use data_error::{field_offset, line_at, DataError, DataErrors, LineIndex};
 pub use evidence::{CompetencyLevel, Evidence, Finding, Flag, Note, Severity};
 pub use history::History;
 pub use plan::{Plan, PLAN_SCHEMA_VERSION};

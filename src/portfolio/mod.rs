@@ -329,6 +329,8 @@ impl Portfolio {
 
     /// The built-in rules (plus a folder of custom ones) and a roadmap by
     /// name or file; either invalid is an error naming the file and line.
+    /// An audit runs no example: the built-in rules come without theirs
+    /// ([`RuleSet::compile_for_audit`]).
     pub fn load(
         rules_dir: Option<&Path>,
         roadmap: &str,
@@ -338,7 +340,7 @@ impl Portfolio {
         if let Some(dir) = rules_dir {
             sources.extend(read_rule_dir(dir).map_err(PortfolioError::Rules)?);
         }
-        let rules = RuleSet::compile(&sources).map_err(PortfolioError::Rules)?;
+        let rules = RuleSet::compile_for_audit(&sources).map_err(PortfolioError::Rules)?;
         let roadmap = Roadmap::find(roadmap, &rules.ids()).map_err(PortfolioError::Roadmap)?;
         let mut portfolio = Portfolio::new(rules, roadmap, options)?;
         portfolio.rules_digest = Some(shard::rules_digest(&sources));

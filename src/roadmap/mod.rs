@@ -13,7 +13,7 @@ mod evaluate;
 pub mod file;
 pub mod plan;
 
-use crate::model::{line_at, DataError, DataErrors};
+use crate::model::{line_at, DataError, DataErrors, LineIndex};
 pub use evaluate::{evaluate, ignored_items};
 use file::RoadmapFile;
 use plan::data::{self as plan_data, Milestone, Project, Stage, TRACKS};
@@ -147,9 +147,10 @@ impl Roadmap {
                 ),
             ));
         }
+        let lines = LineIndex::new(text);
         let mut phases: Vec<Phase> = Vec::new();
         for p in &file.phase {
-            let line = line_at(text, p.span().start);
+            let line = lines.line(p.span().start);
             let p = p.get_ref();
             if phases.iter().any(|x| x.id == p.id) {
                 errors.push(DataError::invalid(
@@ -180,10 +181,12 @@ impl Roadmap {
         let mut checked = plan_data::Errors {
             path,
             text,
+            lines,
             competencies,
             list: errors,
         };
         let mut items: Vec<Item> = Vec::new();
+        let mut item_ids: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for spanned in &file.item {
             let start = spanned.span().start;
             let it = spanned.get_ref();
@@ -191,7 +194,7 @@ impl Roadmap {
                 let line = checked.line(start, field);
                 checked.push(line, format!("item `{}`: {m}", it.id));
             };
-            if items.iter().any(|x| x.id == it.id) {
+            if !item_ids.insert(it.id.as_str()) {
                 err(&mut checked, "id", "duplicate item id".to_string());
             }
             if !phases.iter().any(|p| p.id == it.phase) {
@@ -298,6 +301,12 @@ impl Roadmap {
                 }])
             })?;
             return Roadmap::parse(as_path, &text, competencies);
+        }
+        // Only the roadmap asked for is parsed (a built-in roadmap's name is
+        // its file's stem); the others only to name them when none matches.
+        let file = format!("{name_or_path}.toml");
+        if let Some((name, text)) = embedded::ROADMAPS.iter().find(|(n, _)| *n == file) {
+            return Roadmap::parse(&Path::new("rules/roadmaps").join(name), text, competencies);
         }
         let all = Roadmap::embedded(competencies)?;
         let names: Vec<String> = all.iter().map(|r| r.name.clone()).collect();

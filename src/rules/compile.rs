@@ -7,7 +7,7 @@ use super::metrics::is_known_metric;
 use super::names::NameSet;
 use super::signal::{compile_signal, Builders, SignalError};
 use super::{Example, FindingRule, Level, Rule, RuleSet, Signal, SignalId};
-use crate::model::{field_offset, line_at, DataError, DataErrors};
+use crate::model::{field_offset, line_at, DataError, DataErrors, LineIndex};
 use globset::GlobSetBuilder;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -208,6 +208,7 @@ fn compile_signals(
     src: &RuleSource,
     signals: &[Spanned<SignalFile>],
     owner: usize,
+    lines: &LineIndex,
     err: &mut dyn FnMut(usize, String),
 ) -> Vec<String> {
     let finding = src.kind == SourceKind::Finding;
@@ -216,7 +217,7 @@ fn compile_signals(
     }
     let mut names: Vec<String> = Vec::new();
     for s in signals {
-        let line = line_at(&src.text, s.span().start);
+        let line = lines.line(s.span().start);
         let sig = s.get_ref();
         if names.contains(&sig.name) {
             err(line, format!("two signals are named `{}`", sig.name));
@@ -245,7 +246,7 @@ fn compile_signals(
                 let span = s.span();
                 let table = src.text.get(span.start..).unwrap_or("");
                 let line = field_offset(table, field)
-                    .map(|o| line_at(&src.text, span.start + o))
+                    .map(|o| lines.line(span.start + o))
                     .unwrap_or(line);
                 err(line, format!("signal `{}`: {msg}", sig.name));
                 // Keep indices aligned so later signals still get checked.
@@ -259,12 +260,13 @@ fn compile_signals(
 fn compile_examples(
     src: &RuleSource,
     examples: &[Spanned<ExampleFile>],
+    lines: &LineIndex,
     err: &mut dyn FnMut(usize, String),
 ) -> Vec<Example> {
     let finding = src.kind == SourceKind::Finding;
     let mut out = Vec::new();
     for e in examples {
-        let line = line_at(&src.text, e.span().start);
+        let line = lines.line(e.span().start);
         match compile_example(e.get_ref(), finding) {
             Ok(ex) => out.push(Example { line, ..ex }),
             Err(msg) => err(line, msg),
@@ -301,9 +303,10 @@ fn compile_rule(
             );
         }
     }
+    let lines = LineIndex::new(&src.text);
     let rule_idx = set.rules.len();
     let first_signal = set.signals.len();
-    let names = compile_signals(set, b, src, &f.signal, rule_idx, &mut err);
+    let names = compile_signals(set, b, src, &f.signal, rule_idx, &lines, &mut err);
     let lookup = |name: &str| {
         names
             .iter()
@@ -313,18 +316,18 @@ fn compile_rule(
     let mut levels = Vec::new();
     if f.level.len() > 3 {
         err(
-            line_at(&src.text, f.level[3].span().start),
+            lines.line(f.level[3].span().start),
             "at most 3 [[level]] tables (levels 1..3)".to_string(),
         );
     }
     for l in &f.level {
-        let line = line_at(&src.text, l.span().start);
+        let line = lines.line(l.span().start);
         match compile_level(l.get_ref(), &lookup) {
             Ok(level) => levels.push(level),
             Err((field, msg)) => {
                 let table = src.text.get(l.span().start..).unwrap_or("");
                 let line = field_offset(table, field)
-                    .map(|o| line_at(&src.text, l.span().start + o))
+                    .map(|o| lines.line(l.span().start + o))
                     .unwrap_or(line);
                 err(line, msg)
             }
@@ -350,7 +353,7 @@ fn compile_rule(
             err(1, "level thresholds must not decrease".to_string());
         }
     }
-    let examples = compile_examples(src, &f.example, &mut err);
+    let examples = compile_examples(src, &f.example, &lines, &mut err);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -388,9 +391,10 @@ fn compile_finding(
         &[("title", &f.title), ("why", &f.why), ("advice", &f.advice)],
         &mut err,
     );
+    let lines = LineIndex::new(&src.text);
     let first_signal = set.signals.len();
-    compile_signals(set, b, src, &f.signal, set.findings.len(), &mut err);
-    let examples = compile_examples(src, &f.example, &mut err);
+    compile_signals(set, b, src, &f.signal, set.findings.len(), &lines, &mut err);
+    let examples = compile_examples(src, &f.example, &lines, &mut err);
     if !errors.is_empty() {
         return Err(errors);
     }

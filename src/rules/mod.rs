@@ -256,6 +256,29 @@ impl RuleSet {
         RuleSet::compile(&RuleSet::embedded_sources())
     }
 
+    /// Compiles for an audit, which runs no example: the built-in files'
+    /// `[[example]]` tables (half their text) are neither parsed nor kept,
+    /// so built-in rules come without examples (`rules test` and `rules
+    /// check` compile them whole). Custom files are compiled whole, their
+    /// examples checked as before.
+    pub fn compile_for_audit(sources: &[RuleSource]) -> Result<RuleSet, DataErrors> {
+        let trimmed: Vec<RuleSource> = sources
+            .iter()
+            .map(|s| RuleSource {
+                path: s.path.clone(),
+                text: s
+                    .builtin
+                    .then(|| before_examples(&s.text))
+                    .flatten()
+                    .unwrap_or(&s.text)
+                    .to_string(),
+                builtin: s.builtin,
+                kind: s.kind,
+            })
+            .collect();
+        RuleSet::compile(&trimmed)
+    }
+
     /// The built-in rules plus (overridden by) the `*.toml` files of `dir`.
     pub fn with_dir(dir: Option<&Path>) -> Result<RuleSet, DataErrors> {
         let mut sources = RuleSet::embedded_sources();
@@ -287,6 +310,28 @@ impl RuleSet {
             advice: r.advice.clone(),
         }))
     }
+}
+
+/// A rule file's text up to its first `[[example]]` table, when only
+/// example tables follow it (every later table header is `[[example]]` or
+/// `[example.…]`, and no later line that starts with `[` is anything else,
+/// even inside a string); otherwise none, and the file is parsed whole.
+/// The lines before the cut keep their numbers.
+fn before_examples(text: &str) -> Option<&str> {
+    let mut offset = 0;
+    let mut cut = None;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if cut.is_none() {
+            if t == "[[example]]" {
+                cut = Some(offset);
+            }
+        } else if t.starts_with('[') && t != "[[example]]" && !t.starts_with("[example.") {
+            return None;
+        }
+        offset += line.len();
+    }
+    cut.map(|c| &text[..c])
 }
 
 /// The rule files of a folder, sorted by name: competencies at its top,
@@ -330,5 +375,26 @@ fn read_kind(dir: &Path, kind: SourceKind) -> Result<Vec<RuleSource>, DataErrors
         Ok(out)
     } else {
         Err(DataErrors(errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::before_examples;
+
+    #[test]
+    fn examples_are_cut_only_when_nothing_else_follows() {
+        let text = "id = \"a.b\"\n[[signal]]\nname = \"x\"\n[[example]]\nmatches = '''\nx = 1\n'''\n[example.files]\n\"a.py\" = \"\"\n[[example]]\nno_match = \"\"\n";
+        assert_eq!(
+            before_examples(text),
+            Some("id = \"a.b\"\n[[signal]]\nname = \"x\"\n")
+        );
+        // Another table after an example: parsed whole.
+        let text = "id = \"a.b\"\n[[example]]\nmatches = \"\"\n[cap]\nlevel = 1\n";
+        assert_eq!(before_examples(text), None);
+        // A line of code that starts with `[`: parsed whole.
+        let text = "id = \"a.b\"\n[[example]]\nmatches = '''\n[x for x in y]\n'''\n";
+        assert_eq!(before_examples(text), None);
+        assert_eq!(before_examples("id = \"a.b\"\n"), None);
     }
 }

@@ -32,7 +32,11 @@ struct LazyGlob {
 #[derive(Debug)]
 struct GlobGroup {
     globs: Vec<(LazyGlob, usize)>,
-    fragments: AhoCorasick,
+    fragments: Vec<String>,
+    /// The automaton of `fragments`, built the first time a name meets
+    /// this group (most groups' first names never occur in a repository);
+    /// none if it could not be built: then every glob is tried.
+    automaton: OnceLock<Option<AhoCorasick>>,
     /// Globs to try when fragment `i` occurs.
     by_fragment: Vec<Vec<u32>>,
     /// Globs with no literal fragment, tried on every name.
@@ -111,19 +115,25 @@ impl GlobGroup {
         }
         GlobGroup {
             globs,
-            // Fragments are short literals: the automaton cannot exceed its limits.
-            // An NFA: a group holds a few short fragments and names are short,
-            // so a DFA's build cost would never pay off.
-            fragments: AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-                .build(&fragments)
-                .unwrap_or_else(|_| {
-                    always.extend(by_fragment.iter().flatten().copied());
-                    AhoCorasick::new(Vec::<String>::new()).expect("an empty automaton builds")
-                }),
+            fragments,
+            automaton: OnceLock::new(),
             by_fragment,
             always,
         }
+    }
+
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        self.automaton
+            .get_or_init(|| {
+                // Fragments are short literals: the automaton cannot exceed its limits.
+                // An NFA: a group holds a few short fragments and names are short,
+                // so a DFA's build cost would never pay off.
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                    .build(&self.fragments)
+                    .ok()
+            })
+            .as_ref()
     }
 
     fn empty() -> GlobGroup {
@@ -145,14 +155,25 @@ impl GlobGroup {
         for &k in &self.always {
             try_glob(k);
         }
+        if self.globs.is_empty() {
+            return;
+        }
         let mut tried: Vec<u32> = Vec::new();
-        for m in self.fragments.find_overlapping_iter(name) {
-            for &k in &self.by_fragment[m.pattern().as_usize()] {
-                if !tried.contains(&k) {
-                    tried.push(k);
-                    try_glob(k);
+        let mut try_once = |k: u32| {
+            if !tried.contains(&k) {
+                tried.push(k);
+                try_glob(k);
+            }
+        };
+        match self.automaton() {
+            Some(automaton) => {
+                for m in automaton.find_overlapping_iter(name) {
+                    self.by_fragment[m.pattern().as_usize()]
+                        .iter()
+                        .for_each(|&k| try_once(k));
                 }
             }
+            None => self.by_fragment.iter().flatten().for_each(|&k| try_once(k)),
         }
     }
 }
@@ -170,7 +191,11 @@ pub struct NameSet {
     /// First names that some pattern starts with literally (`flask`, `re`).
     literal_heads: FxHashSet<String>,
     /// First names with a wildcard (`langchain_*`, `*_pb2_grpc`).
-    glob_heads: GlobSet,
+    glob_heads: Vec<Glob>,
+    /// `glob_heads` compiled, the first time a name's first name is not
+    /// literal in a pattern (an empty folder never needs it); none if it
+    /// could not be built: then every name may match.
+    glob_head_set: OnceLock<Option<GlobSet>>,
 }
 
 /// The first name of a dotted name or pattern: up to the first `.` or `(`.
@@ -192,16 +217,16 @@ impl NameSet {
             globs_by_head: FxHashMap::default(),
             globs_any_head: GlobGroup::empty(),
             literal_heads: FxHashSet::default(),
-            glob_heads: GlobSet::empty(),
+            glob_heads: Vec::new(),
+            glob_head_set: OnceLock::new(),
         };
-        let mut glob_heads = GlobSetBuilder::new();
         let mut grouped: std::collections::BTreeMap<String, Vec<(String, Glob, usize)>> =
             Default::default();
         let mut any = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             let h = head(p);
             if h.contains(is_glob_char) {
-                glob_heads.add(
+                set.glob_heads.push(
                     GlobBuilder::new(h)
                         .literal_separator(false)
                         .build()
@@ -236,7 +261,6 @@ impl NameSet {
             set.globs_by_head.insert(h, GlobGroup::new(globs));
         }
         set.globs_any_head = GlobGroup::new(any);
-        set.glob_heads = glob_heads.build().map_err(|e| (0, e))?;
         Ok(set)
     }
 
@@ -265,7 +289,18 @@ impl NameSet {
     /// a cheap test that lets most local and library names skip the lookup.
     pub fn may_match(&self, name: &str) -> bool {
         let h = head(name);
-        self.literal_heads.contains(h) || self.glob_heads.is_match(h)
+        self.literal_heads.contains(h)
+            || self
+                .glob_head_set
+                .get_or_init(|| {
+                    let mut b = GlobSetBuilder::new();
+                    self.glob_heads.iter().for_each(|g| {
+                        b.add(g.clone());
+                    });
+                    b.build().ok()
+                })
+                .as_ref()
+                .is_none_or(|set| set.is_match(h))
     }
 
     /// The patterns `name` matches, into `out` (cleared first), ascending.

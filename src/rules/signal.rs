@@ -17,9 +17,14 @@ fn name_glob(p: &str) -> Result<Glob, globset::Error> {
 
 /// Checks a name pattern so a bad one names its rule and line. A pattern
 /// without wildcards is always valid, and most are (building a glob is
-/// most of what loading rules costs).
+/// most of what loading rules costs); so is a plain prefix (`name*`, no
+/// other wildcard), which a name set matches without a glob.
 fn check_name_pattern(p: &str) -> Result<(), globset::Error> {
-    if p.contains(super::names::is_glob_char) {
+    use super::names::is_glob_char;
+    let plain_prefix = p
+        .strip_suffix('*')
+        .is_some_and(|prefix| !prefix.contains(is_glob_char));
+    if p.contains(is_glob_char) && !plain_prefix {
         name_glob(p)?;
     }
     Ok(())

@@ -5,7 +5,7 @@
 
 use super::super::file::{CheckFile, ItemFile, MilestoneFile, ProjectFile, StageFile};
 use super::super::{parse_requirement, Item, Phase, Requirement};
-use crate::model::{field_offset, line_at, DataError};
+use crate::model::{field_offset, DataError, LineIndex};
 use std::collections::BTreeSet;
 use std::path::Path;
 use toml::Spanned;
@@ -122,6 +122,8 @@ pub struct Stage {
 pub(in crate::roadmap) struct Errors<'a> {
     pub path: &'a Path,
     pub text: &'a str,
+    /// The lines of `text`: many tables look up theirs.
+    pub lines: LineIndex,
     pub competencies: &'a BTreeSet<&'a str>,
     pub list: Vec<DataError>,
 }
@@ -131,8 +133,7 @@ impl Errors<'_> {
     /// (the header's line when the field is absent).
     pub fn line(&self, start: usize, field: &str) -> usize {
         let table = self.text.get(start..).unwrap_or("");
-        field_offset(table, field)
-            .map_or(line_at(self.text, start), |o| line_at(self.text, start + o))
+        field_offset(table, field).map_or(self.lines.line(start), |o| self.lines.line(start + o))
     }
 
     pub fn push(&mut self, line: usize, message: String) {
@@ -309,7 +310,7 @@ pub(in crate::roadmap) fn project(
 }
 
 fn check(spanned: &Spanned<CheckFile>, what: &str, errors: &mut Errors) -> Option<Check> {
-    let line = line_at(errors.text, spanned.span().start);
+    let line = errors.lines.line(spanned.span().start);
     let c = spanned.get_ref();
     if c.text.trim().is_empty() {
         errors.push(line, format!("{what}: check `{}` has no text", c.needs));
