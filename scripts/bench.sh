@@ -2,8 +2,9 @@
 # Scan speed as a ratio to a bare tree-sitter parse of the same files, measured
 # in the same run (these machines are shared and noisy: compare ratios, not seconds).
 #
-# Corpora: the CPython standard library on this machine, and Django 5.1.4's
-# source from PyPI (downloaded here at run time into $BENCH_CACHE, never committed).
+# Corpora: the CPython standard library on this machine, Django 5.1.4's
+# source from PyPI (downloaded here at run time into $BENCH_CACHE, never
+# committed), and 50,000 small modules written there at run time.
 #
 # Then the persistent cache: a warm re-scan of an unchanged repository, and of
 # one with a changed file, against a cold scan (--no-cache), in the same run:
@@ -31,6 +32,24 @@ cargo build --release --quiet
 BIN=target/release/portfolio-audit
 
 STDLIB=$(python3 -c "import sysconfig; print(sysconfig.get_paths()['stdlib'])")
+# 50,000 four-line modules in one project (100 packages of 500): the cost
+# per file, next to the parse's.
+SMALL="$CACHE/small-modules"
+if [ ! -f "$SMALL/pyproject.toml" ]; then
+  python3 - "$SMALL" <<'PY'
+import os, sys
+root = sys.argv[1]
+for d in range(100):
+    pkg = os.path.join(root, "pkg", f"m{d}")
+    os.makedirs(pkg, exist_ok=True)
+    open(os.path.join(pkg, "__init__.py"), "w").close()
+    for i in range(500):
+        with open(os.path.join(pkg, f"mod{i}.py"), "w") as f:
+            f.write(f"import os\n\ndef f{i}(x):\n    return os.path.join(x, '{i}')\n")
+with open(os.path.join(root, "pyproject.toml"), "w") as f:
+    f.write('[project]\nname = "small-modules"\n')
+PY
+fi
 DJANGO="$CACHE/Django-5.1.4"
 if [ ! -d "$DJANGO" ]; then
   python3 -m pip download --quiet --no-deps --no-binary :all: "django==5.1.4" -d "$CACHE"
@@ -161,8 +180,12 @@ PY
 
 if [ -z "${ONLY:-}" ] || [ "$ONLY" = parse ]; then
   printf "%-8s %6s %9s %9s %10s %9s %10s %9s\n" corpus files parse_s scan_s wall_ratio cpu_ratio parse_MiB scan_MiB
-  for corpus in stdlib django; do
-    if [ "$corpus" = stdlib ]; then dir="$STDLIB"; else dir="$DJANGO"; fi
+  for corpus in stdlib django small; do
+    case "$corpus" in
+      stdlib) dir="$STDLIB" ;;
+      django) dir="$DJANGO" ;;
+      small) dir="$SMALL" ;;
+    esac
     files=$("$BIN" bench-parse "$dir" | awk '{print $2}')
     read -r parse_s scan_s ratio cpu_ratio parse_mb scan_mb < <(measure_pair "$dir")
     printf "%-8s %6s %9s %9s %10s %9s %10s %9s\n" "$corpus" "$files" "$parse_s" "$scan_s" "$ratio" "$cpu_ratio" "$parse_mb" "$scan_mb"
