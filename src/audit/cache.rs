@@ -49,12 +49,7 @@ impl FileCache {
     ) -> Vec<Arc<FileOutcome>> {
         let mut out: Vec<Option<Arc<FileOutcome>>> =
             files.iter().map(|e| self.lookup(e, ctx)).collect();
-        let missing: Vec<Entry> = files
-            .iter()
-            .zip(&out)
-            .filter(|(_, o)| o.is_none())
-            .map(|(e, _)| e.clone())
-            .collect();
+        let missing = missing(files, &out);
         self.reused += (files.len() - missing.len()) as u64;
         self.analyzed += missing.len() as u64;
         let mut fresh = analyze_files(&missing, ctx, repo).into_iter();
@@ -82,7 +77,17 @@ impl FileCache {
     }
 }
 
-/// Whether an analysis made at another revision holds at this one.
+/// The files whose analysis was not found (in listing order), to make.
+pub(super) fn missing(files: &[Entry], found: &[Option<Arc<FileOutcome>>]) -> Vec<Entry> {
+    files
+        .iter()
+        .zip(found)
+        .filter(|(_, o)| o.is_none())
+        .map(|(e, _)| e.clone())
+        .collect()
+}
+
+/// Whether an analysis made at another revision (or run) holds at this one.
 pub(super) fn still_valid(o: &FileOutcome, ctx: &RepoContext) -> bool {
     if o.given != ctx.origins.given(&o.path) {
         return false;

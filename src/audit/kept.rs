@@ -8,7 +8,7 @@
 //! answers to which imported names are the repository's own modules, must
 //! still hold.
 
-use super::cache::still_valid;
+use super::cache::{missing, still_valid};
 use super::file::{analyze_files, reads_content};
 use super::{FileOutcome, RepoContext};
 use crate::analyze;
@@ -61,12 +61,7 @@ pub(super) fn analyze(
             (o.path == entry.path && still_valid(&o, ctx)).then(|| Arc::new(o))
         })
         .collect();
-    let missing: Vec<Entry> = files
-        .iter()
-        .zip(&out)
-        .filter(|(_, o)| o.is_none())
-        .map(|(e, _)| e.clone())
-        .collect();
+    let missing = missing(files, &out);
     let fresh = analyze_files(&missing, ctx, repo);
     let keep: Vec<(&Entry, Vec<u8>)> = fresh
         .par_iter()
