@@ -16,6 +16,11 @@ pub enum Status {
 }
 
 impl Status {
+    /// A gap: measured and not met (what the reports list as next steps).
+    pub fn is_gap(self) -> bool {
+        matches!(self, Status::Partial | Status::Missing)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Met => "met",

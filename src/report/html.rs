@@ -629,7 +629,7 @@ fn page<'a>(report: &'a Report, plan: Option<&'a Plan>) -> Page<'a> {
         gaps: c
             .items
             .iter()
-            .filter(|i| matches!(i.status, Status::Partial | Status::Missing))
+            .filter(|i| i.status.is_gap())
             .map(|i| item_view(i, &places))
             .collect(),
         chart: area_chart(&report.portfolio.areas),

@@ -163,7 +163,7 @@ fn checklist(report: &Report, out: &mut String) {
     let gaps: Vec<String> = c
         .items
         .iter()
-        .filter(|i| matches!(i.status, Status::Partial | Status::Missing))
+        .filter(|i| i.status.is_gap())
         .map(|i| {
             format!(
                 "| {} | {} | {} |",

@@ -134,11 +134,7 @@ pub fn render(report: &Report, out: &mut dyn Write, p: &Palette, width: usize) -
             )?;
         }
     }
-    let gaps: Vec<_> = c
-        .items
-        .iter()
-        .filter(|i| matches!(i.status, Status::Partial | Status::Missing))
-        .collect();
+    let gaps: Vec<_> = c.items.iter().filter(|i| i.status.is_gap()).collect();
     if !gaps.is_empty() {
         let heading = format!(
             "Next steps, in roadmap order ({} of {})",

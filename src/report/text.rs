@@ -317,11 +317,7 @@ fn render_checklist(
             )?;
         }
     }
-    let gaps: Vec<_> = c
-        .items
-        .iter()
-        .filter(|i| matches!(i.status, Status::Partial | Status::Missing))
-        .collect();
+    let gaps: Vec<_> = c.items.iter().filter(|i| i.status.is_gap()).collect();
     if !gaps.is_empty() {
         let heading = format!("Gaps, in roadmap order ({})", gaps.len());
         writeln!(out, "\n{}", paint(p.heading, heading))?;

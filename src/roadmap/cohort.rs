@@ -60,7 +60,7 @@ pub fn cohort(
             .items
             .iter()
             .enumerate()
-            .filter(|(_, i)| matches!(i.status, Status::Partial | Status::Missing))
+            .filter(|(_, i)| i.status.is_gap())
             .collect();
         gaps.sort_by_key(|(order, i)| (phase_rank(&i.phase), *order));
         for item in &checklist.items {

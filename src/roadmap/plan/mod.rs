@@ -101,7 +101,7 @@ impl<'a> Ground<'a> {
         self.roadmap
             .items
             .iter()
-            .filter(|i| matches!(self.status(&i.id), Some(Status::Partial | Status::Missing)))
+            .filter(|i| self.status(&i.id).is_some_and(Status::is_gap))
             .filter_map(|i| {
                 let at = self.phase_index(&i.phase)?;
                 self.in_track(at).then(|| Gap {
