@@ -8,10 +8,51 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashSet;
 use std::ops::Range;
 
-/// Every module-level name of the repository, by full dotted name.
+/// A module's references to names of other modules of the repository,
+/// waiting for every module's exports: each distinct name (with its roles
+/// and keyword arguments) once, and each use as that name's index and a
+/// line. A test module names `support.foo` hundreds of times; kept as
+/// references, those were most of what a repository held until its
+/// cross-module pass.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Deferred {
+    /// Line 0: the line is each use's.
+    names: Vec<Ref>,
+    /// In the order the module made them.
+    uses: Vec<(u32, u32)>,
+}
+
+impl Deferred {
+    pub fn new(refs: Vec<Ref>) -> Deferred {
+        let mut ids: FxHashMap<Ref, u32> = FxHashMap::default();
+        let mut uses = Vec::with_capacity(refs.len());
+        for mut r in refs {
+            let line = std::mem::take(&mut r.line);
+            let next = ids.len() as u32;
+            uses.push((*ids.entry(r).or_insert(next), line));
+        }
+        let mut names: Vec<(u32, Ref)> = ids.into_iter().map(|(r, id)| (id, r)).collect();
+        names.sort_unstable_by_key(|(id, _)| *id);
+        Deferred {
+            names: names.into_iter().map(|(_, r)| r).collect(),
+            uses,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.uses.is_empty()
+    }
+}
+
+/// Every module-level name of the repository: each module's exports (by
+/// name, sorted) under each name the module may be imported by, borrowed
+/// from the modules' analyses rather than copied under every dotted name.
+/// Sorted by module name (stably, so the modules claiming one name stay in
+/// the order they came): two pointers a module name, where a map of
+/// vectors cost a few hundred bytes a module.
 #[derive(Debug, Default)]
-pub struct Exports {
-    table: FxHashMap<String, Export>,
+pub struct Exports<'a> {
+    modules: Vec<(&'a str, &'a [(String, Export)])>,
 }
 
 /// Where one name's resolution sits in the shared result vectors: its
@@ -21,24 +62,43 @@ type Resolved = (Range<usize>, Range<usize>);
 /// Alias chains and inheritance are followed this deep at most.
 const MAX_DEPTH: u32 = 8;
 
-impl Exports {
-    /// Adds a module's exports under each name the module may be imported by
-    /// (the first module to claim a name keeps it).
-    pub fn add(&mut self, module_names: &[String], exports: &[(String, Export)]) {
-        for m in module_names {
-            for (name, export) in exports {
-                self.table
-                    .entry(format!("{m}.{name}"))
-                    .or_insert_with(|| export.clone());
-            }
-        }
+impl<'a> Exports<'a> {
+    /// Each module's exports (sorted by name) under each name the module
+    /// may be imported by, in the repository's order: the first module to
+    /// claim a name keeps it.
+    pub fn new(
+        modules: impl IntoIterator<Item = (&'a [String], &'a [(String, Export)])>,
+    ) -> Exports<'a> {
+        let mut table: Vec<(&str, &[(String, Export)])> = modules
+            .into_iter()
+            .filter(|(_, exports)| !exports.is_empty())
+            .flat_map(|(names, exports)| names.iter().map(move |m| (m.as_str(), exports)))
+            .collect();
+        table.sort_by_key(|(m, _)| *m);
+        Exports { modules: table }
+    }
+
+    /// The export `module.name` stands for: of the modules claiming that
+    /// dotted module name, the first that binds `name`.
+    fn get(&self, dotted: &str) -> Option<&'a Export> {
+        let (module, name) = dotted.rsplit_once('.')?;
+        let first = self.modules.partition_point(|(m, _)| *m < module);
+        self.modules[first..]
+            .iter()
+            .take_while(|(m, _)| *m == module)
+            .find_map(|(_, exports)| {
+                let i = exports
+                    .binary_search_by(|(n, _)| n.as_str().cmp(name))
+                    .ok()?;
+                Some(&exports[i].1)
+            })
     }
 
     /// Resolves deferred references into references to outside names, and
     /// features (a class deriving from a user class).
     pub fn resolve(
         &self,
-        deferred: &[Ref],
+        deferred: &Deferred,
         local_heads: &HashSet<String>,
     ) -> (Vec<Ref>, Vec<(Feature, u32, String)>) {
         let mut refs = Vec::new();
@@ -49,35 +109,42 @@ impl Exports {
         let mut done_refs: Vec<Ref> = Vec::new();
         let mut done_features: Vec<(Feature, u32, String)> = Vec::new();
         let mut visited = FxHashSet::default();
-        for r in deferred {
-            let (rr, fr) = memo
-                .entry((r.qname.as_str(), r.roles))
-                .or_insert_with(|| {
-                    let (r0, f0) = (done_refs.len(), done_features.len());
-                    visited.clear();
-                    self.resolve_one(
-                        r.qname.clone(),
-                        r.roles,
-                        0,
-                        0,
-                        local_heads,
-                        &mut visited,
-                        &mut done_refs,
-                        &mut done_features,
-                    );
-                    (r0..done_refs.len(), f0..done_features.len())
-                })
-                .clone();
+        let resolved: Vec<Resolved> = deferred
+            .names
+            .iter()
+            .map(|r| {
+                memo.entry((r.qname.as_str(), r.roles))
+                    .or_insert_with(|| {
+                        let (r0, f0) = (done_refs.len(), done_features.len());
+                        visited.clear();
+                        self.resolve_one(
+                            r.qname.clone(),
+                            r.roles,
+                            0,
+                            0,
+                            local_heads,
+                            &mut visited,
+                            &mut done_refs,
+                            &mut done_features,
+                        );
+                        (r0..done_refs.len(), f0..done_features.len())
+                    })
+                    .clone()
+            })
+            .collect();
+        for &(id, line) in &deferred.uses {
+            let r = &deferred.names[id as usize];
+            let (rr, fr) = resolved[id as usize].clone();
             refs.extend(done_refs[rr].iter().map(|x| Ref {
                 qname: x.qname.clone(),
                 roles: x.roles,
-                line: r.line,
+                line,
                 keywords: r.keywords.clone(),
             }));
             features.extend(
                 done_features[fr]
                     .iter()
-                    .map(|(f, _, d)| (*f, r.line, d.clone())),
+                    .map(|(f, _, d)| (*f, line, d.clone())),
             );
         }
         (refs, features)
@@ -161,13 +228,13 @@ impl Exports {
         }
     }
 
-    fn longest_prefix<'q>(&self, qname: &'q str) -> Option<(&'q str, &Export)> {
-        if let Some(e) = self.table.get(qname) {
+    fn longest_prefix<'q>(&self, qname: &'q str) -> Option<(&'q str, &'a Export)> {
+        if let Some(e) = self.get(qname) {
             return Some((qname, e));
         }
         qname
             .rmatch_indices(['.', '('])
-            .find_map(|(i, _)| self.table.get(&qname[..i]).map(|e| (&qname[..i], e)))
+            .find_map(|(i, _)| self.get(&qname[..i]).map(|e| (&qname[..i], e)))
     }
 }
 
@@ -179,85 +246,146 @@ mod tests {
         h.iter().map(|s| s.to_string()).collect()
     }
 
+    /// A module: the names it is imported by, and its exports.
+    type Module = (Vec<String>, Vec<(String, Export)>);
+
+    /// Resolves one reference among `modules` (names, exports).
+    fn resolve(
+        modules: &[Module],
+        deferred: Vec<Ref>,
+        local: &[&str],
+    ) -> (Vec<Ref>, Vec<(Feature, u32, String)>) {
+        let ex = Exports::new(modules.iter().map(|(n, e)| (n.as_slice(), e.as_slice())));
+        ex.resolve(&Deferred::new(deferred), &heads(local))
+    }
+
+    fn module(name: &str, exports: &[(&str, Export)]) -> Module {
+        let exports = exports
+            .iter()
+            .map(|(n, e)| (n.to_string(), e.clone()))
+            .collect();
+        (vec![name.to_string()], exports)
+    }
+
+    fn reference(qname: &str, roles: u8, line: u32) -> Ref {
+        Ref {
+            qname: qname.into(),
+            roles,
+            line,
+            keywords: None,
+        }
+    }
+
     #[test]
     fn aliases_cross_modules() {
-        let mut ex = Exports::default();
-        ex.add(
-            &["blog.extensions".into()],
-            &[(
-                "db".into(),
-                Export::Alias("flask_sqlalchemy.SQLAlchemy()".into()),
-            )],
+        let db = Export::Alias("flask_sqlalchemy.SQLAlchemy()".into());
+        let (refs, _) = resolve(
+            &[module("blog.extensions", &[("db", db)])],
+            vec![reference("blog.extensions.db.Model", role::BASE, 3)],
+            &["blog"],
         );
-        let deferred = vec![Ref {
-            qname: "blog.extensions.db.Model".into(),
-            roles: role::BASE,
-            line: 3,
-            keywords: None,
-        }];
-        let (refs, _) = ex.resolve(&deferred, &heads(&["blog"]));
         assert_eq!(refs[0].qname, "flask_sqlalchemy.SQLAlchemy().Model");
     }
 
     #[test]
     fn user_base_classes_pass_on_their_bases() {
-        let mut ex = Exports::default();
-        ex.add(
-            &["app.db".into()],
-            &[(
-                "Base".into(),
-                Export::Class(vec!["sqlalchemy.orm.DeclarativeBase".into()]),
-            )],
+        let base = Export::Class(vec!["sqlalchemy.orm.DeclarativeBase".into()]);
+        let (refs, features) = resolve(
+            &[module("app.db", &[("Base", base)])],
+            vec![reference("app.db.Base", role::BASE, 7)],
+            &["app"],
         );
-        let deferred = vec![Ref {
-            qname: "app.db.Base".into(),
-            roles: role::BASE,
-            line: 7,
-            keywords: None,
-        }];
-        let (refs, features) = ex.resolve(&deferred, &heads(&["app"]));
         assert_eq!(refs[0].qname, "sqlalchemy.orm.DeclarativeBase");
         assert_eq!(features[0].0, Feature::InheritsUserClass);
     }
 
     #[test]
     fn instance_attributes_resolve_through_bases() {
-        let mut ex = Exports::default();
-        ex.add(
-            &["tests.test_views".into()],
-            &[(
-                "ViewTests".into(),
-                Export::Class(vec!["django.test.TestCase".into()]),
+        let tests = Export::Class(vec!["django.test.TestCase".into()]);
+        let (refs, features) = resolve(
+            &[module("tests.test_views", &[("ViewTests", tests)])],
+            vec![reference(
+                "tests.test_views.ViewTests().client.get",
+                role::CALL,
+                9,
             )],
+            &["tests"],
         );
-        let deferred = vec![Ref {
-            qname: "tests.test_views.ViewTests().client.get".into(),
-            roles: role::CALL,
-            line: 9,
-            keywords: None,
-        }];
-        let (refs, features) = ex.resolve(&deferred, &heads(&["tests"]));
         assert_eq!(refs[0].qname, "django.test.TestCase().client.get");
         assert!(features.is_empty());
     }
 
     #[test]
     fn cycles_end() {
-        let mut ex = Exports::default();
-        ex.add(
-            &["a".into()],
+        let (refs, _) = resolve(
+            &[module(
+                "a",
+                &[
+                    ("x", Export::Alias("a.y".into())),
+                    ("y", Export::Alias("a.x".into())),
+                ],
+            )],
+            vec![reference("a.x", role::USE, 1)],
+            &["a"],
+        );
+        assert!(refs.is_empty());
+    }
+
+    /// Two files may be imported by one dotted name (`pkg/db.py` as `db`
+    /// from `src/` and a top-level `db.py`): the first to bind a name
+    /// keeps it, and the other's names are still found.
+    #[test]
+    fn the_first_module_to_bind_a_name_keeps_it() {
+        let first = module(
+            "db",
+            &[("engine", Export::Alias("sqlalchemy.create_engine()".into()))],
+        );
+        let second = module(
+            "db",
             &[
-                ("x".into(), Export::Alias("a.y".into())),
-                ("y".into(), Export::Alias("a.x".into())),
+                ("engine", Export::Alias("peewee.SqliteDatabase()".into())),
+                ("session", Export::Alias("sqlalchemy.orm.Session()".into())),
             ],
         );
-        let deferred = vec![Ref {
-            qname: "a.x".into(),
-            roles: role::USE,
-            line: 1,
-            keywords: None,
-        }];
-        let (refs, _) = ex.resolve(&deferred, &heads(&["a"]));
-        assert!(refs.is_empty());
+        let (refs, _) = resolve(
+            &[first, second],
+            vec![
+                reference("db.engine.connect", role::CALL, 4),
+                reference("db.session.commit", role::CALL, 5),
+            ],
+            &["db"],
+        );
+        let got: Vec<(&str, u32)> = refs.iter().map(|r| (r.qname.as_str(), r.line)).collect();
+        assert_eq!(
+            got,
+            [
+                ("sqlalchemy.create_engine().connect", 4),
+                ("sqlalchemy.orm.Session().commit", 5)
+            ]
+        );
+    }
+
+    /// A name used on many lines is kept once and resolved once; each use
+    /// still comes back at its own line, in the order the module made them,
+    /// with its own keyword arguments.
+    #[test]
+    fn each_use_keeps_its_line_order_and_keywords() {
+        let app = Export::Alias("flask.Flask()".into());
+        let mut post = reference("web.app.route", role::DECORATOR, 9);
+        post.keywords = Some(vec![("methods".to_string(), vec!["POST".to_string()])].into());
+        let uses = vec![
+            reference("web.app.route", role::DECORATOR, 12),
+            post,
+            reference("web.app.route", role::DECORATOR, 3),
+        ];
+        let deferred = Deferred::new(uses.clone());
+        assert_eq!(deferred.names.len(), 2, "{deferred:?}");
+        let (refs, _) = resolve(&[module("web", &[("app", app)])], uses, &["web"]);
+        let got: Vec<(u32, bool)> = refs
+            .iter()
+            .map(|r| (r.line, r.keywords.is_some()))
+            .collect();
+        assert_eq!(got, [(12, false), (9, true), (3, false)]);
+        assert!(refs.iter().all(|r| r.qname == "flask.Flask().route"));
     }
 }

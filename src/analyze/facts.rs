@@ -31,7 +31,7 @@ pub mod role {
 /// `app = Flask(__name__)` then `@app.route` gives `flask.Flask().route`.
 /// Kept in the persistent cache as `[qname, roles, line, keywords]`: a few
 /// of them per line of code, so field names would be most of the bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(from = "RefTuple", into = "RefTuple")]
 pub struct Ref {
     pub qname: String,

@@ -80,9 +80,8 @@ fn blame_files(
             |blamer, o| {
                 let code = matches!(o.kind, Some(FileKind::Python | FileKind::Notebook))
                     && o.not_mine.is_none();
-                let carries = !o.hits.is_empty()
-                    || !o.deferred.is_empty()
-                    || o.alone.as_ref().is_some_and(|a| !a.counts.is_empty());
+                let carries =
+                    !o.hits.is_empty() || !o.deferred.is_empty() || !o.summary.counts.is_empty();
                 if !code && !carries {
                     return Blamed::default();
                 }

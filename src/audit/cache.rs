@@ -58,7 +58,6 @@ impl FileCache {
                 continue;
             }
             let Some(o) = fresh.next() else { break };
-            let o = Arc::new(o);
             if let Some(blob) = entry.blob() {
                 let kept = self.by_blob.entry(blob).or_default();
                 // An analysis no longer valid for this path is replaced.

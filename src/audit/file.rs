@@ -5,30 +5,37 @@
 use super::decode::decode;
 use super::not_counted::not_mine;
 use super::{FileOutcome, RepoContext};
+use crate::analyze::crossref::Deferred;
 use crate::analyze::origin::Treatment;
 use crate::analyze::{self, config, notebook, python, FileKind};
 use crate::model::Note;
-use crate::rules::levels::SAMPLES_PER_SIGNAL;
 use crate::rules::matching::FileRef;
 use crate::source::{Entry, Reader, Repo};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Analyzes files in parallel, each on its own.
-pub(super) fn analyze_files(files: &[Entry], ctx: &RepoContext, repo: &Repo) -> Vec<FileOutcome> {
+/// Each outcome is made shared as it is made: collecting them first and
+/// sharing them after held every outcome twice.
+pub(super) fn analyze_files(
+    files: &[Entry],
+    ctx: &RepoContext,
+    repo: &Repo,
+) -> Vec<Arc<FileOutcome>> {
     files
         .par_iter()
         .map_init(
             || repo.reader(),
             |reader, entry| match reader {
-                Ok(r) => analyze_file(entry, r, ctx),
-                Err(e) => FileOutcome {
+                Ok(r) => Arc::new(analyze_file(entry, r, ctx)),
+                Err(e) => Arc::new(FileOutcome {
                     path: entry.path.clone(),
                     notes: vec![Note {
                         path: entry.path.clone(),
                         message: format!("not read: {e}"),
                     }],
                     ..Default::default()
-                },
+                }),
             },
         )
         .collect()
@@ -36,11 +43,8 @@ pub(super) fn analyze_files(files: &[Entry], ctx: &RepoContext, repo: &Repo) -> 
 
 pub(super) fn analyze_file(entry: &Entry, reader: &Reader, ctx: &RepoContext) -> FileOutcome {
     let mut o = analyze_content(entry, analyze::classify(&entry.path), reader, ctx);
-    if o.deferred.is_empty() && !ctx.keep_hits {
-        o.alone = Some(
-            ctx.rules
-                .summarize(std::mem::take(&mut o.hits), SAMPLES_PER_SIGNAL),
-        );
+    if !ctx.keep_hits {
+        o.close(ctx.rules);
     }
     o
 }
@@ -129,7 +133,7 @@ pub(super) fn analyze_content(
                 o.lines = nb.source.lines().filter(|l| !l.trim().is_empty()).count() as u64;
                 // Only the map from lines to cells is needed from here on.
                 nb.source = String::new();
-                o.notebook = Some(nb);
+                o.notebook = Some(Box::new(nb));
             }
             Err(e) => o.notes.push(Note {
                 path: entry.path.clone(),
@@ -225,7 +229,7 @@ fn analyze_python(o: &mut FileOutcome, text: &str, repo: &RepoContext, is_packag
             message: p,
         });
     }
-    o.deferred = std::mem::take(&mut facts.deferred);
+    o.deferred = Deferred::new(std::mem::take(&mut facts.deferred));
     o.exports = std::mem::take(&mut facts.exports);
     o.metrics = facts.metrics;
     o.lines = facts.lines;

@@ -6,7 +6,6 @@ use super::file::analyze_content;
 use super::{FileOutcome, RepoContext};
 use crate::analyze::{self, config, FileKind};
 use crate::model::Note;
-use crate::rules::levels::SAMPLES_PER_SIGNAL;
 use crate::source::{Entry, Repo};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -68,10 +67,7 @@ pub(super) fn follow_includes(
                     ));
                     let mut fresh = analyze_content(&files[j], kind, r, ctx);
                     if !ctx.keep_hits {
-                        fresh.alone = Some(
-                            ctx.rules
-                                .summarize(std::mem::take(&mut fresh.hits), SAMPLES_PER_SIGNAL),
-                        );
+                        fresh.close(ctx.rules);
                     }
                     // The file's own outcome (its path alone) gives way to
                     // its reading as requirements.

@@ -71,12 +71,12 @@ pub(super) fn analyze(
         .filter(|(o, _)| {
             o.kind.is_some() && !o.notes.iter().any(|n| n.message.starts_with("not read"))
         })
-        .filter_map(|(o, entry)| Some((entry, serde_json::to_vec(o).ok()?)))
+        .filter_map(|(o, entry)| Some((entry, serde_json::to_vec(&**o).ok()?)))
         .collect();
     store.put_many(keep);
     let mut fresh = fresh.into_iter();
     for slot in out.iter_mut().filter(|o| o.is_none()) {
-        *slot = fresh.next().map(Arc::new);
+        *slot = fresh.next();
     }
     out.into_iter().flatten().collect()
 }

@@ -24,8 +24,8 @@ mod links;
 mod not_counted;
 mod projects;
 
-use crate::analyze::crossref::Exports;
-use crate::analyze::facts::{CodeMetrics, Export, Ref};
+use crate::analyze::crossref::{Deferred, Exports};
+use crate::analyze::facts::{CodeMetrics, Export};
 use crate::analyze::layout::{self, Committed};
 use crate::analyze::notebook::NotebookCode;
 use crate::analyze::origin::{Given, NotMine};
@@ -36,7 +36,7 @@ use crate::rules::levels::{Tally, SAMPLES_PER_SIGNAL};
 use crate::rules::matching::{FileHits, FileRef, Hit};
 use crate::rules::metrics::{repo_metrics, MetricInputs};
 use crate::rules::provenance;
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, SignalId};
 use crate::source::blame::Authors;
 use crate::source::{FirstCommitLines, ListOptions, Listing, Repo, RepoInput, Skip, SourceError};
 use blame::{authorship_of, blame_repo, Blamed, Histories};
@@ -59,12 +59,16 @@ struct FileOutcome {
     /// `None` when the file could not be read at all; not kept (the path says it).
     #[serde(skip)]
     kind: Option<FileKind>,
-    /// Hits before the cross-module pass; empty once `alone` holds them.
+    /// The file's own hits, every one, only while the author filter
+    /// needs them line by line (`--author`); otherwise `summary` holds them.
     hits: Vec<Hit>,
-    /// The file's hits, summarized, when no other module can add to them
-    /// (nothing deferred) and no author filter needs them line by line.
-    alone: Option<FileHits>,
-    deferred: Vec<Ref>,
+    /// The file's own hits, summarized as soon as the file is analyzed, so
+    /// a repository holds a few samples of each file, not every hit.
+    summary: FileHits,
+    /// The places (signal, line) `summary` stands for, when names from
+    /// other modules (`deferred`) may add hits on the same lines.
+    seen: Vec<(SignalId, u32)>,
+    deferred: Deferred,
     exports: Vec<(String, Export)>,
     /// Names other modules import this one by (Python and notebooks).
     modules: Vec<String>,
@@ -87,9 +91,28 @@ struct FileOutcome {
     /// Distributions it declares as dependencies (pip-normalized).
     declared: Vec<String>,
     notes: Vec<Note>,
-    notebook: Option<NotebookCode>,
+    notebook: Option<Box<NotebookCode>>,
     /// Files a configuration file pulls in (`-r base.txt`), as written.
     includes: Vec<(String, u32)>,
+}
+
+impl FileOutcome {
+    /// Summarizes the file's own hits (see `summary`) and gives back the
+    /// room its vectors grew into: a repository holds every file's outcome
+    /// until its cross-module pass, so this is what its memory grows by.
+    fn close(&mut self, rules: &RuleSet) {
+        let hits = std::mem::take(&mut self.hits);
+        if self.deferred.is_empty() {
+            self.summary = rules.summarize(hits, SAMPLES_PER_SIGNAL);
+        } else {
+            (self.summary, self.seen) = rules.summarize_open(hits, SAMPLES_PER_SIGNAL);
+        }
+        self.summary.counts.shrink_to_fit();
+        self.summary.samples.shrink_to_fit();
+        self.summary.findings.shrink_to_fit();
+        self.exports.shrink_to_fit();
+        self.notes.shrink_to_fit();
+    }
 }
 
 /// What every file of one repository is analyzed against.
@@ -235,10 +258,7 @@ fn audit_listing(
         let outcomes = match &mut files {
             Files::Timeline(cache) => cache.analyze(&listing.files, &ctx, &input.repo),
             Files::Kept(store) => kept::analyze(&listing.files, &ctx, &input.repo, *store),
-            Files::Fresh => analyze_files(&listing.files, &ctx, &input.repo)
-                .into_iter()
-                .map(Arc::new)
-                .collect(),
+            Files::Fresh => analyze_files(&listing.files, &ctx, &input.repo),
         };
         if !origins.confirm(&outcomes, &listing.files) {
             break (outcomes, local_heads);
@@ -255,10 +275,11 @@ fn audit_listing(
         &mut include_notes,
     );
 
-    let mut exports = Exports::default();
-    for o in &outcomes {
-        exports.add(&o.modules, &o.exports);
-    }
+    let exports = Exports::new(
+        outcomes
+            .iter()
+            .map(|o| (o.modules.as_slice(), o.exports.as_slice())),
+    );
 
     let blames = match (authors, &listing.revision, &input.repo) {
         (Some(a), Some(rev), Repo::Git { path, .. }) => Some(blame_repo(&outcomes, path, rev, a)?),
@@ -268,14 +289,16 @@ fn audit_listing(
 
     // Second parallel pass: names from other modules, now that every
     // module's exports are known; then the author filter.
-    let resolved: Vec<Option<FileHits>> = outcomes
+    // Boxed: most files have nothing to resolve.
+    let resolved: Vec<Option<Box<FileHits>>> = outcomes
         .par_iter()
         .enumerate()
         .map(|(i, o)| {
-            if o.deferred.is_empty() && blames.is_none() {
+            let blame = blame_of(i);
+            if o.deferred.is_empty() && o.hits.is_empty() && blame.is_none() {
                 return None;
             }
-            let mut hits = o.hits.clone();
+            let mut later = Vec::new();
             if !o.deferred.is_empty() {
                 let (refs, features) = exports.resolve(&o.deferred, &local_heads);
                 let scope = rules.scope(FileRef {
@@ -283,13 +306,19 @@ fn audit_listing(
                     is_test: o.is_test,
                     generated: o.generated,
                 });
-                rules.match_refs(&scope, &refs, &mut hits);
-                rules.match_features(&scope, &features, &mut hits);
+                rules.match_refs(&scope, &refs, &mut later);
+                rules.match_features(&scope, &features, &mut later);
             }
-            if let Some(b) = blame_of(i) {
+            if o.hits.is_empty() && blame.is_none() {
+                let hits = rules.summarize_later(&o.summary, &o.seen, later, SAMPLES_PER_SIGNAL);
+                return Some(Box::new(hits));
+            }
+            let mut hits = o.hits.clone();
+            hits.append(&mut later);
+            if let Some(b) = blame {
                 hits.retain(|h| b.counts(o, h.line));
             }
-            Some(rules.summarize(hits, SAMPLES_PER_SIGNAL))
+            Some(Box::new(rules.summarize(hits, SAMPLES_PER_SIGNAL)))
         })
         .collect();
 
@@ -346,8 +375,7 @@ fn audit_listing(
             .notebook
             .as_ref()
             .map(|nb| move |line: u32| nb.locate(line));
-        let empty = FileHits::default();
-        let hits = hits.as_ref().or(o.alone.as_ref()).unwrap_or(&empty);
+        let hits = hits.as_deref().unwrap_or(&o.summary);
         let locate = locate.as_ref().map(|f| f as &dyn Fn(u32) -> (u32, u32));
         tally.add_file(&o.path, hits, locate);
         if let Some(p) = &mut project {

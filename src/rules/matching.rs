@@ -11,6 +11,7 @@ use crate::analyze::facts::{ConfigFact, Feature, PythonFacts, Ref};
 use crate::analyze::python;
 use crate::model::Finding;
 use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// One piece of evidence for one signal, in the file being matched. Kept
 /// in the persistent cache as `[signal, line, detail]`.
@@ -335,7 +336,7 @@ pub fn normalize(hits: &mut Vec<Hit>) {
 /// A file's hits as a repository's tally needs them: how many per signal,
 /// and the first few of each. Kept instead of every hit, so memory does not
 /// grow with the size of the files. Findings are kept whole: each is reported.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileHits {
     pub counts: Vec<(SignalId, u32)>,
     pub samples: Vec<Hit>,
@@ -360,6 +361,48 @@ impl RuleSet {
         out
     }
 
+    /// Summarizes a file's own hits while hits from names of other modules
+    /// are still to come: the summary, and the (signal, line) pairs it
+    /// stands for, which [`RuleSet::summarize_later`] needs to count each
+    /// place once. Eight bytes a hit instead of every hit with its detail.
+    pub fn summarize_open(
+        &self,
+        mut hits: Vec<Hit>,
+        keep: usize,
+    ) -> (FileHits, Vec<(SignalId, u32)>) {
+        normalize(&mut hits);
+        let seen = hits.iter().map(|h| (h.signal, h.line)).collect();
+        (self.summarize(hits, keep), seen)
+    }
+
+    /// What [`RuleSet::summarize`] gives for a file's own hits followed by
+    /// `later` ones, from the own hits' summary and places (`seen`,
+    /// sorted): a later hit on a place already seen is a repeat, and the
+    /// own hit keeps its detail, as in [`normalize`].
+    pub fn summarize_later(
+        &self,
+        own: &FileHits,
+        seen: &[(SignalId, u32)],
+        mut later: Vec<Hit>,
+        keep: usize,
+    ) -> FileHits {
+        normalize(&mut later);
+        later.retain(|h| seen.binary_search(&(h.signal, h.line)).is_err());
+        let mut counts: BTreeMap<SignalId, u32> = own.counts.iter().copied().collect();
+        for h in later
+            .iter()
+            .filter(|h| self.signals[h.signal as usize].message.is_none())
+        {
+            *counts.entry(h.signal).or_default() += 1;
+        }
+        // The lowest lines of the union are among the own samples and the later hits.
+        later.extend(own.samples.iter().cloned());
+        later.extend(own.findings.iter().cloned());
+        let mut out = self.summarize(later, keep);
+        out.counts = counts.into_iter().collect();
+        out
+    }
+
     /// The finding a hit of a finding's signal makes in the file at `path`;
     /// `None` for a competency's signal.
     pub fn finding_at(&self, path: &str, hit: &Hit) -> Option<Finding> {
@@ -376,5 +419,56 @@ impl RuleSet {
             url: None,
             fingerprint: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hits spread over a few signals (some of them findings') and lines,
+    /// with repeats, from a fixed seed.
+    fn hits(rules: &RuleSet, seed: u64, n: usize) -> Vec<Hit> {
+        let finding = rules.signals.iter().position(|s| s.message.is_some());
+        let signals: Vec<SignalId> = [Some(0), Some(1), Some(2), finding]
+            .into_iter()
+            .flatten()
+            .map(|s| s as SignalId)
+            .collect();
+        let mut x = seed;
+        (0..n)
+            .map(|i| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                Hit {
+                    signal: signals[(x >> 33) as usize % signals.len()],
+                    line: (x >> 40) as u32 % 40 + 1,
+                    detail: format!("{seed}-{i}"),
+                }
+            })
+            .collect()
+    }
+
+    /// A file's own hits summarized first and the hits of names from other
+    /// modules added later give what summarizing them all at once gives:
+    /// the same counts (a place counted once), samples and details.
+    #[test]
+    fn summarizing_later_hits_equals_summarizing_all_at_once() {
+        let rules = RuleSet::embedded().unwrap();
+        assert!(rules.signals.iter().any(|s| s.message.is_some()));
+        for seed in 0..50 {
+            let own = hits(&rules, seed, (seed as usize * 7) % 60);
+            let later = hits(&rules, seed + 1000, (seed as usize * 3) % 45);
+            let mut all = own.clone();
+            all.extend(later.iter().cloned());
+            let at_once = rules.summarize(all, 3);
+            let (summary, seen) = rules.summarize_open(own, 3);
+            assert_eq!(
+                rules.summarize_later(&summary, &seen, later, 3),
+                at_once,
+                "seed {seed}"
+            );
+        }
     }
 }
