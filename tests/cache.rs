@@ -485,3 +485,49 @@ fn a_repository_read_alone_is_not_given_the_report_kept_from_its_folder() {
         assert_eq!(kept, uncached(&args, "json"), "{args:?}");
     }
 }
+
+/// A folder with its own licence and metadata is someone else's copy only
+/// when the rest of the repository uses it, which the analysis tells; when
+/// nothing uses it, a warm run reuses its files' analyses (they show the
+/// 1000 lines written into the kept analyses).
+#[test]
+fn a_warm_run_reuses_a_folder_the_analysis_settled_as_the_learners() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let work = dir.path().join("shop");
+    let files = [
+        ("README.md", "# Shop\n"),
+        (
+            "app/main.py",
+            "import json\n\n\ndef load(path):\n    return json.load(open(path))\n",
+        ),
+        (
+            "demo/LICENSE",
+            "MIT License\n\nCopyright (c) the demo's authors\n",
+        ),
+        (
+            "demo/setup.py",
+            "from setuptools import setup\n\nsetup(name=\"demo\")\n",
+        ),
+        ("demo/demo/__init__.py", "def hello():\n    return \"hi\"\n"),
+    ];
+    for (path, text) in files {
+        let full = work.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    let w = work.to_str().unwrap();
+    scan(&cache, &[w, "-q"], "json");
+    assert!(thousand_lines_a_file(&cache) > 0);
+    let main = work.join("app/main.py");
+    let mut text = std::fs::read_to_string(&main).unwrap();
+    text.push_str("\n\ndef save(path, data):\n    json.dump(data, open(path, \"w\"))\n");
+    std::fs::write(&main, text).unwrap();
+    let (warm, _) = scan(&cache, &[w, "-q"], "json");
+    let (lines, python) = lines_and_python_files(&warm);
+    let (_, fresh_python) = lines_and_python_files(&uncached(&[w], "json"));
+    // Nothing uses the folder: its two modules count, from the cache.
+    assert_eq!((python, fresh_python), (3, 3));
+    let main_lines = std::fs::read_to_string(&main).unwrap().lines().count() as u64;
+    assert_eq!(lines, 2000 + main_lines, "{warm}");
+}

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{cli, commit_all, history_repo, scan_json};
+use common::{cli, commit_all, git_repo, history_repo, scan_json, Commit};
 use git2::{Oid, Repository, Signature, Time};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -169,6 +169,73 @@ fn each_file_version_is_analyzed_once() {
         "{}",
         text.out
     );
+}
+
+/// A folder with its own licence and metadata may be a copy of someone
+/// else's project; it is one only when the rest of the repository uses it,
+/// which the analysis tells. Each revision analyzes such a folder both
+/// ways; both analyses are kept, so a revision that changes one file of the
+/// learner's analyzes that one file.
+#[test]
+fn a_folder_the_analysis_settles_is_not_analyzed_again_at_each_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let learner = ("Learner", "learner@example.com");
+    let app = |day: i64| {
+        let mut text = String::from("import json\n\n\ndef load(path: str) -> dict:\n    with open(path) as f:\n        return json.load(f)\n");
+        for d in 1..=day {
+            text.push_str(&format!(
+                "\n\ndef summary_{d}() -> str:\n    return \"day {d}\"\n"
+            ));
+        }
+        text.into_bytes()
+    };
+    let commits: Vec<Commit> = (0..4)
+        .map(|day| Commit {
+            files: if day == 0 {
+                vec![
+                    ("app/main.py", app(0)),
+                    (
+                        "demo/LICENSE",
+                        b"MIT License\n\nCopyright (c) the demo's authors\n".to_vec(),
+                    ),
+                    (
+                        "demo/setup.py",
+                        b"from setuptools import setup\n\nsetup(name=\"demo\")\n".to_vec(),
+                    ),
+                    (
+                        "demo/demo/__init__.py",
+                        b"def hello() -> str:\n    return \"hi\"\n".to_vec(),
+                    ),
+                ]
+            } else {
+                vec![("app/main.py", app(day))]
+            },
+            message: "Work on the app",
+            author: learner,
+            day,
+        })
+        .collect();
+    git_repo(dir.path(), &commits[..1]);
+    let analyzed = |t: &Value| t["stats"]["files_analyzed"].as_u64().unwrap();
+    let once = analyzed(&timeline_json(dir.path(), &[]));
+    let dir4 = tempfile::tempdir().unwrap();
+    git_repo(dir4.path(), &commits);
+    let t = timeline_json(dir4.path(), &[]);
+    assert_eq!(
+        analyzed(&t),
+        once + 3,
+        "{} (one commit: {once})",
+        t["stats"]
+    );
+    // Nothing uses the folder: it counts as the learner's, as a scan says.
+    let scan = scan_json(&[dir4.path().to_str().unwrap()]);
+    assert_eq!(
+        scan["repos"][0]["not_counted"],
+        Value::Null,
+        "{}",
+        scan["repos"][0]["not_counted"]
+    );
+    assert_eq!(scan["repos"][0]["stats"]["python_files"], 3);
 }
 
 #[test]

@@ -60,8 +60,11 @@ impl FileCache {
             let Some(o) = fresh.next() else { break };
             if let Some(blob) = entry.blob() {
                 let kept = self.by_blob.entry(blob).or_default();
-                // An analysis no longer valid for this path is replaced.
-                kept.retain(|k| k.path != o.path);
+                // An analysis no longer valid for this path is replaced;
+                // one made with the file given to someone else is kept
+                // beside it: a copy that only the analysis confirms as one
+                // is analyzed both ways, and would be again at each revision.
+                kept.retain(|k| k.path != o.path || k.given != o.given);
                 kept.push(Arc::clone(&o));
             }
             *slot = Some(o);
@@ -71,8 +74,9 @@ impl FileCache {
 
     fn lookup(&self, entry: &Entry, ctx: &RepoContext) -> Option<Arc<FileOutcome>> {
         let kept = self.by_blob.get(&entry.blob()?)?;
-        let o = kept.iter().find(|o| o.path == entry.path)?;
-        still_valid(o, ctx).then(|| Arc::clone(o))
+        kept.iter()
+            .find(|o| o.path == entry.path && still_valid(o, ctx))
+            .map(Arc::clone)
     }
 }
 
