@@ -238,6 +238,64 @@ fn a_folder_the_analysis_settles_is_not_analyzed_again_at_each_commit() {
     assert_eq!(scan["repos"][0]["stats"]["python_files"], 3);
 }
 
+/// A revision whose modules export what the last one's did reuses the last
+/// cross-module pass; one that changes an export resolves again, so a
+/// model stops counting for the ORM at the commit that took its base away.
+#[test]
+fn names_from_other_modules_resolve_again_when_an_export_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let learner = ("Learner", "learner@example.com");
+    let extensions =
+        |db: &str| format!("from flask_sqlalchemy import SQLAlchemy\n\ndb = {db}\n").into_bytes();
+    let models = b"from app.extensions import db\n\n\nclass User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n".to_vec();
+    let commits = [
+        Commit {
+            files: vec![
+                ("README.md", b"# Shop\n".to_vec()),
+                ("app/__init__.py", Vec::new()),
+                ("app/extensions.py", extensions("SQLAlchemy()")),
+                ("app/models.py", models),
+            ],
+            message: "Add the user model",
+            author: learner,
+            day: 0,
+        },
+        Commit {
+            files: vec![("README.md", b"# Shop\n\nA shop.\n".to_vec())],
+            message: "Describe the shop",
+            author: learner,
+            day: 1,
+        },
+        Commit {
+            files: vec![("app/extensions.py", extensions("object()"))],
+            message: "Drop the database for now",
+            author: learner,
+            day: 2,
+        },
+    ];
+    let repo = git_repo(dir.path(), &commits);
+    let mut ids = Vec::new();
+    let mut walk = repo.revwalk().unwrap();
+    walk.push_head().unwrap();
+    walk.set_sorting(git2::Sort::REVERSE).unwrap();
+    for id in walk {
+        ids.push(id.unwrap());
+    }
+    let t = timeline_json(dir.path(), &[]);
+    let orm: Vec<(String, String)> = events_of(&t, "db.orm")
+        .into_iter()
+        .map(|(commit, kind, _, _)| (commit, kind))
+        .collect();
+    assert_eq!(
+        orm,
+        [
+            (ids[0].to_string(), "first".to_string()),
+            (ids[2].to_string(), "lost".to_string())
+        ]
+    );
+    assert_matches_scans(dir.path(), &t, &ids);
+}
+
 #[test]
 fn an_unchanged_file_is_analyzed_again_when_its_imports_change_meaning() {
     // fetch.py never changes, but at commit 2 a local requests.py shadows

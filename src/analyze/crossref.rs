@@ -6,6 +6,7 @@ use super::facts::{role, Export, Feature, Ref};
 use super::python::head_of;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 /// A module's references to names of other modules of the repository,
@@ -76,6 +77,18 @@ impl<'a> Exports<'a> {
             .collect();
         table.sort_by_key(|(m, _)| *m);
         Exports { modules: table }
+    }
+
+    /// A digest of everything resolution depends on besides the references:
+    /// every module's exports under its names, and which module heads are
+    /// the repository's own. Equal digests resolve every reference alike.
+    pub fn digest(&self, local_heads: &HashSet<String>) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        self.modules.hash(&mut h);
+        let mut heads: Vec<&String> = local_heads.iter().collect();
+        heads.sort_unstable();
+        heads.hash(&mut h);
+        h.finish()
     }
 
     /// The export `module.name` stands for: of the modules claiming that

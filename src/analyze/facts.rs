@@ -274,7 +274,7 @@ impl CodeMetrics {
 }
 
 /// A name bound at a module's top level, so other modules of the repo can resolve it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub enum Export {
     /// `db = SQLAlchemy()`: the name stands for this resolved qualified name.
     Alias(String),

@@ -11,6 +11,7 @@
 use super::file::analyze_files;
 use super::{FileOutcome, RepoContext};
 use crate::analyze;
+use crate::rules::matching::FileHits;
 use crate::source::{Entry, Repo};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -23,6 +24,28 @@ pub struct FileCache {
     pub analyzed: u64,
     /// Files whose analysis was reused from an earlier revision.
     pub reused: u64,
+    /// The last revision's cross-module pass.
+    resolved: Resolved,
+}
+
+/// Each file's hits after the cross-module pass, by its analysis (the
+/// `Arc`, held so its address names it), and the digest of what the pass
+/// depended on besides the file ([`Exports::digest`]). Most commits leave
+/// every module's exports as they were: the pass is then the last one's.
+///
+/// [`Exports::digest`]: crate::analyze::crossref::Exports::digest
+#[derive(Default)]
+pub(super) struct Resolved {
+    basis: u64,
+    by_outcome: FxHashMap<usize, (Arc<FileOutcome>, Arc<FileHits>)>,
+}
+
+impl Resolved {
+    /// The hits the last revision's pass gave `o`, if it rested on `basis` too.
+    pub(super) fn get(&self, o: &Arc<FileOutcome>) -> Option<Arc<FileHits>> {
+        let (_, hits) = self.by_outcome.get(&(Arc::as_ptr(o) as usize))?;
+        Some(Arc::clone(hits))
+    }
 }
 
 impl FileCache {
@@ -37,6 +60,35 @@ impl FileCache {
 
     pub fn is_empty(&self) -> bool {
         self.by_blob.is_empty()
+    }
+
+    /// The last revision's cross-module pass, when it rested on `basis`
+    /// (otherwise nothing).
+    pub(super) fn take_resolved(&mut self, basis: u64) -> Resolved {
+        let last = std::mem::take(&mut self.resolved);
+        if last.basis == basis {
+            last
+        } else {
+            Resolved {
+                basis,
+                by_outcome: FxHashMap::default(),
+            }
+        }
+    }
+
+    /// Keeps this revision's cross-module pass (resting on what `before`
+    /// rested on) for the next.
+    pub(super) fn keep_resolved<'a>(
+        &mut self,
+        before: Resolved,
+        resolved: impl Iterator<Item = (&'a Arc<FileOutcome>, &'a Arc<FileHits>)>,
+    ) {
+        self.resolved = Resolved {
+            basis: before.basis,
+            by_outcome: resolved
+                .map(|(o, h)| (Arc::as_ptr(o) as usize, (Arc::clone(o), Arc::clone(h))))
+                .collect(),
+        };
     }
 
     /// Every file's analysis, in listing order: reused when still valid,

@@ -287,16 +287,27 @@ fn audit_listing(
     };
     let blame_of = |i: usize| blames.as_ref().map(|b| &b.files[i]);
 
+    // A timeline's revision whose modules export what the last one's did
+    // resolves as the last one did.
+    let before = match &mut files {
+        Files::Timeline(cache) if blames.is_none() => {
+            Some(cache.take_resolved(exports.digest(&local_heads)))
+        }
+        _ => None,
+    };
+
     // Second parallel pass: names from other modules, now that every
     // module's exports are known; then the author filter.
-    // Boxed: most files have nothing to resolve.
-    let resolved: Vec<Option<Box<FileHits>>> = outcomes
+    let resolved: Vec<Option<Arc<FileHits>>> = outcomes
         .par_iter()
         .enumerate()
         .map(|(i, o)| {
             let blame = blame_of(i);
             if o.deferred.is_empty() && o.hits.is_empty() && blame.is_none() {
                 return None;
+            }
+            if let Some(hits) = before.as_ref().and_then(|b| b.get(o)) {
+                return Some(hits);
             }
             let mut later = Vec::new();
             if !o.deferred.is_empty() {
@@ -311,16 +322,20 @@ fn audit_listing(
             }
             if o.hits.is_empty() && blame.is_none() {
                 let hits = rules.summarize_later(&o.summary, &o.seen, later, SAMPLES_PER_SIGNAL);
-                return Some(Box::new(hits));
+                return Some(Arc::new(hits));
             }
             let mut hits = o.hits.clone();
             hits.append(&mut later);
             if let Some(b) = blame {
                 hits.retain(|h| b.counts(o, h.line));
             }
-            Some(Box::new(rules.summarize(hits, SAMPLES_PER_SIGNAL)))
+            Some(Arc::new(rules.summarize(hits, SAMPLES_PER_SIGNAL)))
         })
         .collect();
+    if let (Files::Timeline(cache), Some(before)) = (&mut files, before) {
+        let pairs = outcomes.iter().zip(&resolved);
+        cache.keep_resolved(before, pairs.filter_map(|(o, h)| Some((o, h.as_ref()?))));
+    }
 
     let mut tally = Tally::new(rules);
     let mut code = CodeMetrics::default();
