@@ -7,7 +7,6 @@ use super::python::head_of;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
-use std::ops::Range;
 
 /// A module's references to names of other modules of the repository,
 /// waiting for every module's exports: each distinct name (with its roles
@@ -49,16 +48,13 @@ impl Deferred {
 /// name, sorted) under each name the module may be imported by, borrowed
 /// from the modules' analyses rather than copied under every dotted name.
 /// Sorted by module name (stably, so the modules claiming one name stay in
-/// the order they came): two pointers a module name, where a map of
-/// vectors cost a few hundred bytes a module.
+/// the order they came), with where each name's run starts: a few words a
+/// module name, where a map of vectors cost a few hundred bytes a module.
 #[derive(Debug, Default)]
 pub struct Exports<'a> {
     modules: Vec<(&'a str, &'a [(String, Export)])>,
+    starts: FxHashMap<&'a str, usize>,
 }
-
-/// Where one name's resolution sits in the shared result vectors: its
-/// references and its features.
-type Resolved = (Range<usize>, Range<usize>);
 
 /// Alias chains and inheritance are followed this deep at most.
 const MAX_DEPTH: u32 = 8;
@@ -76,7 +72,14 @@ impl<'a> Exports<'a> {
             .flat_map(|(names, exports)| names.iter().map(move |m| (m.as_str(), exports)))
             .collect();
         table.sort_by_key(|(m, _)| *m);
-        Exports { modules: table }
+        let mut starts = FxHashMap::default();
+        for (i, (m, _)) in table.iter().enumerate() {
+            starts.entry(*m).or_insert(i);
+        }
+        Exports {
+            modules: table,
+            starts,
+        }
     }
 
     /// A digest of everything resolution depends on besides the references:
@@ -95,7 +98,7 @@ impl<'a> Exports<'a> {
     /// dotted module name, the first that binds `name`.
     fn get(&self, dotted: &str) -> Option<&'a Export> {
         let (module, name) = dotted.rsplit_once('.')?;
-        let first = self.modules.partition_point(|(m, _)| *m < module);
+        let first = *self.starts.get(module)?;
         self.modules[first..]
             .iter()
             .take_while(|(m, _)| *m == module)
@@ -107,60 +110,14 @@ impl<'a> Exports<'a> {
             })
     }
 
-    /// Resolves deferred references into references to outside names, and
-    /// features (a class deriving from a user class).
+    /// Resolves one module's deferred references into references to
+    /// outside names, and features (a class deriving from a user class).
     pub fn resolve(
         &self,
         deferred: &Deferred,
         local_heads: &HashSet<String>,
     ) -> (Vec<Ref>, Vec<(Feature, u32, String)>) {
-        let mut refs = Vec::new();
-        let mut features = Vec::new();
-        // A module repeats its names: each (name, roles) is resolved once,
-        // with no line, and its results are copied out at each use's line.
-        let mut memo: FxHashMap<(&str, u8), Resolved> = FxHashMap::default();
-        let mut done_refs: Vec<Ref> = Vec::new();
-        let mut done_features: Vec<(Feature, u32, String)> = Vec::new();
-        let mut visited = FxHashSet::default();
-        let resolved: Vec<Resolved> = deferred
-            .names
-            .iter()
-            .map(|r| {
-                memo.entry((r.qname.as_str(), r.roles))
-                    .or_insert_with(|| {
-                        let (r0, f0) = (done_refs.len(), done_features.len());
-                        visited.clear();
-                        self.resolve_one(
-                            r.qname.clone(),
-                            r.roles,
-                            0,
-                            0,
-                            local_heads,
-                            &mut visited,
-                            &mut done_refs,
-                            &mut done_features,
-                        );
-                        (r0..done_refs.len(), f0..done_features.len())
-                    })
-                    .clone()
-            })
-            .collect();
-        for &(id, line) in &deferred.uses {
-            let r = &deferred.names[id as usize];
-            let (rr, fr) = resolved[id as usize].clone();
-            refs.extend(done_refs[rr].iter().map(|x| Ref {
-                qname: x.qname.clone(),
-                roles: x.roles,
-                line,
-                keywords: r.keywords.clone(),
-            }));
-            features.extend(
-                done_features[fr]
-                    .iter()
-                    .map(|(f, _, d)| (*f, line, d.clone())),
-            );
-        }
-        (refs, features)
+        Resolutions::new(self, [deferred], local_heads).apply(deferred)
     }
 
     #[allow(clippy::too_many_arguments)] // one recursive walk; a struct for its state would only rename these
@@ -248,6 +205,74 @@ impl<'a> Exports<'a> {
         qname
             .rmatch_indices(['.', '('])
             .find_map(|(i, _)| self.get(&qname[..i]).map(|e| (&qname[..i], e)))
+    }
+}
+
+/// What each distinct (name, roles) that modules defer resolves to, with
+/// no line: resolved once for the repository, as a name such as
+/// `django.db.models.Model` is deferred by hundreds of its modules.
+pub struct Resolutions<'n> {
+    by_name: FxHashMap<(&'n str, u8), Resolution>,
+}
+
+/// References to outside names, and features with their detail.
+type Resolution = (Vec<Ref>, Vec<(Feature, String)>);
+
+impl<'n> Resolutions<'n> {
+    pub fn new(
+        exports: &Exports,
+        modules: impl IntoIterator<Item = &'n Deferred>,
+        local_heads: &HashSet<String>,
+    ) -> Resolutions<'n> {
+        let mut by_name: FxHashMap<(&str, u8), Resolution> = FxHashMap::default();
+        let mut visited = FxHashSet::default();
+        let mut features = Vec::new();
+        for r in modules.into_iter().flat_map(|d| &d.names) {
+            by_name.entry((&r.qname, r.roles)).or_insert_with(|| {
+                let mut refs = Vec::new();
+                visited.clear();
+                features.clear();
+                exports.resolve_one(
+                    r.qname.clone(),
+                    r.roles,
+                    0,
+                    0,
+                    local_heads,
+                    &mut visited,
+                    &mut refs,
+                    &mut features,
+                );
+                let features = features.drain(..).map(|(f, _, d)| (f, d)).collect();
+                (refs, features)
+            });
+        }
+        Resolutions { by_name }
+    }
+
+    /// One module's deferred references resolved: each use at its line, in
+    /// the order the module made them, with its keyword arguments.
+    pub fn apply(&self, deferred: &Deferred) -> (Vec<Ref>, Vec<(Feature, u32, String)>) {
+        let mut refs = Vec::new();
+        let mut features = Vec::new();
+        let resolved: Vec<Option<&Resolution>> = deferred
+            .names
+            .iter()
+            .map(|r| self.by_name.get(&(r.qname.as_str(), r.roles)))
+            .collect();
+        for &(id, line) in &deferred.uses {
+            let Some((to, made)) = resolved[id as usize] else {
+                continue;
+            };
+            let keywords = &deferred.names[id as usize].keywords;
+            refs.extend(to.iter().map(|x| Ref {
+                qname: x.qname.clone(),
+                roles: x.roles,
+                line,
+                keywords: keywords.clone(),
+            }));
+            features.extend(made.iter().map(|(f, d)| (*f, line, d.clone())));
+        }
+        (refs, features)
     }
 }
 

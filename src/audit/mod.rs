@@ -24,7 +24,7 @@ mod links;
 mod not_counted;
 mod projects;
 
-use crate::analyze::crossref::{Deferred, Exports};
+use crate::analyze::crossref::{Deferred, Exports, Resolutions};
 use crate::analyze::facts::{CodeMetrics, Export};
 use crate::analyze::layout::{self, Committed};
 use crate::analyze::notebook::NotebookCode;
@@ -296,6 +296,15 @@ fn audit_listing(
         _ => None,
     };
 
+    let resolutions = Resolutions::new(
+        &exports,
+        outcomes
+            .iter()
+            .filter(|o| before.as_ref().is_none_or(|b| b.get(o).is_none()))
+            .map(|o| &o.deferred),
+        &local_heads,
+    );
+
     // Second parallel pass: names from other modules, now that every
     // module's exports are known; then the author filter.
     let resolved: Vec<Option<Arc<FileHits>>> = outcomes
@@ -311,7 +320,7 @@ fn audit_listing(
             }
             let mut later = Vec::new();
             if !o.deferred.is_empty() {
-                let (refs, features) = exports.resolve(&o.deferred, &local_heads);
+                let (refs, features) = resolutions.apply(&o.deferred);
                 let scope = rules.scope(FileRef {
                     path: &o.path,
                     is_test: o.is_test,
