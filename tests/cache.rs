@@ -75,7 +75,11 @@ fn a_warm_run_prints_what_a_cold_run_prints() {
         let (warm, err) = scan(&cache, &[&p], format);
         assert_eq!(first, cold, "{format}: the run that fills the cache");
         assert_eq!(warm, cold, "{format}: the warm run");
-        assert!(err.is_empty(), "{err}");
+        assert_eq!(
+            err.trim_end(),
+            "cache: 6 of 6 repositories unchanged",
+            "{format}: the warm run says only what the cache gave"
+        );
     }
 }
 
@@ -139,15 +143,19 @@ fn survives(damage: impl Fn(&Path), warning: Option<&str>) {
     assert_eq!(out, cold);
     match warning {
         Some(w) => assert!(
-            err.contains(w) && err.lines().count() == 1,
+            err.contains(w) && warnings(&err).count() == 1,
             "expected one warning with {w:?}: {err}"
         ),
-        None => assert!(err.is_empty(), "{err}"),
+        None => assert_eq!(warnings(&err).count(), 0, "{err}"),
     }
-    // Rebuilt: the next run reads it without a word.
+    // Rebuilt: the next run reads it without a warning.
     let (again, err) = scan(&cache, &[&p], "json");
     assert_eq!(again, cold);
-    assert!(err.is_empty(), "{err}");
+    assert_eq!(warnings(&err).count(), 0, "{err}");
+    assert!(
+        err.contains("cache: 6 of 6 repositories unchanged"),
+        "{err}"
+    );
     let entries: i64 = Connection::open(cache.join(STORE))
         .unwrap()
         .query_row(
@@ -255,7 +263,7 @@ fn two_processes_share_one_cache() {
             let out = child.wait_with_output().unwrap();
             let err = String::from_utf8_lossy(&out.stderr);
             assert!(out.status.success(), "round {round}: {err}");
-            assert!(err.is_empty(), "round {round}: {err}");
+            assert_eq!(warnings(&err).count(), 0, "round {round}: {err}");
             assert_eq!(String::from_utf8_lossy(&out.stdout), cold, "round {round}");
         }
     }
@@ -350,19 +358,25 @@ fn cache_info_and_clear_say_what_is_kept() {
     assert_eq!(doc["store"]["bytes"], 0);
 }
 
-/// Each file's line count as the cache keeps it, set to 1000: a run that
-/// reuses a file's analysis counts 1000 lines for it.
-fn thousand_lines_a_file(cache: &Path) -> usize {
-    rewrite_entries(cache, "file", |o| o["lines"] = 1000.into())
+/// What a run printed on standard error besides the line about the cache.
+fn warnings(err: &str) -> impl Iterator<Item = &str> {
+    err.lines().filter(|l| !l.starts_with("cache: "))
 }
 
-fn lines_and_python_files(json: &str) -> (u64, u64) {
-    let doc: serde_json::Value = serde_json::from_str(json).unwrap();
-    let stats = &doc["repos"][0]["stats"];
-    (
-        stats["lines"].as_u64().unwrap(),
-        stats["python_files"].as_u64().unwrap(),
-    )
+/// (files' analyses reused, files) in the line a run prints on standard
+/// error about the cache: `cache: 0 of 1 repositories unchanged; in the
+/// others, 19 of 20 files' analyses reused`.
+fn files_reused(err: &str) -> (u64, u64) {
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("cache: "))
+        .unwrap_or_else(|| panic!("no cache line in: {err}"));
+    let counts: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert_eq!(counts.len(), 4, "{line}");
+    (counts[2], counts[3])
 }
 
 #[test]
@@ -381,12 +395,13 @@ fn a_changed_repository_reuses_the_analyses_of_its_unchanged_files() {
         std::fs::write(&changed, text).unwrap();
     };
     // A working tree, then a revision: one file changed each time, the
-    // others' analyses (their 1000 lines) reused, the changed one made again.
+    // others' analyses reused, the changed one made again, and the report
+    // the one a run without the cache prints.
     let rounds: [&[&str]; 2] = [&[w], &[w, "--rev", "HEAD"]];
     for (round, args) in rounds.into_iter().enumerate() {
-        let quiet = [args, &["-q"]].concat();
-        scan(&cache, &quiet, "json");
-        assert!(thousand_lines_a_file(&cache) > 0);
+        let (_, err) = scan(&cache, args, "json");
+        let (reused, files) = files_reused(&err);
+        assert!(files > 10 && reused < files, "round {round}: {err}");
         edit(round as u32);
         if round == 1 {
             commit_all(
@@ -396,14 +411,17 @@ fn a_changed_repository_reuses_the_analyses_of_its_unchanged_files() {
                 2,
             );
         }
-        let (warm, _) = scan(&cache, &quiet, "json");
-        let (lines, python) = lines_and_python_files(&warm);
-        let (fresh_lines, _) = lines_and_python_files(&uncached(args, "json"));
-        assert!(python > 1, "{python}");
+        let (warm, err) = scan(&cache, args, "json");
         assert!(
-            lines > 1000 * (python - 1) && lines < 1000 * (python - 1) + fresh_lines,
-            "round {round}: {lines} lines in {python} files"
+            err.contains("cache: 0 of 1 repositories unchanged"),
+            "{err}"
         );
+        assert_eq!(
+            files_reused(&err),
+            (files - 1, files),
+            "round {round}: {err}"
+        );
+        assert_eq!(warm, uncached(args, "json"), "round {round}");
     }
 }
 
@@ -488,8 +506,7 @@ fn a_repository_read_alone_is_not_given_the_report_kept_from_its_folder() {
 
 /// A folder with its own licence and metadata is someone else's copy only
 /// when the rest of the repository uses it, which the analysis tells; when
-/// nothing uses it, a warm run reuses its files' analyses (they show the
-/// 1000 lines written into the kept analyses).
+/// nothing uses it, a warm run reuses its files' analyses.
 #[test]
 fn a_warm_run_reuses_a_folder_the_analysis_settled_as_the_learners() {
     let dir = tempfile::tempdir().unwrap();
@@ -517,17 +534,15 @@ fn a_warm_run_reuses_a_folder_the_analysis_settled_as_the_learners() {
         std::fs::write(full, text).unwrap();
     }
     let w = work.to_str().unwrap();
-    scan(&cache, &[w, "-q"], "json");
-    assert!(thousand_lines_a_file(&cache) > 0);
+    scan(&cache, &[w], "json");
     let main = work.join("app/main.py");
     let mut text = std::fs::read_to_string(&main).unwrap();
     text.push_str("\n\ndef save(path, data):\n    json.dump(data, open(path, \"w\"))\n");
     std::fs::write(&main, text).unwrap();
-    let (warm, _) = scan(&cache, &[w, "-q"], "json");
-    let (lines, python) = lines_and_python_files(&warm);
-    let (_, fresh_python) = lines_and_python_files(&uncached(&[w], "json"));
-    // Nothing uses the folder: its two modules count, from the cache.
-    assert_eq!((python, fresh_python), (3, 3));
-    let main_lines = std::fs::read_to_string(&main).unwrap().lines().count() as u64;
-    assert_eq!(lines, 2000 + main_lines, "{warm}");
+    let (warm, err) = scan(&cache, &[w], "json");
+    // Nothing uses the folder: its files count, their analyses from the cache.
+    assert_eq!(files_reused(&err), (4, 5), "{err}");
+    assert_eq!(warm, uncached(&[w], "json"));
+    let doc: serde_json::Value = serde_json::from_str(&warm).unwrap();
+    assert_eq!(doc["repos"][0]["stats"]["python_files"], 3);
 }

@@ -29,8 +29,7 @@ pub mod role {
 ///
 /// `qname` is dotted; an instance made by calling a name carries `()`:
 /// `app = Flask(__name__)` then `@app.route` gives `flask.Flask().route`.
-/// Kept in the persistent cache as `[qname, roles, line, keywords]`: a few
-/// of them per line of code, so field names would be most of the bytes.
+/// Kept in the persistent cache as a tuple `(qname, roles, line, keywords)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(from = "RefTuple", into = "RefTuple")]
 pub struct Ref {

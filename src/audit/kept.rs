@@ -3,6 +3,10 @@
 //! id, or a hash of a working tree's file), so a repository with one file
 //! changed costs that file's analysis plus the repository pass.
 //!
+//! Kept as postcard, a compact binary form of the same serde data: a
+//! Django working tree reads back 6,800 analyses on a run with one file
+//! changed, and decoding them from JSON was a tenth of that run.
+//!
 //! An analysis kept is checked like one a timeline reuses (see
 //! [`super::cache`]): the names other modules import the file by, and the
 //! answers to which imported names are the repository's own modules, must
@@ -24,19 +28,22 @@ pub trait FileStore: Sync {
     fn key(&self, entry: &Entry) -> Option<String>;
     /// The values kept under `keys`, in order.
     fn get_many(&self, keys: &[&str]) -> Vec<Option<Vec<u8>>>;
+    /// Told, for each repository, how many files it has and how many of
+    /// their analyses were reused.
+    fn reused(&self, files: usize, reused: usize);
     /// Keeps each file's analysis under its key, unless the file changed
     /// since its key was made.
     fn put_many(&self, entries: Vec<(&Entry, Vec<u8>)>);
 }
 
 /// Every file's analysis, in listing order: a kept one when still valid,
-/// otherwise made (in parallel) and kept.
+/// otherwise made (in parallel) and kept; and how many were kept ones.
 pub(super) fn analyze(
     files: &[Entry],
     ctx: &RepoContext,
     repo: &Repo,
     store: &dyn FileStore,
-) -> Vec<Arc<FileOutcome>> {
+) -> (Vec<Arc<FileOutcome>>, usize) {
     // A file whose content is not read is analyzed again: its path is all
     // it costs, less than reading it back from the store.
     let keys: Vec<Option<String>> = files
@@ -56,7 +63,7 @@ pub(super) fn analyze(
         .into_par_iter()
         .zip(files)
         .map(|(value, entry)| {
-            let mut o: FileOutcome = serde_json::from_slice(&value?).ok()?;
+            let mut o: FileOutcome = postcard::from_bytes(&value?).ok()?;
             o.kind = Some(analyze::classify(&o.path));
             (o.path == entry.path && still_valid(&o, ctx)).then(|| Arc::new(o))
         })
@@ -71,12 +78,13 @@ pub(super) fn analyze(
         .filter(|(o, _)| {
             o.kind.is_some() && !o.notes.iter().any(|n| n.message.starts_with("not read"))
         })
-        .filter_map(|(o, entry)| Some((entry, serde_json::to_vec(&**o).ok()?)))
+        .filter_map(|(o, entry)| Some((entry, postcard::to_stdvec(&**o).ok()?)))
         .collect();
     store.put_many(keep);
     let mut fresh = fresh.into_iter();
     for slot in out.iter_mut().filter(|o| o.is_none()) {
         *slot = fresh.next();
     }
-    out.into_iter().flatten().collect()
+    let reused = files.len() - missing.len();
+    (out.into_iter().flatten().collect(), reused)
 }

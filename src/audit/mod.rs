@@ -51,7 +51,7 @@ use std::sync::Arc;
 
 /// What one file gave, before the cross-module pass. A timeline shares it
 /// between the revisions that hold the same file (path and blob), and the
-/// persistent cache keeps it between runs (as JSON).
+/// persistent cache keeps it between runs (as postcard).
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 struct FileOutcome {
     path: String,
@@ -252,12 +252,18 @@ fn audit_listing(
     // A copy known only by its own licence and metadata is one when the
     // rest of the repository uses it: the analysis tells, and when it says
     // otherwise the files are analyzed again with the copy counted.
+    // How many analyses the persistent cache gave, in the last pass.
+    let mut kept_reused = 0;
     let (outcomes, local_heads) = loop {
         let local_heads = local_heads(&listing, &packages, &origins);
         let ctx = pass.over(&origins, &local_heads);
         let outcomes = match &mut files {
             Files::Timeline(cache) => cache.analyze(&listing.files, &ctx, &input.repo),
-            Files::Kept(store) => kept::analyze(&listing.files, &ctx, &input.repo, *store),
+            Files::Kept(store) => {
+                let (outcomes, reused) = kept::analyze(&listing.files, &ctx, &input.repo, *store);
+                kept_reused = reused;
+                outcomes
+            }
             Files::Fresh => analyze_files(&listing.files, &ctx, &input.repo),
         };
         if !origins.confirm(&outcomes, &listing.files) {
@@ -265,6 +271,9 @@ fn audit_listing(
         }
     };
     let ctx = pass.over(&origins, &local_heads);
+    if let Files::Kept(store) = &files {
+        store.reused(listing.files.len(), kept_reused);
+    }
 
     let mut include_notes = Vec::new();
     let outcomes = follow_includes(

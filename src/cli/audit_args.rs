@@ -234,6 +234,10 @@ pub fn audit_inputs(
         Err(e) => return Err(e.into()),
     };
     let code = report_problems(&audited, quiet, err)?;
+    // What the cache gave, when it was asked for something.
+    if let Some(used) = audited.cache.filter(|u| !quiet && u.repos > 0) {
+        writeln!(err, "{used}")?;
+    }
     Ok(Some((audited, code)))
 }
 

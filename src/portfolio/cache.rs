@@ -33,6 +33,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 /// The store's kind of entry for a whole repository's report.
@@ -78,6 +79,44 @@ pub struct Cache {
     /// rules and the size cap, digested; `None` when they are not kept
     /// (`--author`).
     files: Option<String>,
+    /// What this run found kept.
+    used: Counters,
+}
+
+#[derive(Default)]
+struct Counters {
+    repos: AtomicU64,
+    repos_reused: AtomicU64,
+    files: AtomicU64,
+    files_reused: AtomicU64,
+}
+
+/// What a run found in the cache: repositories whose report was kept
+/// whole, and in the others, files whose analysis was.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheUse {
+    pub repos: u64,
+    pub repos_reused: u64,
+    pub files: u64,
+    pub files_reused: u64,
+}
+
+impl std::fmt::Display for CacheUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "cache: {} of {} repositories unchanged",
+            self.repos_reused, self.repos
+        )?;
+        if self.files > 0 {
+            write!(
+                f,
+                "; in the others, {} of {} files' analyses reused",
+                self.files_reused, self.files
+            )?;
+        }
+        Ok(())
+    }
 }
 
 fn stat(path: &Path) -> Option<(u64, SystemTime)> {
@@ -103,6 +142,18 @@ impl Cache {
             store,
             common: digest(parts),
             files: authored.is_none().then(|| digest(file_parts)),
+            used: Counters::default(),
+        }
+    }
+
+    /// What this run has found kept so far.
+    pub fn used(&self) -> CacheUse {
+        let u = &self.used;
+        CacheUse {
+            repos: u.repos.load(Ordering::Relaxed),
+            repos_reused: u.repos_reused.load(Ordering::Relaxed),
+            files: u.files.load(Ordering::Relaxed),
+            files_reused: u.files_reused.load(Ordering::Relaxed),
         }
     }
 
@@ -114,6 +165,7 @@ impl Cache {
             store: &self.store,
             common,
             key,
+            used: &self.used,
         })
     }
 
@@ -155,9 +207,11 @@ impl Cache {
 
     /// The report kept under this key, with the input's label.
     pub fn get(&self, key: &Key, input: &RepoInput) -> Option<RepoReport> {
+        self.used.repos.fetch_add(1, Ordering::Relaxed);
         let bytes = self.store.get(&key.key)?;
         let mut report: RepoReport = serde_json::from_slice(&bytes).ok()?;
         report.label.clone_from(&input.label);
+        self.used.repos_reused.fetch_add(1, Ordering::Relaxed);
         Some(report)
     }
 
@@ -246,6 +300,7 @@ pub struct Files<'a> {
     store: &'a Store,
     common: &'a str,
     key: &'a Key,
+    used: &'a Counters,
 }
 
 impl Files<'_> {
@@ -277,6 +332,13 @@ impl FileStore for Files<'_> {
 
     fn get_many(&self, keys: &[&str]) -> Vec<Option<Vec<u8>>> {
         self.store.get_many(keys)
+    }
+
+    fn reused(&self, files: usize, reused: usize) {
+        self.used.files.fetch_add(files as u64, Ordering::Relaxed);
+        self.used
+            .files_reused
+            .fetch_add(reused as u64, Ordering::Relaxed);
     }
 
     fn put_many(&self, entries: Vec<(&Entry, Vec<u8>)>) {

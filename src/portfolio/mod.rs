@@ -40,6 +40,7 @@ use crate::source::blame::{Authors, Identities, RevList};
 use crate::source::remote::FetchSettings;
 use crate::source::{discover, ListOptions, Repo, SourceError};
 use cache::Cache;
+pub use cache::CacheUse;
 use config::RepoFile;
 use inputs::Slot;
 use rayon::prelude::*;
@@ -216,6 +217,8 @@ impl Problem {
 pub struct Audit {
     pub report: Report,
     pub problems: Vec<Problem>,
+    /// What the persistent cache gave, when there was one.
+    pub cache: Option<CacheUse>,
 }
 
 impl Audit {
@@ -435,7 +438,11 @@ impl Portfolio {
                 .map(|w| Problem::new(ProblemKind::Warning, w)),
         );
         report.shard = shard;
-        Ok(Audit { report, problems })
+        Ok(Audit {
+            report,
+            problems,
+            cache: store.as_ref().map(Cache::used),
+        })
     }
 
     /// The persistent cache of this run, in the cache folder: when asked
@@ -504,7 +511,11 @@ impl Portfolio {
             cache: None,
         };
         let report = self.report(&slots, &notes, &run, progress, &mut problems)?;
-        Ok(Audit { report, problems })
+        Ok(Audit {
+            report,
+            problems,
+            cache: None,
+        })
     }
 
     /// Audits the ready inputs in parallel and keeps them in the order given
