@@ -6,7 +6,7 @@
 //! out once per file, in [`FileScope`].
 
 use super::file::Scope;
-use super::{RuleSet, SignalId};
+use super::{RuleSet, Signal, SignalId};
 use crate::analyze::facts::{ConfigFact, Feature, PythonFacts, Ref};
 use crate::analyze::python;
 use crate::model::Finding;
@@ -66,26 +66,33 @@ impl RuleSet {
     /// Which signals apply to a file: its scope (tests or code), its `files`
     /// globs (one combined match), and generated code only where named.
     pub fn scope<'a>(&self, file: FileRef<'a>) -> FileScope<'a> {
-        let mut named = vec![false; self.signals.len()];
+        let in_scope = |s: &Signal, is_test: bool| match s.scope {
+            Scope::Any => true,
+            Scope::Tests => is_test,
+            Scope::Code => !is_test,
+        };
+        // The same four masks for every file, copied: building one per
+        // file was a tenth of a scan of many small modules.
+        let masks = self.scope_masks.get_or_init(|| {
+            [(false, false), (false, true), (true, false), (true, true)].map(
+                |(is_test, generated)| {
+                    let applies = |s: &Signal| {
+                        // A finding stands in generated code too: a secret a
+                        // tool wrote into the repository is leaked all the same.
+                        let generated_ok = !generated || s.message.is_some();
+                        in_scope(s, is_test) && !s.has_files && generated_ok
+                    };
+                    self.signals.iter().map(applies).collect()
+                },
+            )
+        });
+        let mut allowed =
+            masks[usize::from(file.is_test) * 2 + usize::from(file.generated)].clone();
+        // A signal with `files` globs applies only where they name the file.
         for i in self.file_filters.matches(file.path) {
-            named[self.file_filter_map[i] as usize] = true;
+            let id = self.file_filter_map[i] as usize;
+            allowed[id] = in_scope(&self.signals[id], file.is_test);
         }
-        let allowed = self
-            .signals
-            .iter()
-            .zip(named)
-            .map(|(s, named)| {
-                let scope_ok = match s.scope {
-                    Scope::Any => true,
-                    Scope::Tests => file.is_test,
-                    Scope::Code => !file.is_test,
-                };
-                // A finding stands in generated code too: a secret a tool
-                // wrote into the repository is leaked all the same.
-                let generated_ok = !file.generated || s.message.is_some();
-                scope_ok && if s.has_files { named } else { generated_ok }
-            })
-            .collect();
         let detailed = std::cell::RefCell::new(vec![0; self.signals.len()]);
         FileScope {
             path: file.path,

@@ -201,6 +201,9 @@ pub struct RuleSet {
     facts: HashMap<&'static str, Vec<SignalId>>,
     /// Tells rule sets apart in the per-thread cache of name matches.
     instance: u64,
+    /// Which signals apply to a file its path names in no `files` glob, by
+    /// (is a test, is generated): made on first use, once the set is whole.
+    scope_masks: std::sync::OnceLock<[Vec<bool>; 4]>,
 }
 
 impl RuleSet {
@@ -231,6 +234,7 @@ impl RuleSet {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
                 NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             },
+            scope_masks: std::sync::OnceLock::new(),
         }
     }
 
