@@ -50,7 +50,7 @@ impl Deferred {
 /// Sorted by module name (stably, so the modules claiming one name stay in
 /// the order they came), with where each name's run starts: a few words a
 /// module name, where a map of vectors cost a few hundred bytes a module.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Exports<'a> {
     modules: Vec<(&'a str, &'a [(String, Export)])>,
     starts: FxHashMap<&'a str, usize>,
@@ -108,16 +108,6 @@ impl<'a> Exports<'a> {
                     .ok()?;
                 Some(&exports[i].1)
             })
-    }
-
-    /// Resolves one module's deferred references into references to
-    /// outside names, and features (a class deriving from a user class).
-    pub fn resolve(
-        &self,
-        deferred: &Deferred,
-        local_heads: &HashSet<String>,
-    ) -> (Vec<Ref>, Vec<(Feature, u32, String)>) {
-        Resolutions::new(self, [deferred], local_heads).apply(deferred)
     }
 
     #[allow(clippy::too_many_arguments)] // one recursive walk; a struct for its state would only rename these
@@ -208,7 +198,8 @@ impl<'a> Exports<'a> {
     }
 }
 
-/// What each distinct (name, roles) that modules defer resolves to, with
+/// What each distinct (name, roles) that modules defer resolves to (outside
+/// names, and features such as a class deriving from a user class), with
 /// no line: resolved once for the repository, as a name such as
 /// `django.db.models.Model` is deferred by hundreds of its modules.
 pub struct Resolutions<'n> {
@@ -294,7 +285,8 @@ mod tests {
         local: &[&str],
     ) -> (Vec<Ref>, Vec<(Feature, u32, String)>) {
         let ex = Exports::new(modules.iter().map(|(n, e)| (n.as_slice(), e.as_slice())));
-        ex.resolve(&Deferred::new(deferred), &heads(local))
+        let deferred = Deferred::new(deferred);
+        Resolutions::new(&ex, [&deferred], &heads(local)).apply(&deferred)
     }
 
     fn module(name: &str, exports: &[(&str, Export)]) -> Module {

@@ -249,11 +249,11 @@ fn audit_listing(
         record: !matches!(files, Files::Fresh),
         keep_hits: authors.is_some(),
     };
+    // How many analyses the persistent cache gave, in the last pass.
+    let mut kept_reused = 0;
     // A copy known only by its own licence and metadata is one when the
     // rest of the repository uses it: the analysis tells, and when it says
     // otherwise the files are analyzed again with the copy counted.
-    // How many analyses the persistent cache gave, in the last pass.
-    let mut kept_reused = 0;
     let (outcomes, local_heads) = loop {
         let local_heads = local_heads(&listing, &packages, &origins);
         let ctx = pass.over(&origins, &local_heads);
@@ -305,12 +305,17 @@ fn audit_listing(
         _ => None,
     };
 
+    let reused: Vec<Option<Arc<FileHits>>> = match &before {
+        Some(b) => outcomes.iter().map(|o| b.get(o)).collect(),
+        None => vec![None; outcomes.len()],
+    };
     let resolutions = Resolutions::new(
         &exports,
         outcomes
             .iter()
-            .filter(|o| before.as_ref().is_none_or(|b| b.get(o).is_none()))
-            .map(|o| &o.deferred),
+            .zip(&reused)
+            .filter(|(_, r)| r.is_none())
+            .map(|(o, _)| &o.deferred),
         &local_heads,
     );
 
@@ -324,8 +329,8 @@ fn audit_listing(
             if o.deferred.is_empty() && o.hits.is_empty() && blame.is_none() {
                 return None;
             }
-            if let Some(hits) = before.as_ref().and_then(|b| b.get(o)) {
-                return Some(hits);
+            if let Some(hits) = &reused[i] {
+                return Some(Arc::clone(hits));
             }
             let mut later = Vec::new();
             if !o.deferred.is_empty() {
