@@ -43,7 +43,7 @@ fn rewrite_entries(cache: &Path, kind: &str, edit: impl Fn(&mut serde_json::Valu
     let conn = Connection::open(cache.join(STORE)).unwrap();
     let rows: Vec<(String, Vec<u8>)> = {
         let mut stmt = conn
-            .prepare("SELECT key, value FROM entries WHERE kind = ?1")
+            .prepare("SELECT key, value FROM payloads JOIN entries USING (key) WHERE kind = ?1")
             .unwrap();
         stmt.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))
             .unwrap()
@@ -56,7 +56,7 @@ fn rewrite_entries(cache: &Path, kind: &str, edit: impl Fn(&mut serde_json::Valu
         let bytes = serde_json::to_vec(&doc).unwrap();
         let sum = blake3::hash(&bytes).to_hex().to_string();
         conn.execute(
-            "UPDATE entries SET value = ?2, checksum = ?3 WHERE key = ?1",
+            "UPDATE payloads SET value = ?2, checksum = ?3 WHERE key = ?1",
             rusqlite::params![key, bytes, sum],
         )
         .unwrap();
@@ -193,8 +193,8 @@ fn an_entry_that_does_not_match_its_checksum_is_audited_again() {
         |store| {
             let conn = Connection::open(store).unwrap();
             conn.execute(
-                "UPDATE entries SET value = CAST('{\"name\": 1}' AS BLOB)
-                 WHERE rowid = (SELECT min(rowid) FROM entries WHERE kind = 'repo')",
+                "UPDATE payloads SET value = CAST('{\"name\": 1}' AS BLOB)
+                 WHERE key = (SELECT min(key) FROM entries WHERE kind = 'repo')",
                 [],
             )
             .unwrap();
@@ -255,7 +255,7 @@ fn two_processes_share_one_cache() {
     for round in 0..3 {
         if round == 2 {
             let conn = Connection::open(cache.join(STORE)).unwrap();
-            conn.execute("DELETE FROM entries WHERE rowid % 2 = 0", [])
+            conn.execute("DELETE FROM payloads WHERE rowid % 2 = 0", [])
                 .unwrap();
         }
         let children: Vec<Child> = (0..2).map(|_| spawn_scan(&p, &cache)).collect();
@@ -303,7 +303,7 @@ fn the_cache_stays_under_its_size_the_least_recently_used_going_first() {
     let names: Vec<String> = {
         let conn = Connection::open(cache.join(STORE)).unwrap();
         let mut stmt = conn
-            .prepare("SELECT value FROM entries WHERE kind = 'repo'")
+            .prepare("SELECT value FROM payloads JOIN entries USING (key) WHERE kind = 'repo'")
             .unwrap();
         stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))
             .unwrap()

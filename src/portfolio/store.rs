@@ -27,20 +27,28 @@ pub const FILE_NAME: &str = "audits.sqlite";
 /// How long a process waits for another one's write.
 pub const BUSY: Duration = Duration::from_secs(30);
 
-/// The tables' layout; a store of another layout is emptied.
-const FORMAT: &str = "1";
+/// The tables' layout; a store of another layout is made anew.
+const FORMAT: &str = "2";
 
+/// Each entry's kind, size and time of last use, in small rows apart from
+/// its value: a run that reads thousands of files' analyses marks each
+/// used without writing its value again, and eviction and `cache info`
+/// read only these rows.
 const SCHEMA: &str = "
-    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS entries (
+    DROP TABLE IF EXISTS entries;
+    DROP TABLE IF EXISTS payloads;
+    CREATE TABLE entries (
         key TEXT PRIMARY KEY,
         kind TEXT NOT NULL,
-        value BLOB NOT NULL,
-        checksum TEXT NOT NULL,
         size INTEGER NOT NULL,
         used INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX entries_by_use ON entries (used);
+    CREATE TABLE payloads (
+        key TEXT PRIMARY KEY,
+        checksum TEXT NOT NULL,
+        value BLOB NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS entries_by_use ON entries (used);
 ";
 
 /// What is in a store.
@@ -102,9 +110,17 @@ fn files(path: &Path) -> [PathBuf; 3] {
     [path.to_path_buf(), with("-wal"), with("-shm")]
 }
 
+/// The layout the store's tables have, when they have one.
+fn format(conn: &Connection) -> Result<Option<String>, rusqlite::Error> {
+    conn.query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| {
+        r.get(0)
+    })
+    .optional()
+}
+
 /// Opens the database at `path` (creating it) and checks that it reads.
 fn connect(path: &Path) -> Result<Connection, Failure> {
-    let conn = Connection::open(path)?;
+    let mut conn = Connection::open(path)?;
     conn.busy_timeout(BUSY)?;
     // Before the first table, or it is too late: freed pages go back to the disk.
     conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
@@ -113,24 +129,28 @@ fn connect(path: &Path) -> Result<Connection, Failure> {
         return Err(Failure::Other(format!("journal mode {mode}, not WAL")));
     }
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.execute_batch(SCHEMA)?;
-    let format: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    if format.as_deref() != Some(FORMAT) {
-        conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE;
-             DELETE FROM entries;
-             INSERT OR REPLACE INTO meta (key, value) VALUES ('format', '{FORMAT}');
-             COMMIT;"
-        ))?;
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    )?;
+    if format(&conn)?.as_deref() != Some(FORMAT) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have made it anew meanwhile.
+        if format(&tx)?.as_deref() != Some(FORMAT) {
+            tx.execute_batch(SCHEMA)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('format', ?1)",
+                params![FORMAT],
+            )?;
+        }
+        tx.commit()?;
     }
-    // Reads the index of every entry: a truncated or damaged file shows here.
-    conn.query_row("SELECT count(*), max(used) FROM entries", [], |r| {
-        r.get::<_, i64>(0)
-    })?;
+    // Reads the index of every entry and value: a truncated or damaged
+    // file shows here.
+    conn.query_row(
+        "SELECT (SELECT count(*) FROM entries) + (SELECT count(*) FROM payloads)",
+        [],
+        |r| r.get::<_, i64>(0),
+    )?;
     Ok(conn)
 }
 
@@ -218,50 +238,12 @@ impl Store {
     /// The value under `key`, when its checksum holds (marked as just
     /// used); a value that does not match is discarded, with a warning.
     pub fn get(&self, key: &str) -> Option<Vec<u8>> {
-        let found = self.with(|conn| {
-            let row: Option<(Vec<u8>, String)> = conn
-                .query_row(
-                    "SELECT value, checksum FROM entries WHERE key = ?1",
-                    params![key],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let Some((value, sum)) = row else {
-                return Ok(None);
-            };
-            if checksum(&value) != sum {
-                conn.execute("DELETE FROM entries WHERE key = ?1", params![key])?;
-                return Ok(Some(Err(())));
-            }
-            conn.execute(
-                "UPDATE entries SET used = ?2 WHERE key = ?1",
-                params![key, now_ms()],
-            )?;
-            Ok(Some(Ok(value)))
-        })??;
-        match found {
-            Ok(value) => Some(value),
-            Err(()) => {
-                self.warn(format!(
-                    "the cache {} held a damaged entry: discarded, and audited again",
-                    self.path.display()
-                ));
-                None
-            }
-        }
+        self.get_many(&[key]).pop().flatten()
     }
 
     /// Keeps `value` under `key`, as an entry of this kind.
     pub fn put(&self, key: &str, kind: &str, value: &[u8]) {
-        let size = (key.len() + value.len() + 64) as i64;
-        self.with(|conn| {
-            conn.execute(
-                "INSERT OR REPLACE INTO entries (key, kind, value, checksum, size, used)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![key, kind, value, checksum(value), size, now_ms()],
-            )?;
-            Ok(())
-        });
+        self.put_many(kind, &[(key, value)]);
     }
 
     /// The values under `keys`, in order, like [`Store::get`] each, in one
@@ -275,10 +257,10 @@ impl Store {
             let mut out = Vec::with_capacity(keys.len());
             let mut damaged = 0;
             {
-                let mut select =
-                    tx.prepare_cached("SELECT value, checksum FROM entries WHERE key = ?1")?;
+                let mut select = tx.prepare_cached(
+                    "SELECT value, checksum FROM payloads JOIN entries USING (key) WHERE key = ?1",
+                )?;
                 let mut touch = tx.prepare_cached("UPDATE entries SET used = ?2 WHERE key = ?1")?;
-                let mut delete = tx.prepare_cached("DELETE FROM entries WHERE key = ?1")?;
                 let now = now_ms();
                 for key in keys {
                     let row: Option<(Vec<u8>, String)> = select
@@ -287,7 +269,7 @@ impl Store {
                     match row {
                         None => out.push(None),
                         Some((value, sum)) if checksum(&value) != sum => {
-                            delete.execute(params![key])?;
+                            delete(&tx, key)?;
                             damaged += 1;
                             out.push(None);
                         }
@@ -315,21 +297,25 @@ impl Store {
     }
 
     /// Keeps each value under its key, as entries of this kind, in one transaction.
-    pub fn put_many(&self, kind: &str, entries: &[(String, Vec<u8>)]) {
+    pub fn put_many(&self, kind: &str, entries: &[(impl AsRef<str>, impl AsRef<[u8]>)]) {
         if entries.is_empty() {
             return;
         }
         self.with(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             {
-                let mut insert = tx.prepare_cached(
-                    "INSERT OR REPLACE INTO entries (key, kind, value, checksum, size, used)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                let mut entry = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO entries (key, kind, size, used) VALUES (?1, ?2, ?3, ?4)",
+                )?;
+                let mut payload = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO payloads (key, checksum, value) VALUES (?1, ?2, ?3)",
                 )?;
                 let now = now_ms();
                 for (key, value) in entries {
+                    let (key, value) = (key.as_ref(), value.as_ref());
                     let size = (key.len() + value.len() + 64) as i64;
-                    insert.execute(params![key, kind, value, checksum(value), size, now])?;
+                    entry.execute(params![key, kind, size, now])?;
+                    payload.execute(params![key, checksum(value), value])?;
                 }
             }
             tx.commit()?;
@@ -361,7 +347,7 @@ impl Store {
                 }
             }
             for key in &oldest {
-                tx.execute("DELETE FROM entries WHERE key = ?1", params![key])?;
+                delete(&tx, key)?;
             }
             tx.commit()?;
             conn.execute_batch("PRAGMA incremental_vacuum;")?;
@@ -401,7 +387,7 @@ impl Store {
     /// Removes every entry, and gives the space back to the disk.
     pub fn clear(&self) -> bool {
         self.with(|conn| {
-            conn.execute_batch("DELETE FROM entries; VACUUM;")?;
+            conn.execute_batch("DELETE FROM entries; DELETE FROM payloads; VACUUM;")?;
             Ok(())
         })
         .is_some()
@@ -425,6 +411,15 @@ impl Store {
             .map(|mut w| std::mem::take(&mut *w))
             .unwrap_or_default()
     }
+}
+
+/// Removes the entry under `key` and its value.
+fn delete(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM entries WHERE key = ?1")?
+        .execute(params![key])?;
+    conn.prepare_cached("DELETE FROM payloads WHERE key = ?1")?
+        .execute(params![key])?;
+    Ok(())
 }
 
 fn unusable(path: &Path, why: &str) -> String {
@@ -472,7 +467,10 @@ mod tests {
         let (s, _) = store(dir.path());
         s.put("k", "repo", b"{\"level\": 3}");
         s.with(|c| {
-            c.execute("UPDATE entries SET value = X'7B226C6576656C223A20327D'", [])?;
+            c.execute(
+                "UPDATE payloads SET value = X'7B226C6576656C223A20327D'",
+                [],
+            )?;
             Ok(())
         });
         assert_eq!(s.get("k"), None);
@@ -495,13 +493,35 @@ mod tests {
             vec![Some(b"2".to_vec()), None, Some(b"1".to_vec())]
         );
         s.with(|c| {
-            c.execute("UPDATE entries SET value = X'33' WHERE key = 'a'", [])?;
+            c.execute("UPDATE payloads SET value = X'33' WHERE key = 'a'", [])?;
             Ok(())
         });
         assert_eq!(s.get_many(&["a", "b"]), vec![None, Some(b"2".to_vec())]);
         let w = s.take_warnings();
         assert!(w.len() == 1 && w[0].contains("1 damaged entry"), "{w:?}");
         assert_eq!(s.contents().unwrap().kinds[0].1, 1, "removed");
+    }
+
+    #[test]
+    fn a_store_of_the_earlier_layout_is_made_anew_without_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             INSERT INTO meta VALUES ('format', '1');
+             CREATE TABLE entries (key TEXT PRIMARY KEY, kind TEXT NOT NULL,
+                 value BLOB NOT NULL, checksum TEXT NOT NULL, size INTEGER NOT NULL,
+                 used INTEGER NOT NULL);
+             INSERT INTO entries VALUES ('k', 'repo', X'76', 'x', 65, 1);",
+        )
+        .unwrap();
+        drop(conn);
+        let (s, warnings) = store(dir.path());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(s.get("k"), None, "what the old layout held is gone");
+        s.put("k", "repo", b"v");
+        assert_eq!(s.get("k").as_deref(), Some(&b"v"[..]));
+        assert!(s.take_warnings().is_empty());
     }
 
     #[test]
