@@ -170,16 +170,16 @@ pub fn audit(
     audit_listing(input, listing, rules, Files::Fresh, None, own)
 }
 
-/// Audits one repository like [`audit`], reusing the analyses of files
-/// that `store` kept from earlier runs and keeping the new ones there.
+/// Audits one repository like [`audit`], from its `listing`, reusing the
+/// analyses of files that `store` kept from earlier runs and keeping the
+/// new ones there.
 pub fn audit_kept(
     input: &RepoInput,
+    listing: Listing,
     rules: &RuleSet,
-    opts: &ListOptions,
     store: &dyn FileStore,
     own: RepoConfig,
 ) -> Result<RepoReport, SourceError> {
-    let listing = input.repo.list(opts)?;
     audit_listing(input, listing, rules, Files::Kept(store), None, own)
 }
 

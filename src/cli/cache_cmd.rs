@@ -115,7 +115,7 @@ fn info_text(info: &FolderInfo, out: &mut dyn Write) -> std::io::Result<()> {
         Some(s) => {
             writeln!(out, "Audits: {}", s.path.display())?;
             let count = |kind: &str| s.entries.get(kind).map_or(0, |e| e.count);
-            let (repos, files) = (count("repo"), count("file"));
+            let (repos, files, trees) = (count("repo"), count("file"), count("stamps"));
             writeln!(
                 out,
                 "  {repos} repository report{} and {files} file analys{}s kept, {} ({} on disk)",
@@ -124,6 +124,13 @@ fn info_text(info: &FolderInfo, out: &mut dyn Write) -> std::io::Result<()> {
                 size(s.bytes),
                 size(s.on_disk)
             )?;
+            if trees > 0 {
+                writeln!(
+                    out,
+                    "  and the stamps of the files of {trees} working tree{} (unchanged files are not read again)",
+                    if trees == 1 { "" } else { "s" },
+                )?;
+            }
         }
         None => writeln!(
             out,

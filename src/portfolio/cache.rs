@@ -11,8 +11,10 @@
 //!   the tree and the history, and whether the clone is shallow there;
 //! - a working tree: its listing (every file's path and size, what was
 //!   skipped and why, HEAD and its history, the files that differ from
-//!   HEAD) and a BLAKE3 hash of every file's content. A file that changes
-//!   while it is audited keeps the report out of the cache.
+//!   HEAD) and a BLAKE3 hash of every file's content (a file whose stamp,
+//!   its size, times of change and inode, is the one kept with its hash is
+//!   not read again: see [`super::stamps`]). A file that changes while it
+//!   is audited keeps the report out of the cache.
 //!
 //! The label is not in the key: the same repository in two class lists is
 //! audited once, and each report gets its own label back.
@@ -25,10 +27,11 @@
 //! hit line by line.
 
 use super::shard::digest;
+use super::stamps::{Row, Stamps};
 use super::store::Store;
 use crate::audit::FileStore;
 use crate::model::RepoReport;
-use crate::source::{open_git, Entry, ListOptions, Repo, RepoInput};
+use crate::source::{open_git, Entry, ListOptions, Listing, Repo, RepoInput, Stamp};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::io::Read;
@@ -51,8 +54,8 @@ pub fn tool_build() -> String {
     )
 }
 
-/// A file of a working tree as the key saw it: its size and time of change.
-type Seen = (PathBuf, Option<(u64, SystemTime)>);
+/// A file of a working tree as the key saw it: its stamp.
+type Seen = (PathBuf, Option<Stamp>);
 
 /// The key of one repository, and for a working tree, its files as the
 /// key saw them (to check afterwards that none changed meanwhile).
@@ -64,6 +67,16 @@ pub struct Key {
     /// A working tree's files by path: what the key hashed of each, and
     /// where (as `seen`).
     contents: Contents,
+    /// A working tree's listing, which the key is made from, until the
+    /// audit takes it.
+    listing: Option<Listing>,
+}
+
+impl Key {
+    /// The working tree's listing the key was made from (once).
+    pub fn take_listing(&mut self) -> Option<Listing> {
+        self.listing.take()
+    }
 }
 
 /// A working tree's files by path: the line of the key's digest that
@@ -117,11 +130,6 @@ impl std::fmt::Display for CacheUse {
         }
         Ok(())
     }
-}
-
-fn stat(path: &Path) -> Option<(u64, SystemTime)> {
-    let m = std::fs::symlink_metadata(path).ok()?;
-    Some((m.len(), m.modified().ok()?))
 }
 
 impl Cache {
@@ -180,11 +188,18 @@ impl Cache {
         let archived = if input.archived { "archived" } else { "" };
         // How the input was found (alone, or one of a folder's) is in the report.
         let discovered = input.discovered.as_deref().unwrap_or("");
-        let (content, seen, contents) = match &input.repo {
-            Repo::Git { path, rev } => {
-                (commit_content(path, rev)?, Vec::new(), FxHashMap::default())
+        let (content, seen, contents, listing) = match &input.repo {
+            Repo::Git { path, rev } => (
+                commit_content(path, rev)?,
+                Vec::new(),
+                FxHashMap::default(),
+                None,
+            ),
+            Repo::Workdir { root } => {
+                let (content, seen, contents, listing) =
+                    workdir_content(&input.repo, root, opts, &self.store, SystemTime::now())?;
+                (content, seen, contents, Some(listing))
             }
-            Repo::Workdir { root } => workdir_content(input, root, opts)?,
             Repo::Memory { .. } => return None,
         };
         let listed = matches!(input.repo, Repo::Workdir { .. }).then_some(seen.len() as u64);
@@ -202,6 +217,7 @@ impl Cache {
             seen,
             listed,
             contents,
+            listing,
         })
     }
 
@@ -218,7 +234,7 @@ impl Cache {
     /// Keeps a report under its key, unless the working tree changed
     /// since the key saw it (a file changed, came or went).
     pub fn put(&self, key: &Key, report: &RepoReport) {
-        let changed = key.seen.iter().any(|(path, was)| stat(path) != *was);
+        let changed = key.seen.iter().any(|(path, was)| Stamp::of(path) != *was);
         if changed || key.listed.is_some_and(|n| n != report.stats.files) {
             return;
         }
@@ -243,33 +259,47 @@ fn commit_content(path: &Path, rev: &str) -> Option<String> {
     ]))
 }
 
-/// A working tree's content: its listing and each file's content hash
-/// (read in parallel, into one buffer per thread), with each file's size
-/// and time of change as seen before it was read, and, by path, each
-/// file's line of the digest and place among those.
+/// A working tree's content: its listing and each file's content hash,
+/// with each file's stamp as seen before it was read, and, by path, each
+/// file's line of the digest and place among those. A file whose stamp is
+/// the one kept (see [`Stamps`]) is not read again; the others are read in
+/// parallel, into one buffer per thread, and hashed at `now`.
 fn workdir_content(
-    input: &RepoInput,
+    repo: &Repo,
     root: &Path,
     opts: &ListOptions,
-) -> Option<(String, Vec<Seen>, Contents)> {
-    let listing = input.repo.list(opts).ok()?;
-    let files: Vec<(String, Seen)> = listing
+    store: &Store,
+    now: SystemTime,
+) -> Option<(String, Vec<Seen>, Contents, Listing)> {
+    let listing = repo.list(opts).ok()?;
+    let stamps = Stamps::load(store, root);
+    let files: Vec<(String, Seen, Option<Row>)> = listing
         .files
         .par_iter()
         .map_init(Vec::new, |buffer: &mut Vec<u8>, entry| {
             let path = root.join(&entry.path);
-            let seen = stat(&path);
-            let content = if entry.oversize {
-                "over the size cap".to_string()
+            let seen = entry.stamp();
+            let kept = seen.and_then(|s| stamps.hash_of(&entry.path, &s));
+            let (content, row) = if entry.oversize {
+                ("over the size cap".to_string(), None)
+            } else if let Some(hash) = kept {
+                (
+                    hash.to_hex().to_string(),
+                    seen.map(|s| (entry.path.clone(), s, hash.into())),
+                )
             } else {
                 buffer.clear();
                 match std::fs::File::open(&path).and_then(|mut f| f.read_to_end(buffer)) {
-                    Ok(_) => blake3::hash(buffer).to_hex().to_string(),
-                    Err(e) => format!("unreadable: {e}"),
+                    Ok(_) => {
+                        let hash = blake3::hash(buffer);
+                        let row = seen.map(|s| (entry.path.clone(), s, hash.into()));
+                        (hash.to_hex().to_string(), row)
+                    }
+                    Err(e) => (format!("unreadable: {e}"), None),
                 }
             };
             let line = format!("{}\t{}\t{content}", entry.path, entry.size);
-            (line, (path, seen))
+            (line, (path, seen), row)
         })
         .collect();
     let history = serde_json::to_string(&listing.history).ok()?;
@@ -278,20 +308,23 @@ fn workdir_content(
         listing.notes, listing.committed, listing.revision, listing.changed
     );
     let mut parts: Vec<&[u8]> = vec![b"working tree", described.as_bytes()];
-    parts.extend(files.iter().map(|(line, _)| line.as_bytes()));
+    parts.extend(files.iter().map(|(line, _, _)| line.as_bytes()));
     let content = digest(parts);
     let contents = listing
         .files
         .iter()
         .zip(&files)
         .enumerate()
-        .map(|(i, (entry, (line, _)))| (entry.path.clone(), (line.clone(), i)))
+        .map(|(i, (entry, (line, _, _)))| (entry.path.clone(), (line.clone(), i)))
         .collect();
-    Some((
-        content,
-        files.into_iter().map(|(_, seen)| seen).collect(),
-        contents,
-    ))
+    let mut seen = Vec::with_capacity(files.len());
+    let mut rows = Vec::with_capacity(files.len());
+    for (_, s, row) in files {
+        seen.push(s);
+        rows.extend(row);
+    }
+    stamps.save(store, rows, now);
+    Some((content, seen, contents, listing))
 }
 
 /// The analyses of one repository's files, in the store: each under a key
@@ -311,7 +344,7 @@ impl Files<'_> {
         }
         self.key.contents.get(&entry.path).is_some_and(|(_, i)| {
             let (path, was) = &self.key.seen[*i];
-            stat(path) == *was
+            Stamp::of(path) == *was
         })
     }
 }
@@ -483,4 +516,73 @@ pub fn clear_folder(
         }
     }
     Ok(cleared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_working_tree_file_is_known_by_its_stamp_until_it_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("tree");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(root.join("a.py"), "x = 1\n").unwrap();
+        std::fs::write(root.join("b.py"), "y = 2\n").unwrap();
+        let open = |name: &str| Store::open(&dir.path().join(name), &mut Vec::new()).unwrap();
+        let (store, fresh) = (open("cache"), open("empty"));
+        let repo = Repo::Workdir { root: root.clone() };
+        let opts = ListOptions::default();
+        let content =
+            |store: &Store, now| workdir_content(&repo, &root, &opts, store, now).unwrap().0;
+        let kept = |store: &Store| {
+            let kinds = store.contents().unwrap().kinds;
+            kinds
+                .iter()
+                .any(|(kind, _, _)| kind == super::super::stamps::KIND)
+        };
+        let now = SystemTime::now();
+        let later = now + Duration::from_secs(3600);
+
+        // Files changed just now could change again within their clock's tick.
+        let first = content(&store, now);
+        assert!(!kept(&store), "racily clean stamps are not kept");
+        assert_eq!(content(&store, later), first);
+        assert!(kept(&store));
+
+        // A stamp kept is trusted: the hash kept with it stands for the file.
+        let a = root.join("a.py");
+        let b = root.join("b.py");
+        let rows = vec![
+            (
+                "a.py".to_string(),
+                Stamp::of(&a).unwrap(),
+                *blake3::hash(b"x = 9\n").as_bytes(),
+            ),
+            (
+                "b.py".to_string(),
+                Stamp::of(&b).unwrap(),
+                *blake3::hash(b"y = 2\n").as_bytes(),
+            ),
+        ];
+        Stamps::load(&store, &root).save(&store, rows, later);
+        assert_ne!(content(&store, later), first, "a.py is not read again");
+
+        // The same size and modification time (`touch -d`), other content:
+        // its inode change time tells, and the file is read again.
+        let modified = std::fs::metadata(&a).unwrap().modified().unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        std::fs::write(&a, "x = 3\n").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&a)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        assert_eq!(std::fs::metadata(&a).unwrap().modified().unwrap(), modified);
+        let changed = content(&store, later);
+        assert_ne!(changed, first);
+        assert_eq!(changed, content(&fresh, now), "as if nothing were kept");
+    }
 }

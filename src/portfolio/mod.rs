@@ -18,6 +18,7 @@ pub mod plan;
 pub mod progress;
 pub mod reference;
 pub mod shard;
+mod stamps;
 pub mod store;
 
 pub use crate::roadmap::{Roadmap, DEFAULT as DEFAULT_ROADMAP};
@@ -40,8 +41,8 @@ use crate::roadmap::{evaluate, ignored_items};
 use crate::source::blame::{Authors, Identities, RevList};
 use crate::source::remote::FetchSettings;
 use crate::source::{discover, ListOptions, Repo, SourceError};
-use cache::Cache;
 pub use cache::CacheUse;
+use cache::{Cache, Key};
 use config::RepoFile;
 use inputs::Slot;
 pub use outcome::{Audit, Problem, ProblemKind};
@@ -507,7 +508,7 @@ impl Portfolio {
                             Ok(input) => input,
                             Err(report) => return (report.clone(), None, None),
                         };
-                        let key = cache.and_then(|c| c.key(input, &opts));
+                        let mut key = cache.and_then(|c| c.key(input, &opts));
                         let kept = cache.zip(key.as_ref()).and_then(|(c, k)| c.get(k, input));
                         let fresh = kept.is_none();
                         let audited = match (kept, &authors, &input.repo) {
@@ -516,12 +517,19 @@ impl Portfolio {
                             (None, Some(a), repo) if !matches!(repo, Repo::Memory { .. }) => {
                                 audit_authored(input, &self.rules, &opts, a, policy)
                             }
-                            _ => match cache.zip(key.as_ref()).and_then(|(c, k)| c.files(k)) {
-                                Some(files) => {
-                                    audit_kept(input, &self.rules, &opts, &files, policy)
+                            _ => {
+                                // A working tree's key listed it: the audit
+                                // reads what the key saw, and lists it once.
+                                let listing = key.as_mut().and_then(Key::take_listing);
+                                match cache.zip(key.as_ref()).and_then(|(c, k)| c.files(k)) {
+                                    Some(files) => {
+                                        listing.map_or_else(|| input.repo.list(&opts), Ok).and_then(
+                                            |l| audit_kept(input, l, &self.rules, &files, policy),
+                                        )
+                                    }
+                                    None => audit(input, &self.rules, &opts, policy),
                                 }
-                                None => audit(input, &self.rules, &opts, policy),
-                            },
+                            }
                         };
                         if let (true, Some(c), Some(k), Ok(r)) = (fresh, cache, &key, &audited) {
                             c.put(k, r);

@@ -15,12 +15,14 @@ pub mod hosting;
 pub mod input;
 pub mod remote;
 mod skip;
+pub mod stamp;
 pub mod web;
 mod workdir;
 
 use crate::model::{History, Note, WebRepo};
 pub use git::{is_cut, list_commit, open as open_git, HistoryWalk};
 pub use skip::Skip;
+pub use stamp::Stamp;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are listed (their path counts) but not read.
@@ -115,11 +117,19 @@ impl Entry {
             _ => None,
         }
     }
+
+    /// A working tree's file's stamp, as its listing saw it.
+    pub fn stamp(&self) -> Option<Stamp> {
+        match self.loc {
+            Loc::Disk(_, stamp) => stamp,
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 enum Loc {
-    Disk(PathBuf),
+    Disk(PathBuf, Option<Stamp>),
     Blob(git2::Oid),
     Memory(usize),
 }
@@ -286,7 +296,7 @@ pub enum Reader<'a> {
 impl Reader<'_> {
     pub fn read(&self, entry: &Entry) -> Result<Vec<u8>, String> {
         match (&entry.loc, self) {
-            (Loc::Disk(p), _) => std::fs::read(p).map_err(|e| e.to_string()),
+            (Loc::Disk(p, _), _) => std::fs::read(p).map_err(|e| e.to_string()),
             (Loc::Blob(oid), Reader::Git(repo)) => repo
                 .find_blob(*oid)
                 .map(|b| b.content().to_vec())

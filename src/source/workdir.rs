@@ -2,7 +2,7 @@
 //! symlinks never followed.
 
 use super::skip::{classify_dir, Skip};
-use super::{git, ListOptions, Listing, Loc, SourceError};
+use super::{git, ListOptions, Listing, Loc, SourceError, Stamp};
 use crate::model::Note;
 use ignore::WalkBuilder;
 use std::path::{Path, PathBuf};
@@ -83,8 +83,10 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        listing.push_file(rel, size, Loc::Disk(path.to_path_buf()), opts);
+        let meta = entry.metadata().ok();
+        let size = meta.as_ref().map_or(0, |m| m.len());
+        let stamp = meta.as_ref().and_then(Stamp::from_metadata);
+        listing.push_file(rel, size, Loc::Disk(path.to_path_buf(), stamp), opts);
     }
     let skipped = skipped.lock().map(|v| v.clone()).unwrap_or_default();
     listing.record_skipped(
@@ -95,7 +97,7 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
     );
     if root.join(".git").exists() {
         let read = |e: &super::Entry| match &e.loc {
-            Loc::Disk(p) => std::fs::read(p).ok(),
+            Loc::Disk(p, _) => std::fs::read(p).ok(),
             _ => None,
         };
         let history = git::open(root).and_then(|repo| {
