@@ -738,3 +738,47 @@ fn a_library_vendored_in_the_first_commit_does_not_flag_the_learners_code() {
         repo["flags"]
     );
 }
+
+#[test]
+fn a_file_changed_since_the_first_commit_counts_the_lines_it_kept() {
+    // The first commit's app.py had 10 lines; now 6 of them stay, one of
+    // those is there twice (the copy is not held), 2 are new, and blank
+    // lines do not count. A new module adds 5 lines. Held: 6 of 9 + 5.
+    let line = |i: usize| format!("    value_{i} = compute({i})\n");
+    let first: String = (0..10).map(line).collect();
+    let now: String = (0..6)
+        .map(line)
+        .chain([line(0), "\n   \n".to_string()])
+        .chain((20..22).map(line))
+        .collect();
+    let commits = [
+        common::Commit {
+            files: vec![("app.py", first.into_bytes())],
+            message: "Start the app",
+            author: ("Sam", "sam@example.com"),
+            day: 0,
+        },
+        common::Commit {
+            files: vec![
+                ("app.py", now.into_bytes()),
+                (
+                    "extra.py",
+                    (30..35).map(line).collect::<String>().into_bytes(),
+                ),
+            ],
+            message: "Rework the app and add a module",
+            author: ("Sam", "sam@example.com"),
+            day: 1,
+        },
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    common::git_repo(dir.path(), &commits);
+    let expected = Some(((6.0 / 14.0) * 1000.0_f64).round() / 1000.0);
+    let p = dir.path().to_str().unwrap();
+    // The working tree, and the commit read from git.
+    for args in [vec![p], vec![p, "--rev", "HEAD"]] {
+        let json = scan_json(&args);
+        let h = &json["repos"][0]["history"];
+        assert_eq!(h["first_commit_share"].as_f64(), expected, "{args:?}: {h}");
+    }
+}

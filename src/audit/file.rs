@@ -10,7 +10,7 @@ use crate::analyze::origin::Treatment;
 use crate::analyze::{self, config, notebook, python, FileKind};
 use crate::model::Note;
 use crate::rules::matching::FileRef;
-use crate::source::{Entry, Reader, Repo};
+use crate::source::{code_lines, Entry, Reader, Repo};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -97,6 +97,9 @@ pub(super) fn analyze_content(
             return o;
         }
     };
+    if entry.path.ends_with(".py") {
+        o.code_lines = Some(code_lines(&bytes).count() as u64);
+    }
     let utf16 = matches!(bytes.get(..2), Some([0xFF, 0xFE]) | Some([0xFE, 0xFF]));
     if !utf16 && bytes.iter().take(8192).any(|&b| b == 0) {
         if kind != FileKind::Other {

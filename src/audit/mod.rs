@@ -18,6 +18,7 @@ mod decode;
 pub mod examples;
 mod file;
 mod fingerprint;
+mod first_commit;
 mod includes;
 mod kept;
 mod links;
@@ -38,7 +39,7 @@ use crate::rules::metrics::{repo_metrics, MetricInputs};
 use crate::rules::provenance;
 use crate::rules::{RuleSet, SignalId};
 use crate::source::blame::Authors;
-use crate::source::{FirstCommitLines, ListOptions, Listing, Repo, RepoInput, Skip, SourceError};
+use crate::source::{ListOptions, Listing, Repo, RepoInput, Skip, SourceError};
 use blame::{authorship_of, blame_repo, Blamed, Histories};
 pub use cache::FileCache;
 use file::analyze_files;
@@ -46,7 +47,7 @@ use includes::follow_includes;
 pub use kept::FileStore;
 use not_counted::Origins;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// What one file gave, before the cross-module pass. A timeline shares it
@@ -77,6 +78,8 @@ struct FileOutcome {
     asked: Vec<(String, bool)>,
     metrics: CodeMetrics,
     lines: u64,
+    /// A `.py` file's non-blank lines, as read (see [`first_commit`]).
+    code_lines: Option<u64>,
     syntax_error: bool,
     lossy: bool,
     /// Written by a tool (a migration, a stub): only signals naming it with `files` count.
@@ -459,8 +462,8 @@ fn audit_listing(
     notes.extend(origin_notes);
     notes.sort();
     let mut history = listing.history;
-    if let Some(h) = &mut history {
-        h.first_commit_share = first_commit_share(&listing.first_commit_lines, &outcomes);
+    if let (Some(h), Some(first)) = (&mut history, &listing.first_commit) {
+        h.first_commit_share = first_commit::share(first, &listing.files, &outcomes, &input.repo);
     }
     let authorship = match (authors, blames.as_ref(), &input.repo, &listing.revision) {
         (Some(a), Some(b), Repo::Git { path, .. }, Some(rev)) => {
@@ -575,24 +578,4 @@ fn committed_folders(
         tally.add_file(path, &hits, None);
     }
     findings
-}
-
-/// Share (0..1) of the learner's non-blank Python lines that the first
-/// commit already held; a vendored copy or tool output imported at the
-/// start says nothing of how the learner's own code grew. `None` without
-/// such lines.
-fn first_commit_share(
-    lines: &BTreeMap<String, FirstCommitLines>,
-    outcomes: &[Arc<FileOutcome>],
-) -> Option<f64> {
-    let not_mine: HashSet<&str> = outcomes
-        .iter()
-        .filter(|o| o.not_mine.is_some())
-        .map(|o| o.path.as_str())
-        .collect();
-    let (now, then) = lines
-        .iter()
-        .filter(|(path, _)| !not_mine.contains(path.as_str()))
-        .fold((0u64, 0u64), |(n, t), (_, c)| (n + c.now, t + c.then));
-    (now > 0).then(|| ((then as f64 / now as f64) * 1000.0).round() / 1000.0)
 }

@@ -144,7 +144,7 @@ impl Cache {
         parts.extend_from_slice(common);
         parts.push(policy);
         parts.extend(authored);
-        let mut file_parts: Vec<&[u8]> = vec![b"file analysis 1", build.as_bytes()];
+        let mut file_parts: Vec<&[u8]> = vec![b"file analysis 2", build.as_bytes()];
         file_parts.extend_from_slice(common);
         Cache {
             store,

@@ -2,11 +2,11 @@
 //! on bare repositories. Also the repository's history.
 
 use super::skip::{classify_dir, Skip};
-use super::{Entry, FirstCommitLines, ListOptions, Listing, Loc, SourceError};
+use super::{Entry, ListOptions, Listing, Loc, SourceError};
 use crate::model::{History, Note};
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 pub fn open(path: &Path) -> Result<Repository, SourceError> {
     // libgit2 hashes every object it reads again to check its id (SHA-1
@@ -96,11 +96,7 @@ pub fn list(path: &Path, rev: &str, opts: &ListOptions) -> Result<Listing, Sourc
     let mut listing = list_commit(&repo, path, &commit, opts)?;
     listing.history = history_at(&repo, path, &commit.id().to_string())?;
     if let Some(h) = &listing.history {
-        let read = |e: &Entry| {
-            let blob = repo.find_blob(e.blob()?).ok()?;
-            Some(blob.content().to_vec())
-        };
-        listing.first_commit_lines = first_commit_lines(&repo, h, &listing.files, &read);
+        listing.first_commit = first_commit(&repo, h, &listing.files);
     }
     if repo.is_shallow() {
         listing.notes.push(Note {
@@ -353,64 +349,90 @@ impl HistoryWalk {
     }
 }
 
-/// How much of each Python file of `files` (a listing at the scanned
-/// revision) the first commit already held: its non-blank lines, and those
-/// found at the same path in the first commit's tree (a file whose blob is
-/// unchanged counts whole).
-pub fn first_commit_lines(
-    repo: &Repository,
-    history: &History,
-    files: &[Entry],
-    read: &dyn Fn(&Entry) -> Option<Vec<u8>>,
-) -> BTreeMap<String, FirstCommitLines> {
-    let mut out = BTreeMap::new();
-    let tree = history
-        .first_commit
-        .as_deref()
-        .and_then(|id| Oid::from_str(id).ok())
-        .and_then(|first| repo.find_commit(first).ok()?.tree().ok());
-    let Some(tree) = tree else { return out };
-    for e in files
+/// The first commit's Python files: each one's blob, by path, in the
+/// repository at `git`.
+#[derive(Debug)]
+pub struct FirstCommit {
+    git: PathBuf,
+    blobs: HashMap<String, Oid>,
+}
+
+/// The first commit of `history`, with its blobs of the Python files among
+/// `files` (only their folders are walked).
+pub fn first_commit(repo: &Repository, history: &History, files: &[Entry]) -> Option<FirstCommit> {
+    let id = Oid::from_str(history.first_commit.as_deref()?).ok()?;
+    let tree = repo.find_commit(id).ok()?.tree().ok()?;
+    let wanted: HashSet<&str> = files
         .iter()
         .filter(|e| e.path.ends_with(".py") && !e.oversize)
-    {
-        let Some(bytes) = read(e) else { continue };
-        let lines = code_lines(&bytes);
-        let counts = out.entry(e.path.clone()).or_insert(FirstCommitLines {
-            now: lines.len() as u64,
-            then: 0,
-        });
-        let Ok(old) = tree.get_path(Path::new(&e.path)) else {
-            continue;
+        .map(|e| e.path.as_str())
+        .collect();
+    let folders: HashSet<&str> = wanted
+        .iter()
+        .flat_map(|p| p.match_indices('/').map(|(i, _)| &p[..=i]))
+        .collect();
+    let mut blobs = HashMap::new();
+    let walked = tree.walk(TreeWalkMode::PreOrder, |dir, e| {
+        let Ok(name) = e.name() else {
+            return TreeWalkResult::Skip;
         };
-        if Some(old.id()) == e.blob() {
-            counts.then = counts.now;
-            continue;
+        let path = format!("{dir}{name}");
+        match e.kind() {
+            Some(ObjectType::Tree) if !folders.contains(format!("{path}/").as_str()) => {
+                TreeWalkResult::Skip
+            }
+            Some(ObjectType::Blob) if wanted.contains(path.as_str()) => {
+                blobs.insert(path, e.id());
+                TreeWalkResult::Ok
+            }
+            _ => TreeWalkResult::Ok,
         }
-        let Ok(old) = repo.find_blob(old.id()) else {
-            continue;
+    });
+    walked.ok()?;
+    Some(FirstCommit {
+        git: repo.path().to_path_buf(),
+        blobs,
+    })
+}
+
+impl FirstCommit {
+    /// The blob the first commit held at `path`, when it held a file there.
+    pub fn blob(&self, path: &str) -> Option<Oid> {
+        self.blobs.get(path).copied()
+    }
+
+    /// The repository, opened again (for another thread).
+    pub fn open(&self) -> Result<Repository, SourceError> {
+        open(&self.git)
+    }
+
+    /// How many of the non-blank lines of `content` the first commit's
+    /// `blob` already held (each of its lines matched once).
+    pub fn lines_held(repo: &Repository, blob: Oid, content: &[u8]) -> u64 {
+        let Ok(old) = repo.find_blob(blob) else {
+            return 0;
         };
         let mut before: HashMap<&[u8], u32> = HashMap::new();
         for l in code_lines(old.content()) {
             *before.entry(l).or_default() += 1;
         }
-        for l in lines {
+        let mut held = 0;
+        for l in code_lines(content) {
             if let Some(n) = before.get_mut(l).filter(|n| **n > 0) {
                 *n -= 1;
-                counts.then += 1;
+                held += 1;
             }
         }
+        held
     }
-    out
 }
 
 /// Non-blank lines, trimmed.
-fn code_lines(bytes: &[u8]) -> Vec<&[u8]> {
+pub fn code_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     bytes
         .split(|&b| b == b'\n')
         .map(|l| l.trim_ascii())
         .filter(|l| !l.is_empty())
-        .collect()
 }
 
 #[cfg(test)]

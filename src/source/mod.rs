@@ -20,7 +20,7 @@ pub mod web;
 mod workdir;
 
 use crate::model::{History, Note, WebRepo};
-pub use git::{is_cut, list_commit, open as open_git, HistoryWalk};
+pub use git::{code_lines, is_cut, list_commit, open as open_git, FirstCommit, HistoryWalk};
 pub use skip::Skip;
 pub use stamp::Stamp;
 use std::path::{Path, PathBuf};
@@ -148,18 +148,9 @@ pub struct Listing {
     /// A working tree's files whose content is not HEAD's (changed, added,
     /// untracked): what the audit read of them is not at `revision`.
     pub changed: std::collections::BTreeSet<String>,
-    /// Per Python file, its non-blank lines and how many of them the first
-    /// commit already held: the audit sums those of the learner's own
-    /// files into [`History::first_commit_share`].
-    pub first_commit_lines: std::collections::BTreeMap<String, FirstCommitLines>,
-}
-
-/// One file's non-blank lines, and those the first commit already held at
-/// the same path.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FirstCommitLines {
-    pub now: u64,
-    pub then: u64,
+    /// The first commit's Python files, which the audit compares the
+    /// learner's own with for [`History::first_commit_share`].
+    pub first_commit: Option<FirstCommit>,
 }
 
 impl Listing {

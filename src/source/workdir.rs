@@ -96,15 +96,10 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
             .collect(),
     );
     if root.join(".git").exists() {
-        let read = |e: &super::Entry| match &e.loc {
-            Loc::Disk(p, _) => std::fs::read(p).ok(),
-            _ => None,
-        };
         let history = git::open(root).and_then(|repo| {
             let h = git::history_at(&repo, root, "HEAD")?;
             if let Some(h) = &h {
-                listing.first_commit_lines =
-                    git::first_commit_lines(&repo, h, &listing.files, &read);
+                listing.first_commit = git::first_commit(&repo, h, &listing.files);
             }
             Ok(h)
         });
