@@ -207,11 +207,47 @@ pub(crate) fn is_glob_char(c: char) -> bool {
     matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\')
 }
 
+/// A [`NameSet`] built the first time a name is looked up: the thousands
+/// of qualified-name patterns of the built-in rules are a fifth of the
+/// start-up, and a repository without Python code never needs them.
+#[derive(Debug, Default)]
+pub struct LazyNameSet {
+    patterns: Vec<String>,
+    set: OnceLock<NameSet>,
+}
+
+impl LazyNameSet {
+    /// The set of these patterns, each already checked as
+    /// `signal::check_name_pattern` checks it (so it builds).
+    pub fn new(patterns: Vec<String>) -> LazyNameSet {
+        LazyNameSet {
+            patterns,
+            set: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &NameSet {
+        self.set.get_or_init(|| {
+            // Every pattern was checked as it was compiled: no failure is left.
+            NameSet::build(&self.patterns).unwrap_or_else(|_| NameSet::empty())
+        })
+    }
+
+    /// See [`NameSet::may_match`].
+    pub fn may_match(&self, name: &str) -> bool {
+        self.get().may_match(name)
+    }
+
+    /// See [`NameSet::matches_into`].
+    pub fn matches_into(&self, name: &str, out: &mut Vec<usize>) {
+        self.get().matches_into(name, out)
+    }
+}
+
 impl NameSet {
-    /// Builds the set; pattern `i` is reported as `i` by [`NameSet::matches_into`].
-    /// Fails with the index of a malformed pattern.
-    pub fn build(patterns: &[String]) -> Result<NameSet, (usize, globset::Error)> {
-        let mut set = NameSet {
+    /// The set of no pattern.
+    pub fn empty() -> NameSet {
+        NameSet {
             literal: FxHashMap::default(),
             trie: vec![TrieNode::default()],
             globs_by_head: FxHashMap::default(),
@@ -219,19 +255,27 @@ impl NameSet {
             literal_heads: FxHashSet::default(),
             glob_heads: Vec::new(),
             glob_head_set: OnceLock::new(),
-        };
+        }
+    }
+
+    /// Builds the set; pattern `i` is reported as `i` by [`NameSet::matches_into`].
+    /// Fails with the index of a malformed pattern.
+    pub fn build(patterns: &[String]) -> Result<NameSet, (usize, globset::Error)> {
+        let mut set = NameSet::empty();
         let mut grouped: std::collections::BTreeMap<String, Vec<(String, Glob, usize)>> =
             Default::default();
         let mut any = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             let h = head(p);
             if h.contains(is_glob_char) {
-                set.glob_heads.push(
-                    GlobBuilder::new(h)
-                        .literal_separator(false)
-                        .build()
-                        .map_err(|e| (i, e))?,
-                );
+                match GlobBuilder::new(h).literal_separator(false).build() {
+                    Ok(g) => set.glob_heads.push(g),
+                    // A head cut from a valid pattern (`x[.]y`) may not
+                    // parse alone: then every name may match.
+                    Err(_) => {
+                        let _ = set.glob_head_set.set(None);
+                    }
+                }
             } else {
                 set.literal_heads.insert(h.to_string());
             }
@@ -402,6 +446,29 @@ mod tests {
         assert_eq!(s.matches("graph_dfs"), vec![2]);
         assert_eq!(s.matches("bfs"), vec![3]);
         assert!(s.matches("dfs_").is_empty());
+    }
+
+    #[test]
+    fn a_pattern_whose_first_name_is_no_glob_alone_still_matches() {
+        // `x[.]y`'s first name, cut at the dot, is `x[`: not a glob.
+        let s = set(&["x[.]y", "re.compile"]);
+        assert!(s.may_match("x.y"));
+        assert_eq!(s.matches("x.y"), vec![0]);
+        assert_eq!(s.matches("re.compile"), vec![1]);
+    }
+
+    #[test]
+    fn a_lazy_set_matches_as_the_set_it_builds() {
+        let patterns: Vec<String> = ["re.compile", "flask.*route", "langchain_*"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let lazy = super::LazyNameSet::new(patterns);
+        let mut out = Vec::new();
+        lazy.matches_into("flask.Flask().route", &mut out);
+        assert_eq!(out, vec![1]);
+        assert!(lazy.may_match("langchain_core.x"));
+        assert!(!lazy.may_match("numpy.array"));
     }
 
     #[test]
