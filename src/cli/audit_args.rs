@@ -216,8 +216,14 @@ pub fn audit_inputs(
         shard,
         ..audit.options(Some(args))?
     };
+    let given = inputs::gather(&args.paths, args.repos_file.as_deref());
+    // libgit2 starts while the rules compile: for a small repository, its
+    // start (OpenSSL reading the system's certificates) is a third of the run.
+    if given.as_ref().is_ok_and(|g| g.iter().any(Input::reads_git)) {
+        crate::portfolio::start_git();
+    }
     let portfolio = audit.load(options)?;
-    let given: Vec<Input> = match inputs::gather(&args.paths, args.repos_file.as_deref()) {
+    let given: Vec<Input> = match given {
         Ok(g) => g,
         Err(e) => {
             writeln!(err, "error: {e}")?;

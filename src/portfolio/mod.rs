@@ -25,6 +25,7 @@ pub use crate::roadmap::{Roadmap, DEFAULT as DEFAULT_ROADMAP};
 pub use crate::rules::{read_dir as read_rule_dir, FindingRule, Rule, RuleSet};
 pub use crate::source::hosting::{Hosting, Selection, Token};
 pub use crate::source::input::{Input, Target};
+pub use crate::source::start_git;
 pub use crate::source::DEFAULT_MAX_FILE_SIZE;
 pub use inputs::InputError;
 pub use merge::MergeError;

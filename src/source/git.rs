@@ -8,12 +8,24 @@ use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-pub fn open(path: &Path) -> Result<Repository, SourceError> {
+/// Starts libgit2, once. Its start also starts OpenSSL, which reads every
+/// certificate authority of the system (about 15 ms).
+fn start() {
     // libgit2 hashes every object it reads again to check its id (SHA-1
     // with collision detection): 8% of a timeline of flask. git itself
     // checks on fsck, not on every read, and an audit writes nothing back.
     static READ_WITHOUT_REHASHING: std::sync::Once = std::sync::Once::new();
     READ_WITHOUT_REHASHING.call_once(|| git2::opts::strict_hash_verification(false));
+}
+
+/// Starts libgit2 on another thread, so its start overlaps other work
+/// (the rules' compilation); the first use of git waits for it.
+pub fn start_in_background() {
+    std::thread::spawn(start);
+}
+
+pub fn open(path: &Path) -> Result<Repository, SourceError> {
+    start();
     Repository::open(path).map_err(|e| SourceError::Git {
         path: path.to_path_buf(),
         message: e.message().to_string(),

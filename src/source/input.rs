@@ -56,6 +56,15 @@ pub struct Input {
 }
 
 impl Input {
+    /// Whether reading it needs git: a URL or an account (fetched), or a
+    /// path to a repository (its history).
+    pub fn reads_git(&self) -> bool {
+        match &self.target {
+            Target::Path(p) => p.join(".git").exists() || p.join("HEAD").is_file(),
+            Target::Url(_) | Target::Account(_) => true,
+        }
+    }
+
     /// A path to read, without a label.
     pub fn path(path: impl Into<PathBuf>) -> Input {
         Input {

@@ -20,7 +20,10 @@ pub mod web;
 mod workdir;
 
 use crate::model::{History, Note, WebRepo};
-pub use git::{code_lines, is_cut, list_commit, open as open_git, FirstCommit, HistoryWalk};
+pub use git::{
+    code_lines, is_cut, list_commit, open as open_git, start_in_background as start_git,
+    FirstCommit, HistoryWalk,
+};
 pub use skip::Skip;
 pub use stamp::Stamp;
 use std::path::{Path, PathBuf};
