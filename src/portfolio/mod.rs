@@ -335,14 +335,26 @@ impl Portfolio {
             &self.pool,
             progress,
         );
-        let mut slots = inputs::discover(
-            given,
-            rev,
-            &cache,
-            listings,
-            &accounts.selection,
-            &mut problems,
-        );
+        let discover = || {
+            let mut problems = Vec::new();
+            let slots = inputs::discover(
+                given,
+                rev,
+                &cache,
+                listings,
+                &accounts.selection,
+                &mut problems,
+            );
+            (slots, problems)
+        };
+        // Finding a repository's web page waits for libgit2's start (see
+        // `start_git`): the matchers built on first use are built meanwhile.
+        let (mut slots, found) = if given.iter().any(Input::reads_git) {
+            rayon::join(discover, || self.rules.prepare()).0
+        } else {
+            discover()
+        };
+        problems.extend(found);
         // Who may say what depends on all the inputs, whatever the shard.
         let policy = self
             .options

@@ -301,6 +301,12 @@ impl RuleSet {
     }
 
     /// The competency ids, as roadmaps and project files check them.
+    /// Builds now what is otherwise built on first use (the qualified-name
+    /// patterns), to overlap other work.
+    pub fn prepare(&self) {
+        self.qnames.build();
+    }
+
     pub fn ids(&self) -> std::collections::BTreeSet<&str> {
         self.rules.iter().map(|r| r.id.as_str()).collect()
     }

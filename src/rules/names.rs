@@ -226,6 +226,11 @@ impl LazyNameSet {
         }
     }
 
+    /// Builds the set now, if it is not built yet.
+    pub fn build(&self) {
+        self.get();
+    }
+
     fn get(&self) -> &NameSet {
         self.set.get_or_init(|| {
             // Every pattern was checked as it was compiled: no failure is left.
