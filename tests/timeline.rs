@@ -486,3 +486,58 @@ fn timeline_needs_a_git_repository_with_commits() {
     assert_eq!(run.code, 2);
     assert!(run.err.contains("no-such-branch"), "{}", run.err);
 }
+
+#[test]
+fn whose_files_are_is_read_again_when_gitattributes_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let learner = ("Learner", "learner@example.com");
+    let readme = |text: &str| ("README.md", text.as_bytes().to_vec());
+    let attributes = |text: &str| (".gitattributes", text.as_bytes().to_vec());
+    let test = b"from app import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n".to_vec();
+    let commit = |files, day| Commit {
+        files,
+        message: "Work on the app",
+        author: learner,
+        day,
+    };
+    let commits = [
+        commit(
+            vec![
+                readme("# App\n"),
+                ("app.py", b"def add(a, b):\n    return a + b\n".to_vec()),
+                ("tests/test_app.py", test),
+                attributes("*.md text\n"),
+            ],
+            0,
+        ),
+        commit(vec![readme("# App\n\nAdds.\n")], 1),
+        // The tests are marked as someone else's: they no longer count.
+        commit(vec![attributes("tests/** linguist-vendored\n")], 2),
+        commit(vec![readme("# App\n\nAdds numbers.\n")], 3),
+        commit(vec![attributes("*.md text\n")], 4),
+    ];
+    let repo = git_repo(dir.path(), &commits);
+    let mut ids = Vec::new();
+    let mut walk = repo.revwalk().unwrap();
+    walk.push_head().unwrap();
+    walk.set_sorting(git2::Sort::REVERSE).unwrap();
+    for id in walk {
+        ids.push(id.unwrap());
+    }
+    let t = timeline_json(dir.path(), &[]);
+    let unit: Vec<(String, String)> = events_of(&t, "testing.unit")
+        .into_iter()
+        .map(|(commit, kind, _, _)| (commit, kind))
+        .collect();
+    assert_eq!(
+        unit,
+        [
+            (ids[0].to_string(), "first".to_string()),
+            (ids[2].to_string(), "lost".to_string()),
+            (ids[4].to_string(), "up".to_string()),
+        ],
+        "{}",
+        t["events"]
+    );
+    assert_matches_scans(dir.path(), &t, &ids);
+}

@@ -112,7 +112,7 @@ enum State {
 }
 
 /// A line that names at least one of the three attributes.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Line {
     number: u32,
     /// The line as written (trimmed), for notes.
@@ -126,7 +126,7 @@ struct Line {
 }
 
 /// One `.gitattributes` file, read.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct File {
     /// Its path in the repository.
     path: String,
@@ -136,7 +136,7 @@ struct File {
 }
 
 /// A repository's `.gitattributes` files.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Attributes {
     /// Shallower first (the order git applies them in).
     files: Vec<File>,

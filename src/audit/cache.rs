@@ -9,10 +9,12 @@
 //! analysis is reused; the second through the lookups the analysis recorded.
 
 use super::file::analyze_files;
+use super::not_counted::{Basis, Origins};
 use super::{FileOutcome, RepoContext};
 use crate::analyze;
+use crate::model::RepoConfig;
 use crate::rules::matching::FileHits;
-use crate::source::{Entry, Repo};
+use crate::source::{Entry, Listing, Repo, RepoInput};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -26,6 +28,9 @@ pub struct FileCache {
     pub reused: u64,
     /// The last revision's cross-module pass.
     resolved: Resolved,
+    /// The last revision's origins, before the analysis confirmed its
+    /// copies, and what they were read from.
+    origins: Option<(Basis, Origins)>,
 }
 
 /// Each file's hits after the cross-module pass, by its analysis (the
@@ -60,6 +65,25 @@ impl FileCache {
 
     pub fn is_empty(&self) -> bool {
         self.by_blob.is_empty()
+    }
+
+    /// Whose each file of this revision is: the last revision's verdicts
+    /// when the paths and the files they were read from are the same (most
+    /// commits touch neither), otherwise read again.
+    pub(super) fn origins(
+        &mut self,
+        input: &RepoInput,
+        listing: &Listing,
+        policy: RepoConfig,
+    ) -> Origins {
+        if let Some((basis, origins)) = &self.origins {
+            if basis.holds(listing) {
+                return origins.clone();
+            }
+        }
+        let (origins, basis) = Origins::read_with_basis(input, listing, policy);
+        self.origins = basis.is_of_blobs().then(|| (basis, origins.clone()));
+        origins
     }
 
     /// The last revision's cross-module pass, when it rested on `basis`

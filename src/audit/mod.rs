@@ -245,7 +245,10 @@ fn audit_listing(
     own: RepoConfig,
 ) -> Result<RepoReport, SourceError> {
     let packages = analyze::package_dirs(listing.files.iter().map(|e| e.path.as_str()));
-    let mut origins = Origins::read(input, &listing, own);
+    let mut origins = match &mut files {
+        Files::Timeline(cache) => cache.origins(input, &listing, own),
+        _ => Origins::read(input, &listing, own),
+    };
     let pass = Pass {
         rules,
         packages: &packages,

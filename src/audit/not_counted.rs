@@ -26,7 +26,7 @@ use std::sync::Arc;
 const MAX_ATTRIBUTES: u64 = 256 * 1024;
 
 /// A folder found to be a copy of a distribution, or a candidate.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Copy {
     dir: String,
     /// Its distribution name, normalized as pip does.
@@ -39,6 +39,7 @@ struct Copy {
 }
 
 /// Whose each file of one repository is.
+#[derive(Clone)]
 pub(super) struct Origins {
     attributes: Attributes,
     /// Whether `.gitattributes` decides (`--repo-config trust`).
@@ -54,17 +55,68 @@ pub(super) struct Origins {
     notes: Vec<Note>,
 }
 
+/// What [`Origins::read`] depends on in a git revision's listing: its
+/// paths (digested, with whether each is over the size cap) and the blob
+/// of each file it read. A revision with the same is given the same.
+#[derive(Clone, PartialEq, Eq)]
+pub(super) struct Basis {
+    paths: blake3::Hash,
+    read: Vec<(String, Option<git2::Oid>)>,
+}
+
+impl Basis {
+    /// Whether every file read was a git blob (otherwise the paths do not
+    /// tell whether it changed).
+    pub fn is_of_blobs(&self) -> bool {
+        self.read.iter().all(|(_, blob)| blob.is_some())
+    }
+
+    /// Whether `listing` (sorted by path) is what `self` describes.
+    pub fn holds(&self, listing: &Listing) -> bool {
+        self.paths == paths_digest(listing)
+            && self.read.iter().all(|(path, blob)| {
+                let found = listing
+                    .files
+                    .binary_search_by(|e| e.path.as_str().cmp(path));
+                found.is_ok_and(|i| listing.files[i].blob() == *blob)
+            })
+    }
+}
+
+fn paths_digest(listing: &Listing) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    for e in &listing.files {
+        h.update(e.path.as_bytes());
+        h.update(if e.oversize { b"\x00\x01" } else { b"\x00\x00" });
+    }
+    h.finalize()
+}
+
 impl Origins {
     /// Reads what decides, before any file is analyzed.
     pub fn read(input: &RepoInput, listing: &Listing, policy: RepoConfig) -> Origins {
+        Origins::read_with_basis(input, listing, policy).0
+    }
+
+    /// As [`Origins::read`], with what the result depends on (for a git
+    /// revision: a working tree's files have no blob to tell them by).
+    pub fn read_with_basis(
+        input: &RepoInput,
+        listing: &Listing,
+        policy: RepoConfig,
+    ) -> (Origins, Basis) {
         let reader = input.repo.reader().ok();
         let by_path: BTreeMap<&str, &Entry> =
             listing.files.iter().map(|e| (e.path.as_str(), e)).collect();
         let mut notes = Vec::new();
+        let read_files = std::cell::RefCell::new(Vec::new());
         // A file over the listing's size cap has its note already; the
         // analysis notes a metadata file it cannot read.
         let read = |path: &str| -> Option<Result<String, String>> {
             let entry = by_path.get(path).filter(|e| !e.oversize)?;
+            read_files
+                .borrow_mut()
+                .push((entry.path.clone(), entry.blob()));
             let bytes = reader.as_ref()?.read(entry);
             Some(bytes.map(|b| String::from_utf8_lossy(&b).into_owned()))
         };
@@ -113,7 +165,11 @@ impl Origins {
             notes,
         };
         origins.assign(&listing.files);
-        origins
+        let basis = Basis {
+            paths: paths_digest(listing),
+            read: read_files.into_inner(),
+        };
+        (origins, basis)
     }
 
     /// What the file at `path` is given before it is read.
