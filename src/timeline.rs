@@ -17,7 +17,7 @@ use crate::rules::RuleSet;
 use crate::source::clock::civil_date;
 pub use crate::source::ListOptions;
 use crate::source::{
-    discover, is_cut, list_commit, open_git, HistoryWalk, Repo, RepoInput, SourceError,
+    discover, is_cut, list_commit, open_git, BlobSizes, HistoryWalk, Repo, RepoInput, SourceError,
 };
 use git2::Oid;
 use std::collections::{BTreeMap, BTreeSet};
@@ -122,10 +122,11 @@ fn timeline(
     let mut blobs_before: BTreeMap<String, Oid> = BTreeMap::new();
     let mut ever: BTreeSet<String> = BTreeSet::new();
     let mut stats = WalkStats::default();
+    let mut sizes = BlobSizes::new();
     for (i, &oid) in line.iter().enumerate() {
         progress(i + 1, line.len());
         let commit = repo.find_commit(oid).map_err(git_err)?;
-        let mut listing = list_commit(&repo, path, &commit, &opts.list)?;
+        let mut listing = list_commit(&repo, path, &commit, &opts.list, &mut sizes)?;
         history.advance(&repo, oid, None).map_err(git_err)?;
         listing.history = Some(history.history());
         let blobs: BTreeMap<String, Oid> = listing

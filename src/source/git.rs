@@ -105,7 +105,7 @@ pub fn list(path: &Path, rev: &str, opts: &ListOptions) -> Result<Listing, Sourc
             message: e.message().to_string(),
         })?;
     let commit = object.peel_to_commit().map_err(git_err(path))?;
-    let mut listing = list_commit(&repo, path, &commit, opts)?;
+    let mut listing = list_commit(&repo, path, &commit, opts, &mut BlobSizes::new())?;
     listing.history = history_at(&repo, path, &commit.id().to_string())?;
     if let Some(h) = &listing.history {
         listing.first_commit = first_commit(&repo, h, &listing.files);
@@ -121,11 +121,19 @@ pub fn list(path: &Path, rev: &str, opts: &ListOptions) -> Result<Listing, Sourc
 
 /// The files of one commit's tree, without its history (a timeline keeps
 /// that itself, commit after commit).
+/// Sizes of blobs already listed, by id: the revisions of one history
+/// share most of their blobs, and reading a size from a pack resolves the
+/// blob's delta chain.
+pub type BlobSizes = HashMap<Oid, u64>;
+
+/// The listing of `commit`'s tree; sizes of blobs not in `sizes` are read
+/// and added there.
 pub fn list_commit(
     repo: &Repository,
     path: &Path,
     commit: &git2::Commit,
     opts: &ListOptions,
+    sizes: &mut BlobSizes,
 ) -> Result<Listing, SourceError> {
     let tree = commit.tree().map_err(git_err(path))?;
     let odb = repo.odb().map_err(git_err(path))?;
@@ -160,10 +168,11 @@ pub fn list_commit(
                     });
                     return TreeWalkResult::Ok;
                 }
-                let size = odb
-                    .read_header(entry.id())
-                    .map(|(s, _)| s as u64)
-                    .unwrap_or(0);
+                let size = *sizes.entry(entry.id()).or_insert_with(|| {
+                    odb.read_header(entry.id())
+                        .map(|(s, _)| s as u64)
+                        .unwrap_or(0)
+                });
                 listing.push_file(full, size, Loc::Blob(entry.id()), opts);
                 TreeWalkResult::Ok
             }

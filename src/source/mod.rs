@@ -21,7 +21,7 @@ mod workdir;
 
 use crate::model::{History, Note, WebRepo};
 pub use git::{
-    code_lines, is_cut, list_commit, open as open_git, start_in_background as start_git,
+    code_lines, is_cut, list_commit, open as open_git, start_in_background as start_git, BlobSizes,
     FirstCommit, HistoryWalk,
 };
 pub use skip::Skip;
