@@ -4,7 +4,7 @@
 use super::skip::{classify_dir, Skip};
 use super::{git, ListOptions, Listing, Loc, SourceError, Stamp};
 use crate::model::Note;
-use ignore::WalkBuilder;
+use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -14,6 +14,70 @@ fn relative(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// What the walk found at one entry: a file to list, or a note.
+enum Found {
+    File {
+        rel: String,
+        size: u64,
+        path: PathBuf,
+        stamp: Option<Stamp>,
+    },
+    Note(Note),
+}
+
+impl Found {
+    fn key(&self) -> (&str, &str) {
+        match self {
+            Found::File { rel, .. } => (rel, ""),
+            Found::Note(n) => (&n.path, &n.message),
+        }
+    }
+}
+
+fn visit(
+    result: Result<ignore::DirEntry, ignore::Error>,
+    root: &Path,
+    canonical_root: &Path,
+) -> Option<Found> {
+    let entry = match result {
+        Ok(e) => e,
+        Err(err) => {
+            return Some(Found::Note(Note {
+                path: String::new(),
+                message: format!("not read: {err}"),
+            }))
+        }
+    };
+    let path = entry.path();
+    let rel = relative(root, path);
+    if entry.path_is_symlink() {
+        let target = std::fs::read_link(path).unwrap_or_default();
+        let resolved = path.parent().unwrap_or(root).join(&target).canonicalize();
+        let inside = resolved
+            .as_ref()
+            .is_ok_and(|r| r.starts_with(canonical_root));
+        let message = if inside {
+            "symlink not followed (its target is scanned where it lives)".to_string()
+        } else {
+            format!(
+                "symlink to {} outside the repository: not followed",
+                target.display()
+            )
+        };
+        return Some(Found::Note(Note { path: rel, message }));
+    }
+    if !entry.file_type().is_some_and(|t| t.is_file()) {
+        return None;
+    }
+    let meta = entry.metadata().ok();
+    Some(Found::File {
+        rel,
+        size: meta.as_ref().map_or(0, |m| m.len()),
+        path: path.to_path_buf(),
+        stamp: meta.as_ref().and_then(Stamp::from_metadata),
+    })
 }
 
 pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
@@ -32,7 +96,6 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
         .git_exclude(false)
         .require_git(false)
         .follow_links(false)
-        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |e| {
             if e.depth() == 0 || !e.file_type().is_some_and(|t| t.is_dir()) {
                 return true;
@@ -49,44 +112,34 @@ pub fn list(root: &Path, opts: &ListOptions) -> Result<Listing, SourceError> {
                 None => true,
             }
         });
-    let mut listing = Listing::default();
-    for result in builder.build() {
-        let entry = match result {
-            Ok(e) => e,
-            Err(err) => {
-                listing.notes.push(Note {
-                    path: String::new(),
-                    message: format!("not read: {err}"),
-                });
-                continue;
+    // Walked on several threads (a working tree's listing is a tenth of a
+    // warm re-scan), then sorted: the listing does not depend on the order.
+    let found: Mutex<Vec<Found>> = Mutex::default();
+    builder.build_parallel().run(|| {
+        let found = &found;
+        let (root, canonical_root) = (root, &canonical_root);
+        Box::new(move |result| {
+            if let Some(f) = visit(result, root, canonical_root) {
+                if let Ok(mut v) = found.lock() {
+                    v.push(f);
+                }
             }
-        };
-        let path = entry.path();
-        let rel = relative(root, path);
-        if entry.path_is_symlink() {
-            let target = std::fs::read_link(path).unwrap_or_default();
-            let resolved = path.parent().unwrap_or(root).join(&target).canonicalize();
-            let inside = resolved
-                .as_ref()
-                .is_ok_and(|r| r.starts_with(&canonical_root));
-            let message = if inside {
-                "symlink not followed (its target is scanned where it lives)".to_string()
-            } else {
-                format!(
-                    "symlink to {} outside the repository: not followed",
-                    target.display()
-                )
-            };
-            listing.notes.push(Note { path: rel, message });
-            continue;
+            WalkState::Continue
+        })
+    });
+    let mut found = found.into_inner().unwrap_or_default();
+    found.sort_by(|a, b| a.key().cmp(&b.key()));
+    let mut listing = Listing::default();
+    for f in found {
+        match f {
+            Found::File {
+                rel,
+                size,
+                path,
+                stamp,
+            } => listing.push_file(rel, size, Loc::Disk(path, stamp), opts),
+            Found::Note(note) => listing.notes.push(note),
         }
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let meta = entry.metadata().ok();
-        let size = meta.as_ref().map_or(0, |m| m.len());
-        let stamp = meta.as_ref().and_then(Stamp::from_metadata);
-        listing.push_file(rel, size, Loc::Disk(path.to_path_buf(), stamp), opts);
     }
     let skipped = skipped.lock().map(|v| v.clone()).unwrap_or_default();
     listing.record_skipped(
