@@ -68,6 +68,22 @@ fn replay(t: &Value, commits: &[Oid]) -> Vec<BTreeMap<String, u64>> {
         .collect()
 }
 
+/// (commit, kind) of one competency's events, oldest first.
+fn kinds_of(t: &Value, id: &str) -> Vec<(String, String)> {
+    events_of(t, id)
+        .into_iter()
+        .map(|(commit, kind, _, _)| (commit, kind))
+        .collect()
+}
+
+/// The commits reachable from HEAD, the first one first.
+fn oldest_first(repo: &Repository) -> Vec<Oid> {
+    let mut walk = repo.revwalk().unwrap();
+    walk.push_head().unwrap();
+    walk.set_sorting(git2::Sort::REVERSE).unwrap();
+    walk.map(|id| id.unwrap()).collect()
+}
+
 /// The timeline says at each commit what `scan --rev COMMIT` says: the
 /// cache never lends a commit another commit's analysis.
 fn assert_matches_scans(dir: &Path, t: &Value, commits: &[Oid]) {
@@ -274,18 +290,9 @@ fn names_from_other_modules_resolve_again_when_an_export_changes() {
         },
     ];
     let repo = git_repo(dir.path(), &commits);
-    let mut ids = Vec::new();
-    let mut walk = repo.revwalk().unwrap();
-    walk.push_head().unwrap();
-    walk.set_sorting(git2::Sort::REVERSE).unwrap();
-    for id in walk {
-        ids.push(id.unwrap());
-    }
+    let ids = oldest_first(&repo);
     let t = timeline_json(dir.path(), &[]);
-    let orm: Vec<(String, String)> = events_of(&t, "db.orm")
-        .into_iter()
-        .map(|(commit, kind, _, _)| (commit, kind))
-        .collect();
+    let orm = kinds_of(&t, "db.orm");
     assert_eq!(
         orm,
         [
@@ -517,18 +524,9 @@ fn whose_files_are_is_read_again_when_gitattributes_change() {
         commit(vec![attributes("*.md text\n")], 4),
     ];
     let repo = git_repo(dir.path(), &commits);
-    let mut ids = Vec::new();
-    let mut walk = repo.revwalk().unwrap();
-    walk.push_head().unwrap();
-    walk.set_sorting(git2::Sort::REVERSE).unwrap();
-    for id in walk {
-        ids.push(id.unwrap());
-    }
+    let ids = oldest_first(&repo);
     let t = timeline_json(dir.path(), &[]);
-    let unit: Vec<(String, String)> = events_of(&t, "testing.unit")
-        .into_iter()
-        .map(|(commit, kind, _, _)| (commit, kind))
-        .collect();
+    let unit = kinds_of(&t, "testing.unit");
     assert_eq!(
         unit,
         [
