@@ -195,9 +195,9 @@ impl Cache {
                 FxHashMap::default(),
                 None,
             ),
-            Repo::Workdir { root } => {
+            Repo::Workdir { .. } => {
                 let (content, seen, contents, listing) =
-                    workdir_content(&input.repo, root, opts, &self.store, SystemTime::now())?;
+                    workdir_content(&input.repo, opts, &self.store, SystemTime::now())?;
                 (content, seen, contents, Some(listing))
             }
             Repo::Memory { .. } => return None,
@@ -266,11 +266,13 @@ fn commit_content(path: &Path, rev: &str) -> Option<String> {
 /// parallel, into one buffer per thread, and hashed at `now`.
 fn workdir_content(
     repo: &Repo,
-    root: &Path,
     opts: &ListOptions,
     store: &Store,
     now: SystemTime,
 ) -> Option<(String, Vec<Seen>, Contents, Listing)> {
+    let Repo::Workdir { root } = repo else {
+        return None;
+    };
     let listing = repo.list(opts).ok()?;
     let stamps = Stamps::load(store, root);
     let files: Vec<(String, Seen, Option<Row>)> = listing
@@ -534,8 +536,7 @@ mod tests {
         let (store, fresh) = (open("cache"), open("empty"));
         let repo = Repo::Workdir { root: root.clone() };
         let opts = ListOptions::default();
-        let content =
-            |store: &Store, now| workdir_content(&repo, &root, &opts, store, now).unwrap().0;
+        let content = |store: &Store, now| workdir_content(&repo, &opts, store, now).unwrap().0;
         let kept = |store: &Store| {
             let kinds = store.contents().unwrap().kinds;
             kinds

@@ -60,7 +60,7 @@ impl Input {
     /// path to a repository (its history).
     pub fn reads_git(&self) -> bool {
         match &self.target {
-            Target::Path(p) => p.join(".git").exists() || p.join("HEAD").is_file(),
+            Target::Path(p) => p.join(".git").exists() || super::is_bare_repo(p),
             Target::Url(_) | Target::Account(_) => true,
         }
     }
